@@ -1,0 +1,4 @@
+export interface Config {
+  /** Configuration for the Cluster Access plugin. */
+  clusterAccess?: {};
+}

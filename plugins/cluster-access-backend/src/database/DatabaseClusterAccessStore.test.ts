@@ -1,0 +1,81 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { DatabaseClusterAccessStore } from './DatabaseClusterAccessStore';
+import { createTestDatabases } from './testDatabases';
+
+jest.setTimeout(60_000);
+
+describe('DatabaseClusterAccessStore', () => {
+  const databases = createTestDatabases();
+
+  async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
+    const knex = await databases.init(databaseId);
+    const store = await DatabaseClusterAccessStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    return { knex, store };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'appends history and reads it back newest first, with filters, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const first = await store.addHistoryEvent({
+        actor: 'user:default/alice',
+        type: 'request.created',
+        requestId: '6f1c3c50-0000-4000-8000-000000000001',
+        namespace: 'sandbox/team-a-dev',
+        message: 'alice asked for team-a-dev',
+        details: { tier: 'dev' },
+      });
+      const second = await store.addHistoryEvent({
+        actor: 'user:default/carol',
+        type: 'request.approved',
+        requestId: '6f1c3c50-0000-4000-8000-000000000001',
+        message: 'carol approved',
+      });
+      await store.addHistoryEvent({
+        actor: 'system',
+        type: 'certificate.issued',
+        message: 'certificate for bob',
+      });
+
+      const all = await store.listHistory();
+      expect(all.map(e => e.type)).toEqual([
+        'certificate.issued',
+        'request.approved',
+        'request.created',
+      ]);
+      expect(all[2]).toEqual(first);
+      expect(new Date(all[2].createdAt).getTime()).toBeGreaterThan(
+        Date.now() - 60_000,
+      );
+
+      const forRequest = await store.listHistory({
+        requestId: '6f1c3c50-0000-4000-8000-000000000001',
+      });
+      expect(forRequest.map(e => e.id)).toEqual([second.id, first.id]);
+      expect(
+        await store.listHistory({ namespace: 'sandbox/team-a-dev' }),
+      ).toEqual([first]);
+      expect(
+        (await store.listHistory({ actor: 'user:default/carol' })).map(
+          e => e.id,
+        ),
+      ).toEqual([second.id]);
+      expect(await store.listHistory({ limit: 1 })).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'migrates down cleanly on %p',
+    async databaseId => {
+      const { knex } = await createStore(databaseId);
+      expect(await knex.schema.hasTable('cluster_access_history')).toBe(true);
+      await knex.migrate.rollback(
+        { directory: `${__dirname}/../../migrations` },
+        true,
+      );
+      expect(await knex.schema.hasTable('cluster_access_history')).toBe(false);
+    },
+  );
+});

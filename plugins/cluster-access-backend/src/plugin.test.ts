@@ -1,0 +1,45 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { clusterAccessPlugin } from './plugin';
+
+describe('clusterAccessPlugin', () => {
+  it('serves health unauthenticated and history only to users', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        clusterAccessPlugin,
+        // Requests without a token are anonymous, as in production.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+
+    const health = await request(server).get('/api/cluster-access/health');
+    expect(health.status).toBe(200);
+    expect(health.body).toEqual({ status: 'ok' });
+
+    const anonymous = await request(server).get('/api/cluster-access/history');
+    expect(anonymous.status).toBe(401);
+
+    const service = await request(server)
+      .get('/api/cluster-access/history')
+      .set('authorization', mockCredentials.service.header());
+    expect(service.status).toBe(403);
+
+    const history = await request(server)
+      .get('/api/cluster-access/history')
+      .set('authorization', mockCredentials.user.header());
+    expect(history.status).toBe(200);
+    expect(history.body).toEqual({ items: [] });
+
+    const bad = await request(server)
+      .get('/api/cluster-access/history?limit=abc')
+      .set('authorization', mockCredentials.user.header());
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/limit/);
+  });
+});

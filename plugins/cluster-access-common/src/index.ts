@@ -1,0 +1,7 @@
+/**
+ * Types, permissions and pure helpers shared by the Cluster Access plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,25 @@
+import {
+  clusterAccessPermissions,
+  clusterAccessRequestApprovePermission,
+  isClusterAccessPermission,
+} from './permissions';
+
+describe('permissions', () => {
+  it('names every permission under the cluster-access prefix, once', () => {
+    const names = clusterAccessPermissions.map(p => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of clusterAccessPermissions) {
+      expect(isClusterAccessPermission(p)).toBe(true);
+    }
+    expect(isClusterAccessPermission({ name: 'catalog.entity.read' })).toBe(
+      false,
+    );
+  });
+
+  it('makes approval a resource permission on requests', () => {
+    expect(clusterAccessRequestApprovePermission.type).toBe('resource');
+    expect(clusterAccessRequestApprovePermission).toMatchObject({
+      resourceType: 'cluster-access-request',
+    });
+  });
+});

@@ -1,0 +1,6 @@
+/**
+ * Node library for backend modules that integrate with Cluster Access.
+ *
+ * @packageDocumentation
+ */
+export * from './ClusterAccessService';

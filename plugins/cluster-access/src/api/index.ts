@@ -1,0 +1,2 @@
+export * from './ClusterAccessApi';
+export * from './ClusterAccessClient';

@@ -1,0 +1,1 @@
+export { ClusterAccessPage } from './ClusterAccessPage';

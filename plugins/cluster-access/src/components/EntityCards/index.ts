@@ -1,0 +1,2 @@
+export { EntityUserAccessCard } from './EntityUserAccessCard';
+export { EntityGroupNamespacesCard } from './EntityGroupNamespacesCard';

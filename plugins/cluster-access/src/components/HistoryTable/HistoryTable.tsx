@@ -1,0 +1,48 @@
+import {
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
+import useAsync from 'react-use/esm/useAsync';
+import { clusterAccessApiRef, HistoryFilter } from '../../api';
+
+const columns: TableColumn<HistoryEvent>[] = [
+  {
+    title: 'When',
+    field: 'createdAt',
+    render: e => new Date(e.createdAt).toLocaleString(),
+  },
+  { title: 'Who', field: 'actor' },
+  { title: 'What', field: 'type' },
+  { title: 'Namespace', field: 'namespace' },
+  { title: 'Details', field: 'message' },
+];
+
+/** The public history: every request, decision and change. */
+export const HistoryTable = (props: {
+  filter?: HistoryFilter;
+  title?: string;
+}) => {
+  const api = useApi(clusterAccessApiRef);
+  const { filter, title } = props;
+  const { value, loading, error } = useAsync(
+    () => api.listHistory(filter),
+    [api, JSON.stringify(filter ?? {})],
+  );
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+
+  return (
+    <Table<HistoryEvent>
+      title={title ?? 'History'}
+      options={{ search: true, paging: true, pageSize: 20, padding: 'dense' }}
+      columns={columns}
+      data={value ?? []}
+      emptyContent={<div style={{ padding: 16 }}>Nothing has happened yet.</div>}
+    />
+  );
+};

@@ -1,0 +1,85 @@
+import { screen } from '@testing-library/react';
+import {
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  clusterAccessApiRef,
+  ClusterAccessPage as ClusterAccessPageExtension,
+  clusterAccessPlugin,
+  EntityUserAccessCard,
+} from './index';
+import { ClusterAccessPage } from './components/ClusterAccessPage';
+
+const history = [
+  {
+    id: 'e1',
+    createdAt: '2026-11-28T10:00:00.000Z',
+    actor: 'user:default/alice',
+    type: 'certificate.issued',
+    message: 'Certificate issued to alice',
+  },
+];
+
+describe('legacy frontend system export', () => {
+  it('is a plugin with the cluster-access id and a root route', () => {
+    expect(clusterAccessPlugin.getId()).toBe('cluster-access');
+    expect(clusterAccessPlugin.routes.root).toBeDefined();
+    // The routable page that apps mount in their FlatRoutes.
+    expect(typeof ClusterAccessPageExtension).toBe('function');
+  });
+
+  it('renders the page with the history from the API', async () => {
+    const listHistory = jest.fn(async () => history);
+    await renderInTestApp(
+      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+        <ClusterAccessPage />
+      </TestApiProvider>,
+      { routeEntries: ['/history'] },
+    );
+    expect(
+      await screen.findByText('Certificate issued to alice'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('Cluster access').length).toBeGreaterThan(0);
+  });
+
+  it('renders the User card with that user’s activity', async () => {
+    const listHistory = jest.fn(async () => history);
+    await renderInTestApp(
+      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+        <EntityProvider
+          entity={{
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'User',
+            metadata: { name: 'alice', namespace: 'default' },
+          }}
+        >
+          <EntityUserAccessCard />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText('Certificate issued to alice'),
+    ).toBeInTheDocument();
+    expect(listHistory).toHaveBeenCalledWith({
+      actor: 'user:default/alice',
+      limit: 20,
+    });
+  });
+
+  it('shows the backend error when the history cannot be read', async () => {
+    const listHistory = jest.fn(async () => {
+      throw new Error('backend unavailable');
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+        <ClusterAccessPage />
+      </TestApiProvider>,
+      { routeEntries: ['/history'] },
+    );
+    expect(
+      await screen.findByText('Error: backend unavailable'),
+    ).toBeInTheDocument();
+  });
+});

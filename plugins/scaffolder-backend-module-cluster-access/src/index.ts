@@ -1,0 +1,6 @@
+/**
+ * Scaffolder actions that request namespaces through Cluster Access.
+ *
+ * @packageDocumentation
+ */
+export { scaffolderModuleClusterAccess as default } from './module';
