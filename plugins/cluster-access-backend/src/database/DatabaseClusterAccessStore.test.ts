@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseClusterAccessStore } from './DatabaseClusterAccessStore';
-import { createTestDatabases } from './testDatabases';
+import { createTestDatabases } from '../__testUtils__/testDatabases';
 
 jest.setTimeout(60_000);
 

@@ -1,0 +1,22 @@
+// Prints the closing line of a test run from jest's JSON results:
+// "Tests: N passed, N failed, N skipped". Exits 1 when any test failed, when
+// a test suite could not run, or when no test ran at all.
+const fs = require('node:fs');
+
+const file = process.argv[2];
+let results;
+try {
+  results = JSON.parse(fs.readFileSync(file, 'utf8'));
+} catch (error) {
+  console.error(`No test results in ${file}: ${error.message}`);
+  process.exit(1);
+}
+const passed = results.numPassedTests;
+const failed = results.numFailedTests;
+const skipped = results.numPendingTests + results.numTodoTests;
+const brokenSuites = results.numRuntimeErrorTestSuites;
+if (brokenSuites > 0) {
+  console.log(`${brokenSuites} test suite(s) failed to run`);
+}
+console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || brokenSuites > 0 || passed === 0 ? 1 : 0);
