@@ -74,3 +74,79 @@ export interface NamespaceRequest extends NamespaceRequestInput {
   /** Last provisioning error, while `failed`. */
   error?: string;
 }
+
+/**
+ * Who the caller is, for certificates: `GET /identity`.
+ *
+ * @public
+ */
+export interface CertificateIdentity {
+  /** The certificate's common name; Kubernetes maps it to the user. */
+  username: string;
+  /** The certificate's organisation values; Kubernetes maps each to a group. */
+  groups: string[];
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+}
+
+/**
+ * A cluster a certificate works on, as a kubeconfig needs it.
+ *
+ * @public
+ */
+export interface ClusterInfo {
+  name: string;
+  title?: string;
+  /** API server URL. */
+  server: string;
+  /** Base64 of the PEM CA bundle that signs the API server's certificate. */
+  certificateAuthorityData?: string;
+}
+
+/**
+ * `POST /certificates` body.
+ *
+ * @public
+ */
+export interface CertificateRequest {
+  /** PEM PKCS#10 CSR with subject exactly CN=username, O=each group. */
+  csr: string;
+  ttlSeconds?: number;
+}
+
+/**
+ * `POST /certificates` response (201).
+ *
+ * @public
+ */
+export interface IssuedCertificate {
+  /** PEM client certificate. */
+  certificate: string;
+  /** PEM certificates from the issuer up to the root. */
+  caChain: string[];
+  serialNumber: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  username: string;
+  groups: string[];
+  clusters: ClusterInfo[];
+  /** Warnings from the signer (e.g. a TTL that was capped). */
+  warnings: string[];
+}
+
+/**
+ * One of the caller's certificates, as `GET /certificates` lists them.
+ *
+ * @public
+ */
+export interface CertificateRecord {
+  serialNumber: string;
+  username: string;
+  groups: string[];
+  /** ISO 8601. */
+  issuedAt: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** ISO 8601, once revoked. */
+  revokedAt?: string;
+}
