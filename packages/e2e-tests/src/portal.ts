@@ -1,0 +1,86 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+
+/** Where the demo portal serves the app and the backend. */
+export const APP_URL = 'http://localhost:3000';
+export const BACKEND_URL = 'http://localhost:7007';
+
+async function waitFor(url: string, deadline: number, child: ChildProcess) {
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`The portal exited early with code ${child.exitCode}`);
+    }
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      lastError = new Error(`${url} answered ${res.status}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise(r => setTimeout(r, 500));
+  }
+  throw new Error(`Timed out waiting for ${url}: ${String(lastError)}`);
+}
+
+/**
+ * Starts the whole demo exactly as README's start command does
+ * (scripts/start-all.js: local Vault/Kubernetes peers, backend and app) and
+ * waits until the app and the backend answer.
+ */
+export async function startPortal(options: { timeoutMs?: number } = {}) {
+  const logs: string[] = [];
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'scripts/start-all.js')],
+    {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        // Each run gets a fresh demo database.
+        CLUSTER_ACCESS_DATA_DIR: path.join(
+          repoRoot,
+          '.sandbox',
+          `e2e-db-${process.pid}`,
+        ),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
+  const keep = (chunk: Buffer) => {
+    logs.push(chunk.toString());
+    if (logs.length > 400) logs.shift();
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+
+  const stop = async () => {
+    if (child.exitCode === null) {
+      // The portal runs several processes; stop the whole group.
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      await new Promise(r => setTimeout(r, 1000));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+
+  const deadline = Date.now() + (options.timeoutMs ?? 240_000);
+  try {
+    await waitFor(`${BACKEND_URL}/api/cluster-access/health`, deadline, child);
+    await waitFor(APP_URL, deadline, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${String(error)}\n--- portal output ---\n${logs.join('')}`);
+  }
+  return { stop, logs };
+}
