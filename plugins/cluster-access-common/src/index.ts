@@ -3,5 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './csr';
+export * from './kubeconfig';
 export * from './permissions';
 export * from './types';
