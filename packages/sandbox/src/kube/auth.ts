@@ -1,0 +1,272 @@
+import * as x509 from '@peculiar/x509';
+import {
+  createHash,
+  generateKeyPairSync,
+  KeyObject,
+  randomUUID,
+  sign,
+  verify,
+} from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
+import { parseCertificates, verifyClientCertificate } from './pki';
+
+/** The authenticated user of a request, like Kubernetes' `user.Info`. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** A static bearer token's identity. */
+export interface StaticTokenUser {
+  username: string;
+  groups?: string[];
+  uid?: string;
+}
+
+/** Every authenticated user is also in this group, as in kube-apiserver. */
+export const authenticatedGroup = 'system:authenticated';
+
+function withAuthenticatedGroup(groups: string[]): string[] {
+  return groups.includes(authenticatedGroup)
+    ? groups
+    : [...groups, authenticatedGroup];
+}
+
+function base64url(data: Buffer | string): string {
+  return Buffer.from(data).toString('base64url');
+}
+
+interface ServiceAccountClaims {
+  iss: string;
+  sub: string;
+  aud: string[];
+  exp: number;
+  iat: number;
+  nbf: number;
+  jti: string;
+  'kubernetes.io': {
+    namespace: string;
+    serviceaccount: { name: string; uid: string };
+  };
+}
+
+/**
+ * Issues and verifies service-account JWTs the way kube-apiserver's TokenRequest does:
+ * RS256, `sub = system:serviceaccount:<ns>:<name>`, audience defaulting to the issuer.
+ */
+export class ServiceAccountTokens {
+  readonly issuer: string;
+  readonly publicKeyPem: string;
+  readonly keyId: string;
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  // Service accounts are not stored objects here, but their uid must be stable per name.
+  private readonly uids = new Map<string, string>();
+
+  constructor(issuer: string) {
+    this.issuer = issuer;
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    this.privateKey = pair.privateKey;
+    this.publicKey = pair.publicKey;
+    this.publicKeyPem = this.publicKey
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    // kube-apiserver derives `kid` from a hash of the DER public key.
+    this.keyId = base64url(
+      createHash('sha256')
+        .update(this.publicKey.export({ type: 'spki', format: 'der' }))
+        .digest(),
+    );
+  }
+
+  /** The JWKS document served at `/openid/v1/jwks`. */
+  jwks(): { keys: object[] } {
+    const jwk = this.publicKey.export({ format: 'jwk' });
+    return {
+      keys: [{ ...jwk, use: 'sig', kid: this.keyId, alg: 'RS256' }],
+    };
+  }
+
+  uidFor(namespace: string, name: string): string {
+    const key = `${namespace}/${name}`;
+    let uid = this.uids.get(key);
+    if (!uid) {
+      uid = randomUUID();
+      this.uids.set(key, uid);
+    }
+    return uid;
+  }
+
+  /** Signs a token for `system:serviceaccount:<namespace>:<name>`. */
+  issue(options: {
+    namespace: string;
+    name: string;
+    ttlSeconds?: number;
+    audiences?: string[];
+  }): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: ServiceAccountClaims = {
+      iss: this.issuer,
+      sub: `system:serviceaccount:${options.namespace}:${options.name}`,
+      aud: options.audiences ?? [this.issuer],
+      exp: now + (options.ttlSeconds ?? 3600),
+      iat: now,
+      nbf: now,
+      jti: randomUUID(),
+      'kubernetes.io': {
+        namespace: options.namespace,
+        serviceaccount: {
+          name: options.name,
+          uid: this.uidFor(options.namespace, options.name),
+        },
+      },
+    };
+    const header = { alg: 'RS256', kid: this.keyId };
+    const signingInput = `${base64url(JSON.stringify(header))}.${base64url(
+      JSON.stringify(claims),
+    )}`;
+    const signature = sign(
+      'sha256',
+      Buffer.from(signingInput),
+      this.privateKey,
+    );
+    return `${signingInput}.${base64url(signature)}`;
+  }
+
+  /**
+   * Verifies a token this peer issued for the API server's own audience. Returns undefined for
+   * anything that is not such a token, so other authenticators may try it.
+   */
+  verify(
+    token: string,
+    audiences: string[] = [this.issuer],
+  ): UserInfo | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    let header: { alg?: string };
+    let claims: ServiceAccountClaims;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], 'base64url').toString());
+      claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString());
+    } catch {
+      return undefined;
+    }
+    if (header.alg !== 'RS256' || claims.iss !== this.issuer) return undefined;
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${parts[0]}.${parts[1]}`),
+      this.publicKey,
+      Buffer.from(parts[2], 'base64url'),
+    );
+    if (!ok) return undefined;
+    const now = Math.floor(Date.now() / 1000);
+    if (typeof claims.exp !== 'number' || claims.exp < now) return undefined;
+    if (typeof claims.nbf === 'number' && claims.nbf > now + 60)
+      return undefined;
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!aud.some(a => audiences.includes(a))) return undefined;
+    const k8s = claims['kubernetes.io'];
+    if (!k8s?.namespace || !k8s.serviceaccount?.name) return undefined;
+    return {
+      username: `system:serviceaccount:${k8s.namespace}:${k8s.serviceaccount.name}`,
+      uid: k8s.serviceaccount.uid,
+      groups: [
+        'system:serviceaccounts',
+        `system:serviceaccounts:${k8s.namespace}`,
+        authenticatedGroup,
+      ],
+      extra: {
+        'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`],
+      },
+    };
+  }
+}
+
+/** Turns request credentials (client certificate or bearer token) into a {@link UserInfo}. */
+export class Authenticator {
+  private readonly clientCas: x509.X509Certificate[] = [];
+  private readonly staticTokens: Map<string, StaticTokenUser>;
+  readonly serviceAccounts: ServiceAccountTokens;
+  private readonly onReject?: (why: string) => void;
+
+  constructor(options: {
+    clientCaPems: string[];
+    staticTokens: Record<string, StaticTokenUser>;
+    serviceAccounts: ServiceAccountTokens;
+    onReject?: (why: string) => void;
+  }) {
+    for (const pem of options.clientCaPems) this.addClientCa(pem);
+    this.staticTokens = new Map(Object.entries(options.staticTokens));
+    this.serviceAccounts = options.serviceAccounts;
+    this.onReject = options.onReject;
+  }
+
+  addClientCa(pem: string): void {
+    const certs = parseCertificates(pem);
+    if (certs.length === 0) {
+      throw new Error('addClientCa: no PEM certificate found');
+    }
+    this.clientCas.push(...certs);
+  }
+
+  addStaticToken(token: string, user: StaticTokenUser): void {
+    this.staticTokens.set(token, user);
+  }
+
+  /** Authenticates a bearer token (also used by TokenReview). */
+  authenticateToken(token: string, audiences?: string[]): UserInfo | undefined {
+    const staticUser = this.staticTokens.get(token);
+    if (staticUser) {
+      return {
+        username: staticUser.username,
+        uid: staticUser.uid,
+        groups: withAuthenticatedGroup(staticUser.groups ?? []),
+      };
+    }
+    return this.serviceAccounts.verify(token, audiences);
+  }
+
+  /**
+   * Authenticates a request. Like kube-apiserver, a presented-but-invalid credential is not
+   * silently skipped in favour of anonymous access: it yields undefined (401).
+   */
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
+    const header = req.headers.authorization;
+    if (header) {
+      const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+      const user = match ? this.authenticateToken(match[1]) : undefined;
+      if (user) return user;
+      this.onReject?.('invalid bearer token');
+      // A bad token with a good certificate still fails in kube-apiserver only if no
+      // authenticator succeeds, so fall through to the certificate.
+    }
+    const socket = req.socket as TLSSocket;
+    if (typeof socket.getPeerCertificate !== 'function') return undefined;
+    const peer = socket.getPeerCertificate(true);
+    if (!peer || !peer.raw) return undefined;
+    const intermediates: Buffer[] = [];
+    let next = peer.issuerCertificate;
+    const seen = new Set<string>([peer.fingerprint256]);
+    while (next && next.raw && !seen.has(next.fingerprint256)) {
+      seen.add(next.fingerprint256);
+      intermediates.push(next.raw);
+      next = next.issuerCertificate;
+    }
+    const result = await verifyClientCertificate({
+      leafDer: peer.raw,
+      intermediatesDer: intermediates,
+      trusted: this.clientCas,
+    });
+    if ('error' in result) {
+      this.onReject?.(result.error);
+      return undefined;
+    }
+    return {
+      username: result.commonName,
+      groups: withAuthenticatedGroup(result.organizations),
+    };
+  }
+}

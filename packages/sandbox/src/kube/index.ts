@@ -1,0 +1,14 @@
+/*
+ * The Kubernetes API peer: a local, API-faithful stand-in for kube-apiserver used by the demo
+ * and the tests, since no real cluster runs on the development machines.
+ */
+export { startKubePeer } from './peer';
+export type { KubePeer, KubePeerOptions, ObjectRef } from './peer';
+export type { FaultSpec, KubePeerLogger } from './server';
+export type { StaticTokenUser, UserInfo } from './auth';
+export type { KubeObject, ObjectMeta, ManagedFieldsEntry } from './resources';
+export { createClientCertificateAuthority } from './pki';
+export type { ClientCertificateAuthority, CertificateAndKey } from './pki';
+export { buildKubeconfig } from './kubeconfig';
+export type { KubeconfigCredentials } from './kubeconfig';
+export { provisionerRoleName, provisionerRules } from './bootstrap';

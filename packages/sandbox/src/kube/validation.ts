@@ -1,0 +1,436 @@
+import { FieldError, invalid, KubeStatusError } from './errors';
+import { KubeObject, NameRule, ResourceType } from './resources';
+
+const dns1123LabelRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const dns1123SubdomainRe =
+  /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const qualifiedNamePartRe = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const labelValueRe = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const configKeyRe = /^[-._a-zA-Z0-9]+$/;
+
+// The texts below are kube-apiserver's own (k8s.io/apimachinery/pkg/util/validation).
+const dns1123LabelMsg =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const dns1123SubdomainMsg =
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const qualifiedNameMsg =
+  "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+const labelValueMsg =
+  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
+
+const q = (v: unknown) => JSON.stringify(v);
+
+/** Returns why `name` is not valid under `rule`, or an empty list. */
+export function nameProblems(name: string, rule: NameRule): string[] {
+  switch (rule) {
+    case 'dns1123Label': {
+      const out: string[] = [];
+      if (name.length > 63) out.push('must be no more than 63 characters');
+      if (!dns1123LabelRe.test(name)) out.push(dns1123LabelMsg);
+      return out;
+    }
+    case 'dns1123Subdomain': {
+      const out: string[] = [];
+      if (name.length > 253) out.push('must be no more than 253 characters');
+      if (!dns1123SubdomainRe.test(name)) out.push(dns1123SubdomainMsg);
+      return out;
+    }
+    case 'pathSegment':
+    default: {
+      if (name === '.' || name === '..') return [`may not be '${name}'`];
+      const out: string[] = [];
+      for (const bad of ['/', '%']) {
+        if (name.includes(bad)) out.push(`may not contain '${bad}'`);
+      }
+      return out;
+    }
+  }
+}
+
+function qualifiedNameProblems(key: string): string[] {
+  const parts = key.split('/');
+  let name = key;
+  const out: string[] = [];
+  if (parts.length === 2) {
+    const [prefix] = parts;
+    name = parts[1];
+    if (prefix.length === 0) {
+      out.push('prefix part must be non-empty');
+    } else if (prefix.length > 253 || !dns1123SubdomainRe.test(prefix)) {
+      out.push(`prefix part ${dns1123SubdomainMsg}`);
+    }
+  } else if (parts.length > 2) {
+    return [
+      "a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+    ];
+  }
+  if (name.length === 0) out.push('name part must be non-empty');
+  else if (name.length > 63)
+    out.push('name part must be no more than 63 characters');
+  else if (!qualifiedNamePartRe.test(name)) out.push(qualifiedNameMsg);
+  return out;
+}
+
+function validateMeta(
+  obj: KubeObject,
+  type: ResourceType,
+  errors: FieldError[],
+): void {
+  const meta = obj.metadata ?? {};
+  const name = meta.name ?? '';
+  if (!name) {
+    errors.push({
+      field: 'metadata.name',
+      type: 'FieldValueRequired',
+      detail: 'name or generateName is required',
+    });
+  } else {
+    for (const p of nameProblems(name, type.nameRule ?? 'dns1123Subdomain')) {
+      errors.push({
+        field: 'metadata.name',
+        type: 'FieldValueInvalid',
+        detail: `${q(name)}: ${p}`,
+      });
+    }
+  }
+  for (const [k, v] of Object.entries(meta.labels ?? {})) {
+    for (const p of qualifiedNameProblems(k)) {
+      errors.push({
+        field: 'metadata.labels',
+        type: 'FieldValueInvalid',
+        detail: `${q(k)}: ${p}`,
+      });
+    }
+    if (typeof v !== 'string' || v.length > 63 || !labelValueRe.test(v)) {
+      errors.push({
+        field: 'metadata.labels',
+        type: 'FieldValueInvalid',
+        detail: `${q(v)}: ${
+          typeof v === 'string' && v.length > 63
+            ? 'must be no more than 63 characters'
+            : labelValueMsg
+        }`,
+      });
+    }
+  }
+  for (const k of Object.keys(meta.annotations ?? {})) {
+    for (const p of qualifiedNameProblems(k.toLowerCase())) {
+      errors.push({
+        field: 'metadata.annotations',
+        type: 'FieldValueInvalid',
+        detail: `${q(k)}: ${p}`,
+      });
+    }
+  }
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: { missingProperty?: string };
+}
+
+function ajvPathToField(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .filter(Boolean)
+    .map(p => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => {
+      if (/^\d+$/.test(part)) return `${acc}[${part}]`;
+      return acc ? `${acc}.${part}` : part;
+    }, '');
+}
+
+function valueAt(obj: unknown, instancePath: string): unknown {
+  let cur: any = obj;
+  for (const part of instancePath.split('/').filter(Boolean)) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = cur[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cur;
+}
+
+function validateModel(
+  obj: KubeObject,
+  type: ResourceType,
+  errors: FieldError[],
+): void {
+  const Model = type.model;
+  if (!Model) return;
+  try {
+    new Model(obj).validate();
+  } catch (e) {
+    const ajvErrors: AjvError[] = Array.isArray((e as any)?.errors)
+      ? (e as any).errors
+      : [];
+    if (ajvErrors.length === 0) {
+      errors.push({
+        field: '<object>',
+        type: 'FieldValueInvalid',
+        detail: String((e as Error).message),
+      });
+      return;
+    }
+    // oneOf failures report every branch; fold them into one error per field.
+    const byField = new Map<string, { value: unknown; messages: string[] }>();
+    for (const err of ajvErrors) {
+      if (err.keyword === 'required' && err.params?.missingProperty) {
+        const base = ajvPathToField(err.instancePath ?? '');
+        errors.push({
+          field: base
+            ? `${base}.${err.params.missingProperty}`
+            : err.params.missingProperty,
+          type: 'FieldValueRequired',
+          detail: err.message ?? 'is required',
+        });
+        continue;
+      }
+      const field = ajvPathToField(err.instancePath ?? '') || '<object>';
+      const entry = byField.get(field) ?? {
+        value: valueAt(obj, err.instancePath ?? ''),
+        messages: [],
+      };
+      if (err.message && !entry.messages.includes(err.message)) {
+        entry.messages.push(err.message);
+      }
+      byField.set(field, entry);
+    }
+    for (const [field, { value, messages }] of byField) {
+      errors.push({
+        field,
+        type: 'FieldValueInvalid',
+        detail: `${q(value)}: ${messages.join(', ')}`,
+      });
+    }
+  }
+}
+
+interface PolicyRuleLike {
+  verbs?: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+function validatePolicyRules(
+  rules: PolicyRuleLike[] | undefined,
+  namespaced: boolean,
+  errors: FieldError[],
+): void {
+  (rules ?? []).forEach((rule, i) => {
+    const path = `rules[${i}]`;
+    if (!rule.verbs?.length) {
+      errors.push({
+        field: `${path}.verbs`,
+        type: 'FieldValueRequired',
+        detail: 'verbs must contain at least one value',
+      });
+    }
+    if (rule.nonResourceURLs?.length) {
+      if (namespaced) {
+        errors.push({
+          field: `${path}.nonResourceURLs`,
+          type: 'FieldValueInvalid',
+          detail: `${q(
+            rule.nonResourceURLs,
+          )}: namespaced rules cannot apply to non-resource URLs`,
+        });
+      }
+      if (
+        rule.apiGroups?.length ||
+        rule.resources?.length ||
+        rule.resourceNames?.length
+      ) {
+        errors.push({
+          field: `${path}.nonResourceURLs`,
+          type: 'FieldValueInvalid',
+          detail: `${q(
+            rule.nonResourceURLs,
+          )}: rules cannot apply to both regular resources and non-resource URLs`,
+        });
+      }
+      return;
+    }
+    if (!rule.apiGroups?.length) {
+      errors.push({
+        field: `${path}.apiGroups`,
+        type: 'FieldValueRequired',
+        detail: 'resource rules must supply at least one api group',
+      });
+    }
+    if (!rule.resources?.length) {
+      errors.push({
+        field: `${path}.resources`,
+        type: 'FieldValueRequired',
+        detail: 'resource rules must supply at least one resource',
+      });
+    }
+  });
+}
+
+const rbacGroup = 'rbac.authorization.k8s.io';
+
+function validateBinding(
+  obj: KubeObject,
+  clusterScoped: boolean,
+  errors: FieldError[],
+): void {
+  const roleRef = (obj.roleRef ?? {}) as Record<string, string>;
+  if (roleRef.apiGroup !== rbacGroup) {
+    errors.push({
+      field: 'roleRef.apiGroup',
+      type: 'FieldValueNotSupported',
+      detail: `${q(roleRef.apiGroup ?? '')}: supported values: "${rbacGroup}"`,
+    });
+  }
+  const kinds = clusterScoped ? ['ClusterRole'] : ['Role', 'ClusterRole'];
+  if (!kinds.includes(roleRef.kind)) {
+    errors.push({
+      field: 'roleRef.kind',
+      type: 'FieldValueNotSupported',
+      detail: `${q(roleRef.kind ?? '')}: supported values: ${kinds
+        .map(k => q(k))
+        .join(', ')}`,
+    });
+  }
+  if (!roleRef.name) {
+    errors.push({
+      field: 'roleRef.name',
+      type: 'FieldValueRequired',
+      detail: '',
+    });
+  } else {
+    for (const p of nameProblems(roleRef.name, 'pathSegment')) {
+      errors.push({
+        field: 'roleRef.name',
+        type: 'FieldValueInvalid',
+        detail: `${q(roleRef.name)}: ${p}`,
+      });
+    }
+  }
+  const subjects = (obj.subjects ?? []) as Record<string, string>[];
+  subjects.forEach((s, i) => {
+    const path = `subjects[${i}]`;
+    if (!s.name) {
+      errors.push({
+        field: `${path}.name`,
+        type: 'FieldValueRequired',
+        detail: '',
+      });
+    }
+    switch (s.kind) {
+      case 'ServiceAccount':
+        if (s.apiGroup) {
+          errors.push({
+            field: `${path}.apiGroup`,
+            type: 'FieldValueNotSupported',
+            detail: `${q(s.apiGroup)}: supported values: ""`,
+          });
+        }
+        if (!s.namespace && clusterScoped) {
+          errors.push({
+            field: `${path}.namespace`,
+            type: 'FieldValueRequired',
+            detail: '',
+          });
+        }
+        break;
+      case 'User':
+      case 'Group':
+        if (s.apiGroup !== rbacGroup) {
+          errors.push({
+            field: `${path}.apiGroup`,
+            type: 'FieldValueNotSupported',
+            detail: `${q(s.apiGroup ?? '')}: supported values: "${rbacGroup}"`,
+          });
+        }
+        break;
+      default:
+        errors.push({
+          field: `${path}.kind`,
+          type: 'FieldValueNotSupported',
+          detail: `${q(
+            s.kind ?? '',
+          )}: supported values: "ServiceAccount", "User", "Group"`,
+        });
+    }
+  });
+}
+
+function validateKindSpecific(
+  obj: KubeObject,
+  type: ResourceType,
+  errors: FieldError[],
+): void {
+  switch (type.kind) {
+    case 'ConfigMap':
+      for (const field of ['data', 'binaryData']) {
+        for (const key of Object.keys((obj[field] ?? {}) as object)) {
+          if (!configKeyRe.test(key)) {
+            errors.push({
+              field: `${field}[${key}]`,
+              type: 'FieldValueInvalid',
+              detail: `${q(
+                key,
+              )}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')`,
+            });
+          }
+        }
+      }
+      break;
+    case 'Role':
+      validatePolicyRules(obj.rules as PolicyRuleLike[], true, errors);
+      break;
+    case 'ClusterRole':
+      validatePolicyRules(obj.rules as PolicyRuleLike[], false, errors);
+      break;
+    case 'RoleBinding':
+      validateBinding(obj, false, errors);
+      break;
+    case 'ClusterRoleBinding':
+      validateBinding(obj, true, errors);
+      break;
+    default:
+      break;
+  }
+}
+
+/**
+ * Validates an object about to be stored: schema (kubernetes-models), name and metadata
+ * rules, and the per-kind checks kube-apiserver applies. Throws a 422 `Invalid` Status.
+ */
+export function validateObject(obj: KubeObject, type: ResourceType): void {
+  const errors: FieldError[] = [];
+  validateMeta(obj, type, errors);
+  validateModel(obj, type, errors);
+  validateKindSpecific(obj, type, errors);
+  if (errors.length > 0) {
+    throw invalid(type.kind, type.group, obj.metadata?.name ?? '', errors);
+  }
+}
+
+/** Validates the immutable parts of an update. Throws a 422 `Invalid` Status. */
+export function validateUpdate(
+  oldObj: KubeObject,
+  newObj: KubeObject,
+  type: ResourceType,
+): void {
+  if (type.kind === 'RoleBinding' || type.kind === 'ClusterRoleBinding') {
+    if (JSON.stringify(oldObj.roleRef) !== JSON.stringify(newObj.roleRef)) {
+      throw invalid(type.kind, type.group, newObj.metadata?.name ?? '', [
+        {
+          field: 'roleRef',
+          type: 'FieldValueInvalid',
+          detail: `${q(newObj.roleRef)}: cannot change roleRef`,
+        },
+      ]);
+    }
+  }
+}
+
+/** True when `e` is a 422 produced by this module. */
+export function isInvalid(e: unknown): e is KubeStatusError {
+  return e instanceof KubeStatusError && e.code === 422;
+}
