@@ -5,5 +5,6 @@
  */
 export * from './csr';
 export * from './kubeconfig';
+export * from './names';
 export * from './permissions';
 export * from './types';
