@@ -11,7 +11,6 @@ import {
   conflict,
   forbiddenResource,
   GroupResource,
-  KubeStatusError,
   notFound,
 } from './errors';
 import { jsonPatch, mergePatch } from './patch';
@@ -614,14 +613,6 @@ export class ResourceApi {
     force: boolean,
     live: KubeObject | undefined,
   ): WriteResult {
-    if (!ctx.fieldManager || ctx.fieldManager === 'unknown') {
-      throw new KubeStatusError({
-        code: 422,
-        reason: 'Invalid',
-        message:
-          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
-      });
-    }
     let applied: unknown;
     try {
       applied = parseYaml(rawBody);

@@ -646,6 +646,18 @@ export class KubeApiServer {
           req.resume();
           throw unsupportedMediaType(contentType);
         }
+        if (
+          contentType === 'application/apply-patch+yaml' &&
+          !query.get('fieldManager')
+        ) {
+          req.resume();
+          throw new KubeStatusError({
+            code: 422,
+            reason: 'Invalid',
+            message:
+              'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+          });
+        }
         const raw = (await readBody(req)).toString('utf8');
         const force = ['true', '1'].includes(query.get('force') ?? '');
         const result = api.patch(

@@ -47,8 +47,9 @@ export function deepEqual(a: Json, b: Json): boolean {
     );
   }
   if (isPlainObject(a) && isPlainObject(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
+    // A key holding `undefined` is absent, as it would be once serialized.
+    const ka = Object.keys(a).filter(k => a[k] !== undefined);
+    const kb = Object.keys(b).filter(k => b[k] !== undefined);
     return (
       ka.length === kb.length &&
       ka.every(

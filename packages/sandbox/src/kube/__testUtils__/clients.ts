@@ -1,4 +1,5 @@
 import { ApiException, KubeConfig } from '@kubernetes/client-node';
+import https from 'node:https';
 import type { KubePeer } from '../peer';
 
 /** Credentials for a client-node KubeConfig. */
@@ -59,4 +60,46 @@ export async function failure(p: Promise<unknown>): Promise<FailedCall> {
     throw e;
   }
   throw new Error('expected the call to fail, but it succeeded');
+}
+
+/** A raw HTTPS request to the peer (for wire-level assertions client-node hides). */
+export async function rawRequest(
+  peer: KubePeer,
+  options: {
+    method?: string;
+    path: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    clientCertificate?: { certificatePem: string; privateKeyPem: string };
+  },
+): Promise<{ status: number; headers: Record<string, unknown>; body: any }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(options.path, peer.url);
+    const req = https.request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        ca: peer.caPem,
+        headers: options.headers,
+        cert: options.clientCertificate?.certificatePem,
+        key: options.clientCertificate?.privateKeyPem,
+      },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // not JSON; keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

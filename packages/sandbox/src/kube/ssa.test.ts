@@ -1,0 +1,188 @@
+import {
+  CoreV1Api,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { startKubePeer, KubePeer } from './index';
+import { failure, kubeConfigFor } from './__testUtils__/clients';
+
+describe('kube peer server-side apply', () => {
+  let peer: KubePeer;
+  let objects: KubernetesObjectApi;
+  let core: CoreV1Api;
+
+  beforeAll(async () => {
+    peer = await startKubePeer();
+    const kc = kubeConfigFor(peer, { token: peer.adminToken });
+    objects = KubernetesObjectApi.makeApiClient(kc);
+    core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespace({ body: { metadata: { name: 'ssa' } } });
+  });
+  afterAll(() => peer.close());
+
+  const apply = (obj: KubernetesObject, manager: string, force = false) =>
+    objects.patch<KubernetesObject>(
+      obj,
+      undefined,
+      undefined,
+      manager,
+      force,
+      PatchStrategy.ServerSideApply,
+    );
+
+  const quota = (
+    hard: Record<string, string>,
+    labels?: Record<string, string>,
+  ) => ({
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'compute', namespace: 'ssa', labels },
+    spec: { hard },
+  });
+
+  it('creates on first apply and is a no-op when applied again', async () => {
+    const first = await apply(
+      quota({ 'requests.cpu': '2' }, { a: '1' }),
+      'provisioner',
+    );
+    expect(first.metadata?.uid).toBeTruthy();
+    expect((first as any).spec.hard).toEqual({ 'requests.cpu': '2' });
+    expect(first.metadata?.managedFields).toEqual([
+      expect.objectContaining({
+        manager: 'provisioner',
+        operation: 'Apply',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: {
+          'f:metadata': { 'f:labels': { 'f:a': {} } },
+          'f:spec': { 'f:hard': { 'f:requests.cpu': {} } },
+        },
+      }),
+    ]);
+
+    const second = await apply(
+      quota({ 'requests.cpu': '2' }, { a: '1' }),
+      'provisioner',
+    );
+    expect(second.metadata?.resourceVersion).toBe(
+      first.metadata?.resourceVersion,
+    );
+    expect(second.metadata?.managedFields).toEqual(
+      first.metadata?.managedFields,
+    );
+  });
+
+  it('refuses to change a field another manager owns unless forced', async () => {
+    await apply(quota({ 'requests.cpu': '2' }, { a: '1' }), 'provisioner');
+    const conflict = await failure(
+      apply(quota({ 'requests.cpu': '4' }), 'someone-else'),
+    );
+    expect(conflict.code).toBe(409);
+    expect(conflict.status).toMatchObject({
+      reason: 'Conflict',
+      message:
+        'Apply failed with 1 conflict: conflict with "provisioner" using v1: .spec.hard.requests.cpu',
+      details: {
+        causes: [
+          {
+            reason: 'FieldManagerConflict',
+            message: 'conflict with "provisioner" using v1',
+            field: '.spec.hard.requests.cpu',
+          },
+        ],
+      },
+    });
+
+    // Agreeing on a value is shared ownership, not a conflict.
+    const shared = await apply(quota({ 'requests.cpu': '2' }), 'someone-else');
+    expect(shared.metadata?.managedFields?.map(m => m.manager)).toEqual([
+      'provisioner',
+      'someone-else',
+    ]);
+
+    const forced = await apply(
+      quota({ 'requests.cpu': '4' }),
+      'someone-else',
+      true,
+    );
+    expect((forced as any).spec.hard['requests.cpu']).toBe('4');
+    const provisioner = forced.metadata?.managedFields?.find(
+      m => m.manager === 'provisioner',
+    );
+    expect(provisioner?.fieldsV1).toEqual({
+      'f:metadata': { 'f:labels': { 'f:a': {} } },
+    });
+
+    // Now the provisioner is the one in conflict.
+    const back = await failure(
+      apply(quota({ 'requests.cpu': '2' }, { a: '1' }), 'provisioner'),
+    );
+    expect(back.code).toBe(409);
+  });
+
+  it('removes fields a manager stops applying, keeping fields others own', async () => {
+    const cm = (data: Record<string, string>) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'prune', namespace: 'ssa' },
+      data,
+    });
+    await apply(cm({ a: '1', b: '2' }), 'owner');
+    await core.patchNamespacedConfigMap(
+      { name: 'prune', namespace: 'ssa', body: { data: { c: '3' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const pruned = await apply(cm({ a: '1' }), 'owner');
+    expect((pruned as any).data).toEqual({ a: '1', c: '3' });
+  });
+
+  it('conflicts with fields set by an ordinary update', async () => {
+    await core.createNamespacedConfigMap({
+      namespace: 'ssa',
+      fieldManager: 'kubectl-create',
+      body: { metadata: { name: 'updated' }, data: { k: 'v' } },
+    });
+    const conflict = await failure(
+      apply(
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'updated', namespace: 'ssa' },
+          data: { k: 'other' },
+        } as KubernetesObject,
+        'provisioner',
+      ),
+    );
+    expect(conflict.code).toBe(409);
+    expect(conflict.status.message).toBe(
+      'Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .data.k',
+    );
+  });
+
+  it('requires a field manager and a live namespace', async () => {
+    const noManager = await failure(
+      objects.patch(
+        quota({ cpu: '1' }),
+        undefined,
+        undefined,
+        undefined,
+        undefined,
+        PatchStrategy.ServerSideApply,
+      ),
+    );
+    expect(noManager.code).toBe(422);
+
+    const missingNs = await failure(
+      apply(
+        {
+          ...quota({ cpu: '1' }),
+          metadata: { name: 'q', namespace: 'nowhere' },
+        },
+        'provisioner',
+      ),
+    );
+    expect(missingNs.code).toBe(404);
+  });
+});
