@@ -271,14 +271,11 @@ export class VaultEngine {
     }
 
     const resolved = this.resolveMount(path);
-    if (!resolved) {
-      throw new VaultHttpError(404, [`no handler for route ${JSON.stringify(path)}. route entry not found.`]);
-    }
-    const matched = this.matchRoute(resolved.mount.backend, resolved.relative);
+    const matched = resolved ? this.matchRoute(resolved.mount.backend, resolved.relative) : undefined;
     const ctx: RequestContext = {
       op,
       path,
-      relativePath: resolved.relative,
+      relativePath: resolved?.relative ?? path,
       params: matched?.params ?? {},
       body: request.body,
       query: request.query,
@@ -289,6 +286,8 @@ export class VaultEngine {
       ctx.op = matched.route.exists(ctx) ? 'update' : 'create';
     }
 
+    // As in Vault, the token and ACL are checked before routing, so an unauthorized caller
+    // cannot probe which mounts and paths exist.
     if (!matched?.route.unauthenticated) {
       const token = this.tokens.lookup(request.token, now);
       if (!token || this.identity.isEntityDisabled(token.entityId)) {
@@ -301,6 +300,9 @@ export class VaultEngine {
       ctx.token = token;
     }
 
+    if (!resolved) {
+      throw new VaultHttpError(404, [`no handler for route ${JSON.stringify(path)}. route entry not found.`]);
+    }
     if (!matched) {
       throw unsupportedPath();
     }
