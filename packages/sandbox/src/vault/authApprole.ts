@@ -1,9 +1,28 @@
-import { applyTokenParams, defaultTokenParams, issueLoginToken, TokenParams, tokenParamsView } from './authCommon';
+import {
+  applyTokenParams,
+  defaultTokenParams,
+  issueLoginToken,
+  TokenParams,
+  tokenParamsView,
+} from './authCommon';
 import { badRequest } from './errors';
-import { getBool, getDuration, getInt, getList, getString, has } from './fields';
+import {
+  getBool,
+  getDuration,
+  getInt,
+  getList,
+  getString,
+  has,
+} from './fields';
 import { isoTime, newUuid } from './ids';
 import { listResult } from './types';
-import type { Backend, MountEntry, RequestContext, Route, VaultResult } from './types';
+import type {
+  Backend,
+  MountEntry,
+  RequestContext,
+  Route,
+  VaultResult,
+} from './types';
 import type { VaultEngine } from './engine';
 
 interface ApproleRole {
@@ -29,7 +48,10 @@ interface SecretId {
 }
 
 /** The AppRole auth method: roles, role IDs, secret IDs (with TTL and use limits) and login. */
-export function createApproleBackend(engine: VaultEngine, mountRef: () => MountEntry): Backend {
+export function createApproleBackend(
+  engine: VaultEngine,
+  mountRef: () => MountEntry,
+): Backend {
   const roles = new Map<string, ApproleRole>();
   const secrets = new Map<string, SecretId>();
 
@@ -41,7 +63,10 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
     return role;
   };
 
-  const liveSecret = (secret: SecretId | undefined, now: number): SecretId | undefined => {
+  const liveSecret = (
+    secret: SecretId | undefined,
+    now: number,
+  ): SecretId | undefined => {
     if (!secret) return undefined;
     if (secret.expirationTime !== null && secret.expirationTime <= now) {
       secrets.delete(secret.secretId);
@@ -53,12 +78,18 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
   const secretView = (secret: SecretId): Record<string, unknown> => ({
     cidr_list: secret.cidrList,
     creation_time: isoTime(secret.creationTime),
-    expiration_time: secret.expirationTime === null ? '0001-01-01T00:00:00Z' : isoTime(secret.expirationTime),
+    expiration_time:
+      secret.expirationTime === null
+        ? '0001-01-01T00:00:00Z'
+        : isoTime(secret.expirationTime),
     last_updated_time: isoTime(secret.creationTime),
     metadata: secret.metadata,
     secret_id_accessor: secret.accessor,
     secret_id_num_uses: secret.numUses,
-    secret_id_ttl: secret.expirationTime === null ? 0 : Math.round((secret.expirationTime - secret.creationTime) / 1000),
+    secret_id_ttl:
+      secret.expirationTime === null
+        ? 0
+        : Math.round((secret.expirationTime - secret.creationTime) / 1000),
     token_bound_cidrs: [],
   });
 
@@ -77,8 +108,12 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
         throw badRequest('failed to parse metadata: invalid JSON');
       }
     }
-    const ttl = has(body, 'ttl') ? getDuration(body, 'ttl', 0) : role.secretIdTtl;
-    const numUses = has(body, 'num_uses') ? getInt(body, 'num_uses', 0) : role.secretIdNumUses;
+    const ttl = has(body, 'ttl')
+      ? getDuration(body, 'ttl', 0)
+      : role.secretIdTtl;
+    const numUses = has(body, 'num_uses')
+      ? getInt(body, 'num_uses', 0)
+      : role.secretIdNumUses;
     const secret: SecretId = {
       secretId: custom ?? newUuid(),
       accessor: newUuid(),
@@ -89,7 +124,8 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       metadata,
       cidrList: getList(body, 'cidr_list'),
     };
-    if (secrets.has(secret.secretId)) throw badRequest('SecretID is already registered');
+    if (secrets.has(secret.secretId))
+      throw badRequest('SecretID is already registered');
     secrets.set(secret.secretId, secret);
     return {
       data: {
@@ -110,13 +146,16 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       const secretIdValue = getString(ctx.body, 'secret_id', '');
       if (!secretIdValue) throw badRequest('missing secret_id');
       const secret = liveSecret(secrets.get(secretIdValue), ctx.now);
-      if (!secret || secret.roleName !== role.name) throw badRequest('invalid role or secret ID');
+      if (!secret || secret.roleName !== role.name)
+        throw badRequest('invalid role or secret ID');
       if (secret.numUses > 0) {
         secret.numUses -= 1;
         if (secret.numUses === 0) secrets.delete(secret.secretId);
       }
     }
-    engine.logger.info(`approle auth at auth/${mountRef().path}: login with role ${role.name}`);
+    engine.logger.info(
+      `approle auth at auth/${mountRef().path}: login with role ${role.name}`,
+    );
     return issueLoginToken(engine, ctx, {
       mount: mountRef(),
       params: role.token,
@@ -146,18 +185,35 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
           token: defaultTokenParams(),
         };
     if (has(body, 'role_id')) role.roleId = getString(body, 'role_id');
-    if (has(body, 'bind_secret_id')) role.bindSecretId = getBool(body, 'bind_secret_id', true);
-    if (has(body, 'secret_id_num_uses')) role.secretIdNumUses = getInt(body, 'secret_id_num_uses', 0);
-    if (has(body, 'secret_id_ttl')) role.secretIdTtl = getDuration(body, 'secret_id_ttl', 0);
+    if (has(body, 'bind_secret_id'))
+      role.bindSecretId = getBool(body, 'bind_secret_id', true);
+    if (has(body, 'secret_id_num_uses'))
+      role.secretIdNumUses = getInt(body, 'secret_id_num_uses', 0);
+    if (has(body, 'secret_id_ttl'))
+      role.secretIdTtl = getDuration(body, 'secret_id_ttl', 0);
     if (has(body, 'secret_id_bound_cidrs') || has(body, 'bound_cidr_list')) {
-      role.secretIdBoundCidrs = getList(body, has(body, 'secret_id_bound_cidrs') ? 'secret_id_bound_cidrs' : 'bound_cidr_list');
+      role.secretIdBoundCidrs = getList(
+        body,
+        has(body, 'secret_id_bound_cidrs')
+          ? 'secret_id_bound_cidrs'
+          : 'bound_cidr_list',
+      );
     }
-    if (has(body, 'local_secret_ids') && !existing) role.localSecretIds = getBool(body, 'local_secret_ids', false);
+    if (has(body, 'local_secret_ids') && !existing)
+      role.localSecretIds = getBool(body, 'local_secret_ids', false);
     role.token = applyTokenParams(body, role.token);
-    if (!role.bindSecretId && role.secretIdBoundCidrs.length === 0 && role.token.tokenBoundCidrs.length === 0) {
+    if (
+      !role.bindSecretId &&
+      role.secretIdBoundCidrs.length === 0 &&
+      role.token.tokenBoundCidrs.length === 0
+    ) {
       throw badRequest('at least one constraint should be enabled on the role');
     }
-    if (Array.from(roles.values()).some(r => r.roleId === role.roleId && r.name !== name)) {
+    if (
+      Array.from(roles.values()).some(
+        r => r.roleId === role.roleId && r.name !== name,
+      )
+    ) {
       throw badRequest('role_id already in use');
     }
     roles.set(name, role);
@@ -165,7 +221,10 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
   };
 
   const routes: Route[] = [
-    { pattern: 'role', list: () => listResult(Array.from(roles.keys()).sort()) },
+    {
+      pattern: 'role',
+      list: () => listResult(Array.from(roles.keys()).sort()),
+    },
     {
       pattern: 'role/:name',
       exists: ctx => roles.has(ctx.params.name.toLowerCase()),
@@ -233,8 +292,13 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       pattern: 'role/:name/secret-id/lookup',
       write: ctx => {
         const role = requireRole(ctx.params.name);
-        const secret = liveSecret(secrets.get(getString(ctx.body, 'secret_id', '')), ctx.now);
-        return secret && secret.roleName === role.name ? { data: secretView(secret) } : null;
+        const secret = liveSecret(
+          secrets.get(getString(ctx.body, 'secret_id', '')),
+          ctx.now,
+        );
+        return secret && secret.roleName === role.name
+          ? { data: secretView(secret) }
+          : null;
       },
     },
     {
@@ -242,7 +306,8 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       write: ctx => {
         const role = requireRole(ctx.params.name);
         const secret = secrets.get(getString(ctx.body, 'secret_id', ''));
-        if (secret && secret.roleName === role.name) secrets.delete(secret.secretId);
+        if (secret && secret.roleName === role.name)
+          secrets.delete(secret.secretId);
         return null;
       },
     },
@@ -251,8 +316,15 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       write: ctx => {
         const role = requireRole(ctx.params.name);
         const accessor = getString(ctx.body, 'secret_id_accessor', '');
-        const secret = Array.from(secrets.values()).find(s => s.accessor === accessor && s.roleName === role.name);
-        if (!secret) throw badRequest(`failed to find accessor entry for secret_id_accessor: ${JSON.stringify(accessor)}`);
+        const secret = Array.from(secrets.values()).find(
+          s => s.accessor === accessor && s.roleName === role.name,
+        );
+        if (!secret)
+          throw badRequest(
+            `failed to find accessor entry for secret_id_accessor: ${JSON.stringify(
+              accessor,
+            )}`,
+          );
         return { data: secretView(secret) };
       },
     },
@@ -261,8 +333,15 @@ export function createApproleBackend(engine: VaultEngine, mountRef: () => MountE
       write: ctx => {
         const role = requireRole(ctx.params.name);
         const accessor = getString(ctx.body, 'secret_id_accessor', '');
-        const secret = Array.from(secrets.values()).find(s => s.accessor === accessor && s.roleName === role.name);
-        if (!secret) throw badRequest(`failed to find accessor entry for secret_id_accessor: ${JSON.stringify(accessor)}`);
+        const secret = Array.from(secrets.values()).find(
+          s => s.accessor === accessor && s.roleName === role.name,
+        );
+        if (!secret)
+          throw badRequest(
+            `failed to find accessor entry for secret_id_accessor: ${JSON.stringify(
+              accessor,
+            )}`,
+          );
         secrets.delete(secret.secretId);
         return null;
       },

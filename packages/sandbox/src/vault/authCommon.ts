@@ -1,5 +1,13 @@
 import { badRequest, internalError } from './errors';
-import { Body, getDuration, getInt, getList, getString, getBool, has } from './fields';
+import {
+  Body,
+  getDuration,
+  getInt,
+  getList,
+  getString,
+  getBool,
+  has,
+} from './fields';
 import { calculateTtl, sanitizePolicies } from './tokens';
 import type { MountEntry, RequestContext, VaultResult } from './types';
 import type { VaultEngine } from './engine';
@@ -36,10 +44,14 @@ export function defaultTokenParams(): TokenParams {
  * `period`, `num_uses`, `bound_cidrs`, which Vault still honours when the new name is absent).
  */
 export function applyTokenParams(body: Body, params: TokenParams): TokenParams {
-  const pick = (modern: string, legacy: string) => (has(body, modern) ? modern : has(body, legacy) ? legacy : undefined);
+  const pick = (modern: string, legacy: string): string | undefined => {
+    if (has(body, modern)) return modern;
+    return has(body, legacy) ? legacy : undefined;
+  };
   const next = { ...params };
   const policiesKey = pick('token_policies', 'policies');
-  if (policiesKey) next.tokenPolicies = getList(body, policiesKey).map(p => p.toLowerCase());
+  if (policiesKey)
+    next.tokenPolicies = getList(body, policiesKey).map(p => p.toLowerCase());
   const ttlKey = pick('token_ttl', 'ttl');
   if (ttlKey) next.tokenTtl = getDuration(body, ttlKey, 0);
   const maxKey = pick('token_max_ttl', 'max_ttl');
@@ -50,17 +62,29 @@ export function applyTokenParams(body: Body, params: TokenParams): TokenParams {
   if (usesKey) next.tokenNumUses = getInt(body, usesKey, 0);
   const cidrKey = pick('token_bound_cidrs', 'bound_cidrs');
   if (cidrKey) next.tokenBoundCidrs = getList(body, cidrKey);
-  if (has(body, 'token_explicit_max_ttl')) next.tokenExplicitMaxTtl = getDuration(body, 'token_explicit_max_ttl', 0);
-  if (has(body, 'token_no_default_policy')) next.tokenNoDefaultPolicy = getBool(body, 'token_no_default_policy', false);
+  if (has(body, 'token_explicit_max_ttl'))
+    next.tokenExplicitMaxTtl = getDuration(body, 'token_explicit_max_ttl', 0);
+  if (has(body, 'token_no_default_policy'))
+    next.tokenNoDefaultPolicy = getBool(body, 'token_no_default_policy', false);
   if (has(body, 'token_type')) {
     const type = getString(body, 'token_type');
-    if (!['default', 'default-service', 'default-batch', 'service', 'batch'].includes(type)) {
+    if (
+      ![
+        'default',
+        'default-service',
+        'default-batch',
+        'service',
+        'batch',
+      ].includes(type)
+    ) {
       throw badRequest(`invalid 'token_type' value ${JSON.stringify(type)}`);
     }
     next.tokenType = type;
   }
   if (next.tokenMaxTtl > 0 && next.tokenTtl > next.tokenMaxTtl) {
-    throw badRequest('"token_ttl" value must be less than "token_max_ttl" value');
+    throw badRequest(
+      '"token_ttl" value must be less than "token_max_ttl" value',
+    );
   }
   return next;
 }
@@ -102,9 +126,18 @@ export interface LoginInput {
  * Issues the token for a successful login: resolves (or creates) the identity entity for the
  * alias, applies the role's TTL rules against the mount's limits, and builds the `auth` block.
  */
-export function issueLoginToken(engine: VaultEngine, ctx: RequestContext, input: LoginInput): VaultResult {
+export function issueLoginToken(
+  engine: VaultEngine,
+  ctx: RequestContext,
+  input: LoginInput,
+): VaultResult {
   const { mount, params } = input;
-  const entityId = engine.identity.entityForLogin(mount.accessor, input.aliasName, input.aliasMetadata, ctx.now);
+  const entityId = engine.identity.entityForLogin(
+    mount.accessor,
+    input.aliasName,
+    input.aliasMetadata,
+    ctx.now,
+  );
   if (engine.identity.isEntityDisabled(entityId)) {
     throw badRequest('entity is disabled');
   }
@@ -122,9 +155,14 @@ export function issueLoginToken(engine: VaultEngine, ctx: RequestContext, input:
   const prefix = mount.path.replace(/\/$/, '').replace(/\//g, '-');
   const entry = engine.tokens.create(
     {
-      policies: sanitizePolicies(params.tokenPolicies, !params.tokenNoDefaultPolicy),
+      policies: sanitizePolicies(
+        params.tokenPolicies,
+        !params.tokenNoDefaultPolicy,
+      ),
       meta: input.metadata,
-      displayName: input.displayName ? `${prefix}-${input.displayName}` : prefix,
+      displayName: input.displayName
+        ? `${prefix}-${input.displayName}`
+        : prefix,
       path: `auth/${mount.path}login`,
       parent: '',
       ttl,
@@ -138,12 +176,21 @@ export function issueLoginToken(engine: VaultEngine, ctx: RequestContext, input:
       renewHook: () => {
         const current = input.currentParams();
         if (!current) {
-          throw internalError(`role ${input.roleName} does not exist during renewal`);
+          throw internalError(
+            `role ${input.roleName} does not exist during renewal`,
+          );
         }
         const mountMax = mount.maxLeaseTtl;
         const maxTtl =
-          current.tokenMaxTtl > 0 && (mountMax === 0 || current.tokenMaxTtl < mountMax) ? current.tokenMaxTtl : mountMax;
-        return { ttl: current.tokenTtl || mount.defaultLeaseTtl, maxTtl, period: current.tokenPeriod };
+          current.tokenMaxTtl > 0 &&
+          (mountMax === 0 || current.tokenMaxTtl < mountMax)
+            ? current.tokenMaxTtl
+            : mountMax;
+        return {
+          ttl: current.tokenTtl || mount.defaultLeaseTtl,
+          maxTtl,
+          period: current.tokenPeriod,
+        };
       },
     },
     ctx.now,

@@ -1,9 +1,27 @@
-import { constants, createPublicKey, KeyObject, verify, X509Certificate } from 'node:crypto';
-import { applyTokenParams, defaultTokenParams, issueLoginToken, TokenParams, tokenParamsView } from './authCommon';
+import {
+  constants,
+  createPublicKey,
+  KeyObject,
+  verify,
+  X509Certificate,
+} from 'node:crypto';
+import {
+  applyTokenParams,
+  defaultTokenParams,
+  issueLoginToken,
+  TokenParams,
+  tokenParamsView,
+} from './authCommon';
 import { badRequest, internalError, loginDenied } from './errors';
 import { getBool, getList, getString, has } from './fields';
 import { listResult } from './types';
-import type { Backend, MountEntry, RequestContext, Route, VaultResult } from './types';
+import type {
+  Backend,
+  MountEntry,
+  RequestContext,
+  Route,
+  VaultResult,
+} from './types';
 import type { VaultEngine } from './engine';
 
 /**
@@ -35,22 +53,27 @@ interface KubernetesRole {
 /** Clock skew tolerated on `exp`, `nbf` and `iat`, like hashicorp/cap's default leeway. */
 const LEEWAY_SECONDS = 150;
 
-const ALGORITHMS: Record<string, { hash: string; kind: 'rsa' | 'pss' | 'ec' }> = {
-  RS256: { hash: 'sha256', kind: 'rsa' },
-  RS384: { hash: 'sha384', kind: 'rsa' },
-  RS512: { hash: 'sha512', kind: 'rsa' },
-  PS256: { hash: 'sha256', kind: 'pss' },
-  PS384: { hash: 'sha384', kind: 'pss' },
-  PS512: { hash: 'sha512', kind: 'pss' },
-  ES256: { hash: 'sha256', kind: 'ec' },
-  ES384: { hash: 'sha384', kind: 'ec' },
-  ES512: { hash: 'sha512', kind: 'ec' },
-};
+const ALGORITHMS: Record<string, { hash: string; kind: 'rsa' | 'pss' | 'ec' }> =
+  {
+    RS256: { hash: 'sha256', kind: 'rsa' },
+    RS384: { hash: 'sha384', kind: 'rsa' },
+    RS512: { hash: 'sha512', kind: 'rsa' },
+    PS256: { hash: 'sha256', kind: 'pss' },
+    PS384: { hash: 'sha384', kind: 'pss' },
+    PS512: { hash: 'sha512', kind: 'pss' },
+    ES256: { hash: 'sha256', kind: 'ec' },
+    ES384: { hash: 'sha384', kind: 'ec' },
+    ES512: { hash: 'sha512', kind: 'ec' },
+  };
 
 function parsePublicKey(pem: string): KeyObject {
   try {
-    const key = pem.includes('CERTIFICATE') ? new X509Certificate(pem).publicKey : createPublicKey(pem);
-    if (!['rsa', 'ec', 'ed25519', 'rsa-pss'].includes(key.asymmetricKeyType ?? '')) {
+    const key = pem.includes('CERTIFICATE')
+      ? new X509Certificate(pem).publicKey
+      : createPublicKey(pem);
+    if (
+      !['rsa', 'ec', 'ed25519', 'rsa-pss'].includes(key.asymmetricKeyType ?? '')
+    ) {
       throw new Error('unsupported key type');
     }
     return key;
@@ -67,22 +90,42 @@ function decodeSegment(segment: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function verifySignature(alg: string, signingInput: string, signature: Buffer, keys: KeyObject[]): boolean {
+function verifySignature(
+  alg: string,
+  signingInput: string,
+  signature: Buffer,
+  keys: KeyObject[],
+): boolean {
   const spec = ALGORITHMS[alg];
   return keys.some(key => {
     try {
       if (spec.kind === 'ec') {
-        return key.asymmetricKeyType === 'ec' && verify(spec.hash, Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' }, signature);
+        return (
+          key.asymmetricKeyType === 'ec' &&
+          verify(
+            spec.hash,
+            Buffer.from(signingInput),
+            { key, dsaEncoding: 'ieee-p1363' },
+            signature,
+          )
+        );
       }
       if (spec.kind === 'pss') {
         return verify(
           spec.hash,
           Buffer.from(signingInput),
-          { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+          {
+            key,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: constants.RSA_PSS_SALTLEN_DIGEST,
+          },
           signature,
         );
       }
-      return key.asymmetricKeyType === 'rsa' && verify(spec.hash, Buffer.from(signingInput), key, signature);
+      return (
+        key.asymmetricKeyType === 'rsa' &&
+        verify(spec.hash, Buffer.from(signingInput), key, signature)
+      );
     } catch {
       return false;
     }
@@ -92,7 +135,13 @@ function verifySignature(alg: string, signingInput: string, signature: Buffer, k
 /** Glob matching of `strutil.StrListContainsGlob` (`*` wildcards). */
 function containsGlob(patterns: string[], value: string): boolean {
   return patterns.some(pattern => {
-    const regex = new RegExp(`^${pattern.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+    const regex = new RegExp(
+      `^${pattern
+        .split('*')
+        .map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    );
     return regex.test(value);
   });
 }
@@ -105,7 +154,9 @@ interface ServiceAccount {
 }
 
 /** Reads the legacy `kubernetes.io/serviceaccount/*` claims or the projected-token `kubernetes.io` claim. */
-function serviceAccountFromClaims(claims: Record<string, unknown>): ServiceAccount {
+function serviceAccountFromClaims(
+  claims: Record<string, unknown>,
+): ServiceAccount {
   const projected = claims['kubernetes.io'] as
     | { namespace?: string; serviceaccount?: { name?: string; uid?: string } }
     | undefined;
@@ -114,18 +165,30 @@ function serviceAccountFromClaims(claims: Record<string, unknown>): ServiceAccou
     return typeof value === 'string' ? value : '';
   };
   return {
-    name: projected?.serviceaccount ? projected.serviceaccount.name ?? '' : legacy('service-account.name'),
+    name: projected?.serviceaccount
+      ? projected.serviceaccount.name ?? ''
+      : legacy('service-account.name'),
     namespace: projected ? projected.namespace ?? '' : legacy('namespace'),
-    uid: projected?.serviceaccount ? projected.serviceaccount.uid ?? '' : legacy('service-account.uid'),
+    uid: projected?.serviceaccount
+      ? projected.serviceaccount.uid ?? ''
+      : legacy('service-account.uid'),
     secretName: legacy('secret.name'),
   };
 }
 
-export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () => MountEntry): Backend {
+export function createKubernetesAuthBackend(
+  engine: VaultEngine,
+  mountRef: () => MountEntry,
+): Backend {
   let config: KubernetesConfig | undefined;
   const roles = new Map<string, KubernetesRole>();
 
-  const validateJwt = (jwt: string, role: KubernetesRole, cfg: KubernetesConfig, now: number): Record<string, unknown> => {
+  const validateJwt = (
+    jwt: string,
+    role: KubernetesRole,
+    cfg: KubernetesConfig,
+    now: number,
+  ): Record<string, unknown> => {
     const parts = jwt.split('.');
     if (parts.length !== 3) {
       throw loginDenied('failed to parse JWT: malformed token');
@@ -142,19 +205,39 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
     if (!ALGORITHMS[alg]) {
       throw loginDenied(`unsupported signing algorithm "${alg}"`);
     }
-    if (!verifySignature(alg, `${parts[0]}.${parts[1]}`, Buffer.from(parts[2], 'base64url'), cfg.publicKeys)) {
+    if (
+      !verifySignature(
+        alg,
+        `${parts[0]}.${parts[1]}`,
+        Buffer.from(parts[2], 'base64url'),
+        cfg.publicKeys,
+      )
+    ) {
       // The plugin maps signature failures to logical.ErrPermissionDenied.
       throw loginDenied();
     }
     const nowSeconds = now / 1000;
-    if (typeof claims.exp === 'number' && claims.exp + LEEWAY_SECONDS < nowSeconds) {
-      throw loginDenied('invalid expiration time (exp) claim: token is expired');
+    if (
+      typeof claims.exp === 'number' &&
+      claims.exp + LEEWAY_SECONDS < nowSeconds
+    ) {
+      throw loginDenied(
+        'invalid expiration time (exp) claim: token is expired',
+      );
     }
-    if (typeof claims.nbf === 'number' && claims.nbf - LEEWAY_SECONDS > nowSeconds) {
+    if (
+      typeof claims.nbf === 'number' &&
+      claims.nbf - LEEWAY_SECONDS > nowSeconds
+    ) {
       throw loginDenied('invalid not before (nbf) claim: token not yet valid');
     }
-    if (typeof claims.iat === 'number' && claims.iat - LEEWAY_SECONDS > nowSeconds) {
-      throw loginDenied('invalid issued at (iat) claim: token issued in the future');
+    if (
+      typeof claims.iat === 'number' &&
+      claims.iat - LEEWAY_SECONDS > nowSeconds
+    ) {
+      throw loginDenied(
+        'invalid issued at (iat) claim: token issued in the future',
+      );
     }
     if (!cfg.disableIssValidation && cfg.issuer && claims.iss !== cfg.issuer) {
       throw loginDenied('invalid issuer (iss) claim');
@@ -162,7 +245,9 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
     if (role.audience.trim()) {
       const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
       if (!aud.includes(role.audience)) {
-        throw loginDenied('invalid audience (aud) claim: audience claim does not match any expected audience');
+        throw loginDenied(
+          'invalid audience (aud) claim: audience claim does not match any expected audience',
+        );
       }
     }
     return claims;
@@ -174,18 +259,24 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
     const jwt = getString(ctx.body, 'jwt', '');
     if (!jwt) throw badRequest('missing jwt');
     const role = roles.get(roleName);
-    if (!role) throw badRequest(`invalid role name ${JSON.stringify(roleName)}`);
+    if (!role)
+      throw badRequest(`invalid role name ${JSON.stringify(roleName)}`);
     if (!config) throw internalError('could not load backend configuration');
     if (config.publicKeys.length === 0) {
       engine.logger.warn(
-        `kubernetes auth at auth/${mountRef().path}: no pem_keys configured; the Vault peer cannot call a TokenReview API, so the login is refused`,
+        `kubernetes auth at auth/${
+          mountRef().path
+        }: no pem_keys configured; the Vault peer cannot call a TokenReview API, so the login is refused`,
       );
       throw loginDenied();
     }
     const claims = validateJwt(jwt, role, config, ctx.now);
     const sa = serviceAccountFromClaims(claims);
     const names = role.boundServiceAccountNames;
-    if ((names.length > 1 || names[0] !== '*') && !containsGlob(names, sa.name)) {
+    if (
+      (names.length > 1 || names[0] !== '*') &&
+      !containsGlob(names, sa.name)
+    ) {
       throw loginDenied('service account name not authorized');
     }
     const namespaces = role.boundServiceAccountNamespaces;
@@ -193,14 +284,21 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
       throw loginDenied('namespace not authorized');
     }
     if (!sa.uid) throw internalError('could not parse UID from claims');
-    const aliasName = role.aliasNameSource === 'serviceaccount_name' ? `${sa.namespace}/${sa.name}` : sa.uid;
+    const aliasName =
+      role.aliasNameSource === 'serviceaccount_name'
+        ? `${sa.namespace}/${sa.name}`
+        : sa.uid;
     const aliasMetadata = {
       service_account_uid: sa.uid,
       service_account_name: sa.name,
       service_account_namespace: sa.namespace,
       service_account_secret_name: sa.secretName,
     };
-    engine.logger.info(`kubernetes auth at auth/${mountRef().path}: login of ${sa.namespace}/${sa.name} with role ${roleName}`);
+    engine.logger.info(
+      `kubernetes auth at auth/${mountRef().path}: login of ${sa.namespace}/${
+        sa.name
+      } with role ${roleName}`,
+    );
     return issueLoginToken(engine, ctx, {
       mount: mountRef(),
       params: role.token,
@@ -218,9 +316,23 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
     const existing = roles.get(ctx.params.name);
     const role: KubernetesRole = existing
       ? { ...existing, token: { ...existing.token } }
-      : { boundServiceAccountNames: [], boundServiceAccountNamespaces: [], audience: '', aliasNameSource: 'serviceaccount_uid', token: defaultTokenParams() };
-    if (has(body, 'bound_service_account_names')) role.boundServiceAccountNames = getList(body, 'bound_service_account_names');
-    if (has(body, 'bound_service_account_namespaces')) role.boundServiceAccountNamespaces = getList(body, 'bound_service_account_namespaces');
+      : {
+          boundServiceAccountNames: [],
+          boundServiceAccountNamespaces: [],
+          audience: '',
+          aliasNameSource: 'serviceaccount_uid',
+          token: defaultTokenParams(),
+        };
+    if (has(body, 'bound_service_account_names'))
+      role.boundServiceAccountNames = getList(
+        body,
+        'bound_service_account_names',
+      );
+    if (has(body, 'bound_service_account_namespaces'))
+      role.boundServiceAccountNamespaces = getList(
+        body,
+        'bound_service_account_namespaces',
+      );
     if (has(body, 'audience')) role.audience = getString(body, 'audience');
     if (has(body, 'alias_name_source')) {
       const source = getString(body, 'alias_name_source');
@@ -236,8 +348,12 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
     if (role.boundServiceAccountNamespaces.length === 0) {
       throw badRequest('"bound_service_account_namespaces" can not be empty');
     }
-    for (const list of [role.boundServiceAccountNames, role.boundServiceAccountNamespaces]) {
-      if (list.length > 1 && list.includes('*')) throw badRequest('can not mix "*" with values');
+    for (const list of [
+      role.boundServiceAccountNames,
+      role.boundServiceAccountNamespaces,
+    ]) {
+      if (list.length > 1 && list.includes('*'))
+        throw badRequest('can not mix "*" with values');
     }
     roles.set(ctx.params.name, role);
     return null;
@@ -280,7 +396,10 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
         return null;
       },
     },
-    { pattern: 'role', list: () => listResult(Array.from(roles.keys()).sort()) },
+    {
+      pattern: 'role',
+      list: () => listResult(Array.from(roles.keys()).sort()),
+    },
     {
       pattern: 'role/:name',
       exists: ctx => roles.has(ctx.params.name),
@@ -290,7 +409,8 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
         return {
           data: {
             bound_service_account_names: role.boundServiceAccountNames,
-            bound_service_account_namespaces: role.boundServiceAccountNamespaces,
+            bound_service_account_namespaces:
+              role.boundServiceAccountNamespaces,
             bound_service_account_namespace_selector: '',
             audience: role.audience,
             alias_name_source: role.aliasNameSource,
@@ -308,4 +428,3 @@ export function createKubernetesAuthBackend(engine: VaultEngine, mountRef: () =>
   ];
   return { routes };
 }
-

@@ -57,7 +57,10 @@ const BACKEND_ROLE_NAME = 'cluster-access-backend';
  * read the role and CA, manage identity entities/aliases/groups, read auth mounts (for alias
  * mount accessors) and keep its own token alive.
  */
-export function clusterAccessBackendPolicy(options: { pkiMount: string; roleName: string }): string {
+export function clusterAccessBackendPolicy(options: {
+  pkiMount: string;
+  roleName: string;
+}): string {
   const pki = options.pkiMount.replace(/^\/+|\/+$/g, '');
   return `# Cluster Access backend
 path "${pki}/sign-verbatim/${options.roleName}" {
@@ -105,7 +108,11 @@ class VaultRequestError extends Error {
     readonly errors: string[],
     what: string,
   ) {
-    super(`Vault ${what} failed with status ${status}: ${errors.join('; ') || 'no error text'}`);
+    super(
+      `Vault ${what} failed with status ${status}: ${
+        errors.join('; ') || 'no error text'
+      }`,
+    );
     this.name = 'VaultRequestError';
   }
 }
@@ -119,15 +126,25 @@ class VaultRequestError extends Error {
  * Note for the backend: `sign-verbatim` ignores the role's `client_flag`/`key_usage`, as in
  * Vault, so the backend must send `ext_key_usage: ["ClientAuth"]` with each request.
  */
-export async function bootstrapVaultForClusterAccess(options: BootstrapVaultOptions): Promise<BootstrapVaultResult> {
+export async function bootstrapVaultForClusterAccess(
+  options: BootstrapVaultOptions,
+): Promise<BootstrapVaultResult> {
   const base = options.url.replace(/\/+$/, '');
   const pkiMount = (options.pkiMount ?? 'pki').replace(/^\/+|\/+$/g, '');
   const roleName = options.roleName ?? 'kubernetes-client';
 
-  const call = async (method: string, path: string, body?: unknown, raw = false): Promise<any> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    raw = false,
+  ): Promise<any> => {
     const response = await fetch(`${base}/v1/${path}`, {
       method,
-      headers: { 'X-Vault-Token': options.rootToken, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        'X-Vault-Token': options.rootToken,
+        ...(body ? { 'Content-Type': 'application/json' } : {}),
+      },
       body: body ? JSON.stringify(body) : undefined,
     });
     const text = await response.text();
@@ -138,7 +155,11 @@ export async function bootstrapVaultForClusterAccess(options: BootstrapVaultOpti
       } catch {
         errors = [text];
       }
-      throw new VaultRequestError(response.status, errors, `${method} /v1/${path}`);
+      throw new VaultRequestError(
+        response.status,
+        errors,
+        `${method} /v1/${path}`,
+      );
     }
     if (raw) return text;
     return text ? JSON.parse(text) : undefined;
@@ -218,10 +239,24 @@ export async function bootstrapVaultForClusterAccess(options: BootstrapVaultOpti
       await call('POST', 'sys/auth/approle', { type: 'approle' });
     }
     // vault write auth/approle/role/cluster-access-backend token_policies=cluster-access-backend ...
-    await call('POST', `auth/approle/role/${BACKEND_ROLE_NAME}`, { ...tokenSettings, secret_id_ttl: 0 });
-    const roleId = await call('GET', `auth/approle/role/${BACKEND_ROLE_NAME}/role-id`);
-    const secretId = await call('POST', `auth/approle/role/${BACKEND_ROLE_NAME}/secret-id`, {});
-    result.approle = { roleId: roleId.data.role_id, secretId: secretId.data.secret_id, mount: 'approle' };
+    await call('POST', `auth/approle/role/${BACKEND_ROLE_NAME}`, {
+      ...tokenSettings,
+      secret_id_ttl: 0,
+    });
+    const roleId = await call(
+      'GET',
+      `auth/approle/role/${BACKEND_ROLE_NAME}/role-id`,
+    );
+    const secretId = await call(
+      'POST',
+      `auth/approle/role/${BACKEND_ROLE_NAME}/secret-id`,
+      {},
+    );
+    result.approle = {
+      roleId: roleId.data.role_id,
+      secretId: secretId.data.secret_id,
+      mount: 'approle',
+    };
   }
 
   if (options.kubernetes) {
@@ -234,7 +269,9 @@ export async function bootstrapVaultForClusterAccess(options: BootstrapVaultOpti
     await call('POST', 'auth/kubernetes/config', {
       kubernetes_host: k8s.host ?? 'https://kubernetes.default.svc',
       pem_keys: k8s.pemKeys,
-      ...(k8s.issuer ? { issuer: k8s.issuer, disable_iss_validation: false } : {}),
+      ...(k8s.issuer
+        ? { issuer: k8s.issuer, disable_iss_validation: false }
+        : {}),
     });
     // vault write auth/kubernetes/role/cluster-access-backend bound_service_account_names=... ...
     await call('POST', `auth/kubernetes/role/${BACKEND_ROLE_NAME}`, {

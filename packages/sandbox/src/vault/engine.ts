@@ -1,11 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { badRequest, permissionDenied, unsupportedOperation, unsupportedPath, VaultHttpError } from './errors';
+import {
+  badRequest,
+  permissionDenied,
+  unsupportedOperation,
+  unsupportedPath,
+  VaultHttpError,
+} from './errors';
 import { Body } from './fields';
 import { IdentityStore } from './identity';
 import { newMountAccessor, newUuid } from './ids';
 import { Acl, DEFAULT_POLICY, parsePolicy, PolicyRule } from './policy';
 import { TokenStore } from './tokens';
-import type { Backend, MountEntry, Operation, PeerLogger, RequestContext, Route, TokenEntry, VaultResult } from './types';
+import type {
+  Backend,
+  MountEntry,
+  Operation,
+  PeerLogger,
+  RequestContext,
+  Route,
+  TokenEntry,
+  VaultResult,
+} from './types';
 import { SystemBackend } from './sys';
 import { createPkiBackend } from './pki';
 import { createKubernetesAuthBackend } from './authKubernetes';
@@ -95,11 +110,34 @@ export class VaultEngine {
     this.authMounts.clear();
     this.policies.clear();
     this.identity.clear();
-    this.policies.set('default', { text: DEFAULT_POLICY, rules: parsePolicy(DEFAULT_POLICY) });
-    this.addMount(this.mounts, 'sys/', 'system', 'system endpoints used for control, policy and debugging', new SystemBackend(this));
-    this.addMount(this.mounts, 'identity/', 'identity', 'identity store', { routes: this.identity.routes() });
-    this.addMount(this.mounts, 'cubbyhole/', 'cubbyhole', 'per-token private secret storage', { routes: [] });
-    this.addMount(this.authMounts, 'token/', 'token', 'token based credentials', { routes: this.tokens.routes() });
+    this.policies.set('default', {
+      text: DEFAULT_POLICY,
+      rules: parsePolicy(DEFAULT_POLICY),
+    });
+    this.addMount(
+      this.mounts,
+      'sys/',
+      'system',
+      'system endpoints used for control, policy and debugging',
+      new SystemBackend(this),
+    );
+    this.addMount(this.mounts, 'identity/', 'identity', 'identity store', {
+      routes: this.identity.routes(),
+    });
+    this.addMount(
+      this.mounts,
+      'cubbyhole/',
+      'cubbyhole',
+      'per-token private secret storage',
+      { routes: [] },
+    );
+    this.addMount(
+      this.authMounts,
+      'token/',
+      'token',
+      'token based credentials',
+      { routes: this.tokens.routes() },
+    );
     if (!this.tokens.lookup(this.rootToken, Date.now())) {
       this.tokens.create(
         {
@@ -140,7 +178,9 @@ export class VaultEngine {
     const entry: MountEntry = {
       path,
       type,
-      accessor: newMountAccessor(table === this.authMounts ? `auth_${type}` : type),
+      accessor: newMountAccessor(
+        table === this.authMounts ? `auth_${type}` : type,
+      ),
       uuid: newUuid(),
       description,
       defaultLeaseTtl: config.defaultLeaseTtl ?? 0,
@@ -155,14 +195,27 @@ export class VaultEngine {
   }
 
   /** `sys/mounts/:path` POST. */
-  mountSecretsEngine(path: string, type: string, description: string, config: { defaultLeaseTtl: number; maxLeaseTtl: number }): void {
+  mountSecretsEngine(
+    path: string,
+    type: string,
+    description: string,
+    config: { defaultLeaseTtl: number; maxLeaseTtl: number },
+  ): void {
     const normalized = `${path.replace(/^\/+|\/+$/g, '')}/`;
-    const conflict = Array.from(this.mounts.keys()).find(p => normalized.startsWith(p) || p.startsWith(normalized));
+    const conflict = Array.from(this.mounts.keys()).find(
+      p => normalized.startsWith(p) || p.startsWith(normalized),
+    );
     if (conflict) {
       throw badRequest(`path is already in use at ${conflict}`);
     }
-    if (['sys/', 'identity/', 'cubbyhole/', 'auth/'].some(reserved => normalized.startsWith(reserved))) {
-      throw badRequest(`cannot mount '${normalized}' of type '${type}' as it is reserved`);
+    if (
+      ['sys/', 'identity/', 'cubbyhole/', 'auth/'].some(reserved =>
+        normalized.startsWith(reserved),
+      )
+    ) {
+      throw badRequest(
+        `cannot mount '${normalized}' of type '${type}' as it is reserved`,
+      );
     }
     let backend: Backend;
     if (type === 'pki') {
@@ -174,9 +227,16 @@ export class VaultEngine {
   }
 
   /** `sys/auth/:path` POST. */
-  enableAuthMethod(path: string, type: string, description: string, config: { defaultLeaseTtl: number; maxLeaseTtl: number }): void {
+  enableAuthMethod(
+    path: string,
+    type: string,
+    description: string,
+    config: { defaultLeaseTtl: number; maxLeaseTtl: number },
+  ): void {
     const normalized = `${path.replace(/^\/+|\/+$/g, '')}/`;
-    const conflict = Array.from(this.authMounts.keys()).find(p => normalized.startsWith(p) || p.startsWith(normalized));
+    const conflict = Array.from(this.authMounts.keys()).find(
+      p => normalized.startsWith(p) || p.startsWith(normalized),
+    );
     if (conflict) {
       throw badRequest(`path is already in use at auth/${conflict}`);
     }
@@ -191,16 +251,28 @@ export class VaultEngine {
     } else {
       throw badRequest(`plugin not found in the catalog: ${type}`);
     }
-    this.addMount(this.authMounts, normalized, type, description, backend, config);
+    this.addMount(
+      this.authMounts,
+      normalized,
+      type,
+      description,
+      backend,
+      config,
+    );
   }
 
   authMountByAccessor(accessor: string): MountEntry | undefined {
-    return Array.from(this.authMounts.values()).find(m => m.accessor === accessor);
+    return Array.from(this.authMounts.values()).find(
+      m => m.accessor === accessor,
+    );
   }
 
   /** The merged ACL of a token: its own policies plus those granted through identity. */
   aclFor(token: TokenEntry): Acl {
-    const names = new Set([...token.policies, ...this.identity.policiesForEntity(token.entityId)]);
+    const names = new Set([
+      ...token.policies,
+      ...this.identity.policiesForEntity(token.entityId),
+    ]);
     const policies: Array<{ name: string; rules: PolicyRule[] }> = [];
     for (const name of names) {
       if (name === 'root') {
@@ -213,13 +285,18 @@ export class VaultEngine {
     return new Acl(policies);
   }
 
-  private resolveMount(path: string): { mount: MountEntry; relative: string; prefix: string } | undefined {
+  private resolveMount(
+    path: string,
+  ): { mount: MountEntry; relative: string; prefix: string } | undefined {
     const isAuth = path.startsWith('auth/');
     const table = isAuth ? this.authMounts : this.mounts;
     const rest = isAuth ? path.slice('auth/'.length) : path;
     let best: MountEntry | undefined;
     for (const mount of table.values()) {
-      if (`${rest}/`.startsWith(mount.path) && (!best || mount.path.length > best.path.length)) {
+      if (
+        `${rest}/`.startsWith(mount.path) &&
+        (!best || mount.path.length > best.path.length)
+      ) {
         best = mount;
       }
     }
@@ -231,7 +308,10 @@ export class VaultEngine {
     };
   }
 
-  private matchRoute(backend: Backend, relative: string): { route: Route; params: Record<string, string> } | undefined {
+  private matchRoute(
+    backend: Backend,
+    relative: string,
+  ): { route: Route; params: Record<string, string> } | undefined {
     let compiled = this.compiled.get(backend);
     if (!compiled) {
       compiled = compileRoutes(backend.routes);
@@ -251,14 +331,20 @@ export class VaultEngine {
   }
 
   /** Runs one request through Vault's pipeline and returns the handler result with its mount type. */
-  async handle(request: EngineRequest): Promise<{ op: Operation; result: VaultResult | null; mountType: string }> {
+  async handle(
+    request: EngineRequest,
+  ): Promise<{ op: Operation; result: VaultResult | null; mountType: string }> {
     const now = Date.now();
     const rawPath = request.path.replace(/^\/+/, '');
     const path = rawPath.replace(/\/+$/, '');
     const method = request.method.toUpperCase();
 
     let op: Operation;
-    if (method === 'LIST' || (method === 'GET' && ['true', '1'].includes(request.query.get('list') ?? ''))) {
+    if (
+      method === 'LIST' ||
+      (method === 'GET' &&
+        ['true', '1'].includes(request.query.get('list') ?? ''))
+    ) {
       op = 'list';
     } else if (method === 'GET' || method === 'HEAD') {
       op = 'read';
@@ -271,7 +357,9 @@ export class VaultEngine {
     }
 
     const resolved = this.resolveMount(path);
-    const matched = resolved ? this.matchRoute(resolved.mount.backend, resolved.relative) : undefined;
+    const matched = resolved
+      ? this.matchRoute(resolved.mount.backend, resolved.relative)
+      : undefined;
     const ctx: RequestContext = {
       op,
       path,
@@ -293,27 +381,36 @@ export class VaultEngine {
       if (!token || this.identity.isEntityDisabled(token.entityId)) {
         throw permissionDenied();
       }
-      const aclPath = ctx.op === 'list' && !rawPath.endsWith('/') ? `${path}/` : path;
-      if (!this.aclFor(token).allows(aclPath, ctx.op, Boolean(matched?.route.sudo))) {
+      const aclPath =
+        ctx.op === 'list' && !rawPath.endsWith('/') ? `${path}/` : path;
+      if (
+        !this.aclFor(token).allows(
+          aclPath,
+          ctx.op,
+          Boolean(matched?.route.sudo),
+        )
+      ) {
         throw permissionDenied();
       }
       ctx.token = token;
     }
 
     if (!resolved) {
-      throw new VaultHttpError(404, [`no handler for route ${JSON.stringify(path)}. route entry not found.`]);
+      throw new VaultHttpError(404, [
+        `no handler for route ${JSON.stringify(path)}. route entry not found.`,
+      ]);
     }
     if (!matched) {
       throw unsupportedPath();
     }
-    const handler =
-      ctx.op === 'read'
-        ? matched.route.read
-        : ctx.op === 'list'
-          ? matched.route.list
-          : ctx.op === 'delete'
-            ? matched.route.delete
-            : matched.route.write;
+    const handlers = {
+      read: matched.route.read,
+      list: matched.route.list,
+      delete: matched.route.delete,
+      create: matched.route.write,
+      update: matched.route.write,
+    };
+    const handler = handlers[ctx.op];
     if (!handler) {
       throw unsupportedOperation();
     }

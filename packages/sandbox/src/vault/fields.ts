@@ -11,8 +11,8 @@ export type Body = Record<string, unknown>;
 const UNIT_SECONDS: Record<string, number> = {
   ns: 1e-9,
   us: 1e-6,
-  'µs': 1e-6,
-  'μs': 1e-6,
+  µs: 1e-6,
+  μs: 1e-6,
   ms: 1e-3,
   s: 1,
   m: 60,
@@ -162,7 +162,11 @@ export function has(body: Body, key: string): boolean {
  * A `TypeCommaStringSlice` field: a JSON list, or a comma-separated string. Blank items are
  * dropped and items trimmed, like Vault's `strutil.ParseDedupAndSortStrings` minus the sort.
  */
-export function getList(body: Body, key: string, fallback: string[] = []): string[] {
+export function getList(
+  body: Body,
+  key: string,
+  fallback: string[] = [],
+): string[] {
   const value = body[key];
   if (value === undefined || value === null) {
     return fallback;
@@ -175,19 +179,31 @@ export function getList(body: Body, key: string, fallback: string[] = []): strin
   } else if (typeof value === 'number' || typeof value === 'boolean') {
     items = [String(value)];
   } else {
-    throw conversionError(JSON.stringify(value), key, 'expected a list of strings');
+    throw conversionError(
+      JSON.stringify(value),
+      key,
+      'expected a list of strings',
+    );
   }
   return items
     .map(item => {
       if (typeof item === 'string') return item.trim();
-      if (typeof item === 'number' || typeof item === 'boolean') return String(item);
-      throw conversionError(JSON.stringify(value), key, 'expected a list of strings');
+      if (typeof item === 'number' || typeof item === 'boolean')
+        return String(item);
+      throw conversionError(
+        JSON.stringify(value),
+        key,
+        'expected a list of strings',
+      );
     })
     .filter(item => item !== '');
 }
 
 /** A `TypeKVPairs` field: a JSON object of strings, or a list of `key=value` strings. */
-export function getKvPairs(body: Body, key: string): Record<string, string> | undefined {
+export function getKvPairs(
+  body: Body,
+  key: string,
+): Record<string, string> | undefined {
   const value = body[key];
   if (value === undefined || value === null) {
     return undefined;
@@ -197,7 +213,11 @@ export function getKvPairs(body: Body, key: string): Record<string, string> | un
     const items = Array.isArray(value) ? value : value.split(',');
     for (const item of items) {
       if (typeof item !== 'string' || !item.includes('=')) {
-        throw badRequest(`failed to parse metadata: invalid key/value pair ${JSON.stringify(item)}`);
+        throw badRequest(
+          `failed to parse metadata: invalid key/value pair ${JSON.stringify(
+            item,
+          )}`,
+        );
       }
       const index = item.indexOf('=');
       result[item.slice(0, index).trim()] = item.slice(index + 1).trim();

@@ -1,5 +1,9 @@
 import { startVaultPeer, VaultPeer } from './index';
-import { vaultClient, VaultClient, vaultFailure } from './__testUtils__/helpers';
+import {
+  vaultClient,
+  VaultClient,
+  vaultFailure,
+} from './__testUtils__/helpers';
 
 describe('Vault peer identity store', () => {
   let peer: VaultPeer;
@@ -23,10 +27,19 @@ describe('Vault peer identity store', () => {
       metadata: { email: 'alice@example.com' },
       policies: ['user'],
     });
-    expect(created.data).toEqual({ id: expect.any(String), name: 'alice', aliases: null });
+    expect(created.data).toEqual({
+      id: expect.any(String),
+      name: 'alice',
+      aliases: null,
+    });
 
     // A second create with the same name updates the entity and answers 204, as Vault does.
-    expect(await root.write('identity/entity', { name: 'alice', policies: ['user', 'extra'] })).toBe('');
+    expect(
+      await root.write('identity/entity', {
+        name: 'alice',
+        policies: ['user', 'extra'],
+      }),
+    ).toBe('');
 
     const read = (await root.read('identity/entity/name/alice')).data;
     expect(read).toMatchObject({
@@ -42,13 +55,23 @@ describe('Vault peer identity store', () => {
     });
     expect(Date.parse(read.creation_time)).not.toBeNaN();
     expect(Date.parse(read.last_update_time)).not.toBeNaN();
-    expect((await root.read(`identity/entity/id/${created.data.id}`)).data.name).toBe('alice');
-    expect((await root.list('identity/entity/name')).data.keys).toContain('alice');
-    expect(await vaultFailure(root.read('identity/entity/name/nobody'))).toEqual({ status: 404, errors: [] });
+    expect(
+      (await root.read(`identity/entity/id/${created.data.id}`)).data.name,
+    ).toBe('alice');
+    expect((await root.list('identity/entity/name')).data.keys).toContain(
+      'alice',
+    );
+    expect(
+      await vaultFailure(root.read('identity/entity/name/nobody')),
+    ).toEqual({ status: 404, errors: [] });
   });
 
   it('round-trips groups and reports direct and inherited membership on the entity', async () => {
-    const bob = (await root.write('identity/entity/name/bob', { metadata: { team: 'platform' } })).data;
+    const bob = (
+      await root.write('identity/entity/name/bob', {
+        metadata: { team: 'platform' },
+      })
+    ).data;
     expect(bob.name).toBe('bob');
     const team = (
       await root.write('identity/group', {
@@ -60,7 +83,12 @@ describe('Vault peer identity store', () => {
       })
     ).data;
     expect(team).toEqual({ id: expect.any(String), name: 'team-a' });
-    const org = (await root.write('identity/group', { name: 'org', member_group_ids: [team.id] })).data;
+    const org = (
+      await root.write('identity/group', {
+        name: 'org',
+        member_group_ids: [team.id],
+      })
+    ).data;
 
     const entity = (await root.read('identity/entity/name/bob')).data;
     expect(entity.direct_group_ids).toEqual([team.id]);
@@ -78,13 +106,28 @@ describe('Vault peer identity store', () => {
       member_group_ids: null,
       parent_group_ids: [org.id],
     });
-    expect((await root.read(`identity/group/id/${org.id}`)).data.member_group_ids).toEqual([team.id]);
+    expect(
+      (await root.read(`identity/group/id/${org.id}`)).data.member_group_ids,
+    ).toEqual([team.id]);
 
     // Updating by name answers 204; deleting the entity removes it from the group.
-    expect(await root.write('identity/group/name/team-a', { policies: ['team-a', 'more'] })).toBe('');
+    expect(
+      await root.write('identity/group/name/team-a', {
+        policies: ['team-a', 'more'],
+      }),
+    ).toBe('');
     await root.delete('identity/entity/name/bob');
-    expect((await root.read('identity/group/name/team-a')).data.member_entity_ids).toEqual([]);
-    expect(await vaultFailure(root.write('identity/group', { name: 'bad', member_entity_ids: ['nope'] }))).toEqual({
+    expect(
+      (await root.read('identity/group/name/team-a')).data.member_entity_ids,
+    ).toEqual([]);
+    expect(
+      await vaultFailure(
+        root.write('identity/group', {
+          name: 'bad',
+          member_entity_ids: ['nope'],
+        }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['invalid entity ID "nope"'],
     });
@@ -97,7 +140,10 @@ describe('Vault peer identity store', () => {
       canonical_id: carol.id,
       mount_accessor: approleAccessor,
     });
-    expect(alias.data).toEqual({ id: expect.any(String), canonical_id: carol.id });
+    expect(alias.data).toEqual({
+      id: expect.any(String),
+      canonical_id: carol.id,
+    });
 
     const entity = (await root.read(`identity/entity/id/${carol.id}`)).data;
     expect(entity.aliases).toEqual([
@@ -115,36 +161,84 @@ describe('Vault peer identity store', () => {
       alias_mount_accessor: approleAccessor,
     });
     expect(found.data.id).toBe(carol.id);
-    expect(await root.write('identity/lookup/entity', { name: 'nobody' })).toBe('');
+    expect(await root.write('identity/lookup/entity', { name: 'nobody' })).toBe(
+      '',
+    );
 
     expect(
       await vaultFailure(
-        root.write('identity/entity-alias', { name: 'carol@example.com', canonical_id: carol.id, mount_accessor: approleAccessor }),
+        root.write('identity/entity-alias', {
+          name: 'carol@example.com',
+          canonical_id: carol.id,
+          mount_accessor: approleAccessor,
+        }),
       ),
-    ).toEqual({ status: 400, errors: ['combination of mount and alias name is already in use'] });
+    ).toEqual({
+      status: 400,
+      errors: ['combination of mount and alias name is already in use'],
+    });
     expect(
-      await vaultFailure(root.write('identity/entity-alias', { name: 'carol2', canonical_id: carol.id, mount_accessor: approleAccessor })),
-    ).toEqual({ status: 400, errors: ['Alias already exists for requested entity and mount accessor'] });
+      await vaultFailure(
+        root.write('identity/entity-alias', {
+          name: 'carol2',
+          canonical_id: carol.id,
+          mount_accessor: approleAccessor,
+        }),
+      ),
+    ).toEqual({
+      status: 400,
+      errors: ['Alias already exists for requested entity and mount accessor'],
+    });
     expect(
-      await vaultFailure(root.write('identity/entity-alias', { name: 'x', canonical_id: carol.id, mount_accessor: 'auth_nope_1234' })),
-    ).toEqual({ status: 400, errors: ['invalid mount accessor "auth_nope_1234"'] });
+      await vaultFailure(
+        root.write('identity/entity-alias', {
+          name: 'x',
+          canonical_id: carol.id,
+          mount_accessor: 'auth_nope_1234',
+        }),
+      ),
+    ).toEqual({
+      status: 400,
+      errors: ['invalid mount accessor "auth_nope_1234"'],
+    });
   });
 
   it('grants entity and group policies to tokens of the entity', async () => {
-    await root.write('sys/policies/acl/group-reader', { policy: 'path "identity/group/name/*" { capabilities = ["read"] }' });
+    await root.write('sys/policies/acl/group-reader', {
+      policy: 'path "identity/group/name/*" { capabilities = ["read"] }',
+    });
     await root.write('auth/approle/role/svc', { token_policies: [] });
-    const roleId = (await root.read('auth/approle/role/svc/role-id')).data.role_id;
-    const secretId = (await root.write('auth/approle/role/svc/secret-id', {})).data.secret_id;
+    const roleId = (await root.read('auth/approle/role/svc/role-id')).data
+      .role_id;
+    const secretId = (await root.write('auth/approle/role/svc/secret-id', {}))
+      .data.secret_id;
     const client = vaultClient(peer.url);
-    const login = await client.approleLogin({ role_id: roleId, secret_id: secretId });
+    const login = await client.approleLogin({
+      role_id: roleId,
+      secret_id: secretId,
+    });
     expect(login.auth.token_policies).toEqual(['default']);
-    expect(await vaultFailure(client.read('identity/group/name/team-a'))).toMatchObject({ status: 403 });
+    expect(
+      await vaultFailure(client.read('identity/group/name/team-a')),
+    ).toMatchObject({ status: 403 });
 
-    await root.write('identity/group', { name: 'readers', member_entity_ids: [login.auth.entity_id], policies: ['group-reader'] });
-    expect((await client.read('identity/group/name/team-a')).data.name).toBe('team-a');
-    expect((await client.tokenLookupSelf()).data.identity_policies).toEqual(['group-reader']);
+    await root.write('identity/group', {
+      name: 'readers',
+      member_entity_ids: [login.auth.entity_id],
+      policies: ['group-reader'],
+    });
+    expect((await client.read('identity/group/name/team-a')).data.name).toBe(
+      'team-a',
+    );
+    expect((await client.tokenLookupSelf()).data.identity_policies).toEqual([
+      'group-reader',
+    ]);
 
-    await root.write(`identity/entity/id/${login.auth.entity_id}`, { disabled: true });
-    expect(await vaultFailure(client.tokenLookupSelf())).toMatchObject({ status: 403 });
+    await root.write(`identity/entity/id/${login.auth.entity_id}`, {
+      disabled: true,
+    });
+    expect(await vaultFailure(client.tokenLookupSelf())).toMatchObject({
+      status: 403,
+    });
   });
 });

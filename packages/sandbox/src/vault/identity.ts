@@ -59,12 +59,16 @@ export class IdentityStore {
 
   private entityByName(name: string): Entity | undefined {
     const lower = name.toLowerCase();
-    return Array.from(this.entities.values()).find(e => e.name.toLowerCase() === lower);
+    return Array.from(this.entities.values()).find(
+      e => e.name.toLowerCase() === lower,
+    );
   }
 
   private groupByName(name: string): Group | undefined {
     const lower = name.toLowerCase();
-    return Array.from(this.groups.values()).find(g => g.name.toLowerCase() === lower);
+    return Array.from(this.groups.values()).find(
+      g => g.name.toLowerCase() === lower,
+    );
   }
 
   private aliasById(id: string): { alias: Alias; entity: Entity } | undefined {
@@ -75,24 +79,37 @@ export class IdentityStore {
     return undefined;
   }
 
-  private aliasByFactors(mountAccessor: string, name: string): { alias: Alias; entity: Entity } | undefined {
+  private aliasByFactors(
+    mountAccessor: string,
+    name: string,
+  ): { alias: Alias; entity: Entity } | undefined {
     for (const entity of this.entities.values()) {
-      const alias = entity.aliases.find(a => a.mountAccessor === mountAccessor && a.name === name);
+      const alias = entity.aliases.find(
+        a => a.mountAccessor === mountAccessor && a.name === name,
+      );
       if (alias) return { alias, entity };
     }
     return undefined;
   }
 
   /** Groups that list the entity directly, and the groups that contain those (transitively). */
-  private groupsOfEntity(entityId: string): { direct: Group[]; inherited: Group[] } {
-    const direct = Array.from(this.groups.values()).filter(g => g.memberEntityIds.includes(entityId));
+  private groupsOfEntity(entityId: string): {
+    direct: Group[];
+    inherited: Group[];
+  } {
+    const direct = Array.from(this.groups.values()).filter(g =>
+      g.memberEntityIds.includes(entityId),
+    );
     const seen = new Set(direct.map(g => g.id));
     const inherited: Group[] = [];
     const queue = [...direct];
     while (queue.length > 0) {
       const current = queue.shift()!;
       for (const parent of this.groups.values()) {
-        if (parent.memberGroupIds.includes(current.id) && !seen.has(parent.id)) {
+        if (
+          parent.memberGroupIds.includes(current.id) &&
+          !seen.has(parent.id)
+        ) {
           seen.add(parent.id);
           inherited.push(parent);
           queue.push(parent);
@@ -107,7 +124,11 @@ export class IdentityStore {
     const entity = entityId ? this.entities.get(entityId) : undefined;
     if (!entity) return [];
     const { direct, inherited } = this.groupsOfEntity(entity.id);
-    const all = [...entity.policies, ...direct.flatMap(g => g.policies), ...inherited.flatMap(g => g.policies)];
+    const all = [
+      ...entity.policies,
+      ...direct.flatMap(g => g.policies),
+      ...inherited.flatMap(g => g.policies),
+    ];
     return Array.from(new Set(all)).sort();
   }
 
@@ -119,7 +140,12 @@ export class IdentityStore {
    * Called on login: finds the entity owning the alias for this mount, or creates an entity and
    * alias the way Vault does the first time a principal logs in.
    */
-  entityForLogin(mountAccessor: string, aliasName: string, metadata: Record<string, string>, now: number): string {
+  entityForLogin(
+    mountAccessor: string,
+    aliasName: string,
+    metadata: Record<string, string>,
+    now: number,
+  ): string {
     const existing = this.aliasByFactors(mountAccessor, aliasName);
     if (existing) {
       existing.alias.metadata = metadata;
@@ -127,7 +153,9 @@ export class IdentityStore {
       return existing.entity.id;
     }
     const entity = this.newEntity(undefined, now);
-    entity.aliases.push(this.newAlias(entity.id, mountAccessor, aliasName, metadata, now));
+    entity.aliases.push(
+      this.newAlias(entity.id, mountAccessor, aliasName, metadata, now),
+    );
     this.entities.set(entity.id, entity);
     return entity.id;
   }
@@ -207,7 +235,9 @@ export class IdentityStore {
   }
 
   private groupView(group: Group): Record<string, unknown> {
-    const memberGroupIds = group.memberGroupIds.filter(id => this.groups.has(id));
+    const memberGroupIds = group.memberGroupIds.filter(id =>
+      this.groups.has(id),
+    );
     const parentGroupIds = Array.from(this.groups.values())
       .filter(g => g.memberGroupIds.includes(group.id))
       .map(g => g.id);
@@ -216,7 +246,9 @@ export class IdentityStore {
       name: group.name,
       type: group.type,
       policies: group.policies,
-      member_entity_ids: group.memberEntityIds.filter(id => this.entities.has(id)),
+      member_entity_ids: group.memberEntityIds.filter(id =>
+        this.entities.has(id),
+      ),
       member_group_ids: memberGroupIds.length ? memberGroupIds : null,
       parent_group_ids: parentGroupIds.length ? parentGroupIds : null,
       metadata: group.metadata,
@@ -229,7 +261,11 @@ export class IdentityStore {
   }
 
   /** Vault's `handleEntityUpdateCommon`: creates answer `{id, name, aliases}`, updates answer 204. */
-  private upsertEntity(ctx: RequestContext, existing: Entity | undefined, nameFromPath?: string): VaultResult | null {
+  private upsertEntity(
+    ctx: RequestContext,
+    existing: Entity | undefined,
+    nameFromPath?: string,
+  ): VaultResult | null {
     const body = ctx.body;
     let entity = existing;
     const name = nameFromPath ?? getString(body, 'name', '');
@@ -245,10 +281,12 @@ export class IdentityStore {
     if (name) target.name = name;
     if (has(body, 'policies')) {
       const policies = Array.from(new Set(getList(body, 'policies')));
-      if (policies.includes('root')) throw badRequest('policies cannot contain root');
+      if (policies.includes('root'))
+        throw badRequest('policies cannot contain root');
       target.policies = policies;
     }
-    if (has(body, 'disabled')) target.disabled = getBool(body, 'disabled', false);
+    if (has(body, 'disabled'))
+      target.disabled = getBool(body, 'disabled', false);
     const metadata = getKvPairs(body, 'metadata');
     if (metadata !== undefined) target.metadata = metadata;
     target.lastUpdateTime = ctx.now;
@@ -258,7 +296,11 @@ export class IdentityStore {
   }
 
   /** Vault's `handleGroupUpdateCommon`: creates answer `{id, name}`, updates answer 204. */
-  private upsertGroup(ctx: RequestContext, existing: Group | undefined, nameFromPath?: string): VaultResult | null {
+  private upsertGroup(
+    ctx: RequestContext,
+    existing: Group | undefined,
+    nameFromPath?: string,
+  ): VaultResult | null {
     const body = ctx.body;
     const isNew = !existing;
     const group: Group = existing ?? {
@@ -274,20 +316,26 @@ export class IdentityStore {
       modifyIndex: 0,
     };
     if (has(body, 'policies')) {
-      const policies = Array.from(new Set(getList(body, 'policies').map(p => p.toLowerCase())));
-      if (policies.includes('root')) throw badRequest('policies cannot contain root');
+      const policies = Array.from(
+        new Set(getList(body, 'policies').map(p => p.toLowerCase())),
+      );
+      if (policies.includes('root'))
+        throw badRequest('policies cannot contain root');
       group.policies = policies;
     }
     if (has(body, 'type')) {
       const type = getString(body, 'type');
-      if (!isNew && type !== group.type) throw badRequest('group type cannot be changed');
-      if (type !== 'internal' && type !== 'external') throw badRequest(`invalid group type "${type}"`);
+      if (!isNew && type !== group.type)
+        throw badRequest('group type cannot be changed');
+      if (type !== 'internal' && type !== 'external')
+        throw badRequest(`invalid group type "${type}"`);
       group.type = type;
     }
     const name = nameFromPath ?? getString(body, 'name', '');
     if (name) {
       const byName = this.groupByName(name);
-      if (byName && byName.id !== group.id) throw badRequest('group name is already in use');
+      if (byName && byName.id !== group.id)
+        throw badRequest('group name is already in use');
       group.name = name;
     }
     if (!group.name) group.name = `group_${randomBytes(4).toString('hex')}`;
@@ -295,21 +343,30 @@ export class IdentityStore {
     if (metadata !== undefined) group.metadata = metadata;
     if (has(body, 'member_entity_ids')) {
       if (group.type === 'external') {
-        throw badRequest("member entities can't be set manually for external groups");
+        throw badRequest(
+          "member entities can't be set manually for external groups",
+        );
       }
       const ids = Array.from(new Set(getList(body, 'member_entity_ids')));
       for (const id of ids) {
-        if (!this.entities.has(id)) throw badRequest(`invalid entity ID ${JSON.stringify(id)}`);
+        if (!this.entities.has(id))
+          throw badRequest(`invalid entity ID ${JSON.stringify(id)}`);
       }
       group.memberEntityIds = ids;
     }
     if (has(body, 'member_group_ids')) {
-      if (group.type === 'external') throw badRequest("member groups can't be set for external groups");
+      if (group.type === 'external')
+        throw badRequest("member groups can't be set for external groups");
       const ids = Array.from(new Set(getList(body, 'member_group_ids')));
       for (const id of ids) {
-        if (!this.groups.has(id) && id !== group.id) throw badRequest(`invalid member group ID ${JSON.stringify(id)}`);
+        if (!this.groups.has(id) && id !== group.id)
+          throw badRequest(`invalid member group ID ${JSON.stringify(id)}`);
         if (id === group.id || this.isAncestor(group.id, id)) {
-          throw badRequest(`cyclic relationship detected for member group ID ${JSON.stringify(id)}`);
+          throw badRequest(
+            `cyclic relationship detected for member group ID ${JSON.stringify(
+              id,
+            )}`,
+          );
         }
       }
       group.memberGroupIds = ids;
@@ -340,7 +397,9 @@ export class IdentityStore {
     if (!entity) return null;
     this.entities.delete(entity.id);
     for (const group of this.groups.values()) {
-      group.memberEntityIds = group.memberEntityIds.filter(id => id !== entity.id);
+      group.memberEntityIds = group.memberEntityIds.filter(
+        id => id !== entity.id,
+      );
     }
     return null;
   }
@@ -367,19 +426,27 @@ export class IdentityStore {
     const mountAccessor = getString(body, 'mount_accessor', '');
     if (!mountAccessor) throw badRequest('missing mount_accessor');
     if (!this.engine.authMountByAccessor(mountAccessor)) {
-      throw badRequest(`invalid mount accessor ${JSON.stringify(mountAccessor)}`);
+      throw badRequest(
+        `invalid mount accessor ${JSON.stringify(mountAccessor)}`,
+      );
     }
     if (this.aliasByFactors(mountAccessor, name)) {
       throw badRequest('combination of mount and alias name is already in use');
     }
-    const canonicalId = getString(body, 'canonical_id', getString(body, 'entity_id', ''));
+    const canonicalId = getString(
+      body,
+      'canonical_id',
+      getString(body, 'entity_id', ''),
+    );
     let entity: Entity;
     if (canonicalId) {
       const found = this.entities.get(canonicalId);
       if (!found) throw badRequest('invalid canonical ID');
       entity = found;
       if (entity.aliases.some(a => a.mountAccessor === mountAccessor)) {
-        throw badRequest('Alias already exists for requested entity and mount accessor');
+        throw badRequest(
+          'Alias already exists for requested entity and mount accessor',
+        );
       }
     } else {
       entity = this.newEntity(undefined, ctx.now);
@@ -392,7 +459,10 @@ export class IdentityStore {
     return { data: { id: alias.id, canonical_id: entity.id } };
   }
 
-  private updateAlias(ctx: RequestContext, found: { alias: Alias; entity: Entity }): VaultResult {
+  private updateAlias(
+    ctx: RequestContext,
+    found: { alias: Alias; entity: Entity },
+  ): VaultResult {
     const body = ctx.body;
     const { alias } = found;
     if (has(body, 'name')) alias.name = getString(body, 'name');
@@ -411,7 +481,9 @@ export class IdentityStore {
     if (canonicalId && canonicalId !== found.entity.id) {
       const target = this.entities.get(canonicalId);
       if (!target) throw badRequest('invalid canonical ID');
-      found.entity.aliases = found.entity.aliases.filter(a => a.id !== alias.id);
+      found.entity.aliases = found.entity.aliases.filter(
+        a => a.id !== alias.id,
+      );
       alias.canonicalId = target.id;
       target.aliases.push(alias);
     }
@@ -423,12 +495,18 @@ export class IdentityStore {
 
   private lookupEntity(ctx: RequestContext): VaultResult | null {
     const body = ctx.body;
-    const fields = ['id', 'name', 'alias_id', 'alias_name'].filter(f => has(body, f) && getString(body, f) !== '');
+    const fields = ['id', 'name', 'alias_id', 'alias_name'].filter(
+      f => has(body, f) && getString(body, f) !== '',
+    );
     if (fields.length === 0) {
-      throw badRequest('one of "id", "name", "alias_id" or "alias_name" should be supplied');
+      throw badRequest(
+        'one of "id", "name", "alias_id" or "alias_name" should be supplied',
+      );
     }
     if (fields.length > 1) {
-      throw badRequest('only one of "id", "name", "alias_id" or "alias_name" should be supplied');
+      throw badRequest(
+        'only one of "id", "name", "alias_id" or "alias_name" should be supplied',
+      );
     }
     let entity: Entity | undefined;
     switch (fields[0]) {
@@ -444,7 +522,10 @@ export class IdentityStore {
       default: {
         const accessor = getString(body, 'alias_mount_accessor', '');
         if (!accessor) throw badRequest("missing 'alias_mount_accessor' field");
-        entity = this.aliasByFactors(accessor, getString(body, 'alias_name'))?.entity;
+        entity = this.aliasByFactors(
+          accessor,
+          getString(body, 'alias_name'),
+        )?.entity;
       }
     }
     return entity ? { data: this.entityView(entity) } : null;
@@ -453,9 +534,14 @@ export class IdentityStore {
   private lookupGroup(ctx: RequestContext): VaultResult | null {
     const body = ctx.body;
     let group: Group | undefined;
-    if (getString(body, 'id', '')) group = this.groups.get(getString(body, 'id'));
-    else if (getString(body, 'name', '')) group = this.groupByName(getString(body, 'name'));
-    else throw badRequest('one of "id", "name", "alias_id" or "alias_name" should be supplied');
+    if (getString(body, 'id', ''))
+      group = this.groups.get(getString(body, 'id'));
+    else if (getString(body, 'name', ''))
+      group = this.groupByName(getString(body, 'name'));
+    else
+      throw badRequest(
+        'one of "id", "name", "alias_id" or "alias_name" should be supplied',
+      );
     return group ? { data: this.groupView(group) } : null;
   }
 
@@ -463,10 +549,19 @@ export class IdentityStore {
     const entities = Array.from(this.entities.values());
     const keyInfo: Record<string, unknown> = {};
     for (const e of entities) {
-      const aliases = e.aliases.map(a => ({ id: a.id, name: a.name, mount_accessor: a.mountAccessor }));
-      keyInfo[byId ? e.id : e.name] = byId ? { name: e.name, aliases } : { id: e.id, aliases };
+      const aliases = e.aliases.map(a => ({
+        id: a.id,
+        name: a.name,
+        mount_accessor: a.mountAccessor,
+      }));
+      keyInfo[byId ? e.id : e.name] = byId
+        ? { name: e.name, aliases }
+        : { id: e.id, aliases };
     }
-    return listResult(entities.map(e => (byId ? e.id : e.name)), keyInfo);
+    return listResult(
+      entities.map(e => (byId ? e.id : e.name)),
+      keyInfo,
+    );
   }
 
   routes(): Route[] {
@@ -493,7 +588,12 @@ export class IdentityStore {
           const entity = this.entityByName(ctx.params.name);
           return entity ? { data: this.entityView(entity) } : null;
         },
-        write: ctx => this.upsertEntity(ctx, this.entityByName(ctx.params.name), ctx.params.name),
+        write: ctx =>
+          this.upsertEntity(
+            ctx,
+            this.entityByName(ctx.params.name),
+            ctx.params.name,
+          ),
         delete: ctx => this.deleteEntity(this.entityByName(ctx.params.name)),
       },
       {
@@ -517,12 +617,21 @@ export class IdentityStore {
       {
         pattern: 'entity-alias/id',
         list: () => {
-          const aliases = Array.from(this.entities.values()).flatMap(e => e.aliases);
+          const aliases = Array.from(this.entities.values()).flatMap(
+            e => e.aliases,
+          );
           const keyInfo: Record<string, unknown> = {};
           for (const a of aliases) {
-            keyInfo[a.id] = { canonical_id: a.canonicalId, mount_accessor: a.mountAccessor, name: a.name };
+            keyInfo[a.id] = {
+              canonical_id: a.canonicalId,
+              mount_accessor: a.mountAccessor,
+              name: a.name,
+            };
           }
-          return listResult(aliases.map(a => a.id), keyInfo);
+          return listResult(
+            aliases.map(a => a.id),
+            keyInfo,
+          );
         },
       },
       {
@@ -538,7 +647,10 @@ export class IdentityStore {
         },
         delete: ctx => {
           const found = this.aliasById(ctx.params.id);
-          if (found) found.entity.aliases = found.entity.aliases.filter(a => a.id !== found.alias.id);
+          if (found)
+            found.entity.aliases = found.entity.aliases.filter(
+              a => a.id !== found.alias.id,
+            );
           return null;
         },
       },
@@ -552,12 +664,16 @@ export class IdentityStore {
             return this.upsertGroup(ctx, group);
           }
           const name = getString(ctx.body, 'name', '');
-          return this.upsertGroup(ctx, name ? this.groupByName(name) : undefined);
+          return this.upsertGroup(
+            ctx,
+            name ? this.groupByName(name) : undefined,
+          );
         },
       },
       {
         pattern: 'group/name',
-        list: () => listResult(Array.from(this.groups.values()).map(g => g.name)),
+        list: () =>
+          listResult(Array.from(this.groups.values()).map(g => g.name)),
       },
       {
         pattern: 'group/name/:name',
@@ -565,7 +681,12 @@ export class IdentityStore {
           const group = this.groupByName(ctx.params.name);
           return group ? { data: this.groupView(group) } : null;
         },
-        write: ctx => this.upsertGroup(ctx, this.groupByName(ctx.params.name), ctx.params.name),
+        write: ctx =>
+          this.upsertGroup(
+            ctx,
+            this.groupByName(ctx.params.name),
+            ctx.params.name,
+          ),
         delete: ctx => this.deleteGroup(this.groupByName(ctx.params.name)),
       },
       {

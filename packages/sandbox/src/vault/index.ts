@@ -4,5 +4,8 @@
  */
 export { startVaultPeer } from './server';
 export type { VaultPeer, VaultPeerOptions, FailNextOptions } from './server';
-export { bootstrapVaultForClusterAccess, clusterAccessBackendPolicy } from './bootstrap';
+export {
+  bootstrapVaultForClusterAccess,
+  clusterAccessBackendPolicy,
+} from './bootstrap';
 export type { BootstrapVaultOptions, BootstrapVaultResult } from './bootstrap';

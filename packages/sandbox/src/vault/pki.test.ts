@@ -16,7 +16,9 @@ import {
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
 const DEFAULT_KEY_USAGE =
-  x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement | x509.KeyUsageFlags.keyEncipherment;
+  x509.KeyUsageFlags.digitalSignature |
+  x509.KeyUsageFlags.keyAgreement |
+  x509.KeyUsageFlags.keyEncipherment;
 
 function expectNotAfterAbout(cert: x509.X509Certificate, seconds: number) {
   const expected = Date.now() + seconds * 1000;
@@ -25,7 +27,11 @@ function expectNotAfterAbout(cert: x509.X509Certificate, seconds: number) {
 }
 
 function colonSerial(cert: x509.X509Certificate): string {
-  return cert.serialNumber.toLowerCase().replace(/^(00)+(?=..)/, '').match(/../g)!.join(':');
+  return cert.serialNumber
+    .toLowerCase()
+    .replace(/^(00)+(?=..)/, '')
+    .match(/../g)!
+    .join(':');
 }
 
 describe('Vault peer PKI secrets engine', () => {
@@ -36,7 +42,11 @@ describe('Vault peer PKI secrets engine', () => {
   beforeAll(async () => {
     peer = await startVaultPeer();
     root = vaultClient(peer.url, peer.rootToken);
-    await root.mount({ mount_point: 'pki', type: 'pki', config: { max_lease_ttl: '87600h' } });
+    await root.mount({
+      mount_point: 'pki',
+      type: 'pki',
+      config: { max_lease_ttl: '87600h' },
+    });
     const generated = await root.write('pki/root/generate/internal', {
       common_name: 'Test Root CA',
       key_type: 'ec',
@@ -63,19 +73,28 @@ describe('Vault peer PKI secrets engine', () => {
     const ca = parseCert(caPem);
     expect(ca.subject).toBe('CN=Test Root CA');
     expect(ca.issuer).toBe(ca.subject);
-    expect(await ca.verify({ signatureOnly: true }, globalThis.crypto)).toBe(true);
+    expect(await ca.verify({ signatureOnly: true }, globalThis.crypto)).toBe(
+      true,
+    );
     expect(ca.getExtension(x509.BasicConstraintsExtension)?.ca).toBe(true);
-    expect(ca.publicKey.algorithm).toMatchObject({ name: 'ECDSA', namedCurve: 'P-256' });
+    expect(ca.publicKey.algorithm).toMatchObject({
+      name: 'ECDSA',
+      namedCurve: 'P-256',
+    });
     expectNotAfterAbout(ca, 8760 * 3600);
 
     const pemResponse = await fetch(`${peer.url}/v1/pki/ca/pem`);
     expect(pemResponse.status).toBe(200);
-    expect(pemResponse.headers.get('content-type')).toBe('application/pem-certificate-chain');
+    expect(pemResponse.headers.get('content-type')).toBe(
+      'application/pem-certificate-chain',
+    );
     expect(await pemResponse.text()).toBe(caPem);
     // node-vault hands back the raw body for non-JSON responses
     expect(await root.read('pki/ca/pem')).toBe(caPem);
 
-    const der = Buffer.from(await (await fetch(`${peer.url}/v1/pki/ca`)).arrayBuffer());
+    const der = Buffer.from(
+      await (await fetch(`${peer.url}/v1/pki/ca`)).arrayBuffer(),
+    );
     expect(der.equals(Buffer.from(ca.rawData))).toBe(true);
 
     const chain = await root.read('pki/cert/ca_chain');
@@ -83,7 +102,10 @@ describe('Vault peer PKI secrets engine', () => {
   });
 
   it('sign-verbatim copies the CSR subject (CN and every O) and signs a verifiable client certificate', async () => {
-    const { pem, csr } = await makeCsr([{ CN: ['alice'] }, { O: ['system:masters', 'team-a'] }]);
+    const { pem, csr } = await makeCsr([
+      { CN: ['alice'] },
+      { O: ['system:masters', 'team-a'] },
+    ]);
     const started = Date.now();
     const response = await root.write('pki/sign-verbatim/client', {
       csr: pem,
@@ -94,7 +116,10 @@ describe('Vault peer PKI secrets engine', () => {
     const cert = parseCert(data.certificate);
 
     expect(cert.subjectName.getField('CN')).toEqual(['alice']);
-    expect(cert.subjectName.getField('O')).toEqual(['system:masters', 'team-a']);
+    expect(cert.subjectName.getField('O')).toEqual([
+      'system:masters',
+      'team-a',
+    ]);
     expect(cert.subjectName.getField('O')).not.toContain('role-org');
     expect(extendedKeyUsages(cert)).toEqual([CLIENT_AUTH]);
     expect(keyUsage(cert)).toBe(DEFAULT_KEY_USAGE);
@@ -112,21 +137,34 @@ describe('Vault peer PKI secrets engine', () => {
 
     // SKI is SHA-1 over the SubjectPublicKeyInfo; AKI points at the CA's SKI.
     const ski = cert.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
-    expect(ski).toBe(createHash('sha1').update(Buffer.from(csr.publicKey.rawData)).digest('hex'));
-    const caSki = parseCert(caPem).getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
-    expect(cert.getExtension(x509.AuthorityKeyIdentifierExtension)!.keyId).toBe(caSki);
+    expect(ski).toBe(
+      createHash('sha1')
+        .update(Buffer.from(csr.publicKey.rawData))
+        .digest('hex'),
+    );
+    const caSki = parseCert(caPem).getExtension(
+      x509.SubjectKeyIdentifierExtension,
+    )!.keyId;
+    expect(cert.getExtension(x509.AuthorityKeyIdentifierExtension)!.keyId).toBe(
+      caSki,
+    );
 
     // The certificate is stored and readable by serial (both separators).
     const stored = await root.read(`pki/cert/${data.serial_number}`);
     expect(stored.data.certificate).toBe(data.certificate);
     expect(stored.data.revocation_time).toBe(0);
-    const hyphen = await root.read(`pki/cert/${data.serial_number.replace(/:/g, '-')}`);
+    const hyphen = await root.read(
+      `pki/cert/${data.serial_number.replace(/:/g, '-')}`,
+    );
     expect(hyphen.data.certificate).toBe(data.certificate);
   });
 
   it('sign-verbatim takes key usages from the request, not from the role flags (as Vault does)', async () => {
     const { pem } = await makeCsr([{ CN: ['bob'] }]);
-    const plain = parseCert((await root.write('pki/sign-verbatim/client', { csr: pem })).data.certificate);
+    const plain = parseCert(
+      (await root.write('pki/sign-verbatim/client', { csr: pem })).data
+        .certificate,
+    );
     expect(plain.getExtension(x509.ExtendedKeyUsageExtension)).toBeNull();
     expect(keyUsage(plain)).toBe(DEFAULT_KEY_USAGE);
     expectNotAfterAbout(plain, 3600); // the role's ttl applies
@@ -154,7 +192,10 @@ describe('Vault peer PKI secrets engine', () => {
       ttl: '30m',
       allow_any_name: true,
     });
-    const { pem } = await makeCsr([{ CN: ['alice'] }, { O: ['system:masters', 'team-a'] }]);
+    const { pem } = await makeCsr([
+      { CN: ['alice'] },
+      { O: ['system:masters', 'team-a'] },
+    ]);
     const response = await root.write('pki/sign/signer', { csr: pem });
     const cert = parseCert(response.data.certificate);
     expect(cert.subjectName.getField('CN')).toEqual(['alice']);
@@ -166,7 +207,9 @@ describe('Vault peer PKI secrets engine', () => {
     expect(await verifiesAgainst(cert, caPem)).toBe(true);
     // A hostname-like CN also lands in the DNS SANs, as Vault does.
     const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-    expect(san?.names.items.map(n => `${n.type}:${n.value}`)).toEqual(['dns:alice']);
+    expect(san?.names.items.map(n => `${n.type}:${n.value}`)).toEqual([
+      'dns:alice',
+    ]);
   });
 
   it('sign uses common_name from the request when the role does not use the CSR common name', async () => {
@@ -177,17 +220,32 @@ describe('Vault peer PKI secrets engine', () => {
       allow_subdomains: true,
     });
     const { pem } = await makeCsr([{ CN: ['ignored'] }]);
-    const cert = parseCert((await root.write('pki/sign/named', { csr: pem, common_name: 'svc.example.com' })).data.certificate);
+    const cert = parseCert(
+      (
+        await root.write('pki/sign/named', {
+          csr: pem,
+          common_name: 'svc.example.com',
+        })
+      ).data.certificate,
+    );
     expect(cert.subjectName.getField('CN')).toEqual(['svc.example.com']);
     expect(extendedKeyUsages(cert)).toEqual([SERVER_AUTH, CLIENT_AUTH]); // both flags default to true
 
-    const denied = await vaultFailure(root.write('pki/sign/named', { csr: pem, common_name: 'evil.org' }));
-    expect(denied).toEqual({ status: 400, errors: ['common name evil.org not allowed by this role'] });
+    const denied = await vaultFailure(
+      root.write('pki/sign/named', { csr: pem, common_name: 'evil.org' }),
+    );
+    expect(denied).toEqual({
+      status: 400,
+      errors: ['common name evil.org not allowed by this role'],
+    });
   });
 
   it('clamps a TTL above the role max_ttl and warns with Vault text', async () => {
     const { pem } = await makeCsr([{ CN: ['carol'] }]);
-    const response = await root.write('pki/sign-verbatim/client', { csr: pem, ttl: '48h' });
+    const response = await root.write('pki/sign-verbatim/client', {
+      csr: pem,
+      ttl: '48h',
+    });
     expect(response.warnings).toEqual([
       'TTL "48h0m0s" is longer than permitted maxTTL "24h0m0s", so maxTTL is being used',
     ]);
@@ -195,42 +253,87 @@ describe('Vault peer PKI secrets engine', () => {
   });
 
   it('clamps to the mount max_lease_ttl when the role has no max_ttl', async () => {
-    await root.mount({ mount_point: 'pki-short', type: 'pki', config: { max_lease_ttl: '10h' } });
-    await root.write('pki-short/root/generate/internal', { common_name: 'Short CA', key_type: 'ec', ttl: '10h' });
+    await root.mount({
+      mount_point: 'pki-short',
+      type: 'pki',
+      config: { max_lease_ttl: '10h' },
+    });
+    await root.write('pki-short/root/generate/internal', {
+      common_name: 'Short CA',
+      key_type: 'ec',
+      ttl: '10h',
+    });
     // vault secrets tune -max-lease-ttl=2h pki-short
     await root.write('sys/mounts/pki-short/tune', { max_lease_ttl: '2h' });
-    expect((await root.read('sys/mounts/pki-short/tune')).data.max_lease_ttl).toBe(7200);
-    await root.write('pki-short/roles/r', { key_type: 'any', allow_any_name: true });
+    expect(
+      (await root.read('sys/mounts/pki-short/tune')).data.max_lease_ttl,
+    ).toBe(7200);
+    await root.write('pki-short/roles/r', {
+      key_type: 'any',
+      allow_any_name: true,
+    });
     const { pem } = await makeCsr([{ CN: ['dave'] }]);
-    const response = await root.write('pki-short/sign-verbatim/r', { csr: pem, ttl: '3h' });
-    expect(response.warnings).toEqual(['TTL "3h0m0s" is longer than permitted maxTTL "2h0m0s", so maxTTL is being used']);
+    const response = await root.write('pki-short/sign-verbatim/r', {
+      csr: pem,
+      ttl: '3h',
+    });
+    expect(response.warnings).toEqual([
+      'TTL "3h0m0s" is longer than permitted maxTTL "2h0m0s", so maxTTL is being used',
+    ]);
     expectNotAfterAbout(parseCert(response.data.certificate), 2 * 3600);
   });
 
   it('refuses a certificate that would outlive its CA', async () => {
     await root.mount({ mount_point: 'pki-brief', type: 'pki' });
-    await root.write('pki-brief/root/generate/internal', { common_name: 'Brief CA', key_type: 'ec', ttl: '1h' });
-    await root.write('pki-brief/roles/r', { key_type: 'any', allow_any_name: true });
+    await root.write('pki-brief/root/generate/internal', {
+      common_name: 'Brief CA',
+      key_type: 'ec',
+      ttl: '1h',
+    });
+    await root.write('pki-brief/roles/r', {
+      key_type: 'any',
+      allow_any_name: true,
+    });
     const { pem } = await makeCsr([{ CN: ['late'] }]);
-    const failure = await vaultFailure(root.write('pki-brief/sign-verbatim/r', { csr: pem, ttl: '2h' }));
+    const failure = await vaultFailure(
+      root.write('pki-brief/sign-verbatim/r', { csr: pem, ttl: '2h' }),
+    );
     expect(failure.status).toBe(400);
-    expect(failure.errors[0]).toMatch(/^cannot satisfy request, as TTL would result in notAfter of .* that is beyond the expiration of the CA certificate at /);
+    expect(failure.errors[0]).toMatch(
+      /^cannot satisfy request, as TTL would result in notAfter of .* that is beyond the expiration of the CA certificate at /,
+    );
   });
 
   it('rejects garbage and badly signed CSRs with 400', async () => {
-    expect(await vaultFailure(root.write('pki/sign-verbatim/client', { csr: 'not a csr' }))).toEqual({
+    expect(
+      await vaultFailure(
+        root.write('pki/sign-verbatim/client', { csr: 'not a csr' }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['csr contains no data'],
     });
-    const junkPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from('junk').toString('base64')}\n-----END CERTIFICATE REQUEST-----`;
-    const junk = await vaultFailure(root.write('pki/sign/signer', { csr: junkPem }));
+    const junkPem = `-----BEGIN CERTIFICATE REQUEST-----\n${Buffer.from(
+      'junk',
+    ).toString('base64')}\n-----END CERTIFICATE REQUEST-----`;
+    const junk = await vaultFailure(
+      root.write('pki/sign/signer', { csr: junkPem }),
+    );
     expect(junk.status).toBe(400);
     expect(junk.errors[0]).toMatch(/^certificate request could not be parsed/);
-    expect(await vaultFailure(root.write('pki/sign-verbatim/client', { csr: await makeTamperedCsr() }))).toEqual({
+    expect(
+      await vaultFailure(
+        root.write('pki/sign-verbatim/client', {
+          csr: await makeTamperedCsr(),
+        }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['request signature invalid'],
     });
-    expect(await vaultFailure(root.write('pki/sign-verbatim/client', {}))).toEqual({
+    expect(
+      await vaultFailure(root.write('pki/sign-verbatim/client', {})),
+    ).toEqual({
       status: 400,
       errors: ['"csr" is empty'],
     });
@@ -238,28 +341,46 @@ describe('Vault peer PKI secrets engine', () => {
 
   it('refuses CSR keys the role does not allow', async () => {
     const rsa = await makeCsr([{ CN: ['erin'] }], 'rsa');
-    expect(await vaultFailure(root.write('pki/sign/signer', { csr: rsa.pem }))).toEqual({
+    expect(
+      await vaultFailure(root.write('pki/sign/signer', { csr: rsa.pem })),
+    ).toEqual({
       status: 400,
       errors: ['role requires keys of type ec'],
     });
-    await root.write('pki/roles/big-rsa', { key_type: 'rsa', key_bits: 4096, allow_any_name: true });
-    expect(await vaultFailure(root.write('pki/sign/big-rsa', { csr: rsa.pem }))).toEqual({
+    await root.write('pki/roles/big-rsa', {
+      key_type: 'rsa',
+      key_bits: 4096,
+      allow_any_name: true,
+    });
+    expect(
+      await vaultFailure(root.write('pki/sign/big-rsa', { csr: rsa.pem })),
+    ).toEqual({
       status: 400,
-      errors: ["role requires a minimum of a 4096-bit key, but CSR's key is 2048 bits"],
+      errors: [
+        "role requires a minimum of a 4096-bit key, but CSR's key is 2048 bits",
+      ],
     });
     const weak = await makeCsr([{ CN: ['weak'] }], 'rsa1024');
-    expect(await vaultFailure(root.write('pki/sign-verbatim/client', { csr: weak.pem }))).toEqual({
+    expect(
+      await vaultFailure(
+        root.write('pki/sign-verbatim/client', { csr: weak.pem }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['RSA keys < 2048 bits are unsafe and not supported'],
     });
     // key_type any accepts a 2048-bit RSA key.
     const ok = await root.write('pki/sign-verbatim/client', { csr: rsa.pem });
-    expect(parseCert(ok.data.certificate).publicKey.algorithm).toMatchObject({ modulusLength: 2048 });
+    expect(parseCert(ok.data.certificate).publicKey.algorithm).toMatchObject({
+      modulusLength: 2048,
+    });
   });
 
   it('answers an unknown role with 400 and returns roles with Vault defaults', async () => {
     const { pem } = await makeCsr([{ CN: ['frank'] }]);
-    expect(await vaultFailure(root.write('pki/sign/nope', { csr: pem }))).toEqual({
+    expect(
+      await vaultFailure(root.write('pki/sign/nope', { csr: pem })),
+    ).toEqual({
       status: 400,
       errors: ['unknown role: nope'],
     });
@@ -282,9 +403,18 @@ describe('Vault peer PKI secrets engine', () => {
       max_ttl: 0,
     });
     const listed = await root.list('pki/roles');
-    expect(listed.data.keys).toEqual(expect.arrayContaining(['client', 'signer', 'defaults']));
-    expect(await vaultFailure(root.read('pki/roles/missing'))).toEqual({ status: 404, errors: [] });
-    expect(await vaultFailure(root.write('pki/roles/bad', { ttl: '2h', max_ttl: '1h' }))).toEqual({
+    expect(listed.data.keys).toEqual(
+      expect.arrayContaining(['client', 'signer', 'defaults']),
+    );
+    expect(await vaultFailure(root.read('pki/roles/missing'))).toEqual({
+      status: 404,
+      errors: [],
+    });
+    expect(
+      await vaultFailure(
+        root.write('pki/roles/bad', { ttl: '2h', max_ttl: '1h' }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['"ttl" value must be less than "max_ttl" value'],
     });
@@ -292,34 +422,59 @@ describe('Vault peer PKI secrets engine', () => {
 
   it('revokes by serial, reports revocation on the cert and in the CRL', async () => {
     const { pem } = await makeCsr([{ CN: ['revoked-user'] }]);
-    const signed = (await root.write('pki/sign-verbatim/client', { csr: pem })).data;
+    const signed = (await root.write('pki/sign-verbatim/client', { csr: pem }))
+      .data;
     const before = Math.floor(Date.now() / 1000);
-    const revoked = await root.write('pki/revoke', { serial_number: signed.serial_number });
+    const revoked = await root.write('pki/revoke', {
+      serial_number: signed.serial_number,
+    });
     expect(revoked.data.revocation_time).toBeGreaterThanOrEqual(before);
     expect(revoked.data.state).toBe('revoked');
     const stored = await root.read(`pki/cert/${signed.serial_number}`);
     expect(stored.data.revocation_time).toBe(revoked.data.revocation_time);
 
-    const crl = new x509.X509Crl(await (await fetch(`${peer.url}/v1/pki/crl/pem`)).text());
+    const crl = new x509.X509Crl(
+      await (await fetch(`${peer.url}/v1/pki/crl/pem`)).text(),
+    );
     expect(crl.findRevoked(parseCert(signed.certificate))).not.toBeNull();
-    expect(await crl.verify({ publicKey: parseCert(caPem).publicKey }, globalThis.crypto)).toBe(true);
+    expect(
+      await crl.verify(
+        { publicKey: parseCert(caPem).publicKey },
+        globalThis.crypto,
+      ),
+    ).toBe(true);
 
-    expect(await vaultFailure(root.write('pki/revoke', { serial_number: '01:02:03' }))).toEqual({
+    expect(
+      await vaultFailure(
+        root.write('pki/revoke', { serial_number: '01:02:03' }),
+      ),
+    ).toEqual({
       status: 400,
       errors: ['certificate with serial 01:02:03 not found.'],
     });
   });
 
   it('does not store certificates of no_store roles', async () => {
-    await root.write('pki/roles/ephemeral', { key_type: 'any', allow_any_name: true, no_store: true });
+    await root.write('pki/roles/ephemeral', {
+      key_type: 'any',
+      allow_any_name: true,
+      no_store: true,
+    });
     const { pem } = await makeCsr([{ CN: ['temp'] }]);
-    const signed = (await root.write('pki/sign-verbatim/ephemeral', { csr: pem })).data;
-    expect(await vaultFailure(root.read(`pki/cert/${signed.serial_number}`))).toEqual({ status: 404, errors: [] });
+    const signed = (
+      await root.write('pki/sign-verbatim/ephemeral', { csr: pem })
+    ).data;
+    expect(
+      await vaultFailure(root.read(`pki/cert/${signed.serial_number}`)),
+    ).toEqual({ status: 404, errors: [] });
   });
 
   it('imports a CA with config/ca and signs with it', async () => {
     const exported = (
-      await root.write('pki/issuers/generate/root/exported', { common_name: 'Exported CA', key_type: 'rsa' })
+      await root.write('pki/issuers/generate/root/exported', {
+        common_name: 'Exported CA',
+        key_type: 'rsa',
+      })
     ).data;
     expect(exported.private_key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
     expect(exported.private_key_type).toBe('rsa');
@@ -330,9 +485,15 @@ describe('Vault peer PKI secrets engine', () => {
     expect(imported.data.imported_issuers).toHaveLength(1);
     expect(await root.read('pki-imported/ca/pem')).toBe(exported.certificate);
 
-    await root.write('pki-imported/roles/r', { key_type: 'any', allow_any_name: true });
+    await root.write('pki-imported/roles/r', {
+      key_type: 'any',
+      allow_any_name: true,
+    });
     const { pem } = await makeCsr([{ CN: ['gina'] }]);
-    const cert = parseCert((await root.write('pki-imported/sign-verbatim/r', { csr: pem })).data.certificate);
+    const cert = parseCert(
+      (await root.write('pki-imported/sign-verbatim/r', { csr: pem })).data
+        .certificate,
+    );
     expect(cert.issuer).toBe('CN=Exported CA');
     expect(await verifiesAgainst(cert, exported.certificate)).toBe(true);
     // The first root of a mount stays its default issuer.
@@ -340,16 +501,29 @@ describe('Vault peer PKI secrets engine', () => {
   });
 
   it('issues a key pair and certificate with issue/:role', async () => {
-    await root.write('pki/roles/server', { key_type: 'ec', allowed_domains: 'example.com', allow_subdomains: true });
-    const issued = (await root.write('pki/issue/server', { common_name: 'web.example.com', ttl: '10m' })).data;
+    await root.write('pki/roles/server', {
+      key_type: 'ec',
+      allowed_domains: 'example.com',
+      allow_subdomains: true,
+    });
+    const issued = (
+      await root.write('pki/issue/server', {
+        common_name: 'web.example.com',
+        ttl: '10m',
+      })
+    ).data;
     const cert = parseCert(issued.certificate);
     expect(cert.subject).toBe('CN=web.example.com');
     expect(issued.private_key).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
     expect(issued.private_key_type).toBe('ec');
     expectNotAfterAbout(cert, 600);
-    expect(await vaultFailure(root.write('pki/issue/client', { common_name: 'x' }))).toEqual({
+    expect(
+      await vaultFailure(root.write('pki/issue/client', { common_name: 'x' })),
+    ).toEqual({
       status: 400,
-      errors: ['role key type "any" not allowed for issuing certificates, only signing'],
+      errors: [
+        'role key type "any" not allowed for issuing certificates, only signing',
+      ],
     });
   });
 });

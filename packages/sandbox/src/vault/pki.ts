@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  KeyObject,
+  randomBytes,
+  webcrypto,
+} from 'node:crypto';
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { badRequest } from './errors';
@@ -17,7 +24,13 @@ import {
 import { isoTime, newUuid } from './ids';
 import { SYSTEM_DEFAULT_TTL, SYSTEM_MAX_TTL } from './tokens';
 import { listResult } from './types';
-import type { Backend, MountEntry, RequestContext, Route, VaultResult } from './types';
+import type {
+  Backend,
+  MountEntry,
+  RequestContext,
+  Route,
+  VaultResult,
+} from './types';
 import type { VaultEngine } from './engine';
 
 /**
@@ -73,12 +86,25 @@ const EXT_KEY_USAGES: Array<[string, string]> = [
   ['microsoftkernelcodesigning', '1.3.6.1.4.1.311.61.1.1'],
 ];
 
-const DEFAULT_KEY_USAGE = ['DigitalSignature', 'KeyAgreement', 'KeyEncipherment'];
+/** Signature hash Vault picks for an EC issuer key by curve. */
+const EC_HASH: Record<string, string> = {
+  'P-256': 'SHA-256',
+  'P-384': 'SHA-384',
+  'P-521': 'SHA-512',
+};
+
+const DEFAULT_KEY_USAGE = [
+  'DigitalSignature',
+  'KeyAgreement',
+  'KeyEncipherment',
+];
 const CRL_LIFETIME_SECONDS = 72 * 3600;
 
 const LABEL = '([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])';
 const HOSTNAME_REGEX = new RegExp(`^(\\*\\.)?(${LABEL}\\.)*${LABEL}\\.?$`);
-const LEFT_WILD_LABEL_REGEX = new RegExp(`^(\\*|\\*${LABEL}|${LABEL}\\*|${LABEL}\\*${LABEL})$`);
+const LEFT_WILD_LABEL_REGEX = new RegExp(
+  `^(\\*|\\*${LABEL}|${LABEL}\\*|${LABEL}\\*${LABEL})$`,
+);
 
 /** A PKI role, stored with the field names Vault uses on the wire. */
 interface PkiRole {
@@ -277,9 +303,14 @@ function normalizeKeyBits(keyType: string, keyBits: number): number {
   }
 }
 
-function signatureBitsFor(keyType: string, keyBits: number, requested: number): number {
+function signatureBitsFor(
+  keyType: string,
+  keyBits: number,
+  requested: number,
+): number {
   if (requested !== 0) return requested;
-  if (keyType === 'ec') return keyBits >= 521 ? 512 : keyBits >= 384 ? 384 : 256;
+  if (keyType === 'ec' && keyBits >= 521) return 512;
+  if (keyType === 'ec' && keyBits >= 384) return 384;
   return 256;
 }
 
@@ -311,11 +342,17 @@ function keyIdentifier(spki: ArrayBuffer): string {
   return createHash('sha1').update(Buffer.from(spki)).digest('hex');
 }
 
-function parsePemBlocks(text: string): Array<{ type: string; der: Buffer; pem: string }> {
+function parsePemBlocks(
+  text: string,
+): Array<{ type: string; der: Buffer; pem: string }> {
   const blocks: Array<{ type: string; der: Buffer; pem: string }> = [];
   const re = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    blocks.push({ type: m[1], der: Buffer.from(m[2].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'), pem: m[0] });
+    blocks.push({
+      type: m[1],
+      der: Buffer.from(m[2].replace(/[^A-Za-z0-9+/=]/g, ''), 'base64'),
+      pem: m[0],
+    });
   }
   return blocks;
 }
@@ -332,7 +369,8 @@ function buildSubject(fields: {
   commonName?: string;
   serialNumber?: string;
 }): x509.Name {
-  const unique = (values?: string[]) => Array.from(new Set((values ?? []).filter(v => v !== '')));
+  const unique = (values?: string[]) =>
+    Array.from(new Set((values ?? []).filter(v => v !== '')));
   const rdns: Array<Record<string, string[]>> = [];
   const add = (oid: string, values: string[]) => {
     if (values.length > 0) rdns.push({ [oid]: values });
@@ -349,17 +387,30 @@ function buildSubject(fields: {
   return new x509.Name(rdns);
 }
 
-function extKeyUsageOids(names: string[], flags: { server?: boolean; client?: boolean; codeSigning?: boolean; email?: boolean }): string[] {
+function extKeyUsageOids(
+  names: string[],
+  flags: {
+    server?: boolean;
+    client?: boolean;
+    codeSigning?: boolean;
+    email?: boolean;
+  },
+): string[] {
   const wanted = new Set(names.map(n => n.trim().toLowerCase()));
   if (flags.server) wanted.add('serverauth');
   if (flags.client) wanted.add('clientauth');
   if (flags.codeSigning) wanted.add('codesigning');
   if (flags.email) wanted.add('emailprotection');
-  return EXT_KEY_USAGES.filter(([name]) => wanted.has(name)).map(([, oid]) => oid);
+  return EXT_KEY_USAGES.filter(([name]) => wanted.has(name)).map(
+    ([, oid]) => oid,
+  );
 }
 
 function keyUsageFlags(names: string[]): number {
-  return names.reduce((flags, name) => flags | (KEY_USAGES[name.trim().toLowerCase()] ?? 0), 0);
+  return names.reduce(
+    (flags, name) => flags | (KEY_USAGES[name.trim().toLowerCase()] ?? 0),
+    0,
+  );
 }
 
 interface CsrKeyInfo {
@@ -381,8 +432,13 @@ function csrKeyInfo(publicKey: x509.PublicKey): CsrKeyInfo {
       return { type: 'rsa', bits: algorithm.modulusLength ?? 0 };
     case 'ECDSA':
     case 'ECDH': {
-      const bits = { 'P-256': 256, 'P-384': 384, 'P-521': 521, 'K-256': 256 }[algorithm.namedCurve ?? ''];
-      if (!bits) throw badRequest(`Unknown key type in CSR: ${algorithm.namedCurve ?? 'ECDSA'}`);
+      const bits = { 'P-256': 256, 'P-384': 384, 'P-521': 521, 'K-256': 256 }[
+        algorithm.namedCurve ?? ''
+      ];
+      if (!bits)
+        throw badRequest(
+          `Unknown key type in CSR: ${algorithm.namedCurve ?? 'ECDSA'}`,
+        );
       return { type: 'ec', bits };
     }
     case 'Ed25519':
@@ -434,26 +490,49 @@ function validateNames(role: PkiRole, names: string[]): string | undefined {
     }
     if (role.allow_any_name) continue;
     if (role.allow_localhost) {
-      if (['localhost', 'localdomain'].includes(reduced) || (isEmail && ['localhost', 'localdomain'].includes(emailDomain))) {
+      if (
+        ['localhost', 'localdomain'].includes(reduced) ||
+        (isEmail && ['localhost', 'localdomain'].includes(emailDomain))
+      ) {
         continue;
       }
       if (role.allow_subdomains) {
-        if (reduced.endsWith('.localhost') || (isWildcard && reduced === 'localhost')) continue;
-        if (reduced.endsWith('.localdomain') || (isWildcard && reduced === 'localdomain')) continue;
+        if (
+          reduced.endsWith('.localhost') ||
+          (isWildcard && reduced === 'localhost')
+        )
+          continue;
+        if (
+          reduced.endsWith('.localdomain') ||
+          (isWildcard && reduced === 'localdomain')
+        )
+          continue;
       }
     }
     let valid = false;
     for (const domain of role.allowed_domains) {
       if (!domain) continue;
-      if (role.allow_bare_domains && (name.toLowerCase() === domain.toLowerCase() || (isEmail && emailDomain.toLowerCase() === domain.toLowerCase()))) {
+      if (
+        role.allow_bare_domains &&
+        (name.toLowerCase() === domain.toLowerCase() ||
+          (isEmail && emailDomain.toLowerCase() === domain.toLowerCase()))
+      ) {
         valid = true;
         break;
       }
-      if (role.allow_subdomains && (reduced.endsWith(`.${domain}`) || (isWildcard && reduced.toLowerCase() === domain.toLowerCase()))) {
+      if (
+        role.allow_subdomains &&
+        (reduced.endsWith(`.${domain}`) ||
+          (isWildcard && reduced.toLowerCase() === domain.toLowerCase()))
+      ) {
         valid = true;
         break;
       }
-      if (role.allow_glob_domains && domain.includes('*') && globMatch(domain.toLowerCase(), name.toLowerCase())) {
+      if (
+        role.allow_glob_domains &&
+        domain.includes('*') &&
+        globMatch(domain.toLowerCase(), name.toLowerCase())
+      ) {
         valid = true;
         break;
       }
@@ -465,16 +544,25 @@ function validateNames(role: PkiRole, names: string[]): string | undefined {
 
 /** `ryanuber/go-glob` semantics: `*` matches any run of characters. */
 function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(`^${pattern.split('*').map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's');
+  const regex = new RegExp(
+    `^${pattern
+      .split('*')
+      .map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
   return regex.test(value);
 }
 
 /** Vault's `ValidateCommonName`: role name rules plus the `cn_validations` type check. */
 function validateCommonName(role: PkiRole, cn: string): boolean {
-  if (role.cn_validations.length === 1 && role.cn_validations[0] === 'disabled') return true;
+  if (role.cn_validations.length === 1 && role.cn_validations[0] === 'disabled')
+    return true;
   if (validateNames(role, [cn]) !== undefined) return false;
   if (role.cn_validations.length === 0) return true;
-  return cn.includes('@') ? role.cn_validations.includes('email') : role.cn_validations.includes('hostname');
+  return cn.includes('@')
+    ? role.cn_validations.includes('email')
+    : role.cn_validations.includes('hostname');
 }
 
 function dedupe<T>(items: T[]): T[] {
@@ -494,10 +582,14 @@ interface IssueInput {
 }
 
 /** Creates a per-mount PKI backend; `mountRef` resolves the live mount entry (for tuned TTLs). */
-export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry): Backend {
+export function createPkiBackend(
+  engine: VaultEngine,
+  mountRef: () => MountEntry,
+): Backend {
   const state: PkiState = { issuers: [], roles: new Map(), certs: new Map() };
 
-  const defaultIssuer = (): Issuer | undefined => state.issuers.find(i => i.id === state.defaultIssuerId);
+  const defaultIssuer = (): Issuer | undefined =>
+    state.issuers.find(i => i.id === state.defaultIssuerId);
 
   const resolveIssuer = (ref: string): Issuer | undefined => {
     if (!ref || ref === 'default') return defaultIssuer();
@@ -508,12 +600,16 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     const issuer = resolveIssuer(ref);
     if (!issuer) {
       if (!ref || ref === 'default') {
-        throw badRequest('could not fetch the CA certificate (was one set?): no default issuer currently configured');
+        throw badRequest(
+          'could not fetch the CA certificate (was one set?): no default issuer currently configured',
+        );
       }
       throw badRequest(`unable to find PKI issuer for reference: ${ref}`);
     }
     if (!issuer.privateKey) {
-      throw badRequest(`could not fetch the CA certificate (was one set?): unable to fetch corresponding key for issuer ${issuer.id}; unable to use this issuer for signing`);
+      throw badRequest(
+        `could not fetch the CA certificate (was one set?): unable to fetch corresponding key for issuer ${issuer.id}; unable to use this issuer for signing`,
+      );
     }
     return issuer;
   };
@@ -543,7 +639,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     let ttl = getDuration(body, 'ttl', 0);
     const notAfterText = role.not_after || getString(body, 'not_after', '');
     if (ttl > 0 && notAfterText) {
-      throw badRequest('Either ttl or not_after should be provided. Both should not be provided in the same request.');
+      throw badRequest(
+        'Either ttl or not_after should be provided. Both should not be provided in the same request.',
+      );
     }
     if (ttl === 0 && role.ttl > 0) ttl = role.ttl;
     let maxTtl = role.max_ttl > 0 ? role.max_ttl : 0;
@@ -551,7 +649,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     if (maxTtl === 0) maxTtl = mount.maxLeaseTtl || SYSTEM_MAX_TTL;
     if (ttl > maxTtl) {
       warnings.push(
-        `TTL ${JSON.stringify(formatGoDuration(ttl))} is longer than permitted maxTTL ${JSON.stringify(
+        `TTL ${JSON.stringify(
+          formatGoDuration(ttl),
+        )} is longer than permitted maxTTL ${JSON.stringify(
           formatGoDuration(maxTtl),
         )}, so maxTTL is being used`,
       );
@@ -561,7 +661,11 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     if (notAfterText) {
       notAfter = new Date(notAfterText);
       if (Number.isNaN(notAfter.getTime())) {
-        throw badRequest(`parsing time ${JSON.stringify(notAfterText)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
+        throw badRequest(
+          `parsing time ${JSON.stringify(
+            notAfterText,
+          )} as "2006-01-02T15:04:05Z07:00": cannot parse`,
+        );
       }
     } else {
       // X.509 times have second precision; truncating keeps `expiration` equal to NotAfter.
@@ -583,7 +687,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     try {
       return new x509.Pkcs10CertificateRequest(block.der);
     } catch (e) {
-      throw badRequest(`certificate request could not be parsed: ${(e as Error).message}`);
+      throw badRequest(
+        `certificate request could not be parsed: ${(e as Error).message}`,
+      );
     }
   };
 
@@ -591,7 +697,7 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
   const checkKey = (role: PkiRole, info: CsrKeyInfo) => {
     let minBits = role.key_bits;
     if (role.key_type === 'any') {
-      minBits = info.type === 'rsa' ? 2048 : info.type === 'ec' ? 224 : 0;
+      minBits = { rsa: 2048, ec: 224, ed25519: 0 }[info.type];
       if (info.type === 'rsa' && info.bits < 2048) {
         throw badRequest('RSA keys < 2048 bits are unsafe and not supported');
       }
@@ -599,20 +705,27 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       throw badRequest(`role requires keys of type ${role.key_type}`);
     }
     if ((info.type === 'rsa' || info.type === 'ec') && info.bits < minBits) {
-      throw badRequest(`role requires a minimum of a ${minBits}-bit key, but CSR's key is ${info.bits} bits`);
+      throw badRequest(
+        `role requires a minimum of a ${minBits}-bit key, but CSR's key is ${info.bits} bits`,
+      );
     }
     if (info.type === 'rsa' && info.bits < 2048) {
-      throw badRequest(`Vault requires a minimum of a 2048-bit key, but CSR's key is ${info.bits} bits`);
+      throw badRequest(
+        `Vault requires a minimum of a 2048-bit key, but CSR's key is ${info.bits} bits`,
+      );
     }
   };
 
   /** Shared issuance for `sign`, `sign-verbatim` and `issue` (Vault's `GenerateCreationBundle` + `SignCertificate`). */
-  const issueLeaf = async (input: IssueInput): Promise<{ cert: x509.X509Certificate; warnings: string[] }> => {
+  const issueLeaf = async (
+    input: IssueInput,
+  ): Promise<{ cert: x509.X509Certificate; warnings: string[] }> => {
     const { role, body, issuer, csr, useCsrValues, now, mount } = input;
     const warnings: string[] = [];
 
     let cn = '';
-    if (csr && role.use_csr_common_name) cn = csr.subjectName.getField(OID.commonName)[0] ?? '';
+    if (csr && role.use_csr_common_name)
+      cn = csr.subjectName.getField(OID.commonName)[0] ?? '';
     if (!cn) {
       cn = getString(body, 'common_name', '');
       if (!cn && role.require_cn) {
@@ -621,19 +734,21 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         );
       }
     }
-    const serialNumberAttr = getString(body, 'serial_number', '') || (csr ? csr.subjectName.getField(OID.serialNumber)[0] ?? '' : '');
+    const serialNumberAttr =
+      getString(body, 'serial_number', '') ||
+      (csr ? csr.subjectName.getField(OID.serialNumber)[0] ?? '' : '');
 
     let dnsNames: string[] = [];
     let emails: string[] = [];
     let ips: string[] = [];
     let uris: string[] = [];
     const sanExtension = csr?.getExtension(OID.subjectAltName);
-    const csrSan =
-      sanExtension instanceof x509.SubjectAlternativeNameExtension
-        ? sanExtension
-        : sanExtension
-          ? new x509.SubjectAlternativeNameExtension(sanExtension.rawData)
-          : undefined;
+    let csrSan: x509.SubjectAlternativeNameExtension | undefined;
+    if (sanExtension instanceof x509.SubjectAlternativeNameExtension) {
+      csrSan = sanExtension;
+    } else if (sanExtension) {
+      csrSan = new x509.SubjectAlternativeNameExtension(sanExtension.rawData);
+    }
     if (csr && role.use_csr_sans && csrSan) {
       for (const item of csrSan.names.items) {
         if (item.type === 'dns') dnsNames.push(item.value);
@@ -646,7 +761,8 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       if (cn.includes('@')) emails.push(cn);
       else {
         const converted = domainToASCII(cn);
-        if (converted && HOSTNAME_REGEX.test(converted)) dnsNames.push(converted);
+        if (converted && HOSTNAME_REGEX.test(converted))
+          dnsNames.push(converted);
       }
     }
     if (!csr || !role.use_csr_sans) {
@@ -654,60 +770,95 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         if (alt.includes('@')) emails.push(alt);
         else {
           const converted = domainToASCII(alt);
-          if (converted && HOSTNAME_REGEX.test(converted)) dnsNames.push(converted);
+          if (converted && HOSTNAME_REGEX.test(converted))
+            dnsNames.push(converted);
         }
       }
       ips = getList(body, 'ip_sans');
       uris = getList(body, 'uri_sans');
     }
     if (!useCsrValues) {
-      if (cn && !validateCommonName(role, cn)) throw badRequest(`common name ${cn} not allowed by this role`);
+      if (cn && !validateCommonName(role, cn))
+        throw badRequest(`common name ${cn} not allowed by this role`);
       const badDns = validateNames(role, dnsNames);
-      if (badDns !== undefined) throw badRequest(`subject alternate name ${badDns} not allowed by this role`);
+      if (badDns !== undefined)
+        throw badRequest(
+          `subject alternate name ${badDns} not allowed by this role`,
+        );
       const badEmail = validateNames(role, emails);
-      if (badEmail !== undefined) throw badRequest(`email address ${badEmail} not allowed by this role`);
+      if (badEmail !== undefined)
+        throw badRequest(`email address ${badEmail} not allowed by this role`);
       if (ips.length > 0 && !role.allow_ip_sans) {
         throw badRequest(
           csr && role.use_csr_sans
             ? 'IP Subject Alternative Names are not allowed in this role, but was provided some via CSR'
-            : `IP Subject Alternative Names are not allowed in this role, but was provided [${ips.join(' ')}]`,
+            : `IP Subject Alternative Names are not allowed in this role, but was provided [${ips.join(
+                ' ',
+              )}]`,
         );
       }
       for (const ip of ips) {
-        if (!isIP(ip)) throw badRequest(`the value ${JSON.stringify(ip)} is not a valid IP address`);
+        if (!isIP(ip))
+          throw badRequest(
+            `the value ${JSON.stringify(ip)} is not a valid IP address`,
+          );
       }
       if (uris.length > 0) {
         const via = csr && role.use_csr_sans ? 'via CSR' : 'via the API';
         if (role.allowed_uri_sans.length === 0) {
-          throw badRequest(`URI Subject Alternative Names are not allowed in this role, but were provided ${via}`);
+          throw badRequest(
+            `URI Subject Alternative Names are not allowed in this role, but were provided ${via}`,
+          );
         }
-        if (!uris.every(uri => role.allowed_uri_sans.some(pattern => globMatch(pattern, uri)))) {
-          throw badRequest(`URI Subject Alternative Names were provided ${via} which are not valid for this role`);
+        if (
+          !uris.every(uri =>
+            role.allowed_uri_sans.some(pattern => globMatch(pattern, uri)),
+          )
+        ) {
+          throw badRequest(
+            `URI Subject Alternative Names were provided ${via} which are not valid for this role`,
+          );
         }
       }
-      if (serialNumberAttr && !role.allowed_serial_numbers.some(p => p === serialNumberAttr || (p.includes('*') && globMatch(p, serialNumberAttr)))) {
-        throw badRequest(`serial_number ${serialNumberAttr} not allowed by this role`);
+      if (
+        serialNumberAttr &&
+        !role.allowed_serial_numbers.some(
+          p =>
+            p === serialNumberAttr ||
+            (p.includes('*') && globMatch(p, serialNumberAttr)),
+        )
+      ) {
+        throw badRequest(
+          `serial_number ${serialNumberAttr} not allowed by this role`,
+        );
       }
     }
     dnsNames = dedupe(dnsNames);
     emails = dedupe(emails);
 
-    const { notAfter, warnings: ttlWarnings } = certificateNotAfter(role, body, mount, issuer, now);
+    const { notAfter, warnings: ttlWarnings } = certificateNotAfter(
+      role,
+      body,
+      mount,
+      issuer,
+      now,
+    );
     warnings.push(...ttlWarnings);
 
-    const subject = useCsrValues && csr
-      ? csr.subjectName
-      : buildSubject({
-          commonName: cn,
-          serialNumber: serialNumberAttr,
-          country: role.country,
-          province: role.province,
-          locality: role.locality,
-          streetAddress: role.street_address,
-          postalCode: role.postal_code,
-          organization: role.organization,
-          organizationalUnit: role.ou,
-        });
+    const subject =
+      useCsrValues && csr
+        ? csr.subjectName
+        : buildSubject({
+            commonName: cn,
+            serialNumber: serialNumberAttr,
+            country: role.country,
+            province: role.province,
+            locality: role.locality,
+            streetAddress: role.street_address,
+            postalCode: role.postal_code,
+            organization: role.organization,
+            organizationalUnit: role.ou,
+          });
 
     // Extension order follows Go's buildCertExtensions.
     const extensions: x509.Extension[] = [];
@@ -722,10 +873,24 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       }),
       ...role.ext_key_usage_oids,
     ];
-    if (ekus.length > 0) extensions.push(new x509.ExtendedKeyUsageExtension(ekus, false));
-    if (role.basic_constraints_valid_for_non_ca) extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
-    extensions.push(new x509.SubjectKeyIdentifierExtension(keyIdentifier(input.publicKey.rawData), false));
-    extensions.push(new x509.AuthorityKeyIdentifierExtension(keyIdentifier(issuer.cert.publicKey.rawData), false));
+    if (ekus.length > 0)
+      extensions.push(new x509.ExtendedKeyUsageExtension(ekus, false));
+    if (role.basic_constraints_valid_for_non_ca)
+      extensions.push(
+        new x509.BasicConstraintsExtension(false, undefined, true),
+      );
+    extensions.push(
+      new x509.SubjectKeyIdentifierExtension(
+        keyIdentifier(input.publicKey.rawData),
+        false,
+      ),
+    );
+    extensions.push(
+      new x509.AuthorityKeyIdentifierExtension(
+        keyIdentifier(issuer.cert.publicKey.rawData),
+        false,
+      ),
+    );
     const sanItems: x509.JsonGeneralName[] = [
       ...dnsNames.map(value => ({ type: 'dns' as const, value })),
       ...emails.map(value => ({ type: 'email' as const, value })),
@@ -733,13 +898,18 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       ...uris.map(value => ({ type: 'url' as const, value })),
     ];
     if (sanItems.length > 0) {
-      const subjectEmpty = new x509.Name(subject.toArrayBuffer()).toJSON().length === 0;
-      extensions.push(new x509.SubjectAlternativeNameExtension(sanItems, subjectEmpty));
+      const subjectEmpty =
+        new x509.Name(subject.toArrayBuffer()).toJSON().length === 0;
+      extensions.push(
+        new x509.SubjectAlternativeNameExtension(sanItems, subjectEmpty),
+      );
     }
     if (csr) {
       const requested = csr.extensions;
       if (requested.some(ext => ext.type === OID.basicConstraints)) {
-        warnings.push('specified CSR contained a Basic Constraints extension that was ignored during issuance');
+        warnings.push(
+          'specified CSR contained a Basic Constraints extension that was ignored during issuance',
+        );
       }
       if (useCsrValues) {
         // Go copies the CSR's requested extensions as ExtraExtensions, which override the
@@ -758,7 +928,11 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         serialNumber: newSerialHex(),
         subject,
         issuer: issuer.cert.subjectName,
-        notBefore: new Date(now - (role.not_before_duration > 0 ? role.not_before_duration : 30) * 1000),
+        notBefore: new Date(
+          now -
+            (role.not_before_duration > 0 ? role.not_before_duration : 30) *
+              1000,
+        ),
         notAfter,
         publicKey: input.publicKey,
         signingKey: issuer.privateKey!,
@@ -780,10 +954,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
   ): VaultResult => {
     const format = getString(body, 'format', 'pem');
     if (!['pem', 'der', 'pem_bundle'].includes(format)) {
-      throw badRequest('the "format" path parameter must be "pem", "der", or "pem_bundle"');
+      throw badRequest(
+        'the "format" path parameter must be "pem", "der", or "pem_bundle"',
+      );
     }
     const removeRoots = getBool(body, 'remove_roots_from_chain', false);
-    const chain = issuer.chain.filter(c => !(removeRoots && c.subject === c.issuer));
+    const chain = issuer.chain.filter(
+      c => !(removeRoots && c.subject === c.issuer),
+    );
     const data: Record<string, unknown> = {
       expiration: Math.floor(cert.notAfter.getTime() / 1000),
       serial_number: formatSerial(cert.serialNumber),
@@ -794,7 +972,12 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       data.ca_chain = chain.map(c => Buffer.from(c.rawData).toString('base64'));
       if (privateKey) data.private_key = privateKey.der.toString('base64');
     } else {
-      data.certificate = format === 'pem_bundle' ? [privateKey?.pem, pemOf(cert), ...chain.map(pemOf)].filter(Boolean).join('\n') : pemOf(cert);
+      data.certificate =
+        format === 'pem_bundle'
+          ? [privateKey?.pem, pemOf(cert), ...chain.map(pemOf)]
+              .filter(Boolean)
+              .join('\n')
+          : pemOf(cert);
       data.issuing_ca = issuer.pem;
       data.ca_chain = chain.map(pemOf);
       if (privateKey) data.private_key = privateKey.pem;
@@ -809,7 +992,12 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     return role;
   };
 
-  const handleSign = async (ctx: RequestContext, roleName: string | undefined, verbatim: boolean, issuerRef?: string): Promise<VaultResult> => {
+  const handleSign = async (
+    ctx: RequestContext,
+    roleName: string | undefined,
+    verbatim: boolean,
+    issuerRef?: string,
+  ): Promise<VaultResult> => {
     const mount = mountRef();
     const storedRole = roleName !== undefined ? readRole(roleName) : undefined;
     let role: PkiRole;
@@ -832,7 +1020,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         allowed_user_ids: ['*'],
         server_flag: false,
         client_flag: false,
-        key_usage: has(ctx.body, 'key_usage') ? getList(ctx.body, 'key_usage') : [...DEFAULT_KEY_USAGE],
+        key_usage: has(ctx.body, 'key_usage')
+          ? getList(ctx.body, 'key_usage')
+          : [...DEFAULT_KEY_USAGE],
         ext_key_usage: getList(ctx.body, 'ext_key_usage'),
         ext_key_usage_oids: getList(ctx.body, 'ext_key_usage_oids'),
         ttl: storedRole?.ttl ?? 0,
@@ -866,24 +1056,43 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       mount,
     });
     if (!role.no_store) storeCert(cert, issuer.id);
-    if (role.use_csr_common_name && getString(ctx.body, 'common_name', '') !== '') {
-      warnings.push('the common_name field was provided but the role is set with "use_csr_common_name" set to true');
+    if (
+      role.use_csr_common_name &&
+      getString(ctx.body, 'common_name', '') !== ''
+    ) {
+      warnings.push(
+        'the common_name field was provided but the role is set with "use_csr_common_name" set to true',
+      );
     }
     if (role.use_csr_sans && getString(ctx.body, 'alt_names', '') !== '') {
-      warnings.push('the alt_names field was provided but the role is set with "use_csr_sans" set to true');
+      warnings.push(
+        'the alt_names field was provided but the role is set with "use_csr_sans" set to true',
+      );
     }
-    engine.logger.info(`pki ${mount.path}: signed certificate ${formatSerial(cert.serialNumber)} (${verbatim ? 'sign-verbatim' : 'sign'})`);
+    engine.logger.info(
+      `pki ${mount.path}: signed certificate ${formatSerial(
+        cert.serialNumber,
+      )} (${verbatim ? 'sign-verbatim' : 'sign'})`,
+    );
     return issueResponse(issuer, cert, ctx.body, warnings);
   };
 
-  const handleIssue = async (ctx: RequestContext, roleName: string): Promise<VaultResult> => {
+  const handleIssue = async (
+    ctx: RequestContext,
+    roleName: string,
+  ): Promise<VaultResult> => {
     const role = readRole(roleName);
     if (role.key_type === 'any') {
-      throw badRequest('role key type "any" not allowed for issuing certificates, only signing');
+      throw badRequest(
+        'role key type "any" not allowed for issuing certificates, only signing',
+      );
     }
     const issuer = requireIssuer(role.issuer_ref);
     const generated = await generateKeyPair(role.key_type, role.key_bits);
-    const publicKey = await x509.PublicKey.create(generated.keys.publicKey, cryptoImpl);
+    const publicKey = await x509.PublicKey.create(
+      generated.keys.publicKey,
+      cryptoImpl,
+    );
     const { cert, warnings } = await issueLeaf({
       role,
       body: ctx.body,
@@ -894,13 +1103,30 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       mount: mountRef(),
     });
     if (!role.no_store) storeCert(cert, issuer.id);
-    return issueResponse(issuer, cert, ctx.body, warnings, exportPrivateKey(generated.keyObject, role.key_type, getString(ctx.body, 'private_key_format', 'der')));
+    return issueResponse(
+      issuer,
+      cert,
+      ctx.body,
+      warnings,
+      exportPrivateKey(
+        generated.keyObject,
+        role.key_type,
+        getString(ctx.body, 'private_key_format', 'der'),
+      ),
+    );
   };
 
-  const handleGenerateRoot = async (ctx: RequestContext, exportedParam: string): Promise<VaultResult> => {
+  const handleGenerateRoot = async (
+    ctx: RequestContext,
+    exportedParam: string,
+  ): Promise<VaultResult> => {
     const body = ctx.body;
     if (!['internal', 'exported', 'existing', 'kms'].includes(exportedParam)) {
-      throw badRequest(`invalid type ${JSON.stringify(exportedParam)}; must be one of internal, exported, existing, or kms`);
+      throw badRequest(
+        `invalid type ${JSON.stringify(
+          exportedParam,
+        )}; must be one of internal, exported, existing, or kms`,
+      );
     }
     if (exportedParam === 'kms' || exportedParam === 'existing') {
       throw badRequest(`the Vault peer does not support ${exportedParam} keys`);
@@ -908,39 +1134,75 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     const cn = getString(body, 'common_name', '');
     if (!cn) throw badRequest('the common_name field is required');
     const keyType = getString(body, 'key_type', 'rsa');
-    if (keyType === 'any') throw badRequest('key_type "any" is not valid for issuers');
-    if (keyType === 'ed25519') throw badRequest('the Vault peer only generates rsa and ec issuer keys');
+    if (keyType === 'any')
+      throw badRequest('key_type "any" is not valid for issuers');
+    if (keyType === 'ed25519')
+      throw badRequest('the Vault peer only generates rsa and ec issuer keys');
     const keyBits = normalizeKeyBits(keyType, getInt(body, 'key_bits', 0));
-    if (keyType === 'ec' && keyBits === 224) throw badRequest('the Vault peer cannot generate P-224 keys (not supported by WebCrypto)');
+    if (keyType === 'ec' && keyBits === 224)
+      throw badRequest(
+        'the Vault peer cannot generate P-224 keys (not supported by WebCrypto)',
+      );
     const issuerName = getString(body, 'issuer_name', '');
     if (issuerName && state.issuers.some(i => i.name === issuerName)) {
       throw badRequest(`issuer name already in use`);
     }
     const mount = mountRef();
-    const { notAfter, warnings } = certificateNotAfter({ ttl: 0, max_ttl: 0, not_after: '' }, body, mount, undefined, ctx.now);
+    const { notAfter, warnings } = certificateNotAfter(
+      { ttl: 0, max_ttl: 0, not_after: '' },
+      body,
+      mount,
+      undefined,
+      ctx.now,
+    );
     const generated = await generateKeyPair(keyType, keyBits);
-    const publicKey = await x509.PublicKey.create(generated.keys.publicKey, cryptoImpl);
+    const publicKey = await x509.PublicKey.create(
+      generated.keys.publicKey,
+      cryptoImpl,
+    );
     const ski = keyIdentifier(publicKey.rawData);
     const maxPathLength = getInt(body, 'max_path_length', -1);
     const altNames = getList(body, 'alt_names');
     const dnsNames = dedupe([
-      ...(cn && !cn.includes('@') && !getBool(body, 'exclude_cn_from_sans', false) && HOSTNAME_REGEX.test(domainToASCII(cn)) ? [domainToASCII(cn)] : []),
+      ...(cn &&
+      !cn.includes('@') &&
+      !getBool(body, 'exclude_cn_from_sans', false) &&
+      HOSTNAME_REGEX.test(domainToASCII(cn))
+        ? [domainToASCII(cn)]
+        : []),
       ...altNames.filter(n => !n.includes('@')),
     ]);
-    const emails = dedupe([...(cn.includes('@') ? [cn] : []), ...altNames.filter(n => n.includes('@'))]);
+    const emails = dedupe([
+      ...(cn.includes('@') ? [cn] : []),
+      ...altNames.filter(n => n.includes('@')),
+    ]);
     const extensions: x509.Extension[] = [
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      new x509.BasicConstraintsExtension(true, maxPathLength >= 0 ? maxPathLength : undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
+      new x509.BasicConstraintsExtension(
+        true,
+        maxPathLength >= 0 ? maxPathLength : undefined,
+        true,
+      ),
       new x509.SubjectKeyIdentifierExtension(ski, false),
       new x509.AuthorityKeyIdentifierExtension(ski, false),
     ];
     const sans: x509.JsonGeneralName[] = [
       ...dnsNames.map(value => ({ type: 'dns' as const, value })),
       ...emails.map(value => ({ type: 'email' as const, value })),
-      ...getList(body, 'ip_sans').map(value => ({ type: 'ip' as const, value })),
-      ...getList(body, 'uri_sans').map(value => ({ type: 'url' as const, value })),
+      ...getList(body, 'ip_sans').map(value => ({
+        type: 'ip' as const,
+        value,
+      })),
+      ...getList(body, 'uri_sans').map(value => ({
+        type: 'url' as const,
+        value,
+      })),
     ];
-    if (sans.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(sans, false));
+    if (sans.length > 0)
+      extensions.push(new x509.SubjectAlternativeNameExtension(sans, false));
     const subject = buildSubject({
       commonName: cn,
       serialNumber: getString(body, 'serial_number', ''),
@@ -957,7 +1219,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         serialNumber: newSerialHex(),
         subject,
         issuer: subject,
-        notBefore: new Date(ctx.now - getDuration(body, 'not_before_duration', 30) * 1000),
+        notBefore: new Date(
+          ctx.now - getDuration(body, 'not_before_duration', 30) * 1000,
+        ),
         notAfter,
         publicKey,
         signingKey: generated.keys.privateKey,
@@ -981,14 +1245,24 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     state.issuers.push(issuer);
     if (!defaultIssuer()) state.defaultIssuerId = issuer.id;
     storeCert(cert, issuer.id);
-    engine.logger.info(`pki ${mount.path}: generated root issuer ${issuer.id} (${keyType} ${keyBits})`);
+    engine.logger.info(
+      `pki ${mount.path}: generated root issuer ${issuer.id} (${keyType} ${keyBits})`,
+    );
 
     const format = getString(body, 'format', 'pem');
     if (!['pem', 'der', 'pem_bundle'].includes(format)) {
-      throw badRequest('the "format" path parameter must be "pem", "der", or "pem_bundle"');
+      throw badRequest(
+        'the "format" path parameter must be "pem", "der", or "pem_bundle"',
+      );
     }
     const exported = exportedParam === 'exported';
-    const key = exported ? exportPrivateKey(generated.keyObject, keyType, getString(body, 'private_key_format', 'der')) : undefined;
+    const key = exported
+      ? exportPrivateKey(
+          generated.keyObject,
+          keyType,
+          getString(body, 'private_key_format', 'der'),
+        )
+      : undefined;
     const data: Record<string, unknown> = {
       expiration: Math.floor(cert.notAfter.getTime() / 1000),
       serial_number: formatSerial(cert.serialNumber),
@@ -1002,7 +1276,10 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       data.issuing_ca = data.certificate;
       if (key) data.private_key = key.der.toString('base64');
     } else {
-      data.certificate = format === 'pem_bundle' && key ? `${key.pem}\n${issuer.pem}` : issuer.pem;
+      data.certificate =
+        format === 'pem_bundle' && key
+          ? `${key.pem}\n${issuer.pem}`
+          : issuer.pem;
       data.issuing_ca = issuer.pem;
       if (key) data.private_key = key.pem;
     }
@@ -1010,7 +1287,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     return { data, warnings };
   };
 
-  const handleImportBundle = async (ctx: RequestContext): Promise<VaultResult> => {
+  const handleImportBundle = async (
+    ctx: RequestContext,
+  ): Promise<VaultResult> => {
     const bundle = getString(ctx.body, 'pem_bundle', '');
     if (!bundle) throw badRequest('bundle was empty');
     const blocks = parsePemBlocks(bundle);
@@ -1022,28 +1301,38 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         try {
           certs.push(new x509.X509Certificate(block.der));
         } catch (e) {
-          throw badRequest(`error parsing certificate: ${(e as Error).message}`);
+          throw badRequest(
+            `error parsing certificate: ${(e as Error).message}`,
+          );
         }
       } else if (/PRIVATE KEY$/.test(block.type)) {
         if (block.type.includes('ENCRYPTED')) {
-          throw badRequest('Encrypted private key given; provide only decrypted private key in the bundle');
+          throw badRequest(
+            'Encrypted private key given; provide only decrypted private key in the bundle',
+          );
         }
         try {
           keys.push(createPrivateKey({ key: block.pem, format: 'pem' }));
         } catch (e) {
-          throw badRequest(`error parsing private key: ${(e as Error).message}`);
+          throw badRequest(
+            `error parsing private key: ${(e as Error).message}`,
+          );
         }
       }
     }
     if (certs.length === 0 && keys.length > 0) {
-      throw badRequest('the Vault peer can only import keys together with their issuer certificate');
+      throw badRequest(
+        'the Vault peer can only import keys together with their issuer certificate',
+      );
     }
     const imported: string[] = [];
     const importedKeys: string[] = [];
     const existing: string[] = [];
     const mapping: Record<string, string> = {};
     for (const cert of certs) {
-      const already = state.issuers.find(i => Buffer.from(i.cert.rawData).equals(Buffer.from(cert.rawData)));
+      const already = state.issuers.find(i =>
+        Buffer.from(i.cert.rawData).equals(Buffer.from(cert.rawData)),
+      );
       if (already) {
         existing.push(already.id);
         continue;
@@ -1061,7 +1350,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
       };
       if (keyObject) {
-        const { privateKey, signingAlgorithm } = await importSigningKey(keyObject);
+        const { privateKey, signingAlgorithm } = await importSigningKey(
+          keyObject,
+        );
         issuer.privateKey = privateKey;
         issuer.keyObject = keyObject;
         issuer.signingAlgorithm = signingAlgorithm;
@@ -1073,7 +1364,8 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       state.issuers.push(issuer);
       imported.push(issuer.id);
       storeCert(cert, issuer.id);
-      if (!defaultIssuer() && issuer.privateKey) state.defaultIssuerId = issuer.id;
+      if (!defaultIssuer() && issuer.privateKey)
+        state.defaultIssuerId = issuer.id;
     }
     return {
       data: {
@@ -1090,23 +1382,34 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     const body = ctx.body;
     let serial = getString(body, 'serial_number', '');
     const certPem = getString(body, 'certificate', '');
-    if (serial && certPem) throw badRequest('Must provide either the certificate or the serial to revoke; not both.');
-    if (!serial && !certPem) throw badRequest('The serial number must be provided');
+    if (serial && certPem)
+      throw badRequest(
+        'Must provide either the certificate or the serial to revoke; not both.',
+      );
+    if (!serial && !certPem)
+      throw badRequest('The serial number must be provided');
     if (certPem) {
       const block = parsePemBlocks(certPem)[0];
       if (!block) throw badRequest('certificate contains no data');
       serial = new x509.X509Certificate(block.der).serialNumber;
     }
     const normalized = normalizeSerial(serial);
-    const issuer = state.issuers.find(i => formatSerial(i.cert.serialNumber) === normalized);
+    const issuer = state.issuers.find(
+      i => formatSerial(i.cert.serialNumber) === normalized,
+    );
     if (issuer) {
-      throw badRequest(`adding issuer (id: ${issuer.id}) to its own CRL is not allowed`);
+      throw badRequest(
+        `adding issuer (id: ${issuer.id}) to its own CRL is not allowed`,
+      );
     }
     const stored = state.certs.get(normalized);
-    if (!stored) throw badRequest(`certificate with serial ${normalized} not found.`);
+    if (!stored)
+      throw badRequest(`certificate with serial ${normalized} not found.`);
     if (stored.revocationTime === undefined) {
       stored.revocationTime = Math.floor(ctx.now / 1000);
-      engine.logger.info(`pki ${mountRef().path}: revoked certificate ${normalized}`);
+      engine.logger.info(
+        `pki ${mountRef().path}: revoked certificate ${normalized}`,
+      );
     }
     return {
       data: {
@@ -1121,7 +1424,10 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     const now = Date.now();
     const entries = Array.from(state.certs.values())
       .filter(c => c.revocationTime !== undefined && c.issuerId === issuer.id)
-      .map(c => ({ serialNumber: c.serial.replace(/:/g, ''), revocationDate: new Date(c.revocationTime! * 1000) }));
+      .map(c => ({
+        serialNumber: c.serial.replace(/:/g, ''),
+        revocationDate: new Date(c.revocationTime! * 1000),
+      }));
     return x509.X509CrlGenerator.create(
       {
         issuer: issuer.cert.subjectName,
@@ -1130,7 +1436,12 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         entries,
         signingKey: issuer.privateKey!,
         signingAlgorithm: issuer.signingAlgorithm,
-        extensions: [new x509.AuthorityKeyIdentifierExtension(keyIdentifier(issuer.cert.publicKey.rawData), false)],
+        extensions: [
+          new x509.AuthorityKeyIdentifierExtension(
+            keyIdentifier(issuer.cert.publicKey.rawData),
+            false,
+          ),
+        ],
       },
       cryptoImpl,
     );
@@ -1139,18 +1450,50 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
   const rawCa = (format: 'der' | 'pem' | 'chain'): VaultResult => {
     const issuer = defaultIssuer();
     if (!issuer) {
-      return { raw: { status: 204, contentType: format === 'pem' ? 'application/pem-certificate-chain' : 'application/pkix-cert', body: '' } };
+      return {
+        raw: {
+          status: 204,
+          contentType:
+            format === 'pem'
+              ? 'application/pem-certificate-chain'
+              : 'application/pkix-cert',
+          body: '',
+        },
+      };
     }
-    if (format === 'der') return { raw: { contentType: 'application/pkix-cert', body: Buffer.from(issuer.cert.rawData) } };
-    if (format === 'pem') return { raw: { contentType: 'application/pem-certificate-chain', body: issuer.pem } };
-    return { raw: { contentType: 'application/pkix-cert', body: chainPems(issuer).join('\n') } };
+    if (format === 'der')
+      return {
+        raw: {
+          contentType: 'application/pkix-cert',
+          body: Buffer.from(issuer.cert.rawData),
+        },
+      };
+    if (format === 'pem')
+      return {
+        raw: {
+          contentType: 'application/pem-certificate-chain',
+          body: issuer.pem,
+        },
+      };
+    return {
+      raw: {
+        contentType: 'application/pkix-cert',
+        body: chainPems(issuer).join('\n'),
+      },
+    };
   };
 
-  const certView = (stored: StoredCert, extra: Record<string, unknown> = {}): VaultResult => ({
+  const certView = (
+    stored: StoredCert,
+    extra: Record<string, unknown> = {},
+  ): VaultResult => ({
     data: {
       certificate: stored.pem,
       revocation_time: stored.revocationTime ?? 0,
-      revocation_time_rfc3339: stored.revocationTime !== undefined ? isoTime(stored.revocationTime * 1000) : '',
+      revocation_time_rfc3339:
+        stored.revocationTime !== undefined
+          ? isoTime(stored.revocationTime * 1000)
+          : '',
       issuer_id: stored.issuerId,
       ...extra,
     },
@@ -1178,7 +1521,8 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       if (has(body, field)) (role[field] as string[]) = getList(body, field);
     }
     for (const field of ROLE_BOOL_FIELDS) {
-      if (has(body, field)) (role[field] as boolean) = getBool(body, field, role[field] as boolean);
+      if (has(body, field))
+        (role[field] as boolean) = getBool(body, field, role[field] as boolean);
     }
     role.ttl = getDuration(body, 'ttl', 0);
     role.max_ttl = getDuration(body, 'max_ttl', 0);
@@ -1186,17 +1530,32 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     role.not_after = getString(body, 'not_after', '');
     role.issuer_ref = getString(body, 'issuer_ref', 'default');
     role.key_type = getString(body, 'key_type', 'rsa');
-    role.key_bits = normalizeKeyBits(role.key_type, getInt(body, 'key_bits', 0));
-    role.signature_bits = signatureBitsFor(role.key_type, role.key_bits, getInt(body, 'signature_bits', 0));
+    role.key_bits = normalizeKeyBits(
+      role.key_type,
+      getInt(body, 'key_bits', 0),
+    );
+    role.signature_bits = signatureBitsFor(
+      role.key_type,
+      role.key_bits,
+      getInt(body, 'signature_bits', 0),
+    );
     if (role.max_ttl > 0 && role.ttl > role.max_ttl) {
       throw badRequest('"ttl" value must be less than "max_ttl" value');
     }
     if (role.not_after && role.ttl > 0) {
-      throw badRequest('Either ttl or not_after should be provided. Both should not be provided in the same request.');
+      throw badRequest(
+        'Either ttl or not_after should be provided. Both should not be provided in the same request.',
+      );
     }
-    const unknownEkus = role.ext_key_usage.filter(n => !EXT_KEY_USAGES.some(([name]) => name === n.trim().toLowerCase()));
+    const unknownEkus = role.ext_key_usage.filter(
+      n => !EXT_KEY_USAGES.some(([name]) => name === n.trim().toLowerCase()),
+    );
     if (unknownEkus.length > 0) {
-      engine.logger.warn(`pki role ${ctx.params.name}: ext_key_usage values ${unknownEkus.join(', ')} are unknown and will be ignored, as Vault does`);
+      engine.logger.warn(
+        `pki role ${ctx.params.name}: ext_key_usage values ${unknownEkus.join(
+          ', ',
+        )} are unknown and will be ignored, as Vault does`,
+      );
     }
     state.roles.set(ctx.params.name, role);
     return { data: { ...role } };
@@ -1213,7 +1572,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         const issuer = defaultIssuer();
         if (!issuer) throw badRequest('no default issuer currently configured');
         const chain = chainPems(issuer).join('\n');
-        return { data: { certificate: chain, ca_chain: chain, revocation_time: 0, revocation_time_rfc3339: '' } };
+        return {
+          data: {
+            certificate: chain,
+            ca_chain: chain,
+            revocation_time: 0,
+            revocation_time_rfc3339: '',
+          },
+        };
       },
     },
     {
@@ -1222,7 +1588,13 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       read: () => {
         const issuer = defaultIssuer();
         if (!issuer) throw badRequest('no default issuer currently configured');
-        return { data: { certificate: issuer.pem, revocation_time: 0, revocation_time_rfc3339: '' } };
+        return {
+          data: {
+            certificate: issuer.pem,
+            revocation_time: 0,
+            revocation_time_rfc3339: '',
+          },
+        };
       },
     },
     {
@@ -1230,9 +1602,16 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: async () => {
         const issuer = defaultIssuer();
-        if (!issuer?.privateKey) throw badRequest('no default issuer currently configured');
+        if (!issuer?.privateKey)
+          throw badRequest('no default issuer currently configured');
         const crl = await buildCrl(issuer);
-        return { data: { certificate: crl.toString('pem').trim(), revocation_time: 0, revocation_time_rfc3339: '' } };
+        return {
+          data: {
+            certificate: crl.toString('pem').trim(),
+            revocation_time: 0,
+            revocation_time_rfc3339: '',
+          },
+        };
       },
     },
     {
@@ -1240,7 +1619,9 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: ctx => {
         const stored = state.certs.get(normalizeSerial(ctx.params.serial));
-        return stored ? { raw: { contentType: 'application/pkix-cert', body: stored.der } } : null;
+        return stored
+          ? { raw: { contentType: 'application/pkix-cert', body: stored.der } }
+          : null;
       },
     },
     {
@@ -1248,7 +1629,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: ctx => {
         const stored = state.certs.get(normalizeSerial(ctx.params.serial));
-        return stored ? { raw: { contentType: 'application/pem-certificate-chain', body: stored.pem } } : null;
+        return stored
+          ? {
+              raw: {
+                contentType: 'application/pem-certificate-chain',
+                body: stored.pem,
+              },
+            }
+          : null;
       },
     },
     {
@@ -1259,7 +1647,13 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         return stored ? certView(stored) : null;
       },
     },
-    { pattern: 'certs', list: () => listResult(Array.from(state.certs.keys()).map(s => s.replace(/:/g, '-'))) },
+    {
+      pattern: 'certs',
+      list: () =>
+        listResult(
+          Array.from(state.certs.keys()).map(s => s.replace(/:/g, '-')),
+        ),
+    },
     {
       pattern: 'certs/revoked',
       list: () =>
@@ -1274,8 +1668,16 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: async () => {
         const issuer = defaultIssuer();
-        if (!issuer?.privateKey) return { raw: { status: 204, contentType: 'application/pkix-crl', body: '' } };
-        return { raw: { contentType: 'application/pkix-crl', body: Buffer.from((await buildCrl(issuer)).rawData) } };
+        if (!issuer?.privateKey)
+          return {
+            raw: { status: 204, contentType: 'application/pkix-crl', body: '' },
+          };
+        return {
+          raw: {
+            contentType: 'application/pkix-crl',
+            body: Buffer.from((await buildCrl(issuer)).rawData),
+          },
+        };
       },
     },
     {
@@ -1283,8 +1685,20 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: async () => {
         const issuer = defaultIssuer();
-        if (!issuer?.privateKey) return { raw: { status: 204, contentType: 'application/x-pem-file', body: '' } };
-        return { raw: { contentType: 'application/x-pem-file', body: (await buildCrl(issuer)).toString('pem').trim() } };
+        if (!issuer?.privateKey)
+          return {
+            raw: {
+              status: 204,
+              contentType: 'application/x-pem-file',
+              body: '',
+            },
+          };
+        return {
+          raw: {
+            contentType: 'application/x-pem-file',
+            body: (await buildCrl(issuer)).toString('pem').trim(),
+          },
+        };
       },
     },
     {
@@ -1304,8 +1718,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         return null;
       },
     },
-    { pattern: 'root/generate/:exported', write: ctx => handleGenerateRoot(ctx, ctx.params.exported) },
-    { pattern: 'issuers/generate/root/:exported', write: ctx => handleGenerateRoot(ctx, ctx.params.exported) },
+    {
+      pattern: 'root/generate/:exported',
+      write: ctx => handleGenerateRoot(ctx, ctx.params.exported),
+    },
+    {
+      pattern: 'issuers/generate/root/:exported',
+      write: ctx => handleGenerateRoot(ctx, ctx.params.exported),
+    },
     {
       pattern: 'root',
       delete: () => {
@@ -1318,13 +1738,21 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
     { pattern: 'issuers/import/bundle', write: handleImportBundle },
     {
       pattern: 'config/issuers',
-      read: () => ({ data: { default: state.defaultIssuerId ?? '', default_follows_latest_issuer: false } }),
+      read: () => ({
+        data: {
+          default: state.defaultIssuerId ?? '',
+          default_follows_latest_issuer: false,
+        },
+      }),
       write: ctx => {
         const ref = getString(ctx.body, 'default', '');
         const issuer = resolveIssuer(ref);
-        if (!issuer || ref === 'default') throw badRequest(`unable to resolve issuer ${ref}`);
+        if (!issuer || ref === 'default')
+          throw badRequest(`unable to resolve issuer ${ref}`);
         state.defaultIssuerId = issuer.id;
-        return { data: { default: issuer.id, default_follows_latest_issuer: false } };
+        return {
+          data: { default: issuer.id, default_follows_latest_issuer: false },
+        };
       },
     },
     {
@@ -1333,9 +1761,16 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       list: () => {
         const keyInfo: Record<string, unknown> = {};
         for (const issuer of state.issuers) {
-          keyInfo[issuer.id] = { issuer_name: issuer.name, is_default: issuer.id === state.defaultIssuerId, key_id: issuer.keyId };
+          keyInfo[issuer.id] = {
+            issuer_name: issuer.name,
+            is_default: issuer.id === state.defaultIssuerId,
+            key_id: issuer.keyId,
+          };
         }
-        return listResult(state.issuers.map(i => i.id), keyInfo);
+        return listResult(
+          state.issuers.map(i => i.id),
+          keyInfo,
+        );
       },
     },
     {
@@ -1351,7 +1786,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: ctx => {
         const issuer = resolveIssuer(ctx.params.ref);
-        return issuer ? { raw: { contentType: 'application/pem-certificate-chain', body: chainPems(issuer).join('\n') } } : null;
+        return issuer
+          ? {
+              raw: {
+                contentType: 'application/pem-certificate-chain',
+                body: chainPems(issuer).join('\n'),
+              },
+            }
+          : null;
       },
     },
     {
@@ -1359,7 +1801,14 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: ctx => {
         const issuer = resolveIssuer(ctx.params.ref);
-        return issuer ? { raw: { contentType: 'application/pkix-cert', body: Buffer.from(issuer.cert.rawData) } } : null;
+        return issuer
+          ? {
+              raw: {
+                contentType: 'application/pkix-cert',
+                body: Buffer.from(issuer.cert.rawData),
+              },
+            }
+          : null;
       },
     },
     {
@@ -1367,7 +1816,16 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
       unauthenticated: true,
       read: ctx => {
         const issuer = resolveIssuer(ctx.params.ref);
-        return issuer ? { data: { certificate: issuer.pem, ca_chain: chainPems(issuer), issuer_id: issuer.id, issuer_name: issuer.name } } : null;
+        return issuer
+          ? {
+              data: {
+                certificate: issuer.pem,
+                ca_chain: chainPems(issuer),
+                issuer_id: issuer.id,
+                issuer_name: issuer.name,
+              },
+            }
+          : null;
       },
     },
     {
@@ -1378,9 +1836,18 @@ export function createPkiBackend(engine: VaultEngine, mountRef: () => MountEntry
         return issuer ? { data: issuerView(issuer) } : null;
       },
     },
-    { pattern: 'sign/:role', write: ctx => handleSign(ctx, ctx.params.role, false) },
-    { pattern: 'sign-verbatim', write: ctx => handleSign(ctx, undefined, true) },
-    { pattern: 'sign-verbatim/:role', write: ctx => handleSign(ctx, ctx.params.role, true) },
+    {
+      pattern: 'sign/:role',
+      write: ctx => handleSign(ctx, ctx.params.role, false),
+    },
+    {
+      pattern: 'sign-verbatim',
+      write: ctx => handleSign(ctx, undefined, true),
+    },
+    {
+      pattern: 'sign-verbatim/:role',
+      write: ctx => handleSign(ctx, ctx.params.role, true),
+    },
     { pattern: 'issue/:role', write: ctx => handleIssue(ctx, ctx.params.role) },
     { pattern: 'revoke', write: handleRevoke },
   ];
@@ -1401,7 +1868,11 @@ function publicSpkiOf(key: KeyObject): Buffer | undefined {
 async function generateKeyPair(
   keyType: string,
   keyBits: number,
-): Promise<{ keys: CryptoKeyPair; keyObject: KeyObject; signingAlgorithm: Algorithm | EcdsaParams }> {
+): Promise<{
+  keys: CryptoKeyPair;
+  keyObject: KeyObject;
+  signingAlgorithm: Algorithm | EcdsaParams;
+}> {
   if (keyType === 'rsa') {
     const algorithm = {
       name: 'RSASSA-PKCS1-v1_5',
@@ -1409,17 +1880,35 @@ async function generateKeyPair(
       publicExponent: new Uint8Array([1, 0, 1]),
       modulusLength: keyBits,
     };
-    const keys = (await cryptoImpl.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-    return { keys, keyObject: KeyObject.from(keys.privateKey as unknown as webcrypto.CryptoKey), signingAlgorithm: algorithm };
-  }
-  if (keyType === 'ec') {
-    const curve = { 256: 'P-256', 384: 'P-384', 521: 'P-521' }[keyBits as 256 | 384 | 521];
-    if (!curve) throw badRequest(`unsupported bit length for EC key: ${keyBits}`);
-    const hash = keyBits === 521 ? 'SHA-512' : keyBits === 384 ? 'SHA-384' : 'SHA-256';
-    const keys = (await cryptoImpl.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const keys = (await cryptoImpl.subtle.generateKey(algorithm, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
     return {
       keys,
-      keyObject: KeyObject.from(keys.privateKey as unknown as webcrypto.CryptoKey),
+      keyObject: KeyObject.from(
+        keys.privateKey as unknown as webcrypto.CryptoKey,
+      ),
+      signingAlgorithm: algorithm,
+    };
+  }
+  if (keyType === 'ec') {
+    const curve = { 256: 'P-256', 384: 'P-384', 521: 'P-521' }[
+      keyBits as 256 | 384 | 521
+    ];
+    if (!curve)
+      throw badRequest(`unsupported bit length for EC key: ${keyBits}`);
+    const hash = EC_HASH[curve];
+    const keys = (await cryptoImpl.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: curve },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    return {
+      keys,
+      keyObject: KeyObject.from(
+        keys.privateKey as unknown as webcrypto.CryptoKey,
+      ),
       signingAlgorithm: { name: 'ECDSA', hash } as EcdsaParams,
     };
   }
@@ -1427,28 +1916,58 @@ async function generateKeyPair(
 }
 
 /** Imports a PEM private key (PKCS#1, SEC1 or PKCS#8) as a WebCrypto signing key. */
-async function importSigningKey(keyObject: KeyObject): Promise<{ privateKey: CryptoKey; signingAlgorithm: Algorithm | EcdsaParams }> {
+async function importSigningKey(keyObject: KeyObject): Promise<{
+  privateKey: CryptoKey;
+  signingAlgorithm: Algorithm | EcdsaParams;
+}> {
   const der = keyObject.export({ type: 'pkcs8', format: 'der' });
   if (keyObject.asymmetricKeyType === 'rsa') {
     const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-    const privateKey = await cryptoImpl.subtle.importKey('pkcs8', der, algorithm, true, ['sign']);
+    const privateKey = await cryptoImpl.subtle.importKey(
+      'pkcs8',
+      der,
+      algorithm,
+      true,
+      ['sign'],
+    );
     return { privateKey, signingAlgorithm: algorithm };
   }
   if (keyObject.asymmetricKeyType === 'ec') {
-    const curve = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' }[
-      (keyObject.asymmetricKeyDetails?.namedCurve ?? '') as 'prime256v1'
-    ];
-    if (!curve) throw badRequest(`unsupported EC curve ${keyObject.asymmetricKeyDetails?.namedCurve}`);
-    const hash = curve === 'P-521' ? 'SHA-512' : curve === 'P-384' ? 'SHA-384' : 'SHA-256';
-    const privateKey = await cryptoImpl.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: curve }, true, ['sign']);
-    return { privateKey, signingAlgorithm: { name: 'ECDSA', hash } as EcdsaParams };
+    const curve = {
+      prime256v1: 'P-256',
+      secp384r1: 'P-384',
+      secp521r1: 'P-521',
+    }[(keyObject.asymmetricKeyDetails?.namedCurve ?? '') as 'prime256v1'];
+    if (!curve)
+      throw badRequest(
+        `unsupported EC curve ${keyObject.asymmetricKeyDetails?.namedCurve}`,
+      );
+    const hash = EC_HASH[curve];
+    const privateKey = await cryptoImpl.subtle.importKey(
+      'pkcs8',
+      der,
+      { name: 'ECDSA', namedCurve: curve },
+      true,
+      ['sign'],
+    );
+    return {
+      privateKey,
+      signingAlgorithm: { name: 'ECDSA', hash } as EcdsaParams,
+    };
   }
-  throw badRequest(`unsupported private key type ${keyObject.asymmetricKeyType}`);
+  throw badRequest(
+    `unsupported private key type ${keyObject.asymmetricKeyType}`,
+  );
 }
 
 /** Vault returns PKCS#1 (`rsa`) or SEC1 (`ec`) keys by default, PKCS#8 on request. */
-function exportPrivateKey(keyObject: KeyObject, keyType: string, privateKeyFormat: string): { pem: string; der: Buffer; type: string } {
-  const type = privateKeyFormat === 'pkcs8' ? 'pkcs8' : keyType === 'rsa' ? 'pkcs1' : 'sec1';
+function exportPrivateKey(
+  keyObject: KeyObject,
+  keyType: string,
+  privateKeyFormat: string,
+): { pem: string; der: Buffer; type: string } {
+  let type: 'pkcs8' | 'pkcs1' | 'sec1' = keyType === 'rsa' ? 'pkcs1' : 'sec1';
+  if (privateKeyFormat === 'pkcs8') type = 'pkcs8';
   return {
     pem: (keyObject.export({ type, format: 'pem' }) as string).trim(),
     der: keyObject.export({ type, format: 'der' }) as Buffer,

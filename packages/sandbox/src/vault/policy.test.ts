@@ -2,7 +2,9 @@ import { Acl, DEFAULT_POLICY, parsePolicy } from './policy';
 import { formatGoDuration, parseDurationSeconds } from './fields';
 
 function acl(...texts: string[]) {
-  return new Acl(texts.map((text, i) => ({ name: `p${i}`, rules: parsePolicy(text) })));
+  return new Acl(
+    texts.map((text, i) => ({ name: `p${i}`, rules: parsePolicy(text) })),
+  );
 }
 
 describe('policy parsing', () => {
@@ -23,28 +25,43 @@ describe('policy parsing', () => {
     `);
     expect(rules).toEqual([
       { path: 'pki/sign-verbatim/kubernetes-client', capabilities: ['update'] },
-      { path: 'identity/entity*', capabilities: ['create', 'read', 'update', 'delete', 'list'] },
+      {
+        path: 'identity/entity*',
+        capabilities: ['create', 'read', 'update', 'delete', 'list'],
+      },
       { path: 'secret/old', capabilities: ['read', 'list'] },
     ]);
   });
 
   it('parses JSON policies and collapses deny', () => {
-    expect(parsePolicy('{"path": {"a/*": {"capabilities": ["read", "deny"]}}}')).toEqual([
-      { path: 'a/*', capabilities: ['deny'] },
-    ]);
+    expect(
+      parsePolicy('{"path": {"a/*": {"capabilities": ["read", "deny"]}}}'),
+    ).toEqual([{ path: 'a/*', capabilities: ['deny'] }]);
   });
 
   it('rejects invalid policies', () => {
-    expect(() => parsePolicy('path "x" { capabilities = ["fly"] }')).toThrow('path "x": invalid capability "fly"');
-    expect(() => parsePolicy('path "x" { capabilities = ["read"]')).toThrow('object expected closing RBRACE');
+    expect(() => parsePolicy('path "x" { capabilities = ["fly"] }')).toThrow(
+      'path "x": invalid capability "fly"',
+    );
+    expect(() => parsePolicy('path "x" { capabilities = ["read"]')).toThrow(
+      'object expected closing RBRACE',
+    );
     expect(() => parsePolicy('paths "x" {}')).toThrow('invalid key "paths"');
-    expect(() => parsePolicy('path "x" { capabilities = ["read"] } }')).toThrow('unexpected "}"');
+    expect(() => parsePolicy('path "x" { capabilities = ["read"] } }')).toThrow(
+      'unexpected "}"',
+    );
   });
 
   it('parses the built-in default policy', () => {
     const rules = parsePolicy(DEFAULT_POLICY);
-    expect(rules).toContainEqual({ path: 'auth/token/lookup-self', capabilities: ['read'] });
-    expect(rules).toContainEqual({ path: 'auth/token/renew-self', capabilities: ['update'] });
+    expect(rules).toContainEqual({
+      path: 'auth/token/lookup-self',
+      capabilities: ['read'],
+    });
+    expect(rules).toContainEqual({
+      path: 'auth/token/renew-self',
+      capabilities: ['update'],
+    });
   });
 });
 
@@ -79,14 +96,25 @@ describe('ACL evaluation', () => {
   });
 
   it('merges capabilities across policies, with deny winning', () => {
-    const merged = acl('path "a/b" { capabilities = ["read"] }', 'path "a/b" { capabilities = ["update"] }');
-    expect(merged.allows('a/b', 'read') && merged.allows('a/b', 'update')).toBe(true);
-    const denied = acl('path "a/b" { capabilities = ["read"] }', 'path "a/b" { capabilities = ["deny"] }');
+    const merged = acl(
+      'path "a/b" { capabilities = ["read"] }',
+      'path "a/b" { capabilities = ["update"] }',
+    );
+    expect(merged.allows('a/b', 'read') && merged.allows('a/b', 'update')).toBe(
+      true,
+    );
+    const denied = acl(
+      'path "a/b" { capabilities = ["read"] }',
+      'path "a/b" { capabilities = ["deny"] }',
+    );
     expect(denied.allows('a/b', 'read')).toBe(false);
   });
 
   it('requires sudo for root-protected paths and accepts the trailing slash of LIST', () => {
-    const policy = acl('path "sys/auth/*" { capabilities = ["update"] }', 'path "pki/roles" { capabilities = ["list"] }');
+    const policy = acl(
+      'path "sys/auth/*" { capabilities = ["update"] }',
+      'path "pki/roles" { capabilities = ["list"] }',
+    );
     expect(policy.allows('sys/auth/kubernetes', 'update')).toBe(true);
     expect(policy.allows('sys/auth/kubernetes', 'update', true)).toBe(false);
     expect(policy.allows('pki/roles/', 'list')).toBe(true);
@@ -104,7 +132,9 @@ describe('durations', () => {
     expect(parseDurationSeconds('90', 'ttl')).toBe(90);
     expect(parseDurationSeconds('1h30m', 'ttl')).toBe(5400);
     expect(parseDurationSeconds('2d', 'ttl')).toBe(172800);
-    expect(() => parseDurationSeconds('soon', 'ttl')).toThrow('error converting input soon for field "ttl"');
+    expect(() => parseDurationSeconds('soon', 'ttl')).toThrow(
+      'error converting input soon for field "ttl"',
+    );
   });
 
   it('formats like Go time.Duration', () => {

@@ -144,7 +144,13 @@ function tokenize(text: string): Token[] {
         }
         if (text[i] === '\\') {
           const next = text[i + 1];
-          const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+          const escapes: Record<string, string> = {
+            n: '\n',
+            t: '\t',
+            r: '\r',
+            '"': '"',
+            '\\': '\\',
+          };
           value += escapes[next] ?? next;
           i += 2;
         } else {
@@ -207,7 +213,9 @@ class HclParser {
   }
 
   /** Parses a sequence of `key = value` and `key "label" { ... }` items until `}` or EOF. */
-  parseBody(untilBrace: boolean): Array<{ key: string; labels: string[]; value: HclValue }> {
+  parseBody(
+    untilBrace: boolean,
+  ): Array<{ key: string; labels: string[]; value: HclValue }> {
     const items: Array<{ key: string; labels: string[]; value: HclValue }> = [];
     for (;;) {
       const token = this.peek();
@@ -244,17 +252,24 @@ class HclParser {
         }
       }
       const after = this.next();
-      if (after.kind === 'punct' && (after.value === '=' || after.value === ':')) {
+      if (
+        after.kind === 'punct' &&
+        (after.value === '=' || after.value === ':')
+      ) {
         items.push({ key, labels, value: this.parseValue() });
       } else if (after.kind === 'punct' && after.value === '{') {
         items.push({ key, labels, value: this.toObject(this.parseBody(true)) });
       } else {
-        throw new Error(`At ${after.line}: key '${key}' expected start of object ('{') or assignment ('=')`);
+        throw new Error(
+          `At ${after.line}: key '${key}' expected start of object ('{') or assignment ('=')`,
+        );
       }
     }
   }
 
-  private toObject(items: Array<{ key: string; labels: string[]; value: HclValue }>): HclObject {
+  private toObject(
+    items: Array<{ key: string; labels: string[]; value: HclValue }>,
+  ): HclObject {
     const obj: HclObject = {};
     for (const item of items) {
       obj[item.key] = item.value;
@@ -297,7 +312,11 @@ class HclParser {
   }
 }
 
-function normalizeCapabilities(path: string, raw: unknown, legacy: unknown): Capability[] {
+function normalizeCapabilities(
+  path: string,
+  raw: unknown,
+  legacy: unknown,
+): Capability[] {
   const capabilities = new Set<Capability>();
   if (raw !== undefined) {
     if (!Array.isArray(raw)) {
@@ -335,9 +354,17 @@ export function parsePolicy(text: string): PolicyRule[] {
     } catch (e) {
       throw new Error(`invalid JSON policy: ${(e as Error).message}`);
     }
-    const paths = (doc as { path?: Record<string, Record<string, unknown>> }).path ?? {};
+    const paths =
+      (doc as { path?: Record<string, Record<string, unknown>> }).path ?? {};
     for (const [path, block] of Object.entries(paths)) {
-      rules.push({ path, capabilities: normalizeCapabilities(path, block.capabilities, block.policy) });
+      rules.push({
+        path,
+        capabilities: normalizeCapabilities(
+          path,
+          block.capabilities,
+          block.policy,
+        ),
+      });
     }
     return rules;
   }
@@ -349,14 +376,22 @@ export function parsePolicy(text: string): PolicyRule[] {
     if (item.key !== 'path') {
       throw new Error(`invalid key "${item.key}" on line 1`);
     }
-    if (item.labels.length !== 1 || typeof item.value !== 'object' || Array.isArray(item.value)) {
+    if (
+      item.labels.length !== 1 ||
+      typeof item.value !== 'object' ||
+      Array.isArray(item.value)
+    ) {
       throw new Error('path blocks need exactly one quoted path and a body');
     }
     const block = item.value as HclObject;
     const path = item.labels[0];
     rules.push({
       path: path.startsWith('/') ? path.slice(1) : path,
-      capabilities: normalizeCapabilities(path, block.capabilities, block.policy),
+      capabilities: normalizeCapabilities(
+        path,
+        block.capabilities,
+        block.policy,
+      ),
     });
   }
   return rules;
@@ -415,7 +450,10 @@ export class Acl {
             isPrefix,
             segments,
             wildcards: segments.filter(s => s === '+').length,
-            firstWildcardOrGlob: Math.min(plusIndex, isPrefix ? stem.length : Number.MAX_SAFE_INTEGER),
+            firstWildcardOrGlob: Math.min(
+              plusIndex,
+              isPrefix ? stem.length : Number.MAX_SAFE_INTEGER,
+            ),
             capabilities: new Set<Capability>(),
           };
           this.wildcard.set(rule.path, entry);
@@ -455,11 +493,15 @@ export class Acl {
    * `isList` also tries the exact rule without the trailing slash, as Vault does for LIST.
    */
   capabilitiesFor(path: string, isList = false): Set<Capability> | undefined {
-    const exact = this.exact.get(path) ?? (isList ? this.exact.get(path.replace(/\/$/, '')) : undefined);
+    const exact =
+      this.exact.get(path) ??
+      (isList ? this.exact.get(path.replace(/\/$/, '')) : undefined);
     if (exact) {
       return exact;
     }
-    const candidates = Array.from(this.wildcard.values()).filter(rule => this.matches(rule, path));
+    const candidates = Array.from(this.wildcard.values()).filter(rule =>
+      this.matches(rule, path),
+    );
     if (candidates.length === 0) {
       return undefined;
     }
@@ -470,7 +512,10 @@ export class Acl {
       .sort((a, b) => b.stem.length - a.stem.length)
       .slice(0, 1);
     const pool = [...prefixOnly, ...candidates.filter(c => c.wildcards > 0)];
-    pool.sort((a, b) => (lowerPriority(a, b) ? -1 : lowerPriority(b, a) ? 1 : 0));
+    pool.sort((a, b) => {
+      if (lowerPriority(a, b)) return -1;
+      return lowerPriority(b, a) ? 1 : 0;
+    });
     return pool[pool.length - 1].capabilities;
   }
 

@@ -1,5 +1,9 @@
 import { startVaultPeer, VaultPeer } from './index';
-import { vaultClient, VaultClient, vaultFailure } from './__testUtils__/helpers';
+import {
+  vaultClient,
+  VaultClient,
+  vaultFailure,
+} from './__testUtils__/helpers';
 
 describe('Vault peer HTTP surface and fault switches', () => {
   let peer: VaultPeer;
@@ -8,7 +12,11 @@ describe('Vault peer HTTP surface and fault switches', () => {
 
   beforeAll(async () => {
     peer = await startVaultPeer({
-      logger: { info: m => lines.push(m), warn: m => lines.push(m), error: m => lines.push(m) },
+      logger: {
+        info: m => lines.push(m),
+        warn: m => lines.push(m),
+        error: m => lines.push(m),
+      },
     });
     root = vaultClient(peer.url, peer.rootToken);
     await root.mount({ mount_point: 'pki', type: 'pki' });
@@ -26,10 +34,21 @@ describe('Vault peer HTTP surface and fault switches', () => {
 
   it('answers health and seal status like an unsealed dev server', async () => {
     const health = await root.health();
-    expect(health).toMatchObject({ initialized: true, sealed: false, standby: false, version: '1.15.6' });
+    expect(health).toMatchObject({
+      initialized: true,
+      sealed: false,
+      standby: false,
+      version: '1.15.6',
+    });
     expect(health.cluster_id).toEqual(expect.any(String));
     const status = await root.status();
-    expect(status).toMatchObject({ sealed: false, t: 1, n: 1, progress: 0, type: 'shamir' });
+    expect(status).toMatchObject({
+      sealed: false,
+      t: 1,
+      n: 1,
+      progress: 0,
+      type: 'shamir',
+    });
     expect(peer.rootToken).toMatch(/^hvs\./);
   });
 
@@ -37,11 +56,20 @@ describe('Vault peer HTTP surface and fault switches', () => {
     peer.seal();
     const health = await fetch(`${peer.url}/v1/sys/health`);
     expect(health.status).toBe(503);
-    expect(await health.json()).toMatchObject({ sealed: true, initialized: true });
+    expect(await health.json()).toMatchObject({
+      sealed: true,
+      initialized: true,
+    });
     expect((await root.health()).sealed).toBe(true);
     expect((await root.status()).sealed).toBe(true);
-    expect(await vaultFailure(root.tokenLookupSelf())).toEqual({ status: 503, errors: ['Vault is sealed'] });
-    expect(await vaultFailure(root.read('pki/roles/a'))).toEqual({ status: 503, errors: ['Vault is sealed'] });
+    expect(await vaultFailure(root.tokenLookupSelf())).toEqual({
+      status: 503,
+      errors: ['Vault is sealed'],
+    });
+    expect(await vaultFailure(root.read('pki/roles/a'))).toEqual({
+      status: 503,
+      errors: ['Vault is sealed'],
+    });
     peer.unseal();
     expect((await root.tokenLookupSelf()).data.policies).toEqual(['root']);
   });
@@ -49,20 +77,34 @@ describe('Vault peer HTTP surface and fault switches', () => {
   it('seals through sys/seal and unseals with the unseal key, as the Vault API does', async () => {
     await root.seal();
     expect((await root.status()).sealed).toBe(true);
-    expect(await vaultFailure(root.unseal({ key: 'wrong' }))).toMatchObject({ status: 400 });
+    expect(await vaultFailure(root.unseal({ key: 'wrong' }))).toMatchObject({
+      status: 400,
+    });
     expect((await root.unseal({ key: peer.unsealKey })).sealed).toBe(false);
     expect((await root.tokenLookupSelf()).data.id).toBe(peer.rootToken);
   });
 
   it('fails the next n requests, optionally only those matching a path', async () => {
     peer.failNext(2, { status: 500 });
-    expect(await vaultFailure(root.tokenLookupSelf())).toEqual({ status: 500, errors: ['1 error occurred:\n\t* internal error\n\n'] });
-    expect(await vaultFailure(root.read('pki/roles/a'))).toMatchObject({ status: 500 });
+    expect(await vaultFailure(root.tokenLookupSelf())).toEqual({
+      status: 500,
+      errors: ['1 error occurred:\n\t* internal error\n\n'],
+    });
+    expect(await vaultFailure(root.read('pki/roles/a'))).toMatchObject({
+      status: 500,
+    });
     expect((await root.tokenLookupSelf()).data.id).toBe(peer.rootToken);
 
-    peer.failNext(1, { status: 502, message: 'upstream down', path: /\/pki\/roles\/b$/ });
+    peer.failNext(1, {
+      status: 502,
+      message: 'upstream down',
+      path: /\/pki\/roles\/b$/,
+    });
     expect((await root.read('pki/roles/a')).data.key_type).toBe('any');
-    expect(await vaultFailure(root.read('pki/roles/b'))).toEqual({ status: 502, errors: ['upstream down'] });
+    expect(await vaultFailure(root.read('pki/roles/b'))).toEqual({
+      status: 502,
+      errors: ['upstream down'],
+    });
     expect((await root.read('pki/roles/b')).data.key_type).toBe('any');
   });
 
@@ -96,23 +138,51 @@ describe('Vault peer HTTP surface and fault switches', () => {
   });
 
   it('serves LIST and ?list=true alike, and answers an empty list with 404', async () => {
-    const viaList = await fetch(`${peer.url}/v1/pki/roles`, { method: 'LIST', headers: { 'X-Vault-Token': peer.rootToken } });
+    const viaList = await fetch(`${peer.url}/v1/pki/roles`, {
+      method: 'LIST',
+      headers: { 'X-Vault-Token': peer.rootToken },
+    });
     expect(viaList.status).toBe(200);
     const listed = await viaList.json();
     expect(listed.data.keys).toEqual(['a', 'b']);
-    const viaQuery = await fetch(`${peer.url}/v1/pki/roles?list=true`, { headers: { 'X-Vault-Token': peer.rootToken } });
+    const viaQuery = await fetch(`${peer.url}/v1/pki/roles?list=true`, {
+      headers: { 'X-Vault-Token': peer.rootToken },
+    });
     expect((await viaQuery.json()).data.keys).toEqual(['a', 'b']);
-    expect(await vaultFailure(root.list('pki/certs'))).toEqual({ status: 404, errors: [] });
+    expect(await vaultFailure(root.list('pki/certs'))).toEqual({
+      status: 404,
+      errors: [],
+    });
   });
 
   it('uses the Vault envelope and Vault status codes', async () => {
-    const response = await fetch(`${peer.url}/v1/pki/roles/a`, { headers: { 'X-Vault-Token': peer.rootToken } });
+    const response = await fetch(`${peer.url}/v1/pki/roles/a`, {
+      headers: { 'X-Vault-Token': peer.rootToken },
+    });
     expect(response.headers.get('content-type')).toBe('application/json');
     const body = await response.json();
     expect(Object.keys(body).sort()).toEqual(
-      ['auth', 'data', 'lease_duration', 'lease_id', 'mount_type', 'renewable', 'request_id', 'warnings', 'wrap_info'].sort(),
+      [
+        'auth',
+        'data',
+        'lease_duration',
+        'lease_id',
+        'mount_type',
+        'renewable',
+        'request_id',
+        'warnings',
+        'wrap_info',
+      ].sort(),
     );
-    expect(body).toMatchObject({ lease_id: '', renewable: false, lease_duration: 0, wrap_info: null, warnings: null, auth: null, mount_type: 'pki' });
+    expect(body).toMatchObject({
+      lease_id: '',
+      renewable: false,
+      lease_duration: 0,
+      wrap_info: null,
+      warnings: null,
+      auth: null,
+      mount_type: 'pki',
+    });
 
     expect(await vaultFailure(root.read('nothing/here'))).toEqual({
       status: 404,
@@ -132,8 +202,17 @@ describe('Vault peer HTTP surface and fault switches', () => {
       body: '{not json',
     });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).errors[0]).toMatch(/^failed to parse JSON input/);
-    expect((await fetch(`${peer.url}/v1/pki/roles/a`, { method: 'DELETE', headers: { 'X-Vault-Token': peer.rootToken } })).status).toBe(204);
+    expect((await malformed.json()).errors[0]).toMatch(
+      /^failed to parse JSON input/,
+    );
+    expect(
+      (
+        await fetch(`${peer.url}/v1/pki/roles/a`, {
+          method: 'DELETE',
+          headers: { 'X-Vault-Token': peer.rootToken },
+        })
+      ).status,
+    ).toBe(204);
   });
 
   it('logs one line per request without tokens', async () => {
@@ -144,16 +223,28 @@ describe('Vault peer HTTP surface and fault switches', () => {
 
   it('lists mounts and auth methods with their accessors', async () => {
     const mounts = await root.mounts();
-    expect(mounts.data['pki/']).toMatchObject({ type: 'pki', accessor: expect.stringMatching(/^pki_[0-9a-f]{8}$/) });
+    expect(mounts.data['pki/']).toMatchObject({
+      type: 'pki',
+      accessor: expect.stringMatching(/^pki_[0-9a-f]{8}$/),
+    });
     expect(mounts['pki/']).toEqual(mounts.data['pki/']);
-    expect(Object.keys(mounts.data)).toEqual(expect.arrayContaining(['sys/', 'identity/', 'cubbyhole/', 'pki/']));
+    expect(Object.keys(mounts.data)).toEqual(
+      expect.arrayContaining(['sys/', 'identity/', 'cubbyhole/', 'pki/']),
+    );
     const auths = await root.auths();
-    expect(auths.data['token/']).toMatchObject({ type: 'token', accessor: expect.stringMatching(/^auth_token_[0-9a-f]{8}$/) });
-    expect(await vaultFailure(root.mount({ mount_point: 'pki', type: 'pki' }))).toEqual({
+    expect(auths.data['token/']).toMatchObject({
+      type: 'token',
+      accessor: expect.stringMatching(/^auth_token_[0-9a-f]{8}$/),
+    });
+    expect(
+      await vaultFailure(root.mount({ mount_point: 'pki', type: 'pki' })),
+    ).toEqual({
       status: 400,
       errors: ['path is already in use at pki/'],
     });
-    expect(await vaultFailure(root.mount({ mount_point: 'kv', type: 'kv' }))).toEqual({
+    expect(
+      await vaultFailure(root.mount({ mount_point: 'kv', type: 'kv' })),
+    ).toEqual({
       status: 400,
       errors: ['plugin not found in the catalog: kv'],
     });

@@ -67,18 +67,29 @@ interface PeerResponse {
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
-const noopLogger: PeerLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const noopLogger: PeerLogger = {
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
 
 function jsonResponse(status: number, body: unknown): PeerResponse {
   return {
     status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    headers: {
+      'Content-Type': 'application/json',
+      'Cache-Control': 'no-store',
+    },
     body: Buffer.from(`${JSON.stringify(body)}\n`),
   };
 }
 
 function emptyResponse(status = 204): PeerResponse {
-  return { status, headers: { 'Cache-Control': 'no-store' }, body: Buffer.alloc(0) };
+  return {
+    status,
+    headers: { 'Cache-Control': 'no-store' },
+    body: Buffer.alloc(0),
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -99,7 +110,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function tokenFrom(headers: Record<string, string | string[] | undefined>): string | undefined {
+function tokenFrom(
+  headers: Record<string, string | string[] | undefined>,
+): string | undefined {
   const header = headers['x-vault-token'];
   const token = Array.isArray(header) ? header[0] : header;
   if (token) return token;
@@ -115,7 +128,9 @@ function tokenFrom(headers: Record<string, string | string[] | undefined>): stri
  * It answers under `/v1/` with Vault's envelope and error bodies, so Vault clients such as
  * `node-vault` work against it unchanged. State lives in memory.
  */
-export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<VaultPeer> {
+export async function startVaultPeer(
+  options: VaultPeerOptions = {},
+): Promise<VaultPeer> {
   const logger = options.logger ?? noopLogger;
   const rootToken = options.rootToken ?? newServiceToken();
   const engine = new VaultEngine({
@@ -152,7 +167,11 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
     if (rule) {
       rule.remaining -= 1;
       failRules = failRules.filter(r => r.remaining > 0);
-      const message = rule.message ?? (rule.status >= 500 ? multiErrorText('internal error') : (STATUS_CODES[rule.status] ?? 'error').toLowerCase());
+      const message =
+        rule.message ??
+        (rule.status >= 500
+          ? multiErrorText('internal error')
+          : (STATUS_CODES[rule.status] ?? 'error').toLowerCase());
       logger.info(`${countKey} -> ${rule.status} (injected failure)`);
       return jsonResponse(rule.status, { errors: [message] });
     }
@@ -170,13 +189,19 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
     if (input.body.length > 0 && !['GET', 'HEAD'].includes(method)) {
       try {
         const parsed = JSON.parse(input.body.toString('utf8'));
-        if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        if (
+          parsed !== null &&
+          typeof parsed === 'object' &&
+          !Array.isArray(parsed)
+        ) {
           body = parsed as Body;
         } else if (parsed !== null) {
           throw new Error('expected a JSON object');
         }
       } catch (e) {
-        return jsonResponse(400, { errors: [`failed to parse JSON input: ${(e as Error).message}`] });
+        return jsonResponse(400, {
+          errors: [`failed to parse JSON input: ${(e as Error).message}`],
+        });
       }
     }
     if (['GET', 'HEAD', 'LIST', 'DELETE'].includes(method)) {
@@ -197,7 +222,10 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
       });
       let response: PeerResponse;
       if (result === null) {
-        response = op === 'read' || op === 'list' ? jsonResponse(404, { errors: [] }) : emptyResponse();
+        response =
+          op === 'read' || op === 'list'
+            ? jsonResponse(404, { errors: [] })
+            : emptyResponse();
       } else if (result.json) {
         response = jsonResponse(result.json.status, result.json.body);
       } else if (result.raw) {
@@ -205,9 +233,16 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
         response =
           status === 204
             ? emptyResponse()
-            : { status, headers: { 'Content-Type': result.raw.contentType }, body: Buffer.from(result.raw.body) };
+            : {
+                status,
+                headers: { 'Content-Type': result.raw.contentType },
+                body: Buffer.from(result.raw.body),
+              };
       } else {
-        const warnings = result.warnings && result.warnings.length > 0 ? result.warnings : null;
+        const warnings =
+          result.warnings && result.warnings.length > 0
+            ? result.warnings
+            : null;
         if (result.data === undefined && !result.auth && !warnings) {
           response = emptyResponse();
         } else {
@@ -222,7 +257,12 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
             auth: result.auth ?? null,
             mount_type: mountType,
           };
-          response = jsonResponse(result.status ?? 200, result.topLevel && result.data ? { ...result.data, ...envelope } : envelope);
+          response = jsonResponse(
+            result.status ?? 200,
+            result.topLevel && result.data
+              ? { ...result.data, ...envelope }
+              : envelope,
+          );
         }
       }
       logger.info(`${countKey} -> ${response.status}`);
@@ -249,54 +289,91 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
         }),
       )
       .catch(e =>
-        e instanceof VaultHttpError ? jsonResponse(e.status, { errors: e.errors }) : jsonResponse(500, { errors: [multiErrorText('internal error')] }),
+        e instanceof VaultHttpError
+          ? jsonResponse(e.status, { errors: e.errors })
+          : jsonResponse(500, { errors: [multiErrorText('internal error')] }),
       )
       .then(response => {
-        res.writeHead(response.status, { ...response.headers, 'Content-Length': String(response.body.length) });
+        res.writeHead(response.status, {
+          ...response.headers,
+          'Content-Length': String(response.body.length),
+        });
         res.end(req.method === 'HEAD' ? undefined : response.body);
       });
   };
 
-  const server = options.tls ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : http.createServer(onRequest);
+  const server = options.tls
+    ? https.createServer(
+        { cert: options.tls.cert, key: options.tls.key },
+        onRequest,
+      )
+    : http.createServer(onRequest);
 
   // Node's HTTP parser only knows the standard methods, but Vault clients (node-vault's
   // `list`, the vault CLI) send `LIST`. Such a request surfaces as a parse error carrying the
   // raw bytes; it is answered here and the connection closed.
-  server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
-    const raw = err.rawPacket?.toString('latin1') ?? '';
-    if (err.code === 'HPE_INVALID_METHOD' && raw.startsWith('LIST ') && socket.writable) {
-      const headerEnd = raw.indexOf('\r\n\r\n');
-      if (headerEnd > 0) {
-        const [requestLine, ...headerLines] = raw.slice(0, headerEnd).split('\r\n');
-        const headers: Record<string, string> = {};
-        for (const line of headerLines) {
-          const index = line.indexOf(':');
-          if (index > 0) headers[line.slice(0, index).trim().toLowerCase()] = line.slice(index + 1).trim();
-        }
-        const length = parseInt(headers['content-length'] ?? '0', 10) || 0;
-        const body = Buffer.from(raw.slice(headerEnd + 4, headerEnd + 4 + length), 'latin1');
-        handleRequest({ method: 'LIST', url: requestLine.split(' ')[1] ?? '/', headers, body, remoteAddress: socket.remoteAddress })
-          .then(response => {
-            const head = [
-              `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`,
-              ...Object.entries(response.headers).map(([k, v]) => `${k}: ${v}`),
-              `Content-Length: ${response.body.length}`,
-              'Connection: close',
-              '',
-              '',
-            ].join('\r\n');
-            socket.end(Buffer.concat([Buffer.from(head, 'latin1'), response.body]));
+  server.on(
+    'clientError',
+    (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
+      const raw = err.rawPacket?.toString('latin1') ?? '';
+      if (
+        err.code === 'HPE_INVALID_METHOD' &&
+        raw.startsWith('LIST ') &&
+        socket.writable
+      ) {
+        const headerEnd = raw.indexOf('\r\n\r\n');
+        if (headerEnd > 0) {
+          const [requestLine, ...headerLines] = raw
+            .slice(0, headerEnd)
+            .split('\r\n');
+          const headers: Record<string, string> = {};
+          for (const line of headerLines) {
+            const index = line.indexOf(':');
+            if (index > 0)
+              headers[line.slice(0, index).trim().toLowerCase()] = line
+                .slice(index + 1)
+                .trim();
+          }
+          const length = parseInt(headers['content-length'] ?? '0', 10) || 0;
+          const body = Buffer.from(
+            raw.slice(headerEnd + 4, headerEnd + 4 + length),
+            'latin1',
+          );
+          handleRequest({
+            method: 'LIST',
+            url: requestLine.split(' ')[1] ?? '/',
+            headers,
+            body,
+            remoteAddress: socket.remoteAddress,
           })
-          .catch(() => socket.destroy());
-        return;
+            .then(response => {
+              const head = [
+                `HTTP/1.1 ${response.status} ${
+                  STATUS_CODES[response.status] ?? ''
+                }`,
+                ...Object.entries(response.headers).map(
+                  ([k, v]) => `${k}: ${v}`,
+                ),
+                `Content-Length: ${response.body.length}`,
+                'Connection: close',
+                '',
+                '',
+              ].join('\r\n');
+              socket.end(
+                Buffer.concat([Buffer.from(head, 'latin1'), response.body]),
+              );
+            })
+            .catch(() => socket.destroy());
+          return;
+        }
       }
-    }
-    if (socket.writable && err.code !== 'ECONNRESET') {
-      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    } else {
-      socket.destroy();
-    }
-  });
+      if (socket.writable && err.code !== 'ECONNRESET') {
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      } else {
+        socket.destroy();
+      }
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -306,7 +383,8 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
     });
   });
   const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const host =
+    address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `${options.tls ? 'https' : 'http'}://${host}:${address.port}`;
   logger.info(`Vault peer listening on ${url}`);
 
@@ -329,7 +407,13 @@ export async function startVaultPeer(options: VaultPeerOptions = {}): Promise<Va
       delayMs = Math.max(0, ms);
     },
     failNext: (n: number, opts: FailNextOptions = {}) => {
-      if (n > 0) failRules.push({ remaining: n, status: opts.status ?? 500, message: opts.message, path: opts.path });
+      if (n > 0)
+        failRules.push({
+          remaining: n,
+          status: opts.status ?? 500,
+          message: opts.message,
+          path: opts.path,
+        });
     },
     requestCounts: () => ({ ...counts }),
     reset: () => {

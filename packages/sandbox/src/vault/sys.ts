@@ -2,7 +2,13 @@ import { badRequest } from './errors';
 import { Body, getBool, getDuration, getString, has } from './fields';
 import { parsePolicy } from './policy';
 import { SYSTEM_DEFAULT_TTL, SYSTEM_MAX_TTL } from './tokens';
-import type { Backend, MountEntry, RequestContext, Route, VaultResult } from './types';
+import type {
+  Backend,
+  MountEntry,
+  RequestContext,
+  Route,
+  VaultResult,
+} from './types';
 import type { VaultEngine } from './engine';
 
 /** The Vault version the peer imitates (the OpenAPI contract is Vault 1.15's). */
@@ -11,9 +17,18 @@ const BUILD_DATE = '2024-02-28T17:07:34Z';
 const BUILTIN_VERSION = `v${VAULT_VERSION}+builtin.vault`;
 
 /** Paths that keep answering while the peer is sealed, as in Vault. */
-export const SEAL_EXEMPT_PATHS = ['sys/health', 'sys/seal-status', 'sys/unseal', 'sys/init', 'sys/leader'];
+export const SEAL_EXEMPT_PATHS = [
+  'sys/health',
+  'sys/seal-status',
+  'sys/unseal',
+  'sys/init',
+  'sys/leader',
+];
 
-function mountConfig(body: Body): { defaultLeaseTtl: number; maxLeaseTtl: number } {
+function mountConfig(body: Body): {
+  defaultLeaseTtl: number;
+  maxLeaseTtl: number;
+} {
   const config = (body.config ?? {}) as Body;
   if (typeof config !== 'object' || Array.isArray(config)) {
     throw badRequest('"config" must be an object');
@@ -21,7 +36,9 @@ function mountConfig(body: Body): { defaultLeaseTtl: number; maxLeaseTtl: number
   const defaultLeaseTtl = getDuration(config, 'default_lease_ttl', 0);
   const maxLeaseTtl = getDuration(config, 'max_lease_ttl', 0);
   if (maxLeaseTtl > 0 && defaultLeaseTtl > maxLeaseTtl) {
-    throw badRequest('given default lease TTL greater than given max lease TTL');
+    throw badRequest(
+      'given default lease TTL greater than given max lease TTL',
+    );
   }
   return { defaultLeaseTtl, maxLeaseTtl };
 }
@@ -91,7 +108,12 @@ export class SystemBackend implements Backend {
       body.cluster_name = this.engine.clusterName;
       body.cluster_id = this.engine.clusterId;
     }
-    return { json: { status: sealed ? code('sealedcode', 503) : code('activecode', 200), body } };
+    return {
+      json: {
+        status: sealed ? code('sealedcode', 503) : code('activecode', 200),
+        body,
+      },
+    };
   }
 
   private sealStatus(): Record<string, unknown> {
@@ -117,7 +139,10 @@ export class SystemBackend implements Backend {
     return body;
   }
 
-  private findMount(table: Map<string, MountEntry>, path: string): MountEntry | undefined {
+  private findMount(
+    table: Map<string, MountEntry>,
+    path: string,
+  ): MountEntry | undefined {
     return table.get(`${path.replace(/^\/+|\/+$/g, '')}/`);
   }
 
@@ -155,7 +180,10 @@ export class SystemBackend implements Backend {
   private capabilities(ctx: RequestContext, token = ctx.token!): VaultResult {
     const body = ctx.body;
     const paths = has(body, 'paths')
-      ? (Array.isArray(body.paths) ? body.paths : String(body.paths).split(',')).map(String)
+      ? (Array.isArray(body.paths)
+          ? body.paths
+          : String(body.paths).split(',')
+        ).map(String)
       : [getString(body, 'path', '')];
     const acl = this.engine.aclFor(token);
     const data: Record<string, unknown> = {};
@@ -176,16 +204,36 @@ export class SystemBackend implements Backend {
   private buildRoutes(): Route[] {
     const engine = this.engine;
     return [
-      { pattern: 'health', unauthenticated: true, read: ctx => this.health(ctx) },
-      { pattern: 'seal-status', unauthenticated: true, read: () => ({ json: { status: 200, body: this.sealStatus() } }) },
-      { pattern: 'init', unauthenticated: true, read: () => ({ json: { status: 200, body: { initialized: true } } }) },
+      {
+        pattern: 'health',
+        unauthenticated: true,
+        read: ctx => this.health(ctx),
+      },
+      {
+        pattern: 'seal-status',
+        unauthenticated: true,
+        read: () => ({ json: { status: 200, body: this.sealStatus() } }),
+      },
+      {
+        pattern: 'init',
+        unauthenticated: true,
+        read: () => ({ json: { status: 200, body: { initialized: true } } }),
+      },
       {
         pattern: 'leader',
         unauthenticated: true,
         read: () => ({
           json: {
             status: 200,
-            body: { ha_enabled: false, is_self: false, active_time: '0001-01-01T00:00:00Z', leader_address: '', leader_cluster_address: '', performance_standby: false, performance_standby_last_remote_wal: 0 },
+            body: {
+              ha_enabled: false,
+              is_self: false,
+              active_time: '0001-01-01T00:00:00Z',
+              leader_address: '',
+              leader_cluster_address: '',
+              performance_standby: false,
+              performance_standby_last_remote_wal: 0,
+            },
           },
         }),
       },
@@ -205,7 +253,10 @@ export class SystemBackend implements Backend {
             return { json: { status: 200, body: this.sealStatus() } };
           }
           const key = getString(ctx.body, 'key', '');
-          if (!key) throw badRequest("'key' must be specified in request body as JSON, or 'reset' set to true");
+          if (!key)
+            throw badRequest(
+              "'key' must be specified in request body as JSON, or 'reset' set to true",
+            );
           if (key !== engine.unsealKey) {
             throw badRequest('Error unsealing: crypto/aes: invalid key size');
           }
@@ -217,7 +268,8 @@ export class SystemBackend implements Backend {
         pattern: 'mounts',
         read: () => {
           const data: Record<string, unknown> = {};
-          for (const mount of engine.mounts.values()) data[mount.path] = mountView(mount, false);
+          for (const mount of engine.mounts.values())
+            data[mount.path] = mountView(mount, false);
           return { data, topLevel: true };
         },
       },
@@ -225,7 +277,10 @@ export class SystemBackend implements Backend {
         pattern: 'mounts/:path*/tune',
         read: ctx => {
           const mount = this.findMount(engine.mounts, ctx.params.path);
-          if (!mount) throw badRequest(`cannot fetch sysview for path "${ctx.params.path}"`);
+          if (!mount)
+            throw badRequest(
+              `cannot fetch sysview for path "${ctx.params.path}"`,
+            );
           return { data: tuneView(mount), topLevel: true };
         },
         write: ctx => {
@@ -239,12 +294,20 @@ export class SystemBackend implements Backend {
         pattern: 'mounts/:path*',
         read: ctx => {
           const mount = this.findMount(engine.mounts, ctx.params.path);
-          return mount ? { data: mountView(mount, false), topLevel: true } : null;
+          return mount
+            ? { data: mountView(mount, false), topLevel: true }
+            : null;
         },
         write: ctx => {
           const type = getString(ctx.body, 'type', '');
-          if (!type) throw badRequest('backend type must be specified as a string');
-          engine.mountSecretsEngine(ctx.params.path, type, getString(ctx.body, 'description', ''), mountConfig(ctx.body));
+          if (!type)
+            throw badRequest('backend type must be specified as a string');
+          engine.mountSecretsEngine(
+            ctx.params.path,
+            type,
+            getString(ctx.body, 'description', ''),
+            mountConfig(ctx.body),
+          );
           return null;
         },
         delete: ctx => {
@@ -260,7 +323,8 @@ export class SystemBackend implements Backend {
         pattern: 'auth',
         read: () => {
           const data: Record<string, unknown> = {};
-          for (const mount of engine.authMounts.values()) data[mount.path] = mountView(mount, true);
+          for (const mount of engine.authMounts.values())
+            data[mount.path] = mountView(mount, true);
           return { data, topLevel: true };
         },
       },
@@ -269,7 +333,10 @@ export class SystemBackend implements Backend {
         sudo: true,
         read: ctx => {
           const mount = this.findMount(engine.authMounts, ctx.params.path);
-          if (!mount) throw badRequest(`cannot fetch sysview for path "auth/${ctx.params.path}"`);
+          if (!mount)
+            throw badRequest(
+              `cannot fetch sysview for path "auth/${ctx.params.path}"`,
+            );
           return { data: tuneView(mount), topLevel: true };
         },
         write: ctx => {
@@ -284,17 +351,26 @@ export class SystemBackend implements Backend {
         sudo: true,
         read: ctx => {
           const mount = this.findMount(engine.authMounts, ctx.params.path);
-          return mount ? { data: mountView(mount, true), topLevel: true } : null;
+          return mount
+            ? { data: mountView(mount, true), topLevel: true }
+            : null;
         },
         write: ctx => {
           const type = getString(ctx.body, 'type', '');
-          if (!type) throw badRequest('backend type must be specified as a string');
-          engine.enableAuthMethod(ctx.params.path, type, getString(ctx.body, 'description', ''), mountConfig(ctx.body));
+          if (!type)
+            throw badRequest('backend type must be specified as a string');
+          engine.enableAuthMethod(
+            ctx.params.path,
+            type,
+            getString(ctx.body, 'description', ''),
+            mountConfig(ctx.body),
+          );
           return null;
         },
         delete: ctx => {
           const mount = this.findMount(engine.authMounts, ctx.params.path);
-          if (mount?.type === 'token') throw badRequest('token credential backend cannot be disabled');
+          if (mount?.type === 'token')
+            throw badRequest('token credential backend cannot be disabled');
           if (mount) {
             engine.authMounts.delete(mount.path);
             engine.tokens.revokeByPathPrefix(`auth/${mount.path}`);
@@ -313,29 +389,54 @@ export class SystemBackend implements Backend {
         pattern: 'policy/:name',
         read: ctx => {
           const policy = engine.policies.get(ctx.params.name.toLowerCase());
-          return policy ? { data: { name: ctx.params.name.toLowerCase(), rules: policy.text }, topLevel: true } : null;
+          return policy
+            ? {
+                data: {
+                  name: ctx.params.name.toLowerCase(),
+                  rules: policy.text,
+                },
+                topLevel: true,
+              }
+            : null;
         },
-        write: ctx => this.writePolicy(ctx.params.name, getString(ctx.body, 'policy', getString(ctx.body, 'rules', ''))),
+        write: ctx =>
+          this.writePolicy(
+            ctx.params.name,
+            getString(ctx.body, 'policy', getString(ctx.body, 'rules', '')),
+          ),
         delete: ctx => this.deletePolicy(ctx.params.name),
       },
       {
         pattern: 'policies/acl',
-        list: () => ({ data: { keys: this.policyNames(), policies: this.policyNames() } }),
+        list: () => ({
+          data: { keys: this.policyNames(), policies: this.policyNames() },
+        }),
       },
       {
         pattern: 'policies/acl/:name',
         read: ctx => {
           const policy = engine.policies.get(ctx.params.name.toLowerCase());
-          return policy ? { data: { name: ctx.params.name.toLowerCase(), policy: policy.text } } : null;
+          return policy
+            ? {
+                data: {
+                  name: ctx.params.name.toLowerCase(),
+                  policy: policy.text,
+                },
+              }
+            : null;
         },
-        write: ctx => this.writePolicy(ctx.params.name, getString(ctx.body, 'policy', '')),
+        write: ctx =>
+          this.writePolicy(ctx.params.name, getString(ctx.body, 'policy', '')),
         delete: ctx => this.deletePolicy(ctx.params.name),
       },
       { pattern: 'capabilities-self', write: ctx => this.capabilities(ctx) },
       {
         pattern: 'capabilities',
         write: ctx => {
-          const target = engine.tokens.lookup(getString(ctx.body, 'token', ''), ctx.now);
+          const target = engine.tokens.lookup(
+            getString(ctx.body, 'token', ''),
+            ctx.now,
+          );
           if (!target) throw badRequest('invalid token');
           return this.capabilities(ctx, target);
         },
@@ -344,13 +445,20 @@ export class SystemBackend implements Backend {
   }
 
   private tune(mount: MountEntry, body: Body) {
-    const defaultLeaseTtl = has(body, 'default_lease_ttl') ? getDuration(body, 'default_lease_ttl', 0) : mount.defaultLeaseTtl;
-    const maxLeaseTtl = has(body, 'max_lease_ttl') ? getDuration(body, 'max_lease_ttl', 0) : mount.maxLeaseTtl;
+    const defaultLeaseTtl = has(body, 'default_lease_ttl')
+      ? getDuration(body, 'default_lease_ttl', 0)
+      : mount.defaultLeaseTtl;
+    const maxLeaseTtl = has(body, 'max_lease_ttl')
+      ? getDuration(body, 'max_lease_ttl', 0)
+      : mount.maxLeaseTtl;
     if (maxLeaseTtl > 0 && defaultLeaseTtl > maxLeaseTtl) {
-      throw badRequest('backend max lease TTL cannot be less than default lease TTL');
+      throw badRequest(
+        'backend max lease TTL cannot be less than default lease TTL',
+      );
     }
     mount.defaultLeaseTtl = defaultLeaseTtl;
     mount.maxLeaseTtl = maxLeaseTtl;
-    if (has(body, 'description')) mount.description = getString(body, 'description');
+    if (has(body, 'description'))
+      mount.description = getString(body, 'description');
   }
 }

@@ -11,7 +11,13 @@ import {
   has,
 } from './fields';
 import { isoTime, newAccessor, newServiceToken } from './ids';
-import type { AuthBlock, RequestContext, Route, TokenEntry, VaultResult } from './types';
+import type {
+  AuthBlock,
+  RequestContext,
+  Route,
+  TokenEntry,
+  VaultResult,
+} from './types';
 import type { VaultEngine } from './engine';
 
 /** `vault server -dev` keeps the built-in 768h (32 days) default and maximum lease TTLs. */
@@ -19,7 +25,10 @@ export const SYSTEM_DEFAULT_TTL = 768 * 3600;
 export const SYSTEM_MAX_TTL = 768 * 3600;
 
 /** Vault's `policyutil.SanitizePolicies`: lower-case, de-duplicate, sort, add `default`, root wins. */
-export function sanitizePolicies(input: string[], addDefault: boolean): string[] {
+export function sanitizePolicies(
+  input: string[],
+  addDefault: boolean,
+): string[] {
   let policies = input.map(p => p.trim().toLowerCase()).filter(p => p !== '');
   if (policies.includes('root')) {
     return ['root'];
@@ -65,11 +74,16 @@ interface TtlInputs {
  * Vault's `framework.CalculateTTL`: the effective TTL for a token issue or renewal, capped by the
  * maximum TTL counted from the token's issue time, with the warning Vault adds when it caps.
  */
-export function calculateTtl(input: TtlInputs): { ttl: number; warnings: string[] } {
+export function calculateTtl(input: TtlInputs): {
+  ttl: number;
+  warnings: string[];
+} {
   const warnings: string[] = [];
   let maxTtl = input.mountMaxTtl || SYSTEM_MAX_TTL;
-  if (input.backendMaxTtl > 0 && input.backendMaxTtl < maxTtl) maxTtl = input.backendMaxTtl;
-  if (input.explicitMaxTtl > 0 && input.explicitMaxTtl < maxTtl) maxTtl = input.explicitMaxTtl;
+  if (input.backendMaxTtl > 0 && input.backendMaxTtl < maxTtl)
+    maxTtl = input.backendMaxTtl;
+  if (input.explicitMaxTtl > 0 && input.explicitMaxTtl < maxTtl)
+    maxTtl = input.explicitMaxTtl;
 
   let ttl: number;
   let maxValidTime: number | undefined;
@@ -91,7 +105,9 @@ export function calculateTtl(input: TtlInputs): { ttl: number; warnings: string[
     }
     if (ttl > maxValidTtl) {
       warnings.push(
-        `TTL of "${formatGoDuration(ttl)}" exceeded the effective max_ttl of "${formatGoDuration(
+        `TTL of "${formatGoDuration(
+          ttl,
+        )}" exceeded the effective max_ttl of "${formatGoDuration(
           maxValidTtl,
         )}"; TTL value is capped accordingly`,
       );
@@ -182,7 +198,11 @@ export class TokenStore {
   }
 
   /** Renews a token the way the expiration manager does, returning the new TTL and warnings. */
-  renew(entry: TokenEntry, increment: number, now: number): { ttl: number; warnings: string[] } {
+  renew(
+    entry: TokenEntry,
+    increment: number,
+    now: number,
+  ): { ttl: number; warnings: string[] } {
     if (entry.expireTime === null) {
       throw badRequest('lease not found or lease is not renewable');
     }
@@ -208,16 +228,22 @@ export class TokenStore {
   }
 
   remainingTtl(entry: TokenEntry, now: number): number {
-    return entry.expireTime === null ? 0 : Math.max(0, Math.floor((entry.expireTime - now) / 1000));
+    return entry.expireTime === null
+      ? 0
+      : Math.max(0, Math.floor((entry.expireTime - now) / 1000));
   }
 
   /** The `auth` block Vault returns from logins, token creation and renewals. */
   authBlock(entry: TokenEntry, now: number): AuthBlock {
-    const identityPolicies = this.engine.identity.policiesForEntity(entry.entityId);
+    const identityPolicies = this.engine.identity.policiesForEntity(
+      entry.entityId,
+    );
     const block: AuthBlock = {
       client_token: entry.id,
       accessor: entry.accessor,
-      policies: Array.from(new Set([...entry.policies, ...identityPolicies])).sort(),
+      policies: Array.from(
+        new Set([...entry.policies, ...identityPolicies]),
+      ).sort(),
       token_policies: entry.policies,
       metadata: entry.meta,
       lease_duration: this.remainingTtl(entry, now),
@@ -235,8 +261,14 @@ export class TokenStore {
   }
 
   /** The `data` of `auth/token/lookup*`. */
-  lookupData(entry: TokenEntry, now: number, hideId = false): Record<string, unknown> {
-    const identityPolicies = this.engine.identity.policiesForEntity(entry.entityId);
+  lookupData(
+    entry: TokenEntry,
+    now: number,
+    hideId = false,
+  ): Record<string, unknown> {
+    const identityPolicies = this.engine.identity.policiesForEntity(
+      entry.entityId,
+    );
     const data: Record<string, unknown> = {
       accessor: entry.accessor,
       creation_time: Math.floor(entry.issueTime / 1000),
@@ -267,14 +299,18 @@ export class TokenStore {
     const body: Body = ctx.body;
     const parentIsRoot = parent.policies.includes('root');
     const noDefault = getBool(body, 'no_default_policy', false);
-    let requested = has(body, 'policies') ? getList(body, 'policies') : undefined;
+    let requested = has(body, 'policies')
+      ? getList(body, 'policies')
+      : undefined;
     if (requested === undefined) {
       requested = parent.policies.filter(p => p !== 'default' || !noDefault);
     }
     const policies = sanitizePolicies(requested, !noDefault);
     if (!parentIsRoot) {
       if (policies.includes('root')) {
-        throw badRequest('root tokens may not be created without parent token being root');
+        throw badRequest(
+          'root tokens may not be created without parent token being root',
+        );
       }
       const allowed = new Set(parent.policies);
       const extra = policies.filter(p => p !== 'default' && !allowed.has(p));
@@ -284,7 +320,9 @@ export class TokenStore {
     }
     const orphan = forceOrphan || getBool(body, 'no_parent', false);
     if (orphan && !forceOrphan && !parentIsRoot) {
-      throw badRequest('root or sudo privileges required to create orphan token');
+      throw badRequest(
+        'root or sudo privileges required to create orphan token',
+      );
     }
     const explicitMaxTtl = getDuration(body, 'explicit_max_ttl', 0);
     const period = getDuration(body, 'period', 0);
@@ -295,10 +333,15 @@ export class TokenStore {
     } else if (ttl === 0 && !policies.includes('root')) {
       ttl = SYSTEM_DEFAULT_TTL;
     }
-    const maxTtl = explicitMaxTtl > 0 ? Math.min(explicitMaxTtl, SYSTEM_MAX_TTL) : SYSTEM_MAX_TTL;
+    const maxTtl =
+      explicitMaxTtl > 0
+        ? Math.min(explicitMaxTtl, SYSTEM_MAX_TTL)
+        : SYSTEM_MAX_TTL;
     if (ttl > maxTtl && !(period > 0 && explicitMaxTtl === 0)) {
       warnings.push(
-        `TTL of "${formatGoDuration(ttl)}" exceeded the effective max_ttl of "${formatGoDuration(
+        `TTL of "${formatGoDuration(
+          ttl,
+        )}" exceeded the effective max_ttl of "${formatGoDuration(
           maxTtl,
         )}"; TTL value is capped accordingly`,
       );
@@ -356,18 +399,29 @@ export class TokenStore {
       },
       {
         pattern: 'lookup',
-        write: ctx => ({ data: this.lookupData(this.tokenFromBody(ctx), ctx.now) }),
+        write: ctx => ({
+          data: this.lookupData(this.tokenFromBody(ctx), ctx.now),
+        }),
       },
       {
         pattern: 'lookup-accessor',
         write: ctx => {
-          const entry = this.lookupAccessor(getString(ctx.body, 'accessor', ''), ctx.now);
+          const entry = this.lookupAccessor(
+            getString(ctx.body, 'accessor', ''),
+            ctx.now,
+          );
           if (!entry) throw badRequest('invalid accessor');
           return { data: this.lookupData(entry, ctx.now, true) };
         },
       },
-      { pattern: 'renew-self', write: ctx => this.renewResult(ctx.token!, ctx) },
-      { pattern: 'renew', write: ctx => this.renewResult(this.tokenFromBody(ctx), ctx) },
+      {
+        pattern: 'renew-self',
+        write: ctx => this.renewResult(ctx.token!, ctx),
+      },
+      {
+        pattern: 'renew',
+        write: ctx => this.renewResult(this.tokenFromBody(ctx), ctx),
+      },
       {
         pattern: 'revoke-self',
         write: ctx => {
@@ -387,7 +441,10 @@ export class TokenStore {
       {
         pattern: 'revoke-accessor',
         write: ctx => {
-          const entry = this.lookupAccessor(getString(ctx.body, 'accessor', ''), ctx.now);
+          const entry = this.lookupAccessor(
+            getString(ctx.body, 'accessor', ''),
+            ctx.now,
+          );
           if (!entry) throw badRequest('invalid accessor');
           this.revoke(entry.id);
           return null;

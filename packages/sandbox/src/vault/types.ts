@@ -83,7 +83,9 @@ export interface VaultResult {
   status?: number;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<VaultResult | null> | VaultResult | null;
+export type Handler = (
+  ctx: RequestContext,
+) => Promise<VaultResult | null> | VaultResult | null;
 
 /** One path pattern of a backend with its operation handlers. */
 export interface Route {
@@ -123,7 +125,10 @@ export interface MountEntry {
 }
 
 /** Helper for list responses: Vault answers an empty list with 404. */
-export function listResult(keys: string[], keyInfo?: Record<string, unknown>): VaultResult | null {
+export function listResult(
+  keys: string[],
+  keyInfo?: Record<string, unknown>,
+): VaultResult | null {
   if (keys.length === 0) {
     return null;
   }

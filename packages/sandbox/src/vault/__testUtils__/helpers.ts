@@ -13,11 +13,15 @@ export function vaultClient(url: string, token?: string): VaultClient {
 }
 
 /** Runs a node-vault call expected to fail and returns Vault's status and error list. */
-export async function vaultFailure(promise: Promise<unknown>): Promise<{ status: number; errors: string[] }> {
+export async function vaultFailure(
+  promise: Promise<unknown>,
+): Promise<{ status: number; errors: string[] }> {
   try {
     await promise;
   } catch (e) {
-    const response = (e as { response?: { statusCode: number; body: { errors?: string[] } } }).response;
+    const response = (
+      e as { response?: { statusCode: number; body: { errors?: string[] } } }
+    ).response;
     if (!response) throw e;
     return { status: response.statusCode, errors: response.body?.errors ?? [] };
   }
@@ -26,10 +30,23 @@ export async function vaultFailure(promise: Promise<unknown>): Promise<{ status:
 
 export type CsrKeyType = 'ec' | 'rsa' | 'rsa1024' | 'ed25519';
 
-const ALGORITHMS: Record<CsrKeyType, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> = {
+const ALGORITHMS: Record<
+  CsrKeyType,
+  RsaHashedKeyGenParams | EcKeyGenParams | Algorithm
+> = {
   ec: { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as EcKeyGenParams,
-  rsa: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
-  rsa1024: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 1024 },
+  rsa: {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  },
+  rsa1024: {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 1024,
+  },
   ed25519: { name: 'Ed25519' },
 };
 
@@ -38,10 +55,18 @@ export async function makeCsr(
   subject: x509.JsonName | string,
   keyType: CsrKeyType = 'ec',
   extensions: x509.Extension[] = [],
-): Promise<{ pem: string; csr: x509.Pkcs10CertificateRequest; keys: CryptoKeyPair }> {
+): Promise<{
+  pem: string;
+  csr: x509.Pkcs10CertificateRequest;
+  keys: CryptoKeyPair;
+}> {
   const algorithm = ALGORITHMS[keyType];
-  const keys = (await cryptoImpl.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const signingAlgorithm = keyType === 'ec' ? { name: 'ECDSA', hash: 'SHA-256' } : algorithm;
+  const keys = (await cryptoImpl.subtle.generateKey(algorithm, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const signingAlgorithm =
+    keyType === 'ec' ? { name: 'ECDSA', hash: 'SHA-256' } : algorithm;
   const csr = await x509.Pkcs10CertificateRequestGenerator.create(
     { name: subject, keys, signingAlgorithm, extensions },
     cryptoImpl,
@@ -61,9 +86,18 @@ export function parseCert(pem: string): x509.X509Certificate {
   return new x509.X509Certificate(pem);
 }
 
-export async function verifiesAgainst(cert: x509.X509Certificate, caPem: string): Promise<boolean> {
+export async function verifiesAgainst(
+  cert: x509.X509Certificate,
+  caPem: string,
+): Promise<boolean> {
   const ca = new x509.X509Certificate(caPem);
-  return cert.issuer === ca.subject && (await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }, cryptoImpl));
+  return (
+    cert.issuer === ca.subject &&
+    (await cert.verify(
+      { publicKey: ca.publicKey, signatureOnly: true },
+      cryptoImpl,
+    ))
+  );
 }
 
 export function extendedKeyUsages(cert: x509.X509Certificate): string[] {
@@ -84,7 +118,9 @@ export interface ServiceAccountSigner {
   publicKeyPem: string;
 }
 
-export function serviceAccountSigner(alg: 'RS256' | 'ES256' = 'RS256'): ServiceAccountSigner {
+export function serviceAccountSigner(
+  alg: 'RS256' | 'ES256' = 'RS256',
+): ServiceAccountSigner {
   const pair =
     alg === 'RS256'
       ? generateKeyPairSync('rsa', { modulusLength: 2048 })
@@ -92,24 +128,39 @@ export function serviceAccountSigner(alg: 'RS256' | 'ES256' = 'RS256'): ServiceA
   return {
     alg,
     privateKey: pair.privateKey,
-    publicKeyPem: pair.publicKey.export({ type: 'spki', format: 'pem' }) as string,
+    publicKeyPem: pair.publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    }) as string,
   };
 }
 
 /** Signs a JWT the way the API server signs service-account tokens. */
-export function signJwt(signer: ServiceAccountSigner, claims: Record<string, unknown>): string {
-  const header = Buffer.from(JSON.stringify({ alg: signer.alg, kid: 'test', typ: 'JWT' })).toString('base64url');
+export function signJwt(
+  signer: ServiceAccountSigner,
+  claims: Record<string, unknown>,
+): string {
+  const header = Buffer.from(
+    JSON.stringify({ alg: signer.alg, kid: 'test', typ: 'JWT' }),
+  ).toString('base64url');
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const input = `${header}.${payload}`;
   const signature =
     signer.alg === 'RS256'
       ? sign('sha256', Buffer.from(input), signer.privateKey)
-      : sign('sha256', Buffer.from(input), { key: signer.privateKey, dsaEncoding: 'ieee-p1363' });
+      : sign('sha256', Buffer.from(input), {
+          key: signer.privateKey,
+          dsaEncoding: 'ieee-p1363',
+        });
   return `${input}.${signature.toString('base64url')}`;
 }
 
 /** Claims of a projected service-account token (`kubernetes.io` claim), valid for an hour. */
-export function projectedClaims(namespace: string, name: string, extra: Record<string, unknown> = {}) {
+export function projectedClaims(
+  namespace: string,
+  name: string,
+  extra: Record<string, unknown> = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return {
     aud: ['https://kubernetes.default.svc'],
