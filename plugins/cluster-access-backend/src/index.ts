@@ -5,4 +5,14 @@
  * @packageDocumentation
  */
 export { clusterAccessPlugin as default } from './plugin';
-export type { ClusterAccessStore, HistoryQuery } from './database/ClusterAccessStore';
+export type {
+  ClusterAccessStore,
+  HistoryQuery,
+  NewCertificate,
+  StoredCertificate,
+} from './database/ClusterAccessStore';
+export type {
+  CertificateSigner,
+  SignCertificateRequest,
+  SignedCertificate,
+} from './certificates/CertificateSigner';

@@ -67,15 +67,95 @@ describe('DatabaseClusterAccessStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'records certificates per user and marks them revoked once, on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const issuedAt = new Date('2026-11-28T10:00:00.000Z');
+      const base = {
+        userEntityRef: 'user:default/alice',
+        username: 'alice',
+        groups: ['payments', 'search'],
+        expiresAt: new Date('2026-11-28T18:00:00.000Z'),
+      };
+      const older = await store.addCertificate({
+        ...base,
+        serialNumber: '01:aa',
+        issuedAt,
+        certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      });
+      expect(older).toEqual({
+        ...base,
+        serialNumber: '01:aa',
+        issuedAt: issuedAt.toISOString(),
+        expiresAt: base.expiresAt.toISOString(),
+      });
+      await store.addCertificate({
+        ...base,
+        serialNumber: '02:bb',
+        issuedAt: new Date(issuedAt.getTime() + 1000),
+      });
+      await store.addCertificate({
+        ...base,
+        userEntityRef: 'user:default/bob',
+        username: 'bob',
+        serialNumber: '03:cc',
+        issuedAt,
+      });
+      await expect(
+        store.addCertificate({ ...base, serialNumber: '01:aa', issuedAt }),
+      ).rejects.toThrow();
+
+      const alices = await store.listCertificates({
+        userEntityRef: 'user:default/alice',
+      });
+      expect(alices.map(c => c.serialNumber)).toEqual(['02:bb', '01:aa']);
+      expect(alices[1].groups).toEqual(['payments', 'search']);
+      expect(alices[1].revokedAt).toBeUndefined();
+      expect(
+        await store.listCertificates({
+          userEntityRef: 'user:default/alice',
+          limit: 1,
+        }),
+      ).toHaveLength(1);
+
+      const revokedAt = new Date('2026-11-28T12:00:00.000Z');
+      const revoked = await store.markCertificateRevoked({
+        serialNumber: '01:aa',
+        revokedAt,
+      });
+      expect(revoked?.revokedAt).toBe(revokedAt.toISOString());
+      const again = await store.markCertificateRevoked({
+        serialNumber: '01:aa',
+        revokedAt: new Date('2026-11-28T13:00:00.000Z'),
+      });
+      expect(again?.revokedAt).toBe(revokedAt.toISOString());
+      expect(
+        await store.markCertificateRevoked({ serialNumber: 'ff', revokedAt }),
+      ).toBeUndefined();
+      expect(await store.getCertificate('03:cc')).toMatchObject({
+        userEntityRef: 'user:default/bob',
+        username: 'bob',
+      });
+      expect(await store.getCertificate('04:dd')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'migrates down cleanly on %p',
     async databaseId => {
       const { knex } = await createStore(databaseId);
       expect(await knex.schema.hasTable('cluster_access_history')).toBe(true);
+      expect(await knex.schema.hasTable('cluster_access_certificates')).toBe(
+        true,
+      );
       await knex.migrate.rollback(
         { directory: `${__dirname}/../../migrations` },
         true,
       );
       expect(await knex.schema.hasTable('cluster_access_history')).toBe(false);
+      expect(await knex.schema.hasTable('cluster_access_certificates')).toBe(
+        false,
+      );
     },
   );
 });

@@ -1,0 +1,311 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  stringifyError,
+} from '@backstage/errors';
+import {
+  CertificateIdentity,
+  CertificateRecord,
+  certificateUsernameFromEntityRef,
+  ClusterInfo,
+  computeCertificateGroups,
+  IssuedCertificate,
+} from '@cluster-access/plugin-cluster-access-common';
+import { CertificatesConfig, ClusterConfig } from '../config';
+import {
+  ClusterAccessStore,
+  StoredCertificate,
+} from '../database/ClusterAccessStore';
+import { CertificateSigner } from './CertificateSigner';
+import { validateCsr } from './csr';
+import { IdentityDirectory } from './IdentityDirectory';
+import { checkIssuedCertificate } from './issued';
+import { normalizeSerial, splitPemCertificates } from './pem';
+
+/** Shortest certificate anyone may ask for, in seconds. */
+export const MIN_TTL_SECONDS = 60;
+
+/**
+ * The signed-in user, as the credentials and `userInfo` describe them.
+ *
+ * @public
+ */
+export interface CertificateUser {
+  userEntityRef: string;
+  ownershipEntityRefs: string[];
+}
+
+/**
+ * Options for {@link CertificateService}.
+ *
+ * @public
+ */
+export interface CertificateServiceOptions {
+  certificates: CertificatesConfig;
+  clusters: ClusterConfig[];
+  signer: CertificateSigner;
+  directory: IdentityDirectory;
+  store: ClusterAccessStore;
+  logger: LoggerService;
+}
+
+function toRecord(stored: StoredCertificate): CertificateRecord {
+  const { userEntityRef: _owner, ...record } = stored;
+  return record;
+}
+
+/**
+ * Issues, lists and revokes users' client certificates: computes who the
+ * user is for Kubernetes, validates the CSR, has the signer sign it, checks
+ * what comes back, and records it. Knows nothing of HTTP.
+ *
+ * @public
+ */
+export class CertificateService {
+  private readonly options: CertificateServiceOptions;
+  private readonly clusters: ClusterInfo[];
+
+  constructor(options: CertificateServiceOptions) {
+    this.options = options;
+    this.clusters = options.clusters.map(c => ({
+      name: c.name,
+      ...(c.title ? { title: c.title } : {}),
+      server: c.url,
+      ...(c.caData ? { certificateAuthorityData: c.caData } : {}),
+    }));
+  }
+
+  /** The username and groups a certificate for this user carries. */
+  async getIdentity(user: CertificateUser): Promise<CertificateIdentity> {
+    const { certificates, directory } = this.options;
+    const username = certificateUsernameFromEntityRef({
+      userEntityRef: user.userEntityRef,
+      format: certificates.usernameFormat,
+    });
+    if (!username) {
+      throw new NotAllowedError(
+        `No certificate username can be made from ${user.userEntityRef}`,
+      );
+    }
+    const identity = await directory.ensureUser({
+      username,
+      userEntityRef: user.userEntityRef,
+    });
+    const groups = computeCertificateGroups({
+      vaultGroups: identity.groups,
+      ownershipEntityRefs: user.ownershipEntityRefs,
+      prefix: certificates.groupPrefix,
+      includeVaultGroups: certificates.includeVaultGroups,
+      allowedGroups: certificates.allowedGroups,
+    });
+    const maxTtlSeconds = await this.maxTtlSeconds();
+    return {
+      username,
+      groups,
+      defaultTtlSeconds: Math.min(certificates.defaultTtlSeconds, maxTtlSeconds),
+      maxTtlSeconds,
+    };
+  }
+
+  /**
+   * Issues a certificate for the CSR. Nothing is recorded unless the signer
+   * returned a certificate that passed every check.
+   */
+  async issue(options: {
+    user: CertificateUser;
+    csrPem: string;
+    ttlSeconds?: number;
+  }): Promise<IssuedCertificate> {
+    const { signer, store, certificates, logger } = this.options;
+    const { user } = options;
+    const ttl = options.ttlSeconds;
+    if (ttl !== undefined && (ttl < MIN_TTL_SECONDS || ttl > certificates.maxTtlSeconds)) {
+      throw new InputError(
+        `ttlSeconds must be between ${MIN_TTL_SECONDS} and ${certificates.maxTtlSeconds}, got ${ttl}`,
+      );
+    }
+    const identity = await this.getIdentity(user);
+    const warnings: string[] = [];
+    let ttlSeconds = ttl ?? identity.defaultTtlSeconds;
+    if (ttlSeconds > identity.maxTtlSeconds) {
+      warnings.push(
+        `The requested lifetime of ${ttlSeconds}s was capped to ${identity.maxTtlSeconds}s by the signer's role`,
+      );
+      ttlSeconds = identity.maxTtlSeconds;
+    }
+    const csr = await validateCsr({
+      csrPem: options.csrPem,
+      username: identity.username,
+      groups: identity.groups,
+    });
+    const requestedAt = new Date();
+    const signed = await signer.sign({
+      csrPem: csr.pem,
+      ttlSeconds,
+      username: identity.username,
+      groups: identity.groups,
+      keyType: csr.keyType,
+    });
+    let checked;
+    try {
+      checked = await checkIssuedCertificate({
+        certificatePem: signed.certificatePem,
+        caChainPems: signed.caChainPems,
+        trustAnchorPems: await signer.getTrustAnchors(),
+        username: identity.username,
+        groups: identity.groups,
+        publicKeyDer: csr.publicKeyDer,
+        serialNumber: signed.serialNumber,
+        notAfterLimit: new Date(requestedAt.getTime() + ttlSeconds * 1000),
+      });
+    } catch (error) {
+      await this.revokeQuietly(signed.serialNumber, 'it failed the checks');
+      throw error;
+    }
+    try {
+      await store.addCertificate({
+        serialNumber: checked.serialNumber,
+        userEntityRef: user.userEntityRef,
+        username: identity.username,
+        groups: identity.groups,
+        issuedAt: requestedAt,
+        expiresAt: checked.notAfter,
+        certificatePem: signed.certificatePem,
+      });
+    } catch (error) {
+      // A certificate nobody can list or revoke must not stay valid.
+      await this.revokeQuietly(signed.serialNumber, 'it could not be recorded');
+      throw error;
+    }
+    warnings.push(...signed.warnings);
+    await this.addHistory({
+      actor: user.userEntityRef,
+      type: 'certificate.issued',
+      message: `Certificate ${checked.serialNumber} issued to ${identity.username}`,
+      details: {
+        serialNumber: checked.serialNumber,
+        username: identity.username,
+        groups: identity.groups,
+        expiresAt: checked.notAfter.toISOString(),
+        key: csr.keyDescription,
+        ...(warnings.length ? { warnings } : {}),
+      },
+    });
+    logger.info(
+      `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${identity.username}`,
+    );
+    return {
+      certificate: signed.certificatePem,
+      caChain: signed.caChainPems.flatMap(splitPemCertificates),
+      serialNumber: checked.serialNumber,
+      expiresAt: checked.notAfter.toISOString(),
+      username: identity.username,
+      groups: identity.groups,
+      clusters: this.clusters,
+      warnings,
+    };
+  }
+
+  /** The user's own certificates, newest first. */
+  async list(user: CertificateUser): Promise<CertificateRecord[]> {
+    const stored = await this.options.store.listCertificates({
+      userEntityRef: user.userEntityRef,
+    });
+    return stored.map(toRecord);
+  }
+
+  /**
+   * Revokes one of the user's own certificates with the signer and in the
+   * store. Unknown serials and other users' certificates are both 404, so
+   * that nobody learns which serials exist.
+   */
+  async revoke(options: {
+    user: CertificateUser;
+    serialNumber: string;
+  }): Promise<CertificateRecord> {
+    const { store, signer } = this.options;
+    const serial = normalizeSerial(options.serialNumber);
+    const stored = serial ? await store.getCertificate(serial) : undefined;
+    if (!stored || stored.userEntityRef !== options.user.userEntityRef) {
+      throw new NotFoundError(
+        `You have no certificate with serial number ${options.serialNumber}`,
+      );
+    }
+    if (stored.revokedAt) {
+      return toRecord(stored);
+    }
+    await signer.revoke({ serialNumber: stored.serialNumber });
+    const revoked = await store.markCertificateRevoked({
+      serialNumber: stored.serialNumber,
+      revokedAt: new Date(),
+    });
+    await this.addHistory({
+      actor: options.user.userEntityRef,
+      type: 'certificate.revoked',
+      message: `Certificate ${stored.serialNumber} of ${stored.username} revoked`,
+      details: {
+        serialNumber: stored.serialNumber,
+        username: stored.username,
+        groups: stored.groups,
+      },
+    });
+    return toRecord(revoked ?? stored);
+  }
+
+  /** Records a failed issuance or revocation in the history. */
+  async recordFailure(options: {
+    actor: string;
+    action: 'issue' | 'revoke';
+    error: unknown;
+    serialNumber?: string;
+  }): Promise<void> {
+    await this.addHistory({
+      actor: options.actor,
+      type: 'certificate.failed',
+      message: `Certificate ${
+        options.action === 'issue' ? 'issuance' : 'revocation'
+      } failed: ${stringifyError(options.error)}`,
+      details: {
+        action: options.action,
+        ...(options.serialNumber ? { serialNumber: options.serialNumber } : {}),
+      },
+    });
+  }
+
+  private async maxTtlSeconds(): Promise<number> {
+    const configured = this.options.certificates.maxTtlSeconds;
+    const signerMax = await this.options.signer.getMaxTtlSeconds();
+    return signerMax ? Math.min(configured, signerMax) : configured;
+  }
+
+  private async addHistory(
+    event: Parameters<ClusterAccessStore['addHistoryEvent']>[0],
+  ) {
+    try {
+      await this.options.store.addHistoryEvent(event);
+    } catch (e) {
+      // The certificate and its record exist; a lost history line must not
+      // turn a success into an error.
+      this.options.logger.error(
+        `Could not record ${event.type} in the history: ${stringifyError(e)}`,
+      );
+    }
+  }
+
+  private async revokeQuietly(serialNumber: string, why: string) {
+    try {
+      await this.options.signer.revoke({ serialNumber });
+      this.options.logger.warn(
+        `Revoked certificate ${serialNumber} because ${why}`,
+      );
+    } catch (e) {
+      this.options.logger.error(
+        `Certificate ${serialNumber} could not be revoked after ${why}: ${stringifyError(
+          e,
+        )}`,
+      );
+    }
+  }
+}
