@@ -215,6 +215,15 @@ describe('kube peer resource semantics', () => {
       }),
     );
     expect(bad.code).toBe(400);
+    expect(bad.status.message).toBe('field label not supported: spec.foo');
+    const malformed = await failure(
+      core.listNamespacedConfigMap({
+        namespace: 'sem-sel',
+        labelSelector: 'tier in web',
+      }),
+    );
+    expect(malformed.code).toBe(400);
+    expect(malformed.status.reason).toBe('BadRequest');
 
     const list = await core.listNamespacedConfigMap({ namespace: 'sem-sel' });
     expect(list.metadata?.resourceVersion).toMatch(/^\d+$/);
@@ -447,5 +456,59 @@ describe('kube peer resource semantics', () => {
       token: 'not-a-token',
     }).makeApiClient(CoreV1Api);
     expect((await failure(badToken.listNamespace())).code).toBe(401);
+  });
+});
+
+describe('kube peer namespace termination', () => {
+  let peer: KubePeer;
+  let core: CoreV1Api;
+
+  beforeAll(async () => {
+    peer = await startKubePeer({ namespaceTerminationMs: 300 });
+    core = kubeConfigFor(peer, { token: peer.adminToken }).makeApiClient(
+      CoreV1Api,
+    );
+  });
+  afterAll(() => peer.close());
+
+  it('keeps a deleted namespace Terminating for a while, refusing new content', async () => {
+    await core.createNamespace({ body: { metadata: { name: 'going' } } });
+    await core.createNamespacedConfigMap({
+      namespace: 'going',
+      body: { metadata: { name: 'old' } },
+    });
+    await core.deleteNamespace({ name: 'going' });
+
+    const terminating = await core.readNamespace({ name: 'going' });
+    expect(terminating.status?.phase).toBe('Terminating');
+    expect(terminating.metadata?.deletionTimestamp).toBeInstanceOf(Date);
+    const refused = await failure(
+      core.createNamespacedConfigMap({
+        namespace: 'going',
+        body: { metadata: { name: 'new' } },
+      }),
+    );
+    expect(refused.code).toBe(403);
+    expect(refused.status.message).toBe(
+      'configmaps "new" is forbidden: unable to create new content in namespace going because it is being terminated',
+    );
+
+    const deadline = Date.now() + 5000;
+    let code = 200;
+    while (Date.now() < deadline && code !== 404) {
+      await new Promise(r => setTimeout(r, 50));
+      code = await core
+        .readNamespace({ name: 'going' })
+        .then(() => 200)
+        .catch(e => e.code);
+    }
+    expect(code).toBe(404);
+    expect(
+      peer.listObjects({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        namespace: 'going',
+      }),
+    ).toEqual([]);
   });
 });

@@ -357,7 +357,7 @@ export class KubeApiServer {
       }
     }
 
-    const decision = this.deps.authorizer.authorize({
+    const attrs = {
       user: effectiveUser,
       verb: info.verb,
       isResourceRequest: info.isResourceRequest,
@@ -367,20 +367,10 @@ export class KubeApiServer {
       namespace: info.namespace,
       name: info.name,
       path: info.path,
-    });
+    };
+    const decision = this.deps.authorizer.authorize(attrs);
     if (!decision.allowed) {
       req.resume();
-      const attrs = {
-        user: effectiveUser,
-        verb: info.verb,
-        isResourceRequest: info.isResourceRequest,
-        apiGroup: info.apiGroup,
-        resource: info.resource,
-        subresource: info.subresource,
-        namespace: info.namespace,
-        name: info.name,
-        path: info.path,
-      };
       sendStatus(
         res,
         forbidden(
