@@ -240,6 +240,40 @@ describe('Vault peer PKI secrets engine', () => {
     });
   });
 
+  it('returns DER and PEM bundle formats on request', async () => {
+    const { pem } = await makeCsr([{ CN: ['der-user'] }]);
+    const der = (
+      await root.write('pki/sign-verbatim/client', { csr: pem, format: 'der' })
+    ).data;
+    const cert = new x509.X509Certificate(
+      Buffer.from(der.certificate, 'base64'),
+    );
+    expect(cert.subject).toBe('CN=der-user');
+    expect(
+      Buffer.from(der.issuing_ca, 'base64').equals(
+        Buffer.from(parseCert(caPem).rawData),
+      ),
+    ).toBe(true);
+    const bundle = (
+      await root.write('pki/sign-verbatim/client', {
+        csr: pem,
+        format: 'pem_bundle',
+      })
+    ).data;
+    expect(bundle.certificate.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    expect(bundle.certificate.endsWith(caPem)).toBe(true);
+    expect(
+      await vaultFailure(
+        root.write('pki/sign-verbatim/client', { csr: pem, format: 'p12' }),
+      ),
+    ).toEqual({
+      status: 400,
+      errors: [
+        'the "format" path parameter must be "pem", "der", or "pem_bundle"',
+      ],
+    });
+  });
+
   it('clamps a TTL above the role max_ttl and warns with Vault text', async () => {
     const { pem } = await makeCsr([{ CN: ['carol'] }]);
     const response = await root.write('pki/sign-verbatim/client', {
@@ -474,6 +508,7 @@ describe('Vault peer PKI secrets engine', () => {
       await root.write('pki/issuers/generate/root/exported', {
         common_name: 'Exported CA',
         key_type: 'rsa',
+        ttl: '8760h',
       })
     ).data;
     expect(exported.private_key).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);

@@ -1,8 +1,11 @@
+import { KeyObject, webcrypto } from 'node:crypto';
+import vault from 'node-vault';
 import { startVaultPeer, VaultPeer } from './index';
 import {
   vaultClient,
   VaultClient,
   vaultFailure,
+  x509,
 } from './__testUtils__/helpers';
 
 describe('Vault peer HTTP surface and fault switches', () => {
@@ -248,5 +251,50 @@ describe('Vault peer HTTP surface and fault switches', () => {
       status: 400,
       errors: ['plugin not found in the catalog: kv'],
     });
+  });
+
+  it('serves HTTPS, LIST included, when given a certificate', async () => {
+    const keys = (await webcrypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      true,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair;
+    const cert = await x509.X509CertificateGenerator.createSelfSigned(
+      {
+        serialNumber: '01',
+        name: 'CN=127.0.0.1',
+        keys,
+        signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+        notBefore: new Date(Date.now() - 60_000),
+        notAfter: new Date(Date.now() + 3_600_000),
+        extensions: [
+          new x509.SubjectAlternativeNameExtension([
+            { type: 'ip', value: '127.0.0.1' },
+          ]),
+        ],
+      },
+      webcrypto as unknown as Crypto,
+    );
+    const key = KeyObject.from(
+      keys.privateKey as unknown as webcrypto.CryptoKey,
+    ).export({ type: 'pkcs8', format: 'pem' });
+    const tlsPeer = await startVaultPeer({
+      tls: { cert: cert.toString('pem'), key: String(key) },
+    });
+    try {
+      expect(tlsPeer.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const client = vault({
+        endpoint: tlsPeer.url,
+        token: tlsPeer.rootToken,
+        requestOptions: { ca: cert.toString('pem') },
+      });
+      expect((await client.tokenLookupSelf()).data.policies).toEqual(['root']);
+      expect((await client.list('sys/policies/acl')).data.keys).toEqual([
+        'default',
+        'root',
+      ]);
+    } finally {
+      await tlsPeer.close();
+    }
   });
 });
