@@ -97,7 +97,9 @@ function clientCertificateChain(
 ): string {
   const leafBlocks = pemBlocks(certificatePem, 'client certificate');
   if (leafBlocks.length !== 1 || leafBlocks[0].type !== 'CERTIFICATE') {
-    throw new Error('The client certificate must be exactly one PEM CERTIFICATE');
+    throw new Error(
+      'The client certificate must be exactly one PEM CERTIFICATE',
+    );
   }
   const leaf = leafBlocks[0].rawData;
   parseCertificate(leaf, 'client certificate');
@@ -108,7 +110,9 @@ function clientCertificateChain(
     for (const block of pemBlocks(entry, `CA chain entry ${index + 1}`)) {
       if (block.type !== 'CERTIFICATE') {
         throw new Error(
-          `CA chain entry ${index + 1} holds a ${block.type}, not a CERTIFICATE`,
+          `CA chain entry ${index + 1} holds a ${
+            block.type
+          }, not a CERTIFICATE`,
         );
       }
       const cert = parseCertificate(

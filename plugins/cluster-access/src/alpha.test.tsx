@@ -1,10 +1,12 @@
 import { screen } from '@testing-library/react';
 import {
   createExtensionTester,
+  mockApis,
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { clusterAccessApiRef } from './api';
 import clusterAccessPlugin, {
   entityGroupNamespacesCard,
@@ -35,6 +37,34 @@ describe('new frontend system export (/alpha)', () => {
     ).toBeInTheDocument();
   });
 
+  it('serves the Get cluster access tab at /cluster-access', async () => {
+    const api = {
+      listHistory: jest.fn(async () => history),
+      getIdentity: jest.fn(async () => ({
+        username: 'carol',
+        groups: ['platform'],
+        defaultTtlSeconds: 3600,
+        maxTtlSeconds: 3600,
+      })),
+      issueCertificate: jest.fn(),
+      listCertificates: jest.fn(async () => []),
+      revokeCertificate: jest.fn(),
+    };
+    renderTestApp({
+      features: [clusterAccessPlugin],
+      apis: [
+        [clusterAccessApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+      ],
+      initialRouteEntries: ['/cluster-access'],
+    });
+    expect(await screen.findByText('carol')).toBeInTheDocument();
+    expect(screen.getByText('platform')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /generate certificate/i }),
+    ).toBeInTheDocument();
+  });
+
   it('renders the User card for a user entity', async () => {
     const listHistory = jest.fn(async () => history);
     const card = createExtensionTester(entityUserAccessCard).reactElement();
@@ -60,7 +90,9 @@ describe('new frontend system export (/alpha)', () => {
   });
 
   it('renders the Group card for a group entity', async () => {
-    const card = createExtensionTester(entityGroupNamespacesCard).reactElement();
+    const card = createExtensionTester(
+      entityGroupNamespacesCard,
+    ).reactElement();
     await renderInTestApp(
       <EntityProvider
         entity={{

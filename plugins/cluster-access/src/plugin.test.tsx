@@ -1,9 +1,11 @@
 import { screen } from '@testing-library/react';
 import {
+  mockApis,
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   clusterAccessApiRef,
   ClusterAccessPage as ClusterAccessPageExtension,
@@ -42,6 +44,40 @@ describe('legacy frontend system export', () => {
       await screen.findByText('Certificate issued to alice'),
     ).toBeInTheDocument();
     expect(screen.getAllByText('Cluster access').length).toBeGreaterThan(0);
+  });
+
+  it('opens on the Get cluster access tab, with who the certificate is for', async () => {
+    const api = {
+      listHistory: jest.fn(async () => history),
+      getIdentity: jest.fn(async () => ({
+        username: 'alice',
+        groups: ['payments'],
+        defaultTtlSeconds: 3600,
+        maxTtlSeconds: 86400,
+      })),
+      issueCertificate: jest.fn(),
+      listCertificates: jest.fn(async () => []),
+      revokeCertificate: jest.fn(),
+    };
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [clusterAccessApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <ClusterAccessPage />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('alice')).toBeInTheDocument();
+    expect(screen.getByText('payments')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /generate certificate/i }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('You have no active certificates.'),
+    ).toBeInTheDocument();
+    expect(api.listHistory).not.toHaveBeenCalled();
   });
 
   it('renders the User card with that user’s activity', async () => {

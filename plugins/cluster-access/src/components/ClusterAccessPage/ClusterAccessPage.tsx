@@ -2,12 +2,11 @@ import {
   Content,
   ContentHeader,
   Header,
-  InfoCard,
   Page,
   SupportButton,
   TabbedLayout,
 } from '@backstage/core-components';
-import Typography from '@material-ui/core/Typography';
+import { GetClusterAccess } from '../GetClusterAccess';
 import { HistoryTable } from '../HistoryTable';
 
 /** The Cluster Access page: get access, request namespaces, history. */
@@ -26,12 +25,7 @@ export const ClusterAccessPage = () => (
               as yourself and with your groups.
             </SupportButton>
           </ContentHeader>
-          <InfoCard title="Not available yet">
-            <Typography variant="body1">
-              Certificate issuance is not enabled in this version of the
-              plugin.
-            </Typography>
-          </InfoCard>
+          <GetClusterAccess />
         </Content>
       </TabbedLayout.Route>
       <TabbedLayout.Route path="/history" title="History">

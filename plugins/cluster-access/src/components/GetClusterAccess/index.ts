@@ -1,0 +1,1 @@
+export { GetClusterAccess } from './GetClusterAccess';

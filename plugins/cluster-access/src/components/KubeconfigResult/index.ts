@@ -1,0 +1,1 @@
+export { KubeconfigResult } from './KubeconfigResult';
