@@ -3,6 +3,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { clusterAccessPlugin } from './plugin';
 
@@ -41,5 +42,31 @@ describe('clusterAccessPlugin', () => {
       .set('authorization', mockCredentials.user.header());
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/limit/);
+  });
+
+  it('starts without Vault config: certificate routes answer 503, history works', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        clusterAccessPlugin,
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      ],
+    });
+    const user = mockCredentials.user.header('user:default/alice');
+    for (const [method, path] of [
+      ['get', '/api/cluster-access/identity'],
+      ['post', '/api/cluster-access/certificates'],
+      ['get', '/api/cluster-access/certificates'],
+      ['post', '/api/cluster-access/certificates/01:02/revoke'],
+    ] as const) {
+      const res = await request(server)[method](path).set('authorization', user);
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(
+        /Certificate issuance is not configured/,
+      );
+    }
+    const history = await request(server)
+      .get('/api/cluster-access/history')
+      .set('authorization', user);
+    expect(history.status).toBe(200);
   });
 });

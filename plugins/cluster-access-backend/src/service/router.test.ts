@@ -1,0 +1,482 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import express from 'express';
+import knexFactory, { Knex } from 'knex';
+import request from 'supertest';
+import { CertificateService } from '../certificates/CertificateService';
+import {
+  CertificateSigner,
+  SignCertificateRequest,
+  SignedCertificate,
+} from '../certificates/CertificateSigner';
+import { IdentityDirectory } from '../certificates/IdentityDirectory';
+import { CertificatesConfig } from '../config';
+import { DatabaseClusterAccessStore } from '../database/DatabaseClusterAccessStore';
+import {
+  toBackstageError,
+  VaultResponseError,
+  VaultUnreachableError,
+} from '../vault/errors';
+import {
+  clientSubject,
+  createCsr,
+  createTestCa,
+  testKeys,
+  TestCa,
+  withBrokenSignature,
+} from '../__testUtils__/pki';
+import { createRouter } from './router';
+
+jest.setTimeout(30_000);
+
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const MALLORY = 'user:default/mallory';
+// What alice's certificates carry: catalog group payments, Vault group ops;
+// Vault's system:masters is never emitted.
+const ALICE_GROUPS = ['ops', 'payments'];
+
+/** A signer on an in-memory CA, with switches for failures and lies. */
+class FakeSigner implements CertificateSigner {
+  readonly signed: SignCertificateRequest[] = [];
+  readonly revoked: string[] = [];
+  failWith?: Error;
+  lie?: 'extra-group' | 'long-lived' | 'server-auth';
+  maxTtlSeconds?: number;
+
+  constructor(private readonly ca: TestCa) {}
+
+  async getMaxTtlSeconds() {
+    return this.maxTtlSeconds;
+  }
+
+  async getTrustAnchors() {
+    return [this.ca.pem];
+  }
+
+  async sign(req: SignCertificateRequest): Promise<SignedCertificate> {
+    this.signed.push(req);
+    if (this.failWith) throw this.failWith;
+    const ttl = this.lie === 'long-lived' ? req.ttlSeconds + 3600 : req.ttlSeconds;
+    const { pem, serialNumber } = await this.ca.sign({
+      csrPem: req.csrPem,
+      notAfter: new Date(Date.now() + ttl * 1000),
+      subject:
+        this.lie === 'extra-group'
+          ? clientSubject(req.username, [...req.groups, 'system:masters'])
+          : undefined,
+      extendedKeyUsages:
+        this.lie === 'server-auth'
+          ? [x509.ExtendedKeyUsage.serverAuth]
+          : undefined,
+    });
+    return {
+      certificatePem: pem,
+      caChainPems: [this.ca.pem],
+      serialNumber,
+      warnings: ['a warning from the signer'],
+    };
+  }
+
+  async revoke(options: { serialNumber: string }) {
+    this.revoked.push(options.serialNumber);
+  }
+}
+
+class FakeDirectory implements IdentityDirectory {
+  readonly created = new Set<string>();
+  async ensureUser(options: { username: string }) {
+    const created = !this.created.has(options.username);
+    this.created.add(options.username);
+    return {
+      id: `entity-${options.username}`,
+      created,
+      groups: options.username === 'alice' ? ['ops', 'system:masters'] : [],
+    };
+  }
+}
+
+const certificatesConfig: CertificatesConfig = {
+  defaultTtlSeconds: 8 * 3600,
+  maxTtlSeconds: 24 * 3600,
+  usernameFormat: '{{name}}',
+  groupPrefix: '',
+  includeVaultGroups: true,
+  allowedGroups: [],
+};
+
+describe('createRouter: certificates', () => {
+  let ca: TestCa;
+  let knex: Knex;
+  let signer: FakeSigner;
+  let store: DatabaseClusterAccessStore;
+  let auditEvents: Array<{
+    eventId: string;
+    outcome?: 'success' | 'fail';
+    error?: Error;
+  }>;
+
+  beforeAll(async () => {
+    ca = await createTestCa('Router Test CA');
+  });
+
+  async function makeApp(options: { configured?: boolean } = {}) {
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    store = await DatabaseClusterAccessStore.create({
+      database: mockServices.database({ knex, migrations: { skip: false } }),
+    });
+    signer = new FakeSigner(ca);
+    auditEvents = [];
+    const auditor = mockServices.auditor.mock({
+      createEvent: async ({ eventId }) => {
+        const event: (typeof auditEvents)[number] = { eventId };
+        auditEvents.push(event);
+        return {
+          success: async () => {
+            event.outcome = 'success';
+          },
+          fail: async ({ error }) => {
+            event.outcome = 'fail';
+            event.error = error;
+          },
+        };
+      },
+    });
+    const permissions = mockServices.permissions.mock({
+      authorize: async (requests, { credentials }) =>
+        requests.map(() => ({
+          result:
+            (credentials.principal as { userEntityRef?: string })
+              .userEntityRef === MALLORY
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
+        })),
+    });
+    const userInfo = mockServices.userInfo.mock({
+      getUserInfo: async credentials => {
+        const ref = (credentials.principal as { userEntityRef: string })
+          .userEntityRef;
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs:
+            ref === ALICE ? [ref, 'group:default/payments'] : [ref],
+        };
+      },
+    });
+    const logger = mockServices.logger.mock();
+    const certificates =
+      options.configured === false
+        ? undefined
+        : new CertificateService({
+            certificates: certificatesConfig,
+            clusters: [
+              {
+                name: 'sandbox',
+                title: 'Sandbox',
+                url: 'https://127.0.0.1:6443',
+                caData: Buffer.from('PEM').toString('base64'),
+              },
+            ],
+            signer,
+            directory: new FakeDirectory(),
+            store,
+            logger,
+          });
+    const router = await createRouter({
+      logger,
+      httpAuth: mockServices.httpAuth({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      userInfo,
+      permissions,
+      auditor,
+      store,
+      certificates,
+    });
+    return express().use(router).use(mockErrorHandler());
+  }
+
+  afterEach(async () => {
+    await knex?.destroy();
+  });
+
+  const as = (ref: string) => mockCredentials.user.header(ref);
+
+  async function aliceCsr(
+    overrides: Partial<Parameters<typeof createCsr>[0]> = {},
+  ) {
+    return createCsr({
+      subject: clientSubject('alice', ALICE_GROUPS),
+      ...overrides,
+    });
+  }
+
+  it('answers 401 without credentials and 403 for services and denied users', async () => {
+    const app = await makeApp();
+    const routes = [
+      ['get', '/identity'],
+      ['post', '/certificates'],
+      ['get', '/certificates'],
+      ['post', '/certificates/01:02/revoke'],
+    ] as const;
+    for (const [method, path] of routes) {
+      expect((await request(app)[method](path)).status).toBe(401);
+      expect(
+        (
+          await request(app)
+            [method](path)
+            .set('authorization', mockCredentials.service.header())
+        ).status,
+      ).toBe(403);
+      const denied = await request(app)
+        [method](path)
+        .set('authorization', as(MALLORY));
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toMatch(
+        /cluster-access\.certificate\.create/,
+      );
+    }
+    expect(signer.signed).toHaveLength(0);
+    expect(auditEvents).toHaveLength(12);
+    expect(auditEvents.every(e => e.outcome === 'fail')).toBe(true);
+  });
+
+  it('tells the caller who they are for certificates', async () => {
+    const app = await makeApp();
+    signer.maxTtlSeconds = 4 * 3600;
+    const res = await request(app)
+      .get('/identity')
+      .set('authorization', as(ALICE));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      username: 'alice',
+      groups: ALICE_GROUPS,
+      defaultTtlSeconds: 4 * 3600,
+      maxTtlSeconds: 4 * 3600,
+    });
+    expect(auditEvents).toEqual([
+      expect.objectContaining({ eventId: 'certificate-identity', outcome: 'success' }),
+    ]);
+  });
+
+  it('issues, lists and revokes a certificate (201, 200)', async () => {
+    const app = await makeApp();
+    const issued = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr(), ttlSeconds: 3600 });
+    expect(issued.status).toBe(201);
+    expect(issued.body).toMatchObject({
+      username: 'alice',
+      groups: ALICE_GROUPS,
+      caChain: [`${ca.pem.trim()}\n`],
+      clusters: [
+        {
+          name: 'sandbox',
+          title: 'Sandbox',
+          server: 'https://127.0.0.1:6443',
+          certificateAuthorityData: Buffer.from('PEM').toString('base64'),
+        },
+      ],
+      warnings: ['a warning from the signer'],
+    });
+    const cert = new x509.X509Certificate(issued.body.certificate);
+    expect(cert.subjectName.getField('O').sort()).toEqual(ALICE_GROUPS);
+    const expiresIn = new Date(issued.body.expiresAt).getTime() - Date.now();
+    expect(expiresIn).toBeGreaterThan(3500_000);
+    expect(expiresIn).toBeLessThanOrEqual(3600_000);
+    expect(signer.signed[0]).toMatchObject({
+      ttlSeconds: 3600,
+      username: 'alice',
+      groups: ALICE_GROUPS,
+      keyType: 'ec',
+    });
+    const serial = issued.body.serialNumber;
+
+    const listed = await request(app)
+      .get('/certificates')
+      .set('authorization', as(ALICE));
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([
+      {
+        serialNumber: serial,
+        username: 'alice',
+        groups: ALICE_GROUPS,
+        issuedAt: expect.any(String),
+        expiresAt: issued.body.expiresAt,
+      },
+    ]);
+    const bobs = await request(app)
+      .get('/certificates')
+      .set('authorization', as(BOB));
+    expect(bobs.body.items).toEqual([]);
+
+    // Other users' certificates and unknown serials are both "not found".
+    for (const [who, path] of [
+      [BOB, `/certificates/${serial}/revoke`],
+      [ALICE, '/certificates/00:11:22/revoke'],
+      [ALICE, '/certificates/not-a-serial/revoke'],
+    ]) {
+      const res = await request(app).post(path).set('authorization', as(who));
+      expect(res.status).toBe(404);
+    }
+    expect(signer.revoked).toEqual([]);
+
+    const revoked = await request(app)
+      .post(`/certificates/${serial.replace(/:/g, '-')}/revoke`)
+      .set('authorization', as(ALICE));
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    expect(signer.revoked).toEqual([serial]);
+    const again = await request(app)
+      .post(`/certificates/${serial}/revoke`)
+      .set('authorization', as(ALICE));
+    expect(again.body.revokedAt).toBe(revoked.body.revokedAt);
+    expect(signer.revoked).toEqual([serial]);
+
+    const history = await store.listHistory();
+    expect(history.map(e => e.type)).toEqual([
+      'certificate.revoked',
+      'certificate.failed',
+      'certificate.failed',
+      'certificate.failed',
+      'certificate.issued',
+    ]);
+    expect(history[4]).toMatchObject({
+      actor: ALICE,
+      details: { serialNumber: serial, groups: ALICE_GROUPS },
+    });
+    expect(auditEvents.map(e => `${e.eventId}:${e.outcome}`)).toEqual([
+      'certificate-issue:success',
+      'certificate-list:success',
+      'certificate-list:success',
+      'certificate-revoke:fail',
+      'certificate-revoke:fail',
+      'certificate-revoke:fail',
+      'certificate-revoke:success',
+      'certificate-revoke:success',
+    ]);
+  });
+
+  it.each([
+    ['another CN', () => createCsr({ subject: clientSubject('bob', ALICE_GROUPS) }), /CN 'bob' is not your username/],
+    ['an extra O system:masters', () => createCsr({ subject: clientSubject('alice', [...ALICE_GROUPS, 'system:masters']) }), /O 'system:masters' is not one of your groups/],
+    ['two CNs', () => createCsr({ subject: [{ CN: ['alice'] }, { CN: ['admin'] }, ...ALICE_GROUPS.map(g => ({ O: [g] }))] }), /exactly one CN/],
+    ['SANs', async () => createCsr({ subject: clientSubject('alice', ALICE_GROUPS), extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'kubernetes' }])] }), /subject alternative names/],
+    ['an RSA-1024 key', async () => createCsr({ subject: clientSubject('alice', ALICE_GROUPS), keys: await testKeys('rsa-1024') }), /1024 bits is too weak/],
+    ['a bad signature', async () => withBrokenSignature(await createCsr({ subject: clientSubject('alice', ALICE_GROUPS) })), /signature does not verify/],
+    ['garbage', async () => 'garbage', /not a PEM certificate request/],
+  ])('refuses a CSR with %s (400) before it reaches the signer', async (_name, makeCsr, message) => {
+    const app = await makeApp();
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await makeCsr() });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(signer.signed).toHaveLength(0);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
+    const [failed] = await store.listHistory();
+    expect(failed).toMatchObject({ type: 'certificate.failed', actor: ALICE });
+    expect(auditEvents[0]).toMatchObject({ eventId: 'certificate-issue', outcome: 'fail' });
+  });
+
+  it.each([
+    ['a string', '3600', /ttlSeconds/],
+    ['negative', -5, /ttlSeconds/],
+    ['a fraction', 60.5, /ttlSeconds/],
+    ['too short', 30, /between 60 and 86400/],
+    ['beyond the maximum', 86401, /between 60 and 86400/],
+  ])('refuses a TTL that is %s (400)', async (_name, ttlSeconds, message) => {
+    const app = await makeApp();
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr(), ttlSeconds });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+    expect(signer.signed).toHaveLength(0);
+  });
+
+  it('refuses bodies without a csr or with unknown fields (400)', async () => {
+    const app = await makeApp();
+    for (const body of [{}, { csr: await aliceCsr(), groups: ['system:masters'] }]) {
+      const res = await request(app)
+        .post('/certificates')
+        .set('authorization', as(ALICE))
+        .send(body);
+      expect(res.status).toBe(400);
+    }
+  });
+
+  it('caps the TTL to the signer role and says so', async () => {
+    const app = await makeApp();
+    signer.maxTtlSeconds = 1800;
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr(), ttlSeconds: 7200 });
+    expect(res.status).toBe(201);
+    expect(signer.signed[0].ttlSeconds).toBe(1800);
+    expect(res.body.warnings[0]).toMatch(/capped to 1800s/);
+  });
+
+  it.each([
+    ['sealed', 503, new VaultResponseError(503, ['Vault is sealed']), /Vault is sealed/],
+    ['down', 503, new VaultUnreachableError('Vault at http://vault:8200 is unreachable (ECONNREFUSED)'), /unreachable \(ECONNREFUSED\)/],
+    ['timing out', 503, new VaultUnreachableError('Vault at http://vault:8200 did not answer within 5000ms'), /did not answer within 5000ms/],
+    ['refusing (403)', 502, new VaultResponseError(403, ['permission denied']), /check the Vault policy/],
+  ])('answers %s Vault with %d and stores nothing', async (_name, status, vaultError, message) => {
+    const app = await makeApp();
+    signer.failWith = toBackstageError(vaultError, { action: 'sign the certificate' });
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr() });
+    expect(res.status).toBe(status);
+    expect(res.body.error.message).toMatch(message);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
+    expect((await store.listHistory())[0].type).toBe('certificate.failed');
+    expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
+  });
+
+  it.each([
+    ['an extra group', 'extra-group' as const, /O values/],
+    ['a longer lifetime', 'long-lived' as const, /NotAfter/],
+    ['no clientAuth usage', 'server-auth' as const, /clientAuth/],
+  ])('refuses (502) and revokes a certificate with %s from the signer', async (_name, lie, message) => {
+    const app = await makeApp();
+    signer.lie = lie;
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr(), ttlSeconds: 3600 });
+    expect(res.status).toBe(502);
+    expect(res.body.error.message).toMatch(message);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
+    expect(signer.revoked).toHaveLength(1);
+  });
+
+  it('answers 503 when certificate issuance is not configured', async () => {
+    const app = await makeApp({ configured: false });
+    for (const [method, path] of [
+      ['get', '/identity'],
+      ['post', '/certificates'],
+      ['get', '/certificates'],
+    ] as const) {
+      const res = await request(app)[method](path).set('authorization', as(ALICE));
+      expect(res.status).toBe(503);
+      expect(res.body.error.message).toMatch(/not configured/);
+    }
+  });
+});
