@@ -297,4 +297,39 @@ describe('Vault peer HTTP surface and fault switches', () => {
       await tlsPeer.close();
     }
   });
+
+  it('exposes the fault switches outside /v1 for other processes, behind the root token', async () => {
+    const admin = (path: string, body?: unknown, token = peer.rootToken) =>
+      fetch(`${peer.url}/_peer/${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'X-Vault-Token': token },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await admin('seal', {}, 'not-root')).status).toBe(403);
+    expect(
+      (
+        await admin('fail-next', {
+          n: 1,
+          status: 429,
+          message: 'slow down',
+          path: '/pki/roles/b$',
+        })
+      ).status,
+    ).toBe(204);
+    expect(await vaultFailure(root.read('pki/roles/b'))).toEqual({
+      status: 429,
+      errors: ['slow down'],
+    });
+    expect((await admin('seal', {})).status).toBe(204);
+    expect(await vaultFailure(root.read('pki/roles/b'))).toMatchObject({
+      status: 503,
+    });
+    expect((await admin('unseal', {})).status).toBe(204);
+    expect((await root.read('pki/roles/b')).data.key_type).toBe('any');
+    const counts = await (await admin('request-counts')).json();
+    expect(counts).toEqual({ 'GET /v1/pki/roles/b': 3 });
+    expect((await admin('reset', {})).status).toBe(204);
+    expect(peer.requestCounts()).toEqual({});
+    expect((await admin('nope', {})).status).toBe(404);
+  });
 });

@@ -33,7 +33,12 @@ export interface FailNextOptions {
   path?: RegExp;
 }
 
-/** A running Vault peer plus the fault switches tests use. */
+/**
+ * A running Vault peer plus the fault switches tests use. The same switches are reachable from
+ * other processes at `POST {url}/_peer/{seal,unseal,reset,delay,fail-next}` and
+ * `GET {url}/_peer/request-counts`, with the root token in `X-Vault-Token`; `fail-next` takes
+ * `{ n, status?, message?, path? }` with `path` as a regular-expression source.
+ */
 export interface VaultPeer {
   /** Base URL (`http://127.0.0.1:PORT`), what `VAULT_ADDR` would hold. */
   url: string;
@@ -143,6 +148,91 @@ export async function startVaultPeer(
   let failRules: FailRule[] = [];
   let counts: Record<string, number> = {};
 
+  const controls = {
+    seal: () => {
+      engine.sealed = true;
+    },
+    unseal: () => {
+      engine.sealed = false;
+    },
+    setDelay: (ms: number) => {
+      delayMs = Math.max(0, ms);
+    },
+    failNext: (n: number, opts: FailNextOptions = {}) => {
+      if (n > 0) {
+        failRules.push({
+          remaining: n,
+          status: opts.status ?? 500,
+          message: opts.message,
+          path: opts.path,
+        });
+      }
+    },
+    requestCounts: () => ({ ...counts }),
+    reset: () => {
+      engine.sealed = false;
+      delayMs = 0;
+      failRules = [];
+      counts = {};
+    },
+  };
+
+  /**
+   * The fault switches over HTTP, outside `/v1/` so no Vault client ever reaches them, for tests
+   * that drive the peer from another process. Guarded by the root token.
+   */
+  function adminRequest(
+    method: string,
+    url: URL,
+    headers: Record<string, string | string[] | undefined>,
+    body: Buffer,
+  ): PeerResponse {
+    if (tokenFrom(headers) !== rootToken) {
+      return jsonResponse(403, { errors: ['permission denied'] });
+    }
+    let params: Record<string, unknown> = {};
+    try {
+      params = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
+    } catch (e) {
+      return jsonResponse(400, {
+        errors: [`failed to parse JSON input: ${(e as Error).message}`],
+      });
+    }
+    const action = `${method} ${url.pathname.slice('/_peer/'.length)}`;
+    switch (action) {
+      case 'POST seal':
+        controls.seal();
+        return emptyResponse();
+      case 'POST unseal':
+        controls.unseal();
+        return emptyResponse();
+      case 'POST reset':
+        controls.reset();
+        return emptyResponse();
+      case 'POST delay':
+        controls.setDelay(Number(params.ms ?? 0));
+        return emptyResponse();
+      case 'POST fail-next':
+        controls.failNext(Number(params.n ?? 1), {
+          status:
+            params.status === undefined ? undefined : Number(params.status),
+          message:
+            typeof params.message === 'string' ? params.message : undefined,
+          path:
+            typeof params.path === 'string'
+              ? new RegExp(params.path)
+              : undefined,
+        });
+        return emptyResponse();
+      case 'GET request-counts':
+        return jsonResponse(200, controls.requestCounts());
+      default:
+        return jsonResponse(404, {
+          errors: [`unknown peer admin action ${action}`],
+        });
+    }
+  }
+
   async function handleRequest(input: {
     method: string;
     url: string;
@@ -152,6 +242,9 @@ export async function startVaultPeer(
   }): Promise<PeerResponse> {
     const method = input.method.toUpperCase();
     const url = new URL(input.url, 'http://vault.local');
+    if (url.pathname.startsWith('/_peer/')) {
+      return adminRequest(method, url, input.headers, input.body);
+    }
     const countKey = `${method} ${url.pathname}`;
     counts[countKey] = (counts[countKey] ?? 0) + 1;
 
@@ -397,30 +490,6 @@ export async function startVaultPeer(
         server.close(err => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
-    seal: () => {
-      engine.sealed = true;
-    },
-    unseal: () => {
-      engine.sealed = false;
-    },
-    setDelay: (ms: number) => {
-      delayMs = Math.max(0, ms);
-    },
-    failNext: (n: number, opts: FailNextOptions = {}) => {
-      if (n > 0)
-        failRules.push({
-          remaining: n,
-          status: opts.status ?? 500,
-          message: opts.message,
-          path: opts.path,
-        });
-    },
-    requestCounts: () => ({ ...counts }),
-    reset: () => {
-      engine.sealed = false;
-      delayMs = 0;
-      failRules = [];
-      counts = {};
-    },
+    ...controls,
   };
 }
