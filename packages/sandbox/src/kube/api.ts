@@ -37,6 +37,11 @@ import {
   LabelSelectorObject,
 } from './selectors';
 import { deepEqual, serverSideApply, trackUpdate } from './ssa';
+import {
+  FieldValidation,
+  handleUnknownFields,
+  pruneUnknownFields,
+} from './schema';
 import { ObjectStore } from './store';
 import { validateObject, validateUpdate } from './validation';
 import { parse as parseYaml } from 'yaml';
@@ -44,6 +49,8 @@ import { parse as parseYaml } from 'yaml';
 /** Who is writing, and how. */
 export interface WriteContext {
   user: UserInfo;
+  /** How unknown fields in the request are treated (`fieldValidation` query parameter). */
+  fieldValidation: FieldValidation;
   /** `fieldManager` query parameter, or the default derived from the User-Agent. */
   fieldManager: string;
   dryRun: boolean;
@@ -53,6 +60,8 @@ export interface WriteContext {
 export interface WriteResult {
   code: number;
   body: unknown;
+  /** Texts for `Warning` response headers. */
+  warnings?: string[];
 }
 
 const typeOf = (group: string, resource: string) =>
@@ -502,6 +511,7 @@ export class ResourceApi {
     body: unknown,
   ): WriteResult {
     const obj = this.decodeBody(type, body, namespace);
+    const warnings = handleUnknownFields(type.kind, obj, ctx.fieldValidation);
     const meta = obj.metadata!;
     if (!meta.name && meta.generateName)
       meta.name = `${meta.generateName}${randomSuffix()}`;
@@ -523,7 +533,11 @@ export class ResourceApi {
     if (type.namespaced)
       this.requireLiveNamespace(type, namespace ?? '', meta.name ?? '');
     if (type.subresources?.includes('status')) delete obj.status;
-    return { code: 201, body: this.commit(ctx, type, undefined, obj) };
+    return {
+      code: 201,
+      body: this.commit(ctx, type, undefined, obj),
+      warnings,
+    };
   }
 
   update(
@@ -534,6 +548,7 @@ export class ResourceApi {
     body: unknown,
   ): WriteResult {
     const obj = this.decodeBody(type, body, namespace);
+    const warnings = handleUnknownFields(type.kind, obj, ctx.fieldValidation);
     if (obj.metadata!.name !== undefined && obj.metadata!.name !== name) {
       throw badRequest(
         `the name of the object (${
@@ -554,7 +569,7 @@ export class ResourceApi {
     }
     // managedFields sent back by the client are replaced by the server's bookkeeping.
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj) };
+    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
   }
 
   patch(
@@ -590,6 +605,7 @@ export class ResourceApi {
       patched = mergePatch(live, patchDoc);
     }
     const obj = this.decodeBody(type, patched, namespace);
+    const warnings = handleUnknownFields(type.kind, obj, ctx.fieldValidation);
     if (obj.metadata!.name !== name) {
       throw badRequest(
         `the name of the object (${
@@ -601,7 +617,7 @@ export class ResourceApi {
       throw conflict(gr(type), name);
     }
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj) };
+    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
   }
 
   private apply(
@@ -634,6 +650,17 @@ export class ResourceApi {
       );
     }
     const config = this.decodeBody(type, applied, namespace);
+    const undeclared = pruneUnknownFields(type.kind, config);
+    if (undeclared.length > 0) {
+      // Apply configurations are typed against the schema; unknown fields are an error.
+      throw badRequest(
+        `failed to create typed patch object (${
+          namespace ?? ''
+        }/${name}; ${apiVersionOf(type)}, Kind=${type.kind}): ${undeclared
+          .map(p => `.${p}`)
+          .join(', ')}: field not declared in schema`,
+      );
+    }
     const cmeta = config.metadata!;
     if (cmeta.name !== undefined && cmeta.name !== name) {
       throw badRequest(
@@ -840,9 +867,11 @@ export class ResourceApi {
     const ctx: WriteContext = {
       user: { username: 'system:apiserver', groups: ['system:masters'] },
       fieldManager: 'kube-apiserver',
+      fieldValidation: 'Ignore',
       dryRun: false,
     };
     const copy = this.decodeBody(type, obj, obj.metadata?.namespace);
+    pruneUnknownFields(type.kind, copy);
     if (live) {
       copy.metadata!.resourceVersion = live.metadata?.resourceVersion;
       copy.metadata!.managedFields = live.metadata?.managedFields;

@@ -438,6 +438,40 @@ describe('kube peer resource semantics', () => {
     expect(lr.spec?.limits[0]._default).toEqual({ cpu: '500m' });
   });
 
+  it('drops unknown fields, warning about them or refusing them when strict', async () => {
+    await createNamespace('sem-unknown');
+    const post = (fieldValidation: string) =>
+      rawRequest(peer, {
+        method: 'POST',
+        path: `/api/v1/namespaces/sem-unknown/configmaps?fieldValidation=${fieldValidation}`,
+        headers: {
+          Authorization: `Bearer ${peer.adminToken}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: `cm-${fieldValidation.toLowerCase()}`,
+            colour: 'red',
+          },
+          dta: { a: 'b' },
+        }),
+      });
+    const strict = await post('Strict');
+    expect(strict.status).toBe(400);
+    expect(strict.body.message).toBe(
+      'strict decoding error: unknown field "metadata.colour", unknown field "dta"',
+    );
+    const warn = await post('Warn');
+    expect(warn.status).toBe(201);
+    expect(warn.headers.warning).toBe(
+      '299 - "unknown field \\"metadata.colour\\"", 299 - "unknown field \\"dta\\""',
+    );
+    expect(warn.body.dta).toBeUndefined();
+    expect(warn.body.metadata.colour).toBeUndefined();
+  });
+
   it('answers requests without credentials with 401 Unauthorized', async () => {
     const anonymous = kubeConfigFor(peer).makeApiClient(CoreV1Api);
     expect((await failure(anonymous.listNamespace())).code).toBe(401);

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { ResourceApi, WriteContext } from './api';
+import { ResourceApi, WriteContext, WriteResult } from './api';
 import { Authenticator, UserInfo } from './auth';
 import {
   badRequest,
@@ -29,6 +29,7 @@ import { parseRequestInfo, RequestInfo } from './request-info';
 import { findResourceType, KubeObject, ResourceType } from './resources';
 import { openApiV3ForPath, openApiV3Index } from './openapi';
 import { decodeKubeProtobuf } from './protobuf';
+import { parseFieldValidation } from './schema';
 import { handleReview } from './reviews';
 import { toTable } from './table';
 
@@ -60,7 +61,7 @@ function sendJson(
   code: number,
   body: unknown,
   contentType = 'application/json',
-  headers: Record<string, string> = {},
+  headers: Record<string, string | string[]> = {},
 ): void {
   const text = JSON.stringify(body);
   res.writeHead(code, {
@@ -70,6 +71,20 @@ function sendJson(
     ...headers,
   });
   res.end(text);
+}
+
+function sendResult(res: ServerResponse, result: WriteResult): void {
+  // kube-apiserver's warning format: `299 - "<text>"` with the text as a quoted string.
+  const warnings = (result.warnings ?? []).map(
+    w => `299 - ${JSON.stringify(w)}`,
+  );
+  sendJson(
+    res,
+    result.code,
+    result.body,
+    'application/json',
+    warnings.length > 0 ? { Warning: warnings } : {},
+  );
 }
 
 function sendStatus(res: ServerResponse, err: KubeStatusError): void {
@@ -526,6 +541,7 @@ export class KubeApiServer {
     const ctx: WriteContext = {
       user,
       fieldManager: query.get('fieldManager') || defaultFieldManager(req),
+      fieldValidation: parseFieldValidation(query.get('fieldValidation')),
       dryRun: dryRunValues.length > 0,
     };
 
@@ -615,13 +631,13 @@ export class KubeApiServer {
       case 'create': {
         const body = decodeObjectBody(req, await readBody(req));
         const result = api.create(ctx, type, namespace, body);
-        sendJson(res, result.code, result.body);
+        sendResult(res, result);
         return;
       }
       case 'update': {
         const body = decodeObjectBody(req, await readBody(req));
         const result = api.update(ctx, type, namespace, name!, body);
-        sendJson(res, result.code, result.body);
+        sendResult(res, result);
         return;
       }
       case 'patch': {
@@ -659,7 +675,7 @@ export class KubeApiServer {
           contentType,
           force,
         );
-        sendJson(res, result.code, result.body);
+        sendResult(res, result);
         return;
       }
       case 'delete': {
@@ -677,7 +693,7 @@ export class KubeApiServer {
           name!,
           body.preconditions ?? {},
         );
-        sendJson(res, result.code, result.body);
+        sendResult(res, result);
         return;
       }
       case 'deletecollection': {
@@ -686,7 +702,7 @@ export class KubeApiServer {
           labelSelector: query.get('labelSelector') ?? undefined,
           fieldSelector: query.get('fieldSelector') ?? undefined,
         });
-        sendJson(res, result.code, result.body);
+        sendResult(res, result);
         return;
       }
       default:

@@ -6,7 +6,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { startKubePeer, KubePeer } from './index';
-import { failure, kubeConfigFor } from './__testUtils__/clients';
+import { failure, kubeConfigFor, rawRequest } from './__testUtils__/clients';
 
 describe('kube peer server-side apply', () => {
   let peer: KubePeer;
@@ -184,5 +184,55 @@ describe('kube peer server-side apply', () => {
       ),
     );
     expect(missingNs.code).toBe(404);
+  });
+
+  it('serves KubernetesObjectApi create, read, list, replace and delete', async () => {
+    const spec = {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: 'generic', namespace: 'ssa' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+    };
+    const created = await objects.create<KubernetesObject>(spec);
+    expect(created.metadata?.uid).toBeTruthy();
+    const read = await objects.read<KubernetesObject>({
+      apiVersion: spec.apiVersion,
+      kind: spec.kind,
+      metadata: { name: 'generic', namespace: 'ssa' },
+    });
+    expect((read as any).rules).toEqual(spec.rules);
+    const replaced = await objects.replace<KubernetesObject>({
+      ...read,
+      rules: [
+        { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] },
+      ],
+    } as KubernetesObject);
+    expect((replaced as any).rules[0].verbs).toEqual(['get', 'list']);
+    const list = await objects.list(spec.apiVersion, spec.kind, 'ssa');
+    expect(list.items.map(i => i.metadata?.name)).toContain('generic');
+    await objects.delete(read);
+    const header = {
+      apiVersion: spec.apiVersion,
+      kind: spec.kind,
+      metadata: { name: 'generic', namespace: 'ssa' },
+    };
+    expect((await failure(objects.read(header))).code).toBe(404);
+  });
+
+  it('rejects fields the kind does not declare in an apply configuration', async () => {
+    // Sent raw: client-node's typed serializer would drop the misspelled field itself.
+    const res = await rawRequest(peer, {
+      method: 'PATCH',
+      path: '/api/v1/namespaces/ssa/configmaps/typo?fieldManager=provisioner',
+      headers: {
+        Authorization: `Bearer ${peer.adminToken}`,
+        'Content-Type': 'application/apply-patch+yaml',
+      },
+      body: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndta:\n  a: b\n',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toBe(
+      'failed to create typed patch object (ssa/typo; v1, Kind=ConfigMap): .dta: field not declared in schema',
+    );
   });
 });
