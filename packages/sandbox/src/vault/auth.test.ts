@@ -82,10 +82,10 @@ describe('Vault peer tokens, policies and auth methods', () => {
     });
 
     it('expires tokens when their TTL passes', async () => {
-      const token = await createToken({ policies: ['reader'], ttl: '1s' });
+      const token = await createToken({ policies: ['reader'], ttl: '2s' });
       const client = vaultClient(peer.url, token);
-      expect((await client.tokenLookupSelf()).data.ttl).toBeLessThanOrEqual(1);
-      await sleep(1100);
+      expect((await client.tokenLookupSelf()).data.ttl).toBeLessThanOrEqual(2);
+      await sleep(2100);
       expect(await vaultFailure(client.tokenLookupSelf())).toEqual(
         PERMISSION_DENIED,
       );
@@ -118,10 +118,10 @@ describe('Vault peer tokens, policies and auth methods', () => {
     });
 
     it('extends a short-lived token before it expires', async () => {
-      const token = await createToken({ policies: ['reader'], ttl: '1s' });
+      const token = await createToken({ policies: ['reader'], ttl: '2s' });
       const client = vaultClient(peer.url, token);
       await client.tokenRenewSelf({ increment: 60 });
-      await sleep(1100);
+      await sleep(2100);
       expect((await client.tokenLookupSelf()).data.ttl).toBeGreaterThan(50);
     });
 

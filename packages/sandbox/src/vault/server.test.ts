@@ -112,14 +112,14 @@ describe('Vault peer HTTP surface and fault switches', () => {
   });
 
   it('delays responses', async () => {
-    peer.setDelay(250);
+    peer.setDelay(500);
     const started = Date.now();
     await root.tokenLookupSelf();
-    expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(490);
     peer.setDelay(0);
     const quick = Date.now();
     await root.tokenLookupSelf();
-    expect(Date.now() - quick).toBeLessThan(200);
+    expect(Date.now() - quick).toBeLessThan(450);
   });
 
   it('counts requests by method and path, LIST included, and reset clears counts and faults', async () => {
