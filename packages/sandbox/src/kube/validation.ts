@@ -1,4 +1,4 @@
-import { FieldError, invalid, KubeStatusError } from './errors';
+import { FieldError, invalid } from './errors';
 import { KubeObject, NameRule, ResourceType } from './resources';
 
 const dns1123LabelRe = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -428,9 +428,4 @@ export function validateUpdate(
       ]);
     }
   }
-}
-
-/** True when `e` is a 422 produced by this module. */
-export function isInvalid(e: unknown): e is KubeStatusError {
-  return e instanceof KubeStatusError && e.code === 422;
 }
