@@ -322,7 +322,7 @@ export class VaultEngine {
       if (match) {
         const params: Record<string, string> = {};
         candidate.names.forEach((name, i) => {
-          params[name] = decodeURIComponent(match[i + 1]);
+          params[name] = match[i + 1];
         });
         return { route: candidate.route, params };
       }

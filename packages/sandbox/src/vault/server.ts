@@ -272,7 +272,12 @@ export async function startVaultPeer(
     if (!url.pathname.startsWith('/v1/')) {
       return jsonResponse(404, { errors: [] });
     }
-    const path = decodeURIComponent(url.pathname.slice('/v1/'.length));
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname.slice('/v1/'.length));
+    } catch {
+      return jsonResponse(400, { errors: ['invalid URL path encoding'] });
+    }
     const trimmed = path.replace(/\/+$/, '');
     if (engine.sealed && !SEAL_EXEMPT_PATHS.includes(trimmed)) {
       return jsonResponse(503, { errors: ['Vault is sealed'] });
