@@ -26,7 +26,10 @@ exports.up = async function up(knex) {
     table.timestamp('issued_at', { useTz: true }).notNullable();
     table.timestamp('expires_at', { useTz: true }).notNullable();
     table.timestamp('revoked_at', { useTz: true }).nullable();
-    table.text('certificate').nullable().comment('PEM of the public certificate');
+    table
+      .text('certificate')
+      .nullable()
+      .comment('PEM of the public certificate');
     table.index(
       ['user_entity_ref', 'issued_at'],
       'cluster_access_certificates_user_idx',

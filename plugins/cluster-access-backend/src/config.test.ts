@@ -35,8 +35,18 @@ describe('readClusterAccessConfig', () => {
               auth,
             },
             clusters: [
-              { name: 'a', url: 'https://a:6443', caFile: mockDir.resolve('ca.pem') },
-              { name: 'b', title: 'B', url: 'https://b:6443', caData: 'Q0E=', token: 'for later' },
+              {
+                name: 'a',
+                url: 'https://a:6443',
+                caFile: mockDir.resolve('ca.pem'),
+              },
+              {
+                name: 'b',
+                title: 'B',
+                url: 'https://b:6443',
+                caData: 'Q0E=',
+                token: 'for later',
+              },
             ],
           },
         }),
@@ -54,38 +64,100 @@ describe('readClusterAccessConfig', () => {
     });
     expect(config.certificates.allowedGroups).toEqual(['acme:*']);
     expect(config.clusters).toEqual([
-      { name: 'a', title: undefined, url: 'https://a:6443', caData: Buffer.from('CA PEM\n').toString('base64') },
+      {
+        name: 'a',
+        title: undefined,
+        url: 'https://a:6443',
+        caData: Buffer.from('CA PEM\n').toString('base64'),
+      },
       { name: 'b', title: 'B', url: 'https://b:6443', caData: 'Q0E=' },
     ]);
-    expect(read({ method: 'kubernetes', kubernetes: { role: 'backstage' } }).vault?.auth).toEqual({
+    expect(
+      read({ method: 'kubernetes', kubernetes: { role: 'backstage' } }).vault
+        ?.auth,
+    ).toEqual({
       method: 'kubernetes',
       mount: 'kubernetes',
       role: 'backstage',
       jwtFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
     });
-    expect(read({ method: 'approle', approle: { roleId: 'r', secretId: 's' } }).vault?.auth).toEqual({
+    expect(
+      read({ method: 'approle', approle: { roleId: 'r', secretId: 's' } }).vault
+        ?.auth,
+    ).toEqual({
       method: 'approle',
       mount: 'approle',
       roleId: 'r',
       secretId: 's',
     });
-    expect(read({ method: 'tokenFile', tokenFile: '/vault/token' }).vault?.auth).toEqual({
+    expect(
+      read({ method: 'tokenFile', tokenFile: '/vault/token' }).vault?.auth,
+    ).toEqual({
       method: 'tokenFile',
       tokenFile: '/vault/token',
     });
   });
 
   it.each([
-    [{ certificates: { defaultTtlSeconds: 0 } }, /defaultTtlSeconds' must be a positive integer/],
-    [{ certificates: { defaultTtlSeconds: 7200, maxTtlSeconds: 3600 } }, /exceeds maxTtlSeconds/],
-    [{ certificates: { usernameFormat: '{{email}}' } }, /usernameFormat must be one of/],
-    [{ vault: { address: 'vault:8200', auth: { method: 'token', token: 't' } } }, /must be an http\(s\) URL/],
-    [{ vault: { address: 'http://v', auth: { method: 'ldap' } } }, /auth.method must be one of/],
-    [{ vault: { address: 'http://v', auth: { method: 'approle', approle: { roleId: 'r' } } } }, /secretId/],
-    [{ vault: { address: 'http://v', caFile: '/does/not/exist', auth: { method: 'token', token: 't' } } }, /cannot read 'clusterAccess.vault.caFile'/],
+    [
+      { certificates: { defaultTtlSeconds: 0 } },
+      /defaultTtlSeconds' must be a positive integer/,
+    ],
+    [
+      { certificates: { defaultTtlSeconds: 7200, maxTtlSeconds: 3600 } },
+      /exceeds maxTtlSeconds/,
+    ],
+    [
+      { certificates: { usernameFormat: '{{email}}' } },
+      /usernameFormat must be one of/,
+    ],
+    [
+      {
+        vault: { address: 'vault:8200', auth: { method: 'token', token: 't' } },
+      },
+      /must be an http\(s\) URL/,
+    ],
+    [
+      { vault: { address: 'http://v', auth: { method: 'ldap' } } },
+      /auth.method must be one of/,
+    ],
+    [
+      {
+        vault: {
+          address: 'http://v',
+          auth: { method: 'approle', approle: { roleId: 'r' } },
+        },
+      },
+      /secretId/,
+    ],
+    [
+      {
+        vault: {
+          address: 'http://v',
+          caFile: '/does/not/exist',
+          auth: { method: 'token', token: 't' },
+        },
+      },
+      /cannot read 'clusterAccess.vault.caFile'/,
+    ],
     [{ clusters: [{ name: 'a', url: 'not a url' }] }, /is not a URL/],
-    [{ clusters: [{ name: 'a', url: 'https://a', caFile: '/x', caData: 'eA==' }] }, /caFile or caData, not both/],
-    [{ clusters: [{ name: 'a', url: 'https://a' }, { name: 'a', url: 'https://b' }] }, /duplicate name 'a'/],
+    [
+      {
+        clusters: [
+          { name: 'a', url: 'https://a', caFile: '/x', caData: 'eA==' },
+        ],
+      },
+      /caFile or caData, not both/,
+    ],
+    [
+      {
+        clusters: [
+          { name: 'a', url: 'https://a' },
+          { name: 'a', url: 'https://b' },
+        ],
+      },
+      /duplicate name 'a'/,
+    ],
   ])('refuses bad config %#', (clusterAccess, message) => {
     expect(() =>
       readClusterAccessConfig(new ConfigReader({ clusterAccess })),

@@ -98,7 +98,9 @@ function readPemFile(path: string, key: string): string {
     return readFileSync(path, 'utf8');
   } catch (e) {
     throw new Error(
-      `clusterAccess: cannot read '${key}' file ${path}: ${(e as Error).message}`,
+      `clusterAccess: cannot read '${key}' file ${path}: ${
+        (e as Error).message
+      }`,
     );
   }
 }
@@ -185,7 +187,9 @@ function readVault(config: Config | undefined): VaultConfig | undefined {
     pkiMount: mountPath(config.getOptionalString('pkiMount') ?? 'pki'),
     role: config.getOptionalString('role') ?? 'kubernetes-client',
     timeoutMs: positiveInt(config, 'timeoutMs', 5000),
-    caPem: caFile ? readPemFile(caFile, 'clusterAccess.vault.caFile') : undefined,
+    caPem: caFile
+      ? readPemFile(caFile, 'clusterAccess.vault.caFile')
+      : undefined,
     tlsCaPem: tlsCaFile
       ? readPemFile(tlsCaFile, 'clusterAccess.vault.tlsCaFile')
       : undefined,

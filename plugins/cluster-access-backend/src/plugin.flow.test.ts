@@ -215,9 +215,10 @@ describe('clusterAccessPlugin: the whole certificate flow', () => {
       const history = await request(server)
         .get('/api/cluster-access/history')
         .set('authorization', alice);
-      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual(
-        ['certificate.revoked', 'certificate.issued'],
-      );
+      expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
+        'certificate.revoked',
+        'certificate.issued',
+      ]);
     } finally {
       await backend.stop();
     }

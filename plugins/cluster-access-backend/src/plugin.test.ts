@@ -58,7 +58,9 @@ describe('clusterAccessPlugin', () => {
       ['get', '/api/cluster-access/certificates'],
       ['post', '/api/cluster-access/certificates/01:02/revoke'],
     ] as const) {
-      const res = await request(server)[method](path).set('authorization', user);
+      const res = await request(server)
+        [method](path)
+        .set('authorization', user);
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(
         /Certificate issuance is not configured/,

@@ -2,10 +2,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { clusterAccessPermissions } from '@cluster-access/plugin-cluster-access-common';
 import { CertificateService } from './certificates/CertificateService';
 import { readClusterAccessConfig } from './config';
 import { DatabaseClusterAccessStore } from './database/DatabaseClusterAccessStore';
+import { setupNamespaces } from './namespaces/setup';
 import { createRouter } from './service/router';
 import { VaultCertificateSigner } from './vault/VaultCertificateSigner';
 import { VaultClient } from './vault/VaultClient';
@@ -31,6 +33,9 @@ export const clusterAccessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         database: coreServices.database,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -43,6 +48,9 @@ export const clusterAccessPlugin = createBackendPlugin({
         permissionsRegistry,
         database,
         auditor,
+        auth,
+        scheduler,
+        catalog,
       }) {
         permissionsRegistry.addPermissions(clusterAccessPermissions);
         const settings = readClusterAccessConfig(config);
@@ -92,6 +100,21 @@ export const clusterAccessPlugin = createBackendPlugin({
             certificates,
           }),
         );
+        const namespaces = await setupNamespaces({
+          config,
+          database,
+          history: store,
+          catalog,
+          auth,
+          httpAuth,
+          userInfo,
+          permissions,
+          permissionsRegistry,
+          scheduler,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => namespaces.services.worker.idle());
+        httpRouter.use(namespaces.router);
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -92,8 +92,7 @@ export function sanitizeCertificateName(
   if (name.length > maxLength) {
     const suffix = `-${fnv1a(name)}`;
     name =
-      name.slice(0, maxLength - suffix.length).replace(/[-.:_]+$/, '') +
-      suffix;
+      name.slice(0, maxLength - suffix.length).replace(/[-.:_]+$/, '') + suffix;
   }
   if (!name || isReservedKubernetesName(name)) {
     return undefined;
@@ -161,7 +160,10 @@ export function mapCertificateGroupName(options: {
  *
  * @public
  */
-export function matchesGroupPattern(group: string, patterns: string[]): boolean {
+export function matchesGroupPattern(
+  group: string,
+  patterns: string[],
+): boolean {
   return patterns.some(pattern => {
     const regex = new RegExp(
       `^${pattern

@@ -3,7 +3,12 @@ import * as x509 from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
 
 /** Key kinds the tests make. */
-export type TestKeyKind = 'ec-p256' | 'ec-p384' | 'ec-p521' | 'rsa-1024' | 'rsa-2048';
+export type TestKeyKind =
+  | 'ec-p256'
+  | 'ec-p384'
+  | 'ec-p521'
+  | 'rsa-1024'
+  | 'rsa-2048';
 
 const ALGORITHMS: Record<
   TestKeyKind,
@@ -123,7 +128,9 @@ export async function createTestCa(name = 'Test CA'): Promise<TestCa> {
     ['sign', 'verify'],
   )) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(8)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: [{ CN: [name] }],
     notBefore: new Date(Date.now() - 60_000),
     notAfter: new Date(Date.now() + 365 * 86400_000),
@@ -143,7 +150,9 @@ export async function createTestCa(name = 'Test CA'): Promise<TestCa> {
     keys,
     async sign(options) {
       const csr = new x509.Pkcs10CertificateRequest(options.csrPem);
-      const serial = randomBytes(16).toString('hex').replace(/^[89a-f]/, '1');
+      const serial = randomBytes(16)
+        .toString('hex')
+        .replace(/^[89a-f]/, '1');
       const leaf = await x509.X509CertificateGenerator.create({
         serialNumber: serial,
         subject: options.subject ?? csr.subjectName.toJSON(),

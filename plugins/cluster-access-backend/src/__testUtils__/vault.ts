@@ -13,9 +13,11 @@ export interface TestVault {
   peer: VaultPeer;
   setup: BootstrapVaultResult;
   /** Backend config for this Vault with the given auth (default: the bootstrap token). */
-  config(overrides?: Partial<Omit<VaultConfig, 'auth'>> & {
-    auth?: VaultAuthConfig;
-  }): VaultConfig;
+  config(
+    overrides?: Partial<Omit<VaultConfig, 'auth'>> & {
+      auth?: VaultAuthConfig;
+    },
+  ): VaultConfig;
   /** Calls the peer with the root token, like an operator would. */
   root(method: string, path: string, body?: unknown): Promise<any>;
 }

@@ -104,7 +104,10 @@ export class CertificateService {
     return {
       username,
       groups,
-      defaultTtlSeconds: Math.min(certificates.defaultTtlSeconds, maxTtlSeconds),
+      defaultTtlSeconds: Math.min(
+        certificates.defaultTtlSeconds,
+        maxTtlSeconds,
+      ),
       maxTtlSeconds,
     };
   }
@@ -121,7 +124,10 @@ export class CertificateService {
     const { signer, store, certificates, logger } = this.options;
     const { user } = options;
     const ttl = options.ttlSeconds;
-    if (ttl !== undefined && (ttl < MIN_TTL_SECONDS || ttl > certificates.maxTtlSeconds)) {
+    if (
+      ttl !== undefined &&
+      (ttl < MIN_TTL_SECONDS || ttl > certificates.maxTtlSeconds)
+    ) {
       throw new InputError(
         `ttlSeconds must be between ${MIN_TTL_SECONDS} and ${certificates.maxTtlSeconds}, got ${ttl}`,
       );

@@ -27,20 +27,48 @@ async function signedBy(
   }
 }
 
+function parseAll(pems: string[]): x509.X509Certificate[] {
+  return pems.flatMap(pem => {
+    try {
+      return [new x509.X509Certificate(pem)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+// Trust anchors are the same few certificates on every request; parsing
+// ASN.1 is most of the cost of the checks, so keep them parsed.
+const anchorCache = new Map<string, x509.X509Certificate[]>();
+
+function parseAnchors(pems: string[]): x509.X509Certificate[] {
+  const key = pems.join('\n');
+  let parsed = anchorCache.get(key);
+  if (!parsed) {
+    parsed = parseAll(pems);
+    if (anchorCache.size >= 16) anchorCache.clear();
+    anchorCache.set(key, parsed);
+  }
+  return parsed;
+}
+
 /**
  * Walks from the leaf through the signer's chain until a trust anchor
  * verifies a link; true when one does.
  */
 async function chainsTo(
   leaf: x509.X509Certificate,
-  chain: x509.X509Certificate[],
+  chainPems: string[],
   anchors: x509.X509Certificate[],
 ): Promise<boolean> {
   let current = leaf;
+  let chain: x509.X509Certificate[] | undefined;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
     for (const anchor of anchors) {
       if (await signedBy(current, anchor)) return true;
     }
+    // Usually the leaf's issuer is an anchor; only parse the chain when not.
+    chain ??= parseAll(chainPems);
     let next: x509.X509Certificate | undefined;
     for (const candidate of chain) {
       if (
@@ -112,7 +140,9 @@ export async function checkIssuedCertificate(options: {
   }
   const cns = cert.subjectName.getField('CN');
   if (cns.length !== 1 || cns[0] !== options.username) {
-    problems.push(`its CN is ${JSON.stringify(cns)}, not '${options.username}'`);
+    problems.push(
+      `its CN is ${JSON.stringify(cns)}, not '${options.username}'`,
+    );
   }
   const os = [...cert.subjectName.getField('O')].sort();
   const groups = [...options.groups].sort();
@@ -141,7 +171,10 @@ export async function checkIssuedCertificate(options: {
   if (cert.getExtension('2.5.29.17')) {
     problems.push('it has subject alternative names');
   }
-  if (cert.notAfter.getTime() > options.notAfterLimit.getTime() + CLOCK_SKEW_MS) {
+  if (
+    cert.notAfter.getTime() >
+    options.notAfterLimit.getTime() + CLOCK_SKEW_MS
+  ) {
     problems.push(
       `its NotAfter ${cert.notAfter.toISOString()} is beyond the allowed ${options.notAfterLimit.toISOString()}`,
     );
@@ -149,16 +182,8 @@ export async function checkIssuedCertificate(options: {
   if (cert.notAfter.getTime() <= now.getTime()) {
     problems.push('it has already expired');
   }
-  const parse = (pems: string[]) =>
-    pems.flatMap(pem => {
-      try {
-        return [new x509.X509Certificate(pem)];
-      } catch {
-        return [];
-      }
-    });
-  const anchors = parse(options.trustAnchorPems);
-  if (!(await chainsTo(cert, parse(options.caChainPems), anchors))) {
+  const anchors = parseAnchors(options.trustAnchorPems);
+  if (!(await chainsTo(cert, options.caChainPems, anchors))) {
     problems.push('it does not chain to the configured CA');
   }
   if (problems.length) {

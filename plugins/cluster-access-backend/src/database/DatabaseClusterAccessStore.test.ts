@@ -81,7 +81,8 @@ describe('DatabaseClusterAccessStore', () => {
         ...base,
         serialNumber: '01:aa',
         issuedAt,
-        certificatePem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        certificatePem:
+          '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       });
       expect(older).toEqual({
         ...base,

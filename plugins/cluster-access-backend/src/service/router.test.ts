@@ -63,7 +63,8 @@ class FakeSigner implements CertificateSigner {
   async sign(req: SignCertificateRequest): Promise<SignedCertificate> {
     this.signed.push(req);
     if (this.failWith) throw this.failWith;
-    const ttl = this.lie === 'long-lived' ? req.ttlSeconds + 3600 : req.ttlSeconds;
+    const ttl =
+      this.lie === 'long-lived' ? req.ttlSeconds + 3600 : req.ttlSeconds;
     const { pem, serialNumber } = await this.ca.sign({
       csrPem: req.csrPem,
       notAfter: new Date(Date.now() + ttl * 1000),
@@ -265,7 +266,10 @@ describe('createRouter: certificates', () => {
       maxTtlSeconds: 4 * 3600,
     });
     expect(auditEvents).toEqual([
-      expect.objectContaining({ eventId: 'certificate-identity', outcome: 'success' }),
+      expect.objectContaining({
+        eventId: 'certificate-identity',
+        outcome: 'success',
+      }),
     ]);
   });
 
@@ -369,27 +373,87 @@ describe('createRouter: certificates', () => {
   });
 
   it.each([
-    ['another CN', () => createCsr({ subject: clientSubject('bob', ALICE_GROUPS) }), /CN 'bob' is not your username/],
-    ['an extra O system:masters', () => createCsr({ subject: clientSubject('alice', [...ALICE_GROUPS, 'system:masters']) }), /O 'system:masters' is not one of your groups/],
-    ['two CNs', () => createCsr({ subject: [{ CN: ['alice'] }, { CN: ['admin'] }, ...ALICE_GROUPS.map(g => ({ O: [g] }))] }), /exactly one CN/],
-    ['SANs', async () => createCsr({ subject: clientSubject('alice', ALICE_GROUPS), extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'kubernetes' }])] }), /subject alternative names/],
-    ['an RSA-1024 key', async () => createCsr({ subject: clientSubject('alice', ALICE_GROUPS), keys: await testKeys('rsa-1024') }), /1024 bits is too weak/],
-    ['a bad signature', async () => withBrokenSignature(await createCsr({ subject: clientSubject('alice', ALICE_GROUPS) })), /signature does not verify/],
+    [
+      'another CN',
+      () => createCsr({ subject: clientSubject('bob', ALICE_GROUPS) }),
+      /CN 'bob' is not your username/,
+    ],
+    [
+      'an extra O system:masters',
+      () =>
+        createCsr({
+          subject: clientSubject('alice', [...ALICE_GROUPS, 'system:masters']),
+        }),
+      /O 'system:masters' is not one of your groups/,
+    ],
+    [
+      'two CNs',
+      () =>
+        createCsr({
+          subject: [
+            { CN: ['alice'] },
+            { CN: ['admin'] },
+            ...ALICE_GROUPS.map(g => ({ O: [g] })),
+          ],
+        }),
+      /exactly one CN/,
+    ],
+    [
+      'SANs',
+      async () =>
+        createCsr({
+          subject: clientSubject('alice', ALICE_GROUPS),
+          extensions: [
+            new x509.SubjectAlternativeNameExtension([
+              { type: 'dns', value: 'kubernetes' },
+            ]),
+          ],
+        }),
+      /subject alternative names/,
+    ],
+    [
+      'an RSA-1024 key',
+      async () =>
+        createCsr({
+          subject: clientSubject('alice', ALICE_GROUPS),
+          keys: await testKeys('rsa-1024'),
+        }),
+      /1024 bits is too weak/,
+    ],
+    [
+      'a bad signature',
+      async () =>
+        withBrokenSignature(
+          await createCsr({ subject: clientSubject('alice', ALICE_GROUPS) }),
+        ),
+      /signature does not verify/,
+    ],
     ['garbage', async () => 'garbage', /not a PEM certificate request/],
-  ])('refuses a CSR with %s (400) before it reaches the signer', async (_name, makeCsr, message) => {
-    const app = await makeApp();
-    const res = await request(app)
-      .post('/certificates')
-      .set('authorization', as(ALICE))
-      .send({ csr: await makeCsr() });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(message);
-    expect(signer.signed).toHaveLength(0);
-    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
-    const [failed] = await store.listHistory();
-    expect(failed).toMatchObject({ type: 'certificate.failed', actor: ALICE });
-    expect(auditEvents[0]).toMatchObject({ eventId: 'certificate-issue', outcome: 'fail' });
-  });
+  ])(
+    'refuses a CSR with %s (400) before it reaches the signer',
+    async (_name, makeCsr, message) => {
+      const app = await makeApp();
+      const res = await request(app)
+        .post('/certificates')
+        .set('authorization', as(ALICE))
+        .send({ csr: await makeCsr() });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(message);
+      expect(signer.signed).toHaveLength(0);
+      expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual(
+        [],
+      );
+      const [failed] = await store.listHistory();
+      expect(failed).toMatchObject({
+        type: 'certificate.failed',
+        actor: ALICE,
+      });
+      expect(auditEvents[0]).toMatchObject({
+        eventId: 'certificate-issue',
+        outcome: 'fail',
+      });
+    },
+  );
 
   it.each([
     ['a string', '3600', /ttlSeconds/],
@@ -410,7 +474,10 @@ describe('createRouter: certificates', () => {
 
   it('refuses bodies without a csr or with unknown fields (400)', async () => {
     const app = await makeApp();
-    for (const body of [{}, { csr: await aliceCsr(), groups: ['system:masters'] }]) {
+    for (const body of [
+      {},
+      { csr: await aliceCsr(), groups: ['system:masters'] },
+    ]) {
       const res = await request(app)
         .post('/certificates')
         .set('authorization', as(ALICE))
@@ -432,40 +499,76 @@ describe('createRouter: certificates', () => {
   });
 
   it.each([
-    ['sealed', 503, new VaultResponseError(503, ['Vault is sealed']), /Vault is sealed/],
-    ['down', 503, new VaultUnreachableError('Vault at http://vault:8200 is unreachable (ECONNREFUSED)'), /unreachable \(ECONNREFUSED\)/],
-    ['timing out', 503, new VaultUnreachableError('Vault at http://vault:8200 did not answer within 5000ms'), /did not answer within 5000ms/],
-    ['refusing (403)', 502, new VaultResponseError(403, ['permission denied']), /check the Vault policy/],
-  ])('answers %s Vault with %d and stores nothing', async (_name, status, vaultError, message) => {
-    const app = await makeApp();
-    signer.failWith = toBackstageError(vaultError, { action: 'sign the certificate' });
-    const res = await request(app)
-      .post('/certificates')
-      .set('authorization', as(ALICE))
-      .send({ csr: await aliceCsr() });
-    expect(res.status).toBe(status);
-    expect(res.body.error.message).toMatch(message);
-    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
-    expect((await store.listHistory())[0].type).toBe('certificate.failed');
-    expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
-  });
+    [
+      'sealed',
+      503,
+      new VaultResponseError(503, ['Vault is sealed']),
+      /Vault is sealed/,
+    ],
+    [
+      'down',
+      503,
+      new VaultUnreachableError(
+        'Vault at http://vault:8200 is unreachable (ECONNREFUSED)',
+      ),
+      /unreachable \(ECONNREFUSED\)/,
+    ],
+    [
+      'timing out',
+      503,
+      new VaultUnreachableError(
+        'Vault at http://vault:8200 did not answer within 5000ms',
+      ),
+      /did not answer within 5000ms/,
+    ],
+    [
+      'refusing (403)',
+      502,
+      new VaultResponseError(403, ['permission denied']),
+      /check the Vault policy/,
+    ],
+  ])(
+    'answers %s Vault with %d and stores nothing',
+    async (_name, status, vaultError, message) => {
+      const app = await makeApp();
+      signer.failWith = toBackstageError(vaultError, {
+        action: 'sign the certificate',
+      });
+      const res = await request(app)
+        .post('/certificates')
+        .set('authorization', as(ALICE))
+        .send({ csr: await aliceCsr() });
+      expect(res.status).toBe(status);
+      expect(res.body.error.message).toMatch(message);
+      expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual(
+        [],
+      );
+      expect((await store.listHistory())[0].type).toBe('certificate.failed');
+      expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
+    },
+  );
 
   it.each([
     ['an extra group', 'extra-group' as const, /O values/],
     ['a longer lifetime', 'long-lived' as const, /NotAfter/],
     ['no clientAuth usage', 'server-auth' as const, /clientAuth/],
-  ])('refuses (502) and revokes a certificate with %s from the signer', async (_name, lie, message) => {
-    const app = await makeApp();
-    signer.lie = lie;
-    const res = await request(app)
-      .post('/certificates')
-      .set('authorization', as(ALICE))
-      .send({ csr: await aliceCsr(), ttlSeconds: 3600 });
-    expect(res.status).toBe(502);
-    expect(res.body.error.message).toMatch(message);
-    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
-    expect(signer.revoked).toHaveLength(1);
-  });
+  ])(
+    'refuses (502) and revokes a certificate with %s from the signer',
+    async (_name, lie, message) => {
+      const app = await makeApp();
+      signer.lie = lie;
+      const res = await request(app)
+        .post('/certificates')
+        .set('authorization', as(ALICE))
+        .send({ csr: await aliceCsr(), ttlSeconds: 3600 });
+      expect(res.status).toBe(502);
+      expect(res.body.error.message).toMatch(message);
+      expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual(
+        [],
+      );
+      expect(signer.revoked).toHaveLength(1);
+    },
+  );
 
   it('answers 503 when certificate issuance is not configured', async () => {
     const app = await makeApp({ configured: false });
@@ -474,7 +577,9 @@ describe('createRouter: certificates', () => {
       ['post', '/certificates'],
       ['get', '/certificates'],
     ] as const) {
-      const res = await request(app)[method](path).set('authorization', as(ALICE));
+      const res = await request(app)
+        [method](path)
+        .set('authorization', as(ALICE));
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/not configured/);
     }

@@ -154,9 +154,9 @@ export async function createRouter(
           })
           .catch(historyError =>
             logger.error(
-              `Could not record a failed certificate ${audit.history}: ${stringifyError(
-                historyError,
-              )}`,
+              `Could not record a failed certificate ${
+                audit.history
+              }: ${stringifyError(historyError)}`,
             ),
           );
       }

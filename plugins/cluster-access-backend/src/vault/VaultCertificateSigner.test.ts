@@ -3,7 +3,11 @@ import { createServer } from 'node:net';
 import { checkIssuedCertificate } from '../certificates/issued';
 import { validateCsr } from '../certificates/csr';
 import { clientSubject, createCsr, testKeys } from '../__testUtils__/pki';
-import { recordingLogger, startTestVault, TestVault } from '../__testUtils__/vault';
+import {
+  recordingLogger,
+  startTestVault,
+  TestVault,
+} from '../__testUtils__/vault';
 import { VaultCertificateSigner } from './VaultCertificateSigner';
 import { VaultClient } from './VaultClient';
 
@@ -37,7 +41,9 @@ describe('VaultCertificateSigner against the Vault peer', () => {
   }
 
   async function validCsr(username = 'alice', groups = ['payments']) {
-    const csrPem = await createCsr({ subject: clientSubject(username, groups) });
+    const csrPem = await createCsr({
+      subject: clientSubject(username, groups),
+    });
     return validateCsr({ csrPem, username, groups });
   }
 
@@ -98,7 +104,9 @@ describe('VaultCertificateSigner against the Vault peer', () => {
       }),
     ).rejects.toMatchObject({
       name: 'InputError',
-      message: expect.stringMatching(/Vault refused the certificate request: .*2048/),
+      message: expect.stringMatching(
+        /Vault refused the certificate request: .*2048/,
+      ),
     });
     client.close();
   });
@@ -120,16 +128,26 @@ describe('VaultCertificateSigner against the Vault peer', () => {
     expect(sealed.message).toMatch(/Vault is sealed/);
     vault.peer.unseal();
 
-    vault.peer.failNext(1, { status: 500, message: 'storage backend exploded', path: /sign-verbatim/ });
+    vault.peer.failNext(1, {
+      status: 500,
+      message: 'storage backend exploded',
+      path: /sign-verbatim/,
+    });
     const failing = await signer.sign(request).catch(e => e);
     expect(failing.name).toBe('ServiceUnavailableError');
     expect(failing.message).toMatch(/500 \(storage backend exploded\)/);
 
-    vault.peer.failNext(1, { status: 403, message: 'permission denied', path: /sign-verbatim/ });
+    vault.peer.failNext(1, {
+      status: 403,
+      message: 'permission denied',
+      path: /sign-verbatim/,
+    });
     const refused = await signer.sign(request).catch(e => e);
     expect(refused.name).toBe('BadGatewayError');
     expect(refused.statusCode).toBe(502);
-    expect(refused.message).toMatch(/Vault refused to sign the certificate \(403 permission denied\): check the Vault policy/);
+    expect(refused.message).toMatch(
+      /Vault refused to sign the certificate \(403 permission denied\): check the Vault policy/,
+    );
 
     vault.peer.setDelay(1500);
     const slow = await signer.sign(request).catch(e => e);
@@ -152,10 +170,18 @@ describe('VaultCertificateSigner against the Vault peer', () => {
         server.close(() => resolve(p));
       });
     });
-    const { signer, client } = makeSigner({ address: `http://127.0.0.1:${port}` });
+    const { signer, client } = makeSigner({
+      address: `http://127.0.0.1:${port}`,
+    });
     const csr = await validCsr();
     const down = await signer
-      .sign({ csrPem: csr.pem, ttlSeconds: 600, username: 'alice', groups: ['payments'], keyType: 'ec' })
+      .sign({
+        csrPem: csr.pem,
+        ttlSeconds: 600,
+        username: 'alice',
+        groups: ['payments'],
+        keyType: 'ec',
+      })
       .catch(e => e);
     expect(down.name).toBe('ServiceUnavailableError');
     expect(down.message).toMatch(/unreachable \(ECONNREFUSED\)/);
@@ -165,9 +191,18 @@ describe('VaultCertificateSigner against the Vault peer', () => {
   it('revokes in Vault', async () => {
     const { signer, client } = makeSigner();
     const csr = await validCsr();
-    const signed = await signer.sign({ csrPem: csr.pem, ttlSeconds: 600, username: 'alice', groups: ['payments'], keyType: 'ec' });
+    const signed = await signer.sign({
+      csrPem: csr.pem,
+      ttlSeconds: 600,
+      username: 'alice',
+      groups: ['payments'],
+      keyType: 'ec',
+    });
     await signer.revoke({ serialNumber: signed.serialNumber });
-    const cert = await vault.root('GET', `${vault.setup.pkiMount}/cert/${signed.serialNumber}`);
+    const cert = await vault.root(
+      'GET',
+      `${vault.setup.pkiMount}/cert/${signed.serialNumber}`,
+    );
     expect(cert.data.revocation_time).toBeGreaterThan(0);
     client.close();
   });

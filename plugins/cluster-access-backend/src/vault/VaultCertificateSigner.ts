@@ -121,7 +121,9 @@ export class VaultCertificateSigner implements CertificateSigner {
       } catch (e) {
         // Signing will report Vault's state; the cap is only an optimisation
         // of the TTL we ask for, and Vault caps on its side anyway.
-        this.logger.debug(`Could not read the PKI role: ${(e as Error).message}`);
+        this.logger.debug(
+          `Could not read the PKI role: ${(e as Error).message}`,
+        );
       }
     }
     return this.roleInfo?.maxTtlSeconds;

@@ -1,4 +1,8 @@
-import { recordingLogger, startTestVault, TestVault } from '../__testUtils__/vault';
+import {
+  recordingLogger,
+  startTestVault,
+  TestVault,
+} from '../__testUtils__/vault';
 import { VaultClient } from './VaultClient';
 import { VaultIdentityDirectory } from './VaultIdentityDirectory';
 
@@ -34,7 +38,11 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
       username: 'dave',
       userEntityRef: 'user:default/dave',
     });
-    expect(first).toEqual({ id: expect.any(String), created: true, groups: [] });
+    expect(first).toEqual({
+      id: expect.any(String),
+      created: true,
+      groups: [],
+    });
     const entity = await vault.root('GET', 'identity/entity/name/dave');
     expect(entity.data.id).toBe(first.id);
     expect(entity.data.metadata).toEqual({

@@ -44,7 +44,10 @@ export class VaultIdentityDirectory implements IdentityDirectory {
   private readonly aliasMountPath?: string;
   private readonly logger: LoggerService;
   private aliasAccessor?: string;
-  private readonly groupNames = new Map<string, { name?: string; at: number }>();
+  private readonly groupNames = new Map<
+    string,
+    { name?: string; at: number }
+  >();
 
   constructor(options: VaultIdentityDirectoryOptions) {
     this.client = options.client;
@@ -87,7 +90,9 @@ export class VaultIdentityDirectory implements IdentityDirectory {
       ...(entity.direct_group_ids ?? []),
       ...(entity.inherited_group_ids ?? []),
     ]);
-    const names = await Promise.all([...groupIds].map(id => this.groupName(id)));
+    const names = await Promise.all(
+      [...groupIds].map(id => this.groupName(id)),
+    );
     return {
       id: entity.id,
       created,

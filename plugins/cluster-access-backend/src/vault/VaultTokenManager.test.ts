@@ -2,7 +2,11 @@ import { createMockDirectory } from '@backstage/backend-test-utils';
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { statSync, utimesSync } from 'node:fs';
 import { VaultAuthConfig } from '../config';
-import { recordingLogger, startTestVault, TestVault } from '../__testUtils__/vault';
+import {
+  recordingLogger,
+  startTestVault,
+  TestVault,
+} from '../__testUtils__/vault';
 import { VaultClient } from './VaultClient';
 
 jest.setTimeout(60_000);
@@ -37,7 +41,10 @@ describe('VaultTokenManager against the Vault peer', () => {
 
   function makeClient(auth: VaultAuthConfig) {
     const { logger, lines } = recordingLogger();
-    const client = VaultClient.create({ config: vault.config({ auth }), logger });
+    const client = VaultClient.create({
+      config: vault.config({ auth }),
+      logger,
+    });
     // Any call the backend policy allows proves the token works.
     const readRole = () =>
       client.read(`${vault.setup.pkiMount}/roles/${vault.setup.roleName}`, {
@@ -53,8 +60,12 @@ describe('VaultTokenManager against the Vault peer', () => {
       token_ttl: options.ttl,
       token_max_ttl: options.maxTtl,
     });
-    const roleId = (await vault.root('GET', `auth/approle/role/${name}/role-id`)).data.role_id;
-    const secretId = (await vault.root('POST', `auth/approle/role/${name}/secret-id`, {})).data.secret_id;
+    const roleId = (
+      await vault.root('GET', `auth/approle/role/${name}/role-id`)
+    ).data.role_id;
+    const secretId = (
+      await vault.root('POST', `auth/approle/role/${name}/secret-id`, {})
+    ).data.secret_id;
     return { method: 'approle' as const, mount: 'approle', roleId, secretId };
   }
 
@@ -71,7 +82,9 @@ describe('VaultTokenManager against the Vault peer', () => {
     await readRole();
     await sleep(4500);
     // Past the original TTL: only renewal keeps the token alive.
-    await expect(readRole()).resolves.toMatchObject({ data: { client_flag: true } });
+    await expect(readRole()).resolves.toMatchObject({
+      data: { client_flag: true },
+    });
     expect(count('POST /v1/auth/token/renew-self')).toBeGreaterThanOrEqual(1);
     client.close();
   });
@@ -143,7 +156,10 @@ describe('VaultTokenManager against the Vault peer', () => {
     const first = await newToken();
     mockDir.setContent({ 'vault-token': `${first}\n` });
     const tokenFile = mockDir.resolve('vault-token');
-    const { client, readRole, lines } = makeClient({ method: 'tokenFile', tokenFile });
+    const { client, readRole, lines } = makeClient({
+      method: 'tokenFile',
+      tokenFile,
+    });
     await readRole();
     expect(await client.tokens.getToken()).toBe(first);
 
@@ -171,7 +187,9 @@ describe('VaultTokenManager against the Vault peer', () => {
   it('logs in with a Kubernetes service-account JWT, re-read at each login', async () => {
     const jwt = (sub: string) => {
       const now = Math.floor(Date.now() / 1000);
-      const header = Buffer.from(JSON.stringify({ alg: 'RS256', typ: 'JWT' })).toString('base64url');
+      const header = Buffer.from(
+        JSON.stringify({ alg: 'RS256', typ: 'JWT' }),
+      ).toString('base64url');
       const claims = Buffer.from(
         JSON.stringify({
           iss: 'https://kubernetes.default.svc.cluster.local',
@@ -186,10 +204,16 @@ describe('VaultTokenManager against the Vault peer', () => {
           },
         }),
       ).toString('base64url');
-      const signature = sign('sha256', Buffer.from(`${header}.${claims}`), serviceAccountKey.privateKey).toString('base64url');
+      const signature = sign(
+        'sha256',
+        Buffer.from(`${header}.${claims}`),
+        serviceAccountKey.privateKey,
+      ).toString('base64url');
       return `${header}.${claims}.${signature}`;
     };
-    mockDir.setContent({ token: jwt('system:serviceaccount:backstage:backstage') });
+    mockDir.setContent({
+      token: jwt('system:serviceaccount:backstage:backstage'),
+    });
     const auth: VaultAuthConfig = {
       method: 'kubernetes',
       mount: vault.setup.kubernetesAuth!.mount,
@@ -202,8 +226,12 @@ describe('VaultTokenManager against the Vault peer', () => {
 
     // The next login reads the file again: a JWT of another service account
     // is refused, which shows it was re-read.
-    mockDir.setContent({ token: jwt('system:serviceaccount:backstage:intruder') });
-    await vault.root('POST', 'auth/token/revoke', { token: await client.tokens.getToken() });
+    mockDir.setContent({
+      token: jwt('system:serviceaccount:backstage:intruder'),
+    });
+    await vault.root('POST', 'auth/token/revoke', {
+      token: await client.tokens.getToken(),
+    });
     const error = await readRole().catch(e => e);
     expect(error.statusCode).toBe(502);
     expect(error.message).toMatch(/log in with kubernetes auth/);

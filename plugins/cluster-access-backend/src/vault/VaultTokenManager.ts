@@ -155,13 +155,10 @@ export class VaultTokenManager {
     this.clearTimer();
     const at = this.renewAt(held);
     if (this.stopped || at === undefined) return;
-    this.timer = setTimeout(
-      () => {
-        this.timer = undefined;
-        void this.maintain();
-      },
-      Math.max(250, at - Date.now()),
-    );
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.maintain();
+    }, Math.max(250, at - Date.now()));
     this.timer.unref?.();
   }
 
@@ -232,7 +229,9 @@ export class VaultTokenManager {
       );
     }
     if (cached && cached.token !== token) {
-      this.logger.info(`Vault token file ${tokenFile} changed; using the new token`);
+      this.logger.info(
+        `Vault token file ${tokenFile} changed; using the new token`,
+      );
     }
     this.file = { mtimeMs: info.mtimeMs, size: info.size, token };
     return token;
@@ -297,9 +296,9 @@ export class VaultTokenManager {
         jwt = (await readFile(auth.jwtFile, 'utf8')).trim();
       } catch (e) {
         throw new ServiceUnavailableError(
-          `Certificate issuance is unavailable: cannot read the service-account token ${auth.jwtFile} (${
-            (e as NodeJS.ErrnoException).code ?? 'error'
-          })`,
+          `Certificate issuance is unavailable: cannot read the service-account token ${
+            auth.jwtFile
+          } (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
         );
       }
       return {
@@ -393,7 +392,8 @@ export class VaultTokenManager {
         // Renewal that does not push expiry out meaningfully means the
         // token's max TTL is near: only a new login helps then.
         const extended =
-          lease > 0 && expiresAt > (held.expiresAt ?? 0) + held.leaseSeconds * 100;
+          lease > 0 &&
+          expiresAt > (held.expiresAt ?? 0) + held.leaseSeconds * 100;
         if (this.held !== held) return;
         this.held = {
           ...held,
@@ -413,7 +413,9 @@ export class VaultTokenManager {
       } catch (e) {
         if (!canLogin) throw e;
         this.logger.warn(
-          `Vault token renewal failed (${(e as Error).message}); logging in again`,
+          `Vault token renewal failed (${
+            (e as Error).message
+          }); logging in again`,
         );
       }
     } else if (!canLogin) {

@@ -8,10 +8,7 @@ import { BadGatewayError } from '../errors';
  */
 export class VaultResponseError extends Error {
   name = 'VaultResponseError';
-  constructor(
-    readonly status: number,
-    readonly vaultErrors: string[],
-  ) {
+  constructor(readonly status: number, readonly vaultErrors: string[]) {
     super(
       `Vault answered ${status}${
         vaultErrors.length ? `: ${vaultErrors.join('; ')}` : ''
@@ -153,8 +150,8 @@ export function toBackstageError(
     return context.badRequest(detail || 'bad request');
   }
   return new BadGatewayError(
-    `Vault answered ${status}${
-      detail ? ` (${detail})` : ''
-    } when asked to ${context.action}`,
+    `Vault answered ${status}${detail ? ` (${detail})` : ''} when asked to ${
+      context.action
+    }`,
   );
 }
