@@ -89,6 +89,28 @@ describe('VaultTokenManager against the Vault peer', () => {
     client.close();
   });
 
+  it('still renews a token it could not look up while Vault was sealed', async () => {
+    const created = await vault.root('POST', 'auth/token/create', {
+      policies: [vault.setup.backendPolicy],
+      ttl: '3s',
+      renewable: true,
+    });
+    const { client, readRole } = makeClient({
+      method: 'token',
+      token: created.auth.client_token,
+    });
+    vault.peer.seal();
+    await expect(readRole()).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message: expect.stringMatching(/sealed/),
+    });
+    vault.peer.unseal();
+    await readRole();
+    await sleep(4500);
+    await expect(readRole()).resolves.toBeDefined();
+    client.close();
+  });
+
   it('logs in again when renewal no longer extends the token (max TTL)', async () => {
     const auth = await approleWith({ ttl: '2s', maxTtl: '3s' });
     const { client, readRole } = makeClient(auth);

@@ -261,7 +261,9 @@ export class VaultTokenManager {
           expiresAt: ttl > 0 ? now + ttl * 1000 : undefined,
         };
       } catch (e) {
-        if (!(e instanceof VaultResponseError)) {
+        // Unreachable, sealed or failing: try again with the next request,
+        // so that the token is still renewed once Vault is back.
+        if (!(e instanceof VaultResponseError) || e.status !== 403) {
           throw toBackstageError(e as Error, {
             action: 'look up its own token',
           });
