@@ -261,6 +261,32 @@ describe('GetClusterAccess', () => {
     expect(generateButton()).toBeEnabled();
   });
 
+  it('says the certificate was issued when the kubeconfig cannot be built from it', async () => {
+    const api = fakeApi();
+    api.issueCertificate.mockResolvedValue({
+      certificate: 'not a certificate',
+      caChain: [],
+      serialNumber: '0b:0c',
+      expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      username: 'alice',
+      groups: ['payments', 'sre'],
+      clusters,
+      warnings: [],
+    });
+    await renderGetClusterAccess(api);
+    await screen.findByText('alice');
+    await waitFor(() => expect(generateButton()).toBeEnabled());
+    await userEvent.click(generateButton());
+
+    // The panel's title, and its details below.
+    expect(
+      await screen.findAllByText(
+        /Certificate 0b:0c was issued, but no kubeconfig could be made from it: The client certificate must be exactly one PEM CERTIFICATE/,
+      ),
+    ).not.toHaveLength(0);
+    expect(screen.queryByRole('link', { name: /download/i })).toBeNull();
+  });
+
   it('shows an error panel when the identity cannot be read', async () => {
     const api = fakeApi();
     api.getIdentity.mockRejectedValue(new Error('backend unavailable'));

@@ -106,16 +106,27 @@ const GenerateCard = (props: {
         csr: csrPem,
         ttlSeconds,
       });
-      const kubeconfig =
-        certificate.clusters.length > 0
-          ? buildKubeconfig({
-              username: certificate.username,
-              certificatePem: certificate.certificate,
-              caChain: certificate.caChain,
-              privateKeyPem,
-              clusters: certificate.clusters,
-            })
-          : undefined;
+      let kubeconfig: string | undefined;
+      if (certificate.clusters.length > 0) {
+        try {
+          kubeconfig = buildKubeconfig({
+            username: certificate.username,
+            certificatePem: certificate.certificate,
+            caChain: certificate.caChain,
+            privateKeyPem,
+            clusters: certificate.clusters,
+          });
+        } catch (e) {
+          // Issuance itself worked; say so, so the user can revoke or retry.
+          throw new Error(
+            `Certificate ${
+              certificate.serialNumber
+            } was issued, but no kubeconfig could be made from it: ${
+              (e as Error).message
+            }`,
+          );
+        }
+      }
       onIssued({ certificate, kubeconfig });
     } catch (e) {
       setError(e as Error);
