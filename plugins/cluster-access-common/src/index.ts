@@ -6,5 +6,7 @@
 export * from './csr';
 export * from './kubeconfig';
 export * from './names';
+export * from './namespaces';
+export * from './permissionRules';
 export * from './permissions';
 export * from './types';

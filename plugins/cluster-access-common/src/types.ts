@@ -73,6 +73,21 @@ export interface NamespaceRequest extends NamespaceRequestInput {
   decisionComment?: string;
   /** Last provisioning error, while `failed`. */
   error?: string;
+  /**
+   * `create` for a new namespace (the default), `decommission` for the
+   * deletion of an existing one.
+   */
+  kind?: 'create' | 'decommission';
+  /** ISO 8601 time of the approval or rejection, once decided. */
+  decidedAt?: string;
+  /** ISO 8601 time after which a pending request expires. */
+  expiresAt?: string;
+  /** Provisioning attempts made so far. */
+  attempts?: number;
+  /** ISO 8601 time of the next provisioning retry, while `failed`. */
+  nextAttemptAt?: string;
+  /** For a decommission request: the id of the request that created the namespace. */
+  targetRequestId?: string;
 }
 
 /**

@@ -1,0 +1,299 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import {
+  CERTIFICATE_USERNAME_FORMATS,
+  CertificateUsernameFormat,
+  DEFAULT_NAMING_PATTERN,
+  isValidNamingPattern,
+  TierInfo,
+} from '@cluster-access/plugin-cluster-access-common';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_TIERS } from './defaultTiers';
+import { RESERVED_LABEL_PREFIXES } from '../provisioning/labels';
+
+/**
+ * How the backend authenticates to a cluster's API server to provision
+ * namespaces.
+ *
+ * @public
+ */
+export type ClusterCredentials =
+  | { type: 'token'; token: string }
+  | { type: 'tokenFile'; tokenFile: string };
+
+/**
+ * One `clusterAccess.clusters` entry as namespace provisioning uses it.
+ *
+ * @public
+ */
+export interface ProvisioningClusterConfig {
+  name: string;
+  title?: string;
+  url: string;
+  /** PEM CA bundle of the API server's certificate, if configured. */
+  caPem?: string;
+  /** Undefined when the cluster is not set up for namespace provisioning. */
+  credentials?: ClusterCredentials;
+}
+
+/**
+ * The namespace part of the `clusterAccess` configuration, with defaults
+ * applied.
+ *
+ * @public
+ */
+export interface NamespacesConfig {
+  tiers: TierInfo[];
+  clusters: ProvisioningClusterConfig[];
+  /** How long a pending request waits for a decision before it expires. */
+  pendingExpiryMs: number;
+  /** Same mapping of user entity refs to Kubernetes user names as certificates. */
+  usernameFormat: CertificateUsernameFormat;
+  /** Cluster roles members may grant in their namespaces. */
+  delegableClusterRoles: string[];
+  reconcile: { frequency: HumanDuration; timeout: HumanDuration };
+  worker: { frequency: HumanDuration; timeout: HumanDuration };
+}
+
+const quantity = z
+  .union([z.string(), z.number()])
+  .transform(v => String(v))
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^[+]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkKMGTPE]i?|m)?$/,
+        'must be a Kubernetes quantity such as 500m, 2, 4Gi',
+      ),
+  );
+const resourceList = z.record(z.string().min(1), quantity);
+const labelKey = z
+  .string()
+  .regex(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
+    'must be a Kubernetes label or annotation key',
+  )
+  .refine(
+    key => !RESERVED_LABEL_PREFIXES.some(p => key.startsWith(p)),
+    'is set by Cluster Access itself',
+  );
+const labelValue = z
+  .string()
+  .regex(
+    /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/,
+    'must be a Kubernetes label value',
+  );
+const psaLevel = z.enum(['privileged', 'baseline', 'restricted']);
+
+const tierSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,18}[a-z0-9])?$/, 'must be a short DNS label'),
+  title: z.string().min(1).optional(),
+  description: z.string().optional(),
+  approval: z.enum(['none', 'required']),
+  clusters: z.array(z.string().min(1)).optional(),
+  namingPattern: z
+    .string()
+    .refine(isValidNamingPattern, 'uses unknown placeholders or characters')
+    .optional(),
+  resourceQuota: resourceList.optional(),
+  limitRange: z
+    .strictObject({
+      default: resourceList.optional(),
+      defaultRequest: resourceList.optional(),
+      max: resourceList.optional(),
+      min: resourceList.optional(),
+    })
+    .optional(),
+  networkPolicy: z.boolean().optional(),
+  podSecurity: z
+    .strictObject({ enforce: psaLevel.optional(), warn: psaLevel.optional() })
+    .optional(),
+  labels: z.record(labelKey, labelValue).optional(),
+  annotations: z.record(labelKey, z.string()).optional(),
+});
+
+function problemsOf(error: z.ZodError, where: string): string {
+  return error.issues
+    .map(i => `${[where, ...i.path].join('.')}: ${i.message}`)
+    .join('; ');
+}
+
+function readTiers(config: Config, clusters: string[]): TierInfo[] {
+  const raw = config.getOptional('clusterAccess.tiers');
+  if (raw === undefined) {
+    return DEFAULT_TIERS.map(t => ({ ...t, clusters }));
+  }
+  const parsed = z.array(tierSchema).min(1).safeParse(raw);
+  if (!parsed.success) {
+    throw new Error(
+      `Invalid configuration: ${problemsOf(
+        parsed.error,
+        'clusterAccess.tiers',
+      )}`,
+    );
+  }
+  const names = parsed.data.map(t => t.name);
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) {
+    throw new Error(`clusterAccess.tiers: duplicate tier '${duplicate}'`);
+  }
+  return parsed.data.map(t => {
+    const unknown = (t.clusters ?? []).filter(c => !clusters.includes(c));
+    if (unknown.length > 0) {
+      throw new Error(
+        `clusterAccess.tiers (${t.name}): unknown clusters ${unknown.join(
+          ', ',
+        )}`,
+      );
+    }
+    return {
+      name: t.name,
+      title: t.title ?? t.name,
+      ...(t.description ? { description: t.description } : {}),
+      approval: t.approval,
+      clusters: t.clusters ?? clusters,
+      namingPattern: t.namingPattern ?? DEFAULT_NAMING_PATTERN,
+      resourceQuota: t.resourceQuota ?? {},
+      limitRange: t.limitRange ?? {},
+      networkPolicy: t.networkPolicy ?? true,
+      podSecurity: {
+        enforce: t.podSecurity?.enforce ?? 'baseline',
+        warn: t.podSecurity?.warn ?? 'restricted',
+      },
+      labels: t.labels ?? {},
+      annotations: t.annotations ?? {},
+    };
+  });
+}
+
+function readCaPem(cluster: Config, key: string): string | undefined {
+  const caFile = cluster.getOptionalString('caFile');
+  const caData = cluster.getOptionalString('caData');
+  if (caFile && caData) {
+    throw new Error(`${key}: set caFile or caData, not both`);
+  }
+  if (caFile) {
+    try {
+      return readFileSync(caFile, 'utf8');
+    } catch (e) {
+      throw new Error(
+        `${key}.caFile: cannot read ${caFile}: ${(e as Error).message}`,
+      );
+    }
+  }
+  return caData ? Buffer.from(caData, 'base64').toString('utf8') : undefined;
+}
+
+function readClusters(config: Config): ProvisioningClusterConfig[] {
+  return (config.getOptionalConfigArray('clusterAccess.clusters') ?? []).map(
+    (c, index) => {
+      const key = `clusterAccess.clusters[${index}]`;
+      const token = c.getOptionalString('serviceAccountToken');
+      const tokenFile = c.getOptionalString('serviceAccountTokenFile');
+      if (token && tokenFile) {
+        throw new Error(
+          `${key}: set serviceAccountToken or serviceAccountTokenFile, not both`,
+        );
+      }
+      let credentials: ClusterCredentials | undefined;
+      if (token) credentials = { type: 'token', token };
+      if (tokenFile) credentials = { type: 'tokenFile', tokenFile };
+      const caPem = readCaPem(c, key);
+      return {
+        name: c.getString('name'),
+        title: c.getOptionalString('title'),
+        url: c.getString('url').replace(/\/+$/, ''),
+        ...(caPem ? { caPem } : {}),
+        ...(credentials ? { credentials } : {}),
+      };
+    },
+  );
+}
+
+function readDuration(
+  config: Config,
+  key: string,
+  fallback: HumanDuration,
+): HumanDuration {
+  const value = config.getOptionalConfig(key);
+  const duration = value ? readDurationFromConfig(value) : fallback;
+  if (durationToMilliseconds(duration) <= 0) {
+    throw new Error(`${key} must be a positive duration`);
+  }
+  return duration;
+}
+
+/** Roles that would let members grant more than they should: never delegable. */
+const NEVER_DELEGABLE = ['admin', 'cluster-admin'];
+
+/**
+ * Reads and checks the namespace part of the `clusterAccess` configuration
+ * once. Throws with a message naming the key on bad config.
+ *
+ * @public
+ */
+export function readNamespacesConfig(config: Config): NamespacesConfig {
+  const clusters = readClusters(config);
+  const usernameFormat =
+    config.getOptionalString('clusterAccess.certificates.usernameFormat') ??
+    '{{name}}';
+  if (
+    !(CERTIFICATE_USERNAME_FORMATS as readonly string[]).includes(
+      usernameFormat,
+    )
+  ) {
+    throw new Error(
+      `clusterAccess.certificates.usernameFormat must be one of ${CERTIFICATE_USERNAME_FORMATS.join(
+        ', ',
+      )}, got '${usernameFormat}'`,
+    );
+  }
+  const delegableClusterRoles = config.getOptionalStringArray(
+    'clusterAccess.namespaces.delegableClusterRoles',
+  ) ?? ['view', 'edit'];
+  const forbidden = delegableClusterRoles.filter(r =>
+    NEVER_DELEGABLE.includes(r),
+  );
+  if (forbidden.length > 0) {
+    throw new Error(
+      `clusterAccess.namespaces.delegableClusterRoles must not contain ${forbidden.join(
+        ', ',
+      )}`,
+    );
+  }
+  return {
+    tiers: readTiers(
+      config,
+      clusters.map(c => c.name),
+    ),
+    clusters,
+    pendingExpiryMs: durationToMilliseconds(
+      readDuration(config, 'clusterAccess.requests.pendingExpiry', {
+        days: 7,
+      }),
+    ),
+    usernameFormat: usernameFormat as CertificateUsernameFormat,
+    delegableClusterRoles,
+    reconcile: {
+      frequency: readDuration(config, 'clusterAccess.reconcile.frequency', {
+        minutes: 5,
+      }),
+      timeout: readDuration(config, 'clusterAccess.reconcile.timeout', {
+        minutes: 4,
+      }),
+    },
+    worker: {
+      frequency: readDuration(
+        config,
+        'clusterAccess.requests.workerFrequency',
+        { seconds: 30 },
+      ),
+      timeout: readDuration(config, 'clusterAccess.requests.workerTimeout', {
+        minutes: 5,
+      }),
+    },
+  };
+}

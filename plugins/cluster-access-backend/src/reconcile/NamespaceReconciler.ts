@@ -1,0 +1,284 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { ClusterAccessStore } from '../database/ClusterAccessStore';
+import { NamespaceMembers, ResolvedMembers } from '../namespaces/members';
+import {
+  NamespaceStore,
+  StoredNamespaceRequest,
+} from '../namespaces/NamespaceStore';
+import { ClusterClient } from '../provisioning/ClusterClient';
+import {
+  MANAGED_SELECTOR,
+  REQUEST_ID_ANNOTATION,
+  USER_ANNOTATION,
+} from '../provisioning/labels';
+import {
+  desiredObjects,
+  KubeObject,
+  MANAGED_KINDS,
+  needsApply,
+  objectKey,
+} from '../provisioning/manifests';
+import {
+  isOwnedBy,
+  NamespaceProvisioner,
+} from '../provisioning/NamespaceProvisioner';
+import { historyNamespace } from '../provisioning/NamespaceRequestWorker';
+
+/**
+ * What one reconcile pass of one cluster did.
+ *
+ * @public
+ */
+export interface ClusterReconcileReport {
+  cluster: string;
+  /** Ready namespaces checked. */
+  namespaces: number;
+  /** Objects written with server-side apply (or created). */
+  applied: number;
+  /** Managed objects deleted because they should no longer exist. */
+  deleted: number;
+  /** Problems that left part of the cluster unreconciled. */
+  errors: string[];
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Keeps every ready namespace as its tier and its owner Group say: per
+ * cluster it lists the managed objects of each kind once (by label selector),
+ * computes the desired state from the database and the catalog, and writes
+ * only what differs: missing or changed objects are applied, bindings of
+ * people who left the Group are deleted. Runs through the scheduler, so one
+ * replica at a time.
+ *
+ * @public
+ */
+export class NamespaceReconciler {
+  constructor(
+    private readonly options: {
+      store: Pick<NamespaceStore, 'listRequests'>;
+      history: Pick<ClusterAccessStore, 'addHistoryEvent'>;
+      provisioner: NamespaceProvisioner;
+      members: NamespaceMembers;
+      logger: LoggerService;
+    },
+  ) {}
+
+  async reconcileAll(): Promise<ClusterReconcileReport[]> {
+    const requests = await this.options.store.listRequests({
+      kind: 'create',
+      status: ['ready'],
+      limit: 100_000,
+    });
+    const resolved = await this.options.members.resolve(requests);
+    const byCluster = new Map<string, StoredNamespaceRequest[]>();
+    for (const request of requests) {
+      const list = byCluster.get(request.cluster) ?? [];
+      list.push(request);
+      byCluster.set(request.cluster, list);
+    }
+    const reports: ClusterReconcileReport[] = [];
+    for (const [cluster, list] of byCluster) {
+      reports.push(await this.reconcileCluster(cluster, list, resolved));
+    }
+    return reports;
+  }
+
+  private async reconcileCluster(
+    cluster: string,
+    requests: StoredNamespaceRequest[],
+    resolved: Map<string, ResolvedMembers>,
+  ): Promise<ClusterReconcileReport> {
+    const report: ClusterReconcileReport = {
+      cluster,
+      namespaces: requests.length,
+      applied: 0,
+      deleted: 0,
+      errors: [],
+    };
+    let client: ClusterClient;
+    const live = new Map<string, KubeObject>();
+    try {
+      client = this.options.provisioner.client(cluster);
+      for (const { kind } of MANAGED_KINDS) {
+        for (const object of await client.list(kind, MANAGED_SELECTOR)) {
+          live.set(objectKey(object), object);
+        }
+      }
+    } catch (error) {
+      report.errors.push(errorMessage(error));
+      this.options.logger.warn(
+        `Reconciling cluster ${cluster} failed: ${errorMessage(error)}`,
+      );
+      return report;
+    }
+    const liveByNamespace = new Map<string, KubeObject[]>();
+    for (const object of live.values()) {
+      const ns = object.metadata.namespace;
+      if (!ns) continue;
+      const list = liveByNamespace.get(ns) ?? [];
+      list.push(object);
+      liveByNamespace.set(ns, list);
+    }
+    for (const request of requests) {
+      try {
+        await this.reconcileNamespace(
+          client,
+          request,
+          resolved.get(request.id)!,
+          live,
+          liveByNamespace.get(request.namespace) ?? [],
+          report,
+        );
+      } catch (error) {
+        report.errors.push(`${request.namespace}: ${errorMessage(error)}`);
+        this.options.logger.warn(
+          `Reconciling ${historyNamespace(request)} failed: ${errorMessage(
+            error,
+          )}`,
+        );
+      }
+    }
+    return report;
+  }
+
+  private async reconcileNamespace(
+    client: ClusterClient,
+    request: StoredNamespaceRequest,
+    membership: ResolvedMembers,
+    live: Map<string, KubeObject>,
+    liveInNamespace: KubeObject[],
+    report: ClusterReconcileReport,
+  ): Promise<void> {
+    const { provisioner, history } = this.options;
+    const liveNamespace = live.get(
+      objectKey({
+        kind: 'Namespace',
+        metadata: { name: request.namespace },
+      }),
+    );
+    if (liveNamespace && !isOwnedBy(liveNamespace, request.id)) {
+      throw new Error(
+        `namespace carries our label but belongs to request ${
+          liveNamespace.metadata.annotations?.[REQUEST_ID_ANNOTATION] ??
+          '(none)'
+        }; left alone`,
+      );
+    }
+    if (liveNamespace?.metadata.deletionTimestamp) {
+      return;
+    }
+
+    const desired = desiredObjects(
+      provisioner.spec(request, membership.members),
+    );
+    const desiredKeys = new Set(desired.map(objectKey));
+    const repaired: string[] = [];
+    const granted = new Set<string>();
+    const revoked = new Set<string>();
+    // Users who had a binding before this pass: a repaired binding of theirs
+    // is drift, not a membership change.
+    const hadAccess = new Set(
+      liveInNamespace
+        .filter(o => o.kind === 'RoleBinding')
+        .map(o => o.metadata.annotations?.[USER_ANNOTATION])
+        .filter((u): u is string => Boolean(u)),
+    );
+    const members = new Set(membership.members.map(m => m.user));
+
+    for (const object of desired) {
+      const key = objectKey(object);
+      const current = live.get(key);
+      if (current && !needsApply(object, current)) continue;
+      if (object.kind === 'Namespace' && !current) {
+        // Deleted out of band: make it again, but never take over a
+        // namespace of the same name that someone else created.
+        const { created } = await client.create(object);
+        if (!created) {
+          const existing = await client.get({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            name: request.namespace,
+          });
+          if (!existing || !isOwnedBy(existing, request.id)) {
+            throw new Error(
+              `namespace exists without our ownership record; it is never adopted`,
+            );
+          }
+        }
+      }
+      if (current && object.kind === 'RoleBinding') {
+        const have = current.roleRef as { kind?: string; name?: string };
+        const want = object.roleRef as { kind: string; name: string };
+        if (have?.kind !== want.kind || have?.name !== want.name) {
+          // roleRef is immutable: a binding pointing elsewhere is replaced.
+          await client.delete({
+            apiVersion: object.apiVersion,
+            kind: object.kind,
+            namespace: object.metadata.namespace,
+            name: object.metadata.name,
+          });
+        }
+      }
+      await client.apply(object);
+      report.applied += 1;
+      repaired.push(`${key}${current ? ' (changed)' : ' (missing)'}`);
+      const user = object.metadata.annotations?.[USER_ANNOTATION];
+      if (object.kind === 'RoleBinding' && user && !hadAccess.has(user)) {
+        granted.add(user);
+      }
+    }
+
+    for (const object of liveInNamespace) {
+      if (desiredKeys.has(objectKey(object))) continue;
+      // Without the owner Group from the catalog we cannot know who left it;
+      // keep existing bindings rather than lock everyone out.
+      if (object.kind === 'RoleBinding' && !membership.groupFound) continue;
+      await client.delete({
+        apiVersion: object.apiVersion,
+        kind: object.kind,
+        namespace: object.metadata.namespace,
+        name: object.metadata.name,
+      });
+      report.deleted += 1;
+      repaired.push(`${objectKey(object)} (removed)`);
+      const user = object.metadata.annotations?.[USER_ANNOTATION];
+      if (object.kind === 'RoleBinding' && user && !members.has(user)) {
+        revoked.add(user);
+      }
+    }
+
+    if (repaired.length === 0) return;
+    const ns = historyNamespace(request);
+    await history.addHistoryEvent({
+      actor: 'system',
+      type: 'reconcile.repaired',
+      requestId: request.id,
+      namespace: ns,
+      message: `Repaired ${repaired.length} object(s) in ${request.namespace}`,
+      details: { objects: repaired },
+    });
+    for (const user of granted) {
+      await history.addHistoryEvent({
+        actor: 'system',
+        type: 'member.granted',
+        requestId: request.id,
+        namespace: ns,
+        message: `${user} got access to ${request.namespace}`,
+        details: { user },
+      });
+    }
+    for (const user of revoked) {
+      await history.addHistoryEvent({
+        actor: 'system',
+        type: 'member.revoked',
+        requestId: request.id,
+        namespace: ns,
+        message: `${user} lost access to ${request.namespace}`,
+        details: { user },
+      });
+    }
+  }
+}

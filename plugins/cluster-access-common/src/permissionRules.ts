@@ -1,0 +1,27 @@
+/**
+ * Names of the permission rules the Cluster Access backend registers for the
+ * {@link CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE} resource type. Policy authors
+ * use the condition exports of the backend package; these names are what the
+ * permission framework's metadata shows.
+ *
+ * @public
+ */
+export const CLUSTER_ACCESS_REQUEST_RULES = {
+  /** The request is for a namespace of one of the given tiers. */
+  IS_TIER: 'IS_TIER',
+  /** The request is for a namespace on one of the given clusters. */
+  IS_CLUSTER: 'IS_CLUSTER',
+  /** The request's owner Group is one of the given entity refs. */
+  HAS_OWNER: 'HAS_OWNER',
+} as const;
+
+/**
+ * Parameters of the {@link CLUSTER_ACCESS_REQUEST_RULES}.
+ *
+ * @public
+ */
+export interface ClusterAccessRequestRuleParams {
+  IS_TIER: { tiers: string[] };
+  IS_CLUSTER: { clusters: string[] };
+  HAS_OWNER: { owners: string[] };
+}
