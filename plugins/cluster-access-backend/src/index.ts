@@ -16,3 +16,10 @@ export type {
   SignCertificateRequest,
   SignedCertificate,
 } from './certificates/CertificateSigner';
+export {
+  namespaceRequestConditions,
+  createNamespaceRequestConditionalDecision,
+  namespaceRequestPermissionRules,
+  namespaceRequestResourceRef,
+} from './namespaces/permissionRules';
+export type { NamespaceRequestPermissionQuery } from './namespaces/permissionRules';

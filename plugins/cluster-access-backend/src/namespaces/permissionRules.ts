@@ -16,7 +16,7 @@ import { normalizeRef } from './groups';
  *
  * @public
  */
-export type NamespaceRequestQuery = {
+export type NamespaceRequestPermissionQuery = {
   property: 'tier' | 'cluster' | 'owner';
   values: string[];
 };
@@ -29,7 +29,7 @@ export type NamespaceRequestQuery = {
  */
 export const namespaceRequestResourceRef = createPermissionResourceRef<
   NamespaceRequest,
-  NamespaceRequestQuery
+  NamespaceRequestPermissionQuery
 >().with({
   pluginId: 'cluster-access',
   resourceType: CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE,

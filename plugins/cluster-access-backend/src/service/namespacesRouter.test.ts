@@ -131,7 +131,7 @@ describe('namespace routes', () => {
     'provisions an auto-approved dev namespace with everything that makes it safe, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const namespace = unique('payments-api') + '-dev';
+      const namespace = `${unique('payments-api')}-dev`;
       const res = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))
@@ -331,7 +331,7 @@ describe('namespace routes', () => {
     'answers 409 when the namespace exists in the cluster or is requested already, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const taken = unique('payments-legacy') + '-dev';
+      const taken = `${unique('payments-legacy')}-dev`;
       peer.putObject({
         apiVersion: 'v1',
         kind: 'Namespace',
@@ -346,7 +346,7 @@ describe('namespace routes', () => {
         /already exists on cluster sandbox/,
       );
 
-      const namespace = unique('payments-web') + '-qa';
+      const namespace = `${unique('payments-web')}-qa`;
       const first = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))
@@ -365,7 +365,7 @@ describe('namespace routes', () => {
     'lets exactly one of concurrent duplicate requests win, making one namespace, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const namespace = unique('payments-race') + '-dev';
+      const namespace = `${unique('payments-race')}-dev`;
       const users = ['alice', 'bob', 'alice', 'bob', 'alice', 'bob'];
       const results = await Promise.all(
         users.map(u =>
@@ -393,7 +393,7 @@ describe('namespace routes', () => {
     'runs the approval of a qa request: self-approval and non-approvers refused, then approved once, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const namespace = unique('payments-int') + '-qa';
+      const namespace = `${unique('payments-int')}-qa`;
       const created = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))
@@ -478,7 +478,7 @@ describe('namespace routes', () => {
         .set('authorization', as('alice'))
         .send(
           namespaceRequest({
-            namespace: unique('payments-cond') + '-qa',
+            namespace: `${unique('payments-cond')}-qa`,
             tier: 'qa',
           }),
         );
@@ -494,7 +494,7 @@ describe('namespace routes', () => {
     'rejects with a comment and frees the name, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const namespace = unique('payments-rej') + '-qa';
+      const namespace = `${unique('payments-rej')}-qa`;
       const created = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))
@@ -540,7 +540,7 @@ describe('namespace routes', () => {
         .set('authorization', as('alice'))
         .send(
           namespaceRequest({
-            namespace: unique('payments-exp') + '-qa',
+            namespace: `${unique('payments-exp')}-qa`,
             tier: 'qa',
           }),
         );
@@ -549,7 +549,7 @@ describe('namespace routes', () => {
         .set('authorization', as('alice'))
         .send(
           namespaceRequest({
-            namespace: unique('payments-exp') + '-qa',
+            namespace: `${unique('payments-exp')}-qa`,
             tier: 'qa',
           }),
         );
@@ -585,7 +585,7 @@ describe('namespace routes', () => {
         .set('authorization', as('alice'))
         .send(
           namespaceRequest({
-            namespace: unique('payments-l') + '-qa',
+            namespace: `${unique('payments-l')}-qa`,
             tier: 'qa',
           }),
         );
@@ -595,7 +595,7 @@ describe('namespace routes', () => {
         .send(
           namespaceRequest({
             owner: 'group:default/search',
-            namespace: unique('search-l') + '-qa',
+            namespace: `${unique('search-l')}-qa`,
             tier: 'qa',
           }),
         );
@@ -631,7 +631,7 @@ describe('namespace routes', () => {
     'lists managed namespaces with members and quota usage, and manages extra members, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const namespace = unique('payments-mem') + '-dev';
+      const namespace = `${unique('payments-mem')}-dev`;
       const created = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))
@@ -754,7 +754,7 @@ describe('namespace routes', () => {
           approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
         },
       });
-      const namespace = unique('payments-old') + '-dev';
+      const namespace = `${unique('payments-old')}-dev`;
       const created = await request(h.app)
         .post('/requests')
         .set('authorization', as('alice'))

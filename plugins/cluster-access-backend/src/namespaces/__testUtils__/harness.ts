@@ -159,6 +159,7 @@ export async function createHarness(options: {
   });
 
   const policy = options.policy ?? DEFAULT_POLICY;
+  let currentOrg = ORG;
   const userOf = (credentials: any): string =>
     credentials?.principal?.userEntityRef ?? '';
   const permissions = mockServices.permissions.mock({
@@ -200,7 +201,6 @@ export async function createHarness(options: {
       };
     },
   });
-  let currentOrg = ORG;
   const rules = Object.values(namespaceRequestPermissionRules);
   const router = await createNamespacesRouter({
     // Requests without a token are anonymous, as in production.
