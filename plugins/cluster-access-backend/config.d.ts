@@ -1,3 +1,5 @@
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Configuration for the Cluster Access plugin. */
   clusterAccess?: {
@@ -81,6 +83,88 @@ export interface Config {
       caFile?: string;
       /** Base64 of the PEM CA bundle of the API server's certificate (instead of caFile). */
       caData?: string;
+      /**
+       * Bearer token of the service account the backend provisions namespaces
+       * with (bound to a role like the sandbox's `cluster-access-provisioner`).
+       * Without it or serviceAccountTokenFile, namespaces cannot be requested
+       * on this cluster.
+       * @visibility secret
+       */
+      serviceAccountToken?: string;
+      /**
+       * File holding that token instead, e.g. a projected service-account
+       * token; re-read when it changes.
+       */
+      serviceAccountTokenFile?: string;
     }>;
+    /**
+     * Namespace tiers users can request. When not set, `dev` (approved at
+     * once) and `qa` (needs approval) are offered on every cluster.
+     */
+    tiers?: Array<{
+      /** Short name, a DNS label such as `dev`; used in names and labels. */
+      name: string;
+      /** Human-readable name. Default: the name. */
+      title?: string;
+      /** What the tier is for, shown when requesting. */
+      description?: string;
+      /** `none`: approved at once; `required`: waits for an approver. */
+      approval: 'none' | 'required';
+      /** Names of the clusters the tier is offered on. Default: every cluster. */
+      clusters?: string[];
+      /**
+       * Naming rule with the placeholders `{group}` (the owner Group's name),
+       * `{tier}` and `{suffix}` (chosen by the requester). Default
+       * `{group}-{suffix}-{tier}`.
+       */
+      namingPattern?: string;
+      /** `spec.hard` of the namespace's ResourceQuota, e.g. `{ requests.cpu: '2', pods: '20' }`. */
+      resourceQuota?: { [resource: string]: string | number };
+      /** Container defaults of the namespace's LimitRange. */
+      limitRange?: {
+        /** Limits of containers that set none. */
+        default?: { [resource: string]: string | number };
+        /** Requests of containers that set none. */
+        defaultRequest?: { [resource: string]: string | number };
+        /** Largest limits a container may set. */
+        max?: { [resource: string]: string | number };
+        /** Smallest requests a container may set. */
+        min?: { [resource: string]: string | number };
+      };
+      /** Whether the namespace gets the NetworkPolicy that only admits ingress from itself. Default true. */
+      networkPolicy?: boolean;
+      /** Pod Security Admission levels of the namespace. */
+      podSecurity?: {
+        /** Level that is enforced. Default `baseline`. */
+        enforce?: 'privileged' | 'baseline' | 'restricted';
+        /** Level that only warns. Default `restricted`. */
+        warn?: 'privileged' | 'baseline' | 'restricted';
+      };
+      /** Extra labels of the Namespace (not the ones Cluster Access sets itself). */
+      labels?: { [key: string]: string };
+      /** Extra annotations of the Namespace. */
+      annotations?: { [key: string]: string };
+    }>;
+    /** Namespace requests. */
+    requests?: {
+      /** How long a request waits for a decision before it expires, e.g. `{ days: 7 }` (the default) or an ISO 8601 duration such as `P7D`. */
+      pendingExpiry?: HumanDuration | string;
+      /** How often pending work (provisioning, retries, expiry) is looked at. Default `{ seconds: 30 }`. */
+      workerFrequency?: HumanDuration | string;
+      /** Longest run of one pass of that work. Default `{ minutes: 5 }`. */
+      workerTimeout?: HumanDuration | string;
+    };
+    /** Managed namespaces. */
+    namespaces?: {
+      /** Cluster roles members may grant in their namespaces. Default `[view, edit]`; never `admin` or `cluster-admin`. */
+      delegableClusterRoles?: string[];
+    };
+    /** The reconciler that keeps managed namespaces as configured and in step with the catalog. */
+    reconcile?: {
+      /** How often it runs. Default `{ minutes: 5 }`. */
+      frequency?: HumanDuration | string;
+      /** Longest run. Default `{ minutes: 4 }`. */
+      timeout?: HumanDuration | string;
+    };
   };
 }

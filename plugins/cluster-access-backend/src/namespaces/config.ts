@@ -73,10 +73,6 @@ const labelKey = z
   .regex(
     /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/,
     'must be a Kubernetes label or annotation key',
-  )
-  .refine(
-    key => !RESERVED_LABEL_PREFIXES.some(p => key.startsWith(p)),
-    'is set by Cluster Access itself',
   );
 const labelValue = z
   .string()
@@ -149,6 +145,16 @@ function readTiers(config: Config, clusters: string[]): TierInfo[] {
         )}`,
       );
     }
+    for (const key of [
+      ...Object.keys(t.labels ?? {}),
+      ...Object.keys(t.annotations ?? {}),
+    ]) {
+      if (RESERVED_LABEL_PREFIXES.some(p => key.startsWith(p))) {
+        throw new Error(
+          `clusterAccess.tiers (${t.name}): label or annotation ${key} is set by Cluster Access itself`,
+        );
+      }
+    }
     return {
       name: t.name,
       title: t.title ?? t.name,
@@ -218,8 +224,9 @@ function readDuration(
   key: string,
   fallback: HumanDuration,
 ): HumanDuration {
-  const value = config.getOptionalConfig(key);
-  const duration = value ? readDurationFromConfig(value) : fallback;
+  const duration = config.has(key)
+    ? readDurationFromConfig(config, { key })
+    : fallback;
   if (durationToMilliseconds(duration) <= 0) {
     throw new Error(`${key} must be a positive duration`);
   }

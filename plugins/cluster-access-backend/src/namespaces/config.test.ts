@@ -1,0 +1,166 @@
+import { ConfigReader } from '@backstage/config';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readNamespacesConfig } from './config';
+
+const cluster = {
+  name: 'sandbox',
+  url: 'https://127.0.0.1:6443/',
+  serviceAccountToken: 'secret-token',
+};
+
+function read(clusterAccess: object) {
+  return readNamespacesConfig(new ConfigReader({ clusterAccess }));
+}
+
+describe('readNamespacesConfig', () => {
+  it('ships dev and qa tiers on every cluster by default', () => {
+    const config = read({
+      clusters: [cluster, { name: 'other', url: 'https://other' }],
+    });
+    expect(config.tiers.map(t => [t.name, t.approval, t.clusters])).toEqual([
+      ['dev', 'none', ['sandbox', 'other']],
+      ['qa', 'required', ['sandbox', 'other']],
+    ]);
+    expect(config.clusters).toEqual([
+      {
+        name: 'sandbox',
+        url: 'https://127.0.0.1:6443',
+        credentials: { type: 'token', token: 'secret-token' },
+      },
+      { name: 'other', url: 'https://other' },
+    ]);
+    expect(config.pendingExpiryMs).toBe(7 * 86_400_000);
+    expect(config.usernameFormat).toBe('{{name}}');
+    expect(config.delegableClusterRoles).toEqual(['view', 'edit']);
+  });
+
+  it('reads configured tiers, durations and credentials', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ns-config-'));
+    writeFileSync(join(dir, 'ca.pem'), 'PEM');
+    const config = read({
+      certificates: { usernameFormat: '{{namespace}}-{{name}}' },
+      clusters: [
+        {
+          name: 'prod',
+          url: 'https://prod',
+          caFile: join(dir, 'ca.pem'),
+          serviceAccountTokenFile: join(dir, 'token'),
+        },
+      ],
+      requests: { pendingExpiry: 'P2D' },
+      reconcile: { frequency: { minutes: 1 } },
+      tiers: [
+        {
+          name: 'team',
+          approval: 'required',
+          namingPattern: 'team-{group}',
+          resourceQuota: { pods: 10, 'requests.cpu': '1500m' },
+          limitRange: { default: { cpu: '1' } },
+          networkPolicy: false,
+          podSecurity: { enforce: 'restricted' },
+          labels: { 'cost-center': '42' },
+          annotations: { 'example.com/contact': 'ops@example.com' },
+        },
+      ],
+    });
+    expect(config.clusters[0]).toEqual({
+      name: 'prod',
+      url: 'https://prod',
+      caPem: 'PEM',
+      credentials: { type: 'tokenFile', tokenFile: join(dir, 'token') },
+    });
+    expect(config.pendingExpiryMs).toBe(2 * 86_400_000);
+    expect(config.reconcile.frequency).toEqual({ minutes: 1 });
+    expect(config.usernameFormat).toBe('{{namespace}}-{{name}}');
+    expect(config.tiers).toEqual([
+      {
+        name: 'team',
+        title: 'team',
+        approval: 'required',
+        clusters: ['prod'],
+        namingPattern: 'team-{group}',
+        resourceQuota: { pods: '10', 'requests.cpu': '1500m' },
+        limitRange: { default: { cpu: '1' } },
+        networkPolicy: false,
+        podSecurity: { enforce: 'restricted', warn: 'restricted' },
+        labels: { 'cost-center': '42' },
+        annotations: { 'example.com/contact': 'ops@example.com' },
+      },
+    ]);
+  });
+
+  it.each([
+    [{ tiers: [{ name: 'dev', approval: 'maybe' }] }, /tiers.0.approval/],
+    [
+      { tiers: [{ name: 'dev', approval: 'none', clusters: ['nowhere'] }] },
+      /unknown clusters nowhere/,
+    ],
+    [
+      {
+        tiers: [
+          { name: 'dev', approval: 'none', resourceQuota: { cpu: 'lots' } },
+        ],
+      },
+      /quantity/,
+    ],
+    [
+      {
+        tiers: [{ name: 'dev', approval: 'none', namingPattern: '{owner}-x' }],
+      },
+      /namingPattern/,
+    ],
+    [
+      {
+        tiers: [
+          {
+            name: 'dev',
+            approval: 'none',
+            labels: { 'app.kubernetes.io/managed-by': 'me' },
+          },
+        ],
+      },
+      /set by Cluster Access/,
+    ],
+    [
+      {
+        tiers: [
+          {
+            name: 'dev',
+            approval: 'none',
+            labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+          },
+        ],
+      },
+      /set by Cluster Access/,
+    ],
+    [
+      {
+        tiers: [
+          { name: 'dev', approval: 'none' },
+          { name: 'dev', approval: 'none' },
+        ],
+      },
+      /duplicate tier 'dev'/,
+    ],
+    [{ tiers: [{ name: 'Dev!', approval: 'none' }] }, /short DNS label/],
+    [{ tiers: [] }, /tiers/],
+    [
+      { clusters: [{ ...cluster, serviceAccountTokenFile: '/x' }] },
+      /serviceAccountToken or serviceAccountTokenFile, not both/,
+    ],
+    [
+      { clusters: [{ ...cluster, caFile: '/nonexistent/ca.pem' }] },
+      /cannot read/,
+    ],
+    [
+      { namespaces: { delegableClusterRoles: ['view', 'admin'] } },
+      /must not contain admin/,
+    ],
+    [{ requests: { pendingExpiry: { days: 0 } } }, /positive duration/],
+    [{ certificates: { usernameFormat: '{{email}}' } }, /usernameFormat/],
+  ])('refuses bad config %#', (extra, message) => {
+    expect(() => read({ clusters: [cluster], ...extra })).toThrow(message);
+  });
+});
