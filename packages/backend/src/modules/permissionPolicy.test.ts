@@ -3,6 +3,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   clusterAccessCertificateCreatePermission,
   clusterAccessRequestApprovePermission,
+  clusterAccessRequestCreatePermission,
 } from '@cluster-access/plugin-cluster-access-common';
 import {
   AuthorizeResult,
@@ -24,6 +25,8 @@ const groups = new Map<string, Entity>([
   ['group:default/acme', group('acme')],
   ['group:default/engineering', group('engineering', 'acme')],
   ['group:default/payments', group('payments', 'group:default/engineering')],
+  ['group:default/platform', group('platform', 'acme')],
+  ['group:default/cluster-approvers', group('cluster-approvers', 'platform')],
   ['group:default/contractors', group('contractors')],
   // A cycle that must not hang the policy.
   ['group:default/loop-a', group('loop-a', 'loop-b')],
@@ -63,6 +66,11 @@ function userQuery(ref: string): PolicyQueryUser {
 describe('DemoPermissionPolicy', () => {
   const ownership = {
     'user:default/alice': ['user:default/alice', 'group:default/payments'],
+    'user:default/carol': [
+      'user:default/carol',
+      'group:default/platform',
+      'group:default/cluster-approvers',
+    ],
     'user:default/mallory': ['user:default/mallory', 'group:default/contractors'],
     'user:default/looper': ['user:default/looper', 'group:default/loop-a'],
   };
@@ -77,13 +85,24 @@ describe('DemoPermissionPolicy', () => {
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
     await expect(
       policy.handle(
-        {
-          permission: clusterAccessRequestApprovePermission,
-          resourceRef: 'some-request',
-        } as any,
+        { permission: clusterAccessRequestCreatePermission },
         userQuery('user:default/alice'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets only members of the approver group approve requests', async () => {
+    const { policy } = policyFor(ownership);
+    const approve = { permission: clusterAccessRequestApprovePermission };
+    await expect(
+      policy.handle(approve, userQuery('user:default/carol')),
+    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    await expect(
+      policy.handle(approve, userQuery('user:default/alice')),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
+    await expect(
+      policy.handle(approve, userQuery('user:default/mallory')),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('denies cluster-access permissions outside the organisation, without a user, and on cycles', async () => {

@@ -9,7 +9,10 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { isClusterAccessPermission } from '@cluster-access/plugin-cluster-access-common';
+import {
+  clusterAccessRequestApprovePermission,
+  isClusterAccessPermission,
+} from '@cluster-access/plugin-cluster-access-common';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -91,12 +94,17 @@ export class OrganizationMembership {
 /**
  * The demo portal's policy: Cluster Access permissions only for members of
  * the sample organisation; everything else allowed, as in the default app.
+ * Approving (or rejecting) namespace requests is further limited to members
+ * of the approver Group. Tiers without approval (dev) never ask; the backend
+ * refuses self-approval whatever this policy says.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
   constructor(
     private readonly options: {
       membership: Pick<OrganizationMembership, 'isMember'>;
       userInfo: Pick<UserInfoService, 'getUserInfo'>;
+      /** Group whose direct members approve requests (default group:default/cluster-approvers). */
+      approverGroupRef?: string;
     },
   ) {}
 
@@ -114,7 +122,21 @@ export class DemoPermissionPolicy implements PermissionPolicy {
       user.credentials,
     );
     const member = await this.options.membership.isMember(ownershipEntityRefs);
-    return { result: member ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    if (!member) {
+      return { result: AuthorizeResult.DENY };
+    }
+    if (
+      request.permission.name === clusterAccessRequestApprovePermission.name
+    ) {
+      const approvers =
+        this.options.approverGroupRef ?? 'group:default/cluster-approvers';
+      return {
+        result: ownershipEntityRefs.includes(approvers)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
+    return { result: AuthorizeResult.ALLOW };
   }
 }
 
@@ -147,6 +169,13 @@ export default createBackendModule({
               organizationGroupRef,
             }),
             userInfo,
+            approverGroupRef: stringifyEntityRef(
+              parseEntityRef(
+                config.getOptionalString('clusterAccessDemo.approverGroup') ??
+                  'group:default/cluster-approvers',
+                { defaultKind: 'group', defaultNamespace: 'default' },
+              ),
+            ),
           }),
         );
       },
