@@ -4,3 +4,7 @@
  * @packageDocumentation
  */
 export { scaffolderModuleClusterAccess as default } from './module';
+export {
+  createRequestNamespaceAction,
+  REQUEST_NAMESPACE_ACTION_ID,
+} from './actions/requestNamespace';

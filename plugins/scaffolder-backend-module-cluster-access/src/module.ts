@@ -1,9 +1,11 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
+import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { clusterAccessServiceRef } from '@cluster-access/plugin-cluster-access-node';
+import { createRequestNamespaceAction } from './actions/requestNamespace';
 
 /**
- * Scaffolder module for Cluster Access. Its template actions (requesting a
- * namespace for a Group) arrive with the namespace request API; until then
- * it registers nothing, so that installing it early is harmless.
+ * Scaffolder module for Cluster Access: adds the
+ * `cluster-access:namespace:request` template action.
  *
  * @public
  */
@@ -12,8 +14,13 @@ export const scaffolderModuleClusterAccess = createBackendModule({
   moduleId: 'cluster-access',
   register(reg) {
     reg.registerInit({
-      deps: {},
-      async init() {},
+      deps: {
+        actions: scaffolderActionsExtensionPoint,
+        clusterAccess: clusterAccessServiceRef,
+      },
+      async init({ actions, clusterAccess }) {
+        actions.addActions(createRequestNamespaceAction({ clusterAccess }));
+      },
     });
   },
 });
