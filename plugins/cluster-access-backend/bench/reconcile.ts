@@ -1,0 +1,273 @@
+/*
+ * Reconciliation cost against the Kubernetes peer: the Kubernetes calls and
+ * the time of a steady-state pass over N managed namespaces (goal: one list
+ * per kind, zero writes), and of passes that repair k drifted objects (goal:
+ * exactly k writes).
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs \
+ *     plugins/cluster-access-backend/bench/reconcile.ts [namespaces] [k,k,...]
+ *
+ * (or `yarn bench:reconcile` in the package). Defaults: 1000 namespaces,
+ * k = 1, 10, 100. The namespaces are provisioned first through the real
+ * provisioner (server-side apply); each belongs to one of 100 Groups of
+ * three members, so it holds a Namespace, LimitRange, ResourceQuota,
+ * NetworkPolicy, Role and six RoleBindings. The store is SQLite in memory,
+ * the catalog an in-memory one; times include the catalog and database reads.
+ */
+import 'reflect-metadata';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
+import knexFactory from 'knex';
+import { DatabaseClusterAccessStore } from '../src/database/DatabaseClusterAccessStore';
+import { readNamespacesConfig } from '../src/namespaces/config';
+import { DatabaseNamespaceStore } from '../src/namespaces/DatabaseNamespaceStore';
+import { CatalogGroupDirectory } from '../src/namespaces/groups';
+import { StoredNamespaceRequest } from '../src/namespaces/NamespaceStore';
+import { createNamespaceServices } from '../src/namespaces/setup';
+
+const NAMESPACES = Number(process.argv[2] ?? 1000);
+const DRIFTS = (process.argv[3] ?? '1,10,100').split(',').map(Number);
+const GROUPS = 100;
+const MEMBERS_PER_GROUP = 3;
+const STEADY_RUNS = 5;
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+const silentLogger: LoggerService = {
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function summarize(counts: Record<string, number>) {
+  let lists = 0;
+  let reads = 0;
+  let writes = 0;
+  for (const [key, n] of Object.entries(counts)) {
+    if (key.startsWith('list ')) lists += n;
+    else if (key.startsWith('get ')) reads += n;
+    else writes += n;
+  }
+  return { lists, reads, writes };
+}
+
+function orgEntities(): Entity[] {
+  const entities: Entity[] = [];
+  for (let g = 0; g < GROUPS; g++) {
+    const members = Array.from(
+      { length: MEMBERS_PER_GROUP },
+      (_, m) => `user:default/user-${g}-${m}`,
+    );
+    entities.push({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: `team-${g}`, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: members.map(targetRef => ({ type: 'hasMember', targetRef })),
+    });
+  }
+  return entities;
+}
+
+/** Changes one object of the namespace, cycling through the kinds of drift. */
+function drift(peer: KubePeer, request: StoredNamespaceRequest, i: number) {
+  const ns = request.namespace;
+  switch (i % 4) {
+    case 0:
+      peer.deleteObject({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        namespace: ns,
+        name: 'cluster-access-isolation',
+      });
+      return;
+    case 1: {
+      const quota = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        namespace: ns,
+        name: 'cluster-access-quota',
+      })!;
+      peer.putObject({
+        ...quota,
+        spec: { hard: { ...(quota.spec as any).hard, pods: '9999' } },
+      });
+      return;
+    }
+    case 2: {
+      const namespace = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: ns,
+      })!;
+      peer.putObject({
+        ...namespace,
+        metadata: {
+          ...namespace.metadata,
+          labels: {
+            ...namespace.metadata?.labels,
+            'pod-security.kubernetes.io/enforce': 'privileged',
+          },
+        },
+      });
+      return;
+    }
+    default: {
+      const binding = peer
+        .listObjects({ apiVersion: RBAC, kind: 'RoleBinding', namespace: ns })
+        .find(b => b.metadata?.name?.startsWith('ca-edit-'))!;
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: binding.metadata!.name!,
+      });
+    }
+  }
+}
+
+async function main() {
+  const peer = await startKubePeer();
+  const token = peer.issueServiceAccountToken({
+    namespace: 'cluster-access',
+    name: 'backstage',
+  });
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: ':memory:',
+    useNullAsDefault: true,
+  });
+  const database = mockServices.database({ knex, migrations: { skip: false } });
+  const history = await DatabaseClusterAccessStore.create({ database });
+  const store = await DatabaseNamespaceStore.create({ database });
+  const catalog = catalogServiceMock({ entities: orgEntities() });
+  const config = readNamespacesConfig(
+    new ConfigReader({
+      clusterAccess: {
+        clusters: [
+          {
+            name: 'sandbox',
+            url: peer.url,
+            caData: Buffer.from(peer.caPem).toString('base64'),
+            serviceAccountToken: token,
+          },
+        ],
+      },
+    }),
+  );
+  const services = createNamespaceServices({
+    config,
+    store,
+    history,
+    groups: new CatalogGroupDirectory({ catalog, auth: mockServices.auth() }),
+    logger: silentLogger,
+  });
+
+  const setupStarted = Date.now();
+  const requests: StoredNamespaceRequest[] = [];
+  for (let i = 0; i < NAMESPACES; i++) {
+    const g = i % GROUPS;
+    const now = new Date();
+    const request = await store.createRequest({
+      kind: 'create',
+      cluster: 'sandbox',
+      namespace: `team-${g}-bench${i}-dev`,
+      owner: `group:default/team-${g}`,
+      tier: 'dev',
+      reason: 'benchmark',
+      requester: `user:default/user-${g}-0`,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+      now,
+    });
+    await store.updateRequest(
+      request.id,
+      { status: ['pending'] },
+      { status: 'ready' },
+      now,
+    );
+    requests.push(request);
+  }
+  // Provision through the real provisioner, a few at a time.
+  const queue = [...requests];
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      for (let r = queue.shift(); r; r = queue.shift()) {
+        await services.provisioner.provision(r);
+      }
+    }),
+  );
+  const setupSeconds = (Date.now() - setupStarted) / 1000;
+
+  const lines: string[] = [];
+  lines.push(
+    `Reconcile benchmark: ${NAMESPACES} managed namespaces on the Kubernetes peer, ${GROUPS} groups of ${MEMBERS_PER_GROUP}`,
+  );
+  lines.push(
+    `  (set-up: provisioned ${NAMESPACES} namespaces in ${setupSeconds.toFixed(1)} s)`,
+  );
+
+  const steady: number[] = [];
+  let steadyCounts: Record<string, number> = {};
+  for (let run = 0; run < STEADY_RUNS; run++) {
+    peer.resetCounts();
+    const started = process.hrtime.bigint();
+    const [report] = await services.reconciler.reconcileAll();
+    steady.push(Number(process.hrtime.bigint() - started) / 1e6);
+    steadyCounts = peer.requestCounts();
+    if (report.applied + report.deleted !== 0 || report.errors.length) {
+      throw new Error(`steady state was not quiet: ${JSON.stringify(report)}`);
+    }
+  }
+  const s = summarize(steadyCounts);
+  lines.push('');
+  lines.push('| pass | Kubernetes list calls | gets | writes | time (median of runs) |');
+  lines.push('| --- | ---: | ---: | ---: | ---: |');
+  lines.push(
+    `| steady state, ${NAMESPACES} namespaces | ${s.lists} | ${s.reads} | ${s.writes} | ${median(steady).toFixed(0)} ms (${STEADY_RUNS} runs) |`,
+  );
+
+  let offset = 0;
+  for (const k of DRIFTS) {
+    const drifted = requests.slice(offset, offset + k);
+    offset += k;
+    drifted.forEach((r, i) => drift(peer, r, i));
+    peer.resetCounts();
+    const started = process.hrtime.bigint();
+    const [report] = await services.reconciler.reconcileAll();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const c = summarize(peer.requestCounts());
+    if (c.writes !== k || report.errors.length) {
+      throw new Error(
+        `repairing ${k} drifted objects took ${c.writes} writes: ${JSON.stringify(report)}`,
+      );
+    }
+    lines.push(
+      `| repair ${k} drifted object${k === 1 ? '' : 's'} | ${c.lists} | ${c.reads} | ${c.writes} | ${ms.toFixed(0)} ms |`,
+    );
+  }
+  lines.push('');
+  lines.push(
+    'Writes are server-side applies (or deletes) of exactly the drifted objects; lists are one per kind (Namespace, LimitRange, ResourceQuota, NetworkPolicy, Role, RoleBinding), across all namespaces by label selector.',
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  await knex.destroy();
+  await peer.close();
+}
+
+main().catch(error => {
+  process.stderr.write(`${error?.stack ?? error}\n`);
+  process.exit(1);
+});
