@@ -7,14 +7,19 @@ const repoRoot = path.resolve(__dirname, '../../..');
 export const APP_URL = 'http://localhost:3000';
 export const BACKEND_URL = 'http://localhost:7007';
 
-async function waitFor(url: string, deadline: number, child: ChildProcess) {
+async function waitFor(
+  url: string,
+  deadline: number,
+  child: ChildProcess,
+  headers: Record<string, string> = {},
+) {
   let lastError: unknown;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`The portal exited early with code ${child.exitCode}`);
     }
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers });
       if (res.ok) return;
       lastError = new Error(`${url} answered ${res.status}`);
     } catch (error) {
@@ -32,13 +37,16 @@ async function waitFor(url: string, deadline: number, child: ChildProcess) {
  */
 export async function startPortal(options: { timeoutMs?: number } = {}) {
   const logs: string[] = [];
+  // Jest sets NODE_ENV=test; the portal must run as `start` runs it, in
+  // development (the sample-user sign-in and the app's browserslist need it).
+  const { NODE_ENV: _ignored, ...env } = process.env;
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'scripts/start-all.js')],
     {
       cwd: repoRoot,
       env: {
-        ...process.env,
+        ...env,
         // Each run gets a fresh demo database.
         CLUSTER_ACCESS_DATA_DIR: path.join(
           repoRoot,
@@ -78,9 +86,21 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
   try {
     await waitFor(`${BACKEND_URL}/api/cluster-access/health`, deadline, child);
     await waitFor(APP_URL, deadline, child);
+    // A fresh database starts with an empty catalog: wait until the sample
+    // users have been ingested, i.e. until a sample user can sign in.
+    await waitFor(
+      `${BACKEND_URL}/api/auth/sample-users/refresh`,
+      deadline,
+      child,
+      {
+        'x-cluster-access-sample-user': 'alice',
+      },
+    );
   } catch (error) {
     await stop();
-    throw new Error(`${String(error)}\n--- portal output ---\n${logs.join('')}`);
+    throw new Error(
+      `${String(error)}\n--- portal output ---\n${logs.join('')}`,
+    );
   }
   return { stop, logs };
 }

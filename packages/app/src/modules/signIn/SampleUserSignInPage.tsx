@@ -55,6 +55,18 @@ export const SampleUserSignInPage = (props: SignInPageProps) => {
             <Header title="Sign-in failed" />
             <Content>
               <Typography paragraph>{error?.message}</Typography>
+              <Typography paragraph>
+                Right after the first start the catalog may still be reading
+                the sample organisation: try again in a few seconds.
+              </Typography>
+              <Button
+                variant="outlined"
+                color="primary"
+                style={{ marginRight: 16 }}
+                onClick={() => window.location.reload()}
+              >
+                Try again
+              </Button>
               <Button
                 variant="contained"
                 color="primary"
