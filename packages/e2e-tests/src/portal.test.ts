@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Browser } from 'playwright-core';
-import { launchBrowser, signInAs } from './browser';
-import { APP_URL, startPortal } from './portal';
+import { launchBrowser, signInAs } from './__testUtils__/browser';
+import { APP_URL, startPortal } from './__testUtils__/portal';
 
 jest.setTimeout(300_000);
 

@@ -1,7 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
-const repoRoot = path.resolve(__dirname, '../../..');
+/** The repository root: the nearest directory up from here with scripts/start-all.js. */
+function findRepoRoot(): string {
+  let dir = process.cwd();
+  while (!fs.existsSync(path.join(dir, 'scripts', 'start-all.js'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      throw new Error('Run the browser tests from inside the repository');
+    }
+    dir = parent;
+  }
+  return dir;
+}
+
+const repoRoot = findRepoRoot();
 
 /** Where the demo portal serves the app and the backend. */
 export const APP_URL = 'http://localhost:3000';
