@@ -51,6 +51,14 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
+/** `namespaces 1, rolebindings 2, …`: list requests per kind (pages count). */
+function listsPerKind(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .filter(([key]) => key.startsWith('list '))
+    .map(([key, n]) => `${key.slice('list '.length)} ${n}`)
+    .join(', ');
+}
+
 function summarize(counts: Record<string, number>) {
   let lists = 0;
   let reads = 0;
@@ -258,8 +266,9 @@ async function main() {
     );
   }
   lines.push('');
+  lines.push(`List requests per kind: ${listsPerKind(steadyCounts)}.`);
   lines.push(
-    'Writes are server-side applies (or deletes) of exactly the drifted objects; lists are one per kind (Namespace, LimitRange, ResourceQuota, NetworkPolicy, Role, RoleBinding), across all namespaces by label selector.',
+    'Writes are server-side applies (or deletes) of exactly the drifted objects; lists are one per kind (Namespace, LimitRange, ResourceQuota, NetworkPolicy, Role, RoleBinding) across all namespaces by label selector, in pages of 5,000 objects.',
   );
   process.stdout.write(`${lines.join('\n')}\n`);
 

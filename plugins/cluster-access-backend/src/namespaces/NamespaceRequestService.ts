@@ -87,6 +87,19 @@ export function toApiRequest(
   return rest;
 }
 
+/**
+ * Entity refs compare case-insensitively, as in the catalog.
+ *
+ * @public
+ */
+export function isSameEntity(a: string, b: string): boolean {
+  return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
+}
+
+function belongsTo(caller: Caller, group: string): boolean {
+  return caller.ownershipEntityRefs.some(ref => isSameEntity(ref, group));
+}
+
 function parseOwner(owner: string): string {
   let ref: string;
   try {
@@ -220,7 +233,7 @@ export class NamespaceRequestService {
     if (!found) {
       throw new InputError(`Unknown group ${owner}`);
     }
-    if (!caller.ownershipEntityRefs.includes(owner)) {
+    if (!belongsTo(caller, owner)) {
       throw new NotAllowedError(
         `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
       );
@@ -296,7 +309,7 @@ export class NamespaceRequestService {
     const { store, history } = this.options;
     const { id, decision, comment, caller } = options;
     const request = await this.getRequest(id);
-    if (request.requester === caller.userEntityRef) {
+    if (isSameEntity(request.requester, caller.userEntityRef)) {
       throw new NotAllowedError('You cannot decide on your own request');
     }
     const now = this.clock();
@@ -379,7 +392,7 @@ export class NamespaceRequestService {
   }
 
   private requireOwnerMember(request: StoredNamespaceRequest, caller: Caller) {
-    if (!caller.ownershipEntityRefs.includes(request.owner)) {
+    if (!belongsTo(caller, request.owner)) {
       throw new NotAllowedError(
         `Only members of ${request.owner} can manage namespace ${request.namespace}`,
       );

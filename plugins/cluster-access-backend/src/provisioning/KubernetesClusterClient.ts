@@ -23,7 +23,11 @@ import {
 import { FIELD_MANAGER } from './labels';
 import { KubeObject, MANAGED_KINDS, ManagedKind } from './manifests';
 
-/** Objects per page when listing; a steady-state reconcile of 1,000 namespaces fits in one page per kind. */
+/**
+ * Objects per page when listing. Large pages keep a reconcile of 1,000
+ * namespaces to one request per kind (two for RoleBindings, six per
+ * namespace), while still bounding a single response.
+ */
 const LIST_PAGE_SIZE = 5000;
 /** How often a token file is checked for a new token (projected tokens rotate hourly). */
 const TOKEN_FILE_RECHECK_MS = 60_000;

@@ -491,6 +491,43 @@ describe('namespace routes', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'refuses self-approval even when the policy allows everyone, whatever the case of the ref, on %p',
+    async databaseId => {
+      const h = await harness(databaseId, {
+        policy: { allowed: () => true, approve: () => 'allow' },
+      });
+      const created = await request(h.app)
+        .post('/requests')
+        .set('authorization', as('alice'))
+        .send(
+          namespaceRequest({
+            namespace: `${unique('payments-self')}-qa`,
+            tier: 'qa',
+          }),
+        );
+      for (const user of ['alice', 'Alice']) {
+        for (const decision of ['approve', 'reject']) {
+          const res = await request(h.app)
+            .post(`/requests/${created.body.id}/${decision}`)
+            .set('authorization', as(user))
+            .send({ comment: 'mine' });
+          expect({ user, decision, status: res.status }).toEqual({
+            user,
+            decision,
+            status: 403,
+          });
+          expect(res.body.error.message).toMatch(/own request/);
+        }
+      }
+      const ok = await request(h.app)
+        .post(`/requests/${created.body.id}/approve`)
+        .set('authorization', as('bob'));
+      expect(ok.status).toBe(200);
+      await h.services.worker.idle();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'rejects with a comment and frees the name, on %p',
     async databaseId => {
       const h = await harness(databaseId);

@@ -22,6 +22,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import {
   Caller,
+  isSameEntity,
   NamespaceRequestService,
   toApiRequest,
 } from '../namespaces/NamespaceRequestService';
@@ -198,7 +199,7 @@ export async function createNamespacesRouter(
         : parse(rejectSchema, req.body ?? {}, 'body');
     const request = toApiRequest(await service.getRequest(id));
     // Requester ≠ approver holds whatever the policy says.
-    if (request.requester === user.userEntityRef) {
+    if (isSameEntity(request.requester, user.userEntityRef)) {
       throw new NotAllowedError('You cannot decide on your own request');
     }
     const [result] = await permissions.authorizeConditional(
@@ -210,7 +211,12 @@ export async function createNamespacesRouter(
         `Not allowed to decide on requests like ${id} (tier ${request.tier}, cluster ${request.cluster}, owner ${request.owner})`,
       );
     }
-    return service.decide({ id, decision, comment: body.comment, caller: user });
+    return service.decide({
+      id,
+      decision,
+      comment: body.comment,
+      caller: user,
+    });
   }
 
   router.post('/requests/:id/approve', async (req, res) => {
@@ -243,20 +249,23 @@ export async function createNamespacesRouter(
     res.status(201).json(member);
   });
 
-  router.delete('/namespaces/:cluster/:name/members/:user', async (req, res) => {
-    const { credentials, caller: user } = await caller(req);
-    await requireAllowed(
-      credentials,
-      clusterAccessNamespaceMembersManagePermission,
-    );
-    const result = await service.removeMember({
-      cluster: req.params.cluster,
-      namespace: req.params.name,
-      user: req.params.user,
-      caller: user,
-    });
-    res.json(result);
-  });
+  router.delete(
+    '/namespaces/:cluster/:name/members/:user',
+    async (req, res) => {
+      const { credentials, caller: user } = await caller(req);
+      await requireAllowed(
+        credentials,
+        clusterAccessNamespaceMembersManagePermission,
+      );
+      const result = await service.removeMember({
+        cluster: req.params.cluster,
+        namespace: req.params.name,
+        user: req.params.user,
+        caller: user,
+      });
+      res.json(result);
+    },
+  );
 
   router.delete('/namespaces/:cluster/:name', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
