@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { clusterAccessBackendPolicy } from './vault';
+import { provisionerRoleName, provisionerRules } from './kube';
+
+// The production setup files in deploy/ must grant exactly what the local
+// peers are set up with, so the tests exercise the documented permissions.
+const deployDir = path.resolve(process.cwd(), 'deploy');
+const root = fs.existsSync(deployDir)
+  ? process.cwd()
+  : path.resolve(process.cwd(), '../..');
+
+describe('deploy/ files', () => {
+  it('has the Vault policy the peer bootstrap uses', () => {
+    const hcl = fs.readFileSync(
+      path.join(root, 'deploy/vault/cluster-access-backend.hcl'),
+      'utf8',
+    );
+    expect(hcl).toBe(
+      clusterAccessBackendPolicy({
+        pkiMount: 'pki',
+        roleName: 'kubernetes-client',
+      }),
+    );
+  });
+
+  it('has the provisioner ClusterRole the Kubernetes peer binds', () => {
+    const docs = YAML.parseAllDocuments(
+      fs.readFileSync(
+        path.join(root, 'deploy/kubernetes/backend-rbac.yaml'),
+        'utf8',
+      ),
+    ).map(d => d.toJS());
+    const role = docs.find(d => d.kind === 'ClusterRole');
+    expect(role.metadata.name).toBe(provisionerRoleName);
+    expect(role.rules).toEqual(JSON.parse(JSON.stringify(provisionerRules)));
+    const binding = docs.find(d => d.kind === 'ClusterRoleBinding');
+    expect(binding.roleRef.name).toBe(provisionerRoleName);
+  });
+});
