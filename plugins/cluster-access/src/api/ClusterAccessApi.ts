@@ -5,6 +5,13 @@ import {
   CertificateRequest,
   HistoryEvent,
   IssuedCertificate,
+  ManagedNamespace,
+  NamespaceClusterInfo,
+  NamespaceRequest,
+  NamespaceRequestInput,
+  NamespaceRequestKind,
+  NamespaceRequestStatus,
+  TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 
 /**
@@ -17,6 +24,75 @@ export interface HistoryFilter {
   namespace?: string;
   actor?: string;
   limit?: number;
+}
+
+/**
+ * Filters for namespace requests (`GET /requests`).
+ *
+ * @public
+ */
+export interface NamespaceRequestFilter {
+  /** Only requests in one of these statuses. */
+  status?: NamespaceRequestStatus[];
+  /** Only requests for this owner Group entity ref. */
+  owner?: string;
+  /** Only the signed-in user's own requests. */
+  mine?: boolean;
+  cluster?: string;
+  namespace?: string;
+  kind?: NamespaceRequestKind;
+  /** At most this many (1–1000). */
+  limit?: number;
+}
+
+/**
+ * Filters for managed namespaces (`GET /namespaces`).
+ *
+ * @public
+ */
+export interface ManagedNamespaceFilter {
+  /** Only namespaces owned by this Group entity ref. */
+  owner?: string;
+  cluster?: string;
+  /** Only namespaces this User entity ref has access to. */
+  user?: string;
+}
+
+/**
+ * Identifies a managed namespace.
+ *
+ * @public
+ */
+export interface NamespaceRef {
+  cluster: string;
+  /** The namespace's name in the cluster. */
+  name: string;
+}
+
+/**
+ * The answer to adding an extra member (`POST …/members`, 201). The common
+ * package has no type for it, so it is defined here after the OpenAPI
+ * description.
+ *
+ * @public
+ */
+export interface AddedNamespaceMember {
+  /** User entity ref, as the backend normalised it. */
+  user: string;
+  /** The Kubernetes user name bound in the namespace. */
+  username: string;
+  /** False when the cluster could not be reached; the reconciler grants it later. */
+  applied: boolean;
+}
+
+/**
+ * The answer to removing an extra member (`DELETE …/members/:user`).
+ *
+ * @public
+ */
+export interface RemovedNamespaceMember {
+  /** False when the cluster could not be reached; the reconciler revokes it later. */
+  applied: boolean;
 }
 
 /**
@@ -47,6 +123,57 @@ export interface ClusterAccessApi {
   revokeCertificate(options: {
     serialNumber: string;
   }): Promise<CertificateRecord>;
+
+  /** The configured tiers and what a namespace of each gets. */
+  listTiers(): Promise<TierInfo[]>;
+
+  /** The clusters namespaces can be requested on, with their tiers. */
+  listClusters(): Promise<NamespaceClusterInfo[]>;
+
+  /**
+   * Asks for a namespace for one of the signed-in user's Groups. Resolves to
+   * the request: `pending`, or `approved` for tiers that need no approval.
+   */
+  createRequest(input: NamespaceRequestInput): Promise<NamespaceRequest>;
+
+  /** Namespace requests, newest first. */
+  listRequests(filter?: NamespaceRequestFilter): Promise<NamespaceRequest[]>;
+
+  /** One namespace request. */
+  getRequest(options: { id: string }): Promise<NamespaceRequest>;
+
+  /** Approves a pending request; never the caller's own. */
+  approveRequest(options: {
+    id: string;
+    comment?: string;
+  }): Promise<NamespaceRequest>;
+
+  /** Rejects a pending request, saying why. */
+  rejectRequest(options: {
+    id: string;
+    comment: string;
+  }): Promise<NamespaceRequest>;
+
+  /** Managed namespaces with status, members and quota usage. */
+  listNamespaces(filter?: ManagedNamespaceFilter): Promise<ManagedNamespace[]>;
+
+  /** Gives a user access to a namespace beyond its owner Group. */
+  addMember(
+    options: NamespaceRef & { user: string },
+  ): Promise<AddedNamespaceMember>;
+
+  /** Takes access away from an extra member. */
+  removeMember(
+    options: NamespaceRef & { user: string },
+  ): Promise<RemovedNamespaceMember>;
+
+  /**
+   * Files a request to delete a namespace. It always needs an approval; the
+   * namespace is deleted once it is approved.
+   */
+  decommissionNamespace(
+    options: NamespaceRef & { reason?: string },
+  ): Promise<NamespaceRequest>;
 }
 
 /**

@@ -6,8 +6,54 @@ import {
   CertificateRequest,
   HistoryEvent,
   IssuedCertificate,
+  ManagedNamespace,
+  NamespaceClusterInfo,
+  NamespaceRequest,
+  NamespaceRequestInput,
+  TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
-import { ClusterAccessApi, HistoryFilter } from './ClusterAccessApi';
+import {
+  AddedNamespaceMember,
+  ClusterAccessApi,
+  HistoryFilter,
+  ManagedNamespaceFilter,
+  NamespaceRef,
+  NamespaceRequestFilter,
+  RemovedNamespaceMember,
+} from './ClusterAccessApi';
+
+type QueryValue = string | number | boolean | string[] | undefined;
+
+/** `?a=1&b=x,y` from the defined values, or '' when there are none. */
+function queryString(values: Record<string, QueryValue>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      if (value.length > 0) params.set(key, value.join(','));
+    } else {
+      params.set(key, String(value));
+    }
+  }
+  const query = params.toString();
+  return query ? `?${query}` : '';
+}
+
+/** `/namespaces/<cluster>/<name>`, each part encoded. */
+function namespacePath(ref: NamespaceRef): string {
+  return `/namespaces/${encodeURIComponent(ref.cluster)}/${encodeURIComponent(
+    ref.name,
+  )}`;
+}
+
+/**
+ * The backend trims comments and refuses empty ones, so an empty optional
+ * comment is left out rather than sent.
+ */
+function optionalText(text: string | undefined): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? trimmed : undefined;
+}
 
 /**
  * Talks to the Cluster Access backend with the signed-in user's credentials.
@@ -24,13 +70,8 @@ export class ClusterAccessClient implements ClusterAccessApi {
   }
 
   async listHistory(filter: HistoryFilter = {}): Promise<HistoryEvent[]> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(filter)) {
-      if (value !== undefined) params.set(key, String(value));
-    }
-    const query = params.toString();
     const { items } = await this.request<{ items: HistoryEvent[] }>(
-      `/history${query ? `?${query}` : ''}`,
+      `/history${queryString({ ...filter })}`,
     );
     return items;
   }
@@ -65,9 +106,116 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  async listTiers(): Promise<TierInfo[]> {
+    const { items } = await this.request<{ items: TierInfo[] }>('/tiers');
+    return items;
+  }
+
+  async listClusters(): Promise<NamespaceClusterInfo[]> {
+    const { items } = await this.request<{ items: NamespaceClusterInfo[] }>(
+      '/clusters',
+    );
+    return items;
+  }
+
+  async createRequest(input: NamespaceRequestInput): Promise<NamespaceRequest> {
+    // Only the fields the backend accepts: it refuses unknown ones.
+    const { cluster, namespace, owner, tier, reason } = input;
+    return this.request<NamespaceRequest>('/requests', {
+      method: 'POST',
+      body: { cluster, namespace, owner, tier, reason },
+    });
+  }
+
+  async listRequests(
+    filter: NamespaceRequestFilter = {},
+  ): Promise<NamespaceRequest[]> {
+    const { items } = await this.request<{ items: NamespaceRequest[] }>(
+      `/requests${queryString({
+        status: filter.status,
+        owner: filter.owner,
+        mine: filter.mine,
+        cluster: filter.cluster,
+        namespace: filter.namespace,
+        kind: filter.kind,
+        limit: filter.limit,
+      })}`,
+    );
+    return items;
+  }
+
+  async getRequest(options: { id: string }): Promise<NamespaceRequest> {
+    return this.request<NamespaceRequest>(
+      `/requests/${encodeURIComponent(options.id)}`,
+    );
+  }
+
+  async approveRequest(options: {
+    id: string;
+    comment?: string;
+  }): Promise<NamespaceRequest> {
+    const comment = optionalText(options.comment);
+    return this.request<NamespaceRequest>(
+      `/requests/${encodeURIComponent(options.id)}/approve`,
+      { method: 'POST', body: comment ? { comment } : {} },
+    );
+  }
+
+  async rejectRequest(options: {
+    id: string;
+    comment: string;
+  }): Promise<NamespaceRequest> {
+    return this.request<NamespaceRequest>(
+      `/requests/${encodeURIComponent(options.id)}/reject`,
+      { method: 'POST', body: { comment: options.comment } },
+    );
+  }
+
+  async listNamespaces(
+    filter: ManagedNamespaceFilter = {},
+  ): Promise<ManagedNamespace[]> {
+    const { items } = await this.request<{ items: ManagedNamespace[] }>(
+      `/namespaces${queryString({
+        owner: filter.owner,
+        cluster: filter.cluster,
+        user: filter.user,
+      })}`,
+    );
+    return items;
+  }
+
+  async addMember(
+    options: NamespaceRef & { user: string },
+  ): Promise<AddedNamespaceMember> {
+    return this.request<AddedNamespaceMember>(
+      `${namespacePath(options)}/members`,
+      { method: 'POST', body: { user: options.user } },
+    );
+  }
+
+  async removeMember(
+    options: NamespaceRef & { user: string },
+  ): Promise<RemovedNamespaceMember> {
+    // Entity refs contain ':' and '/': one path segment only when encoded.
+    return this.request<RemovedNamespaceMember>(
+      `${namespacePath(options)}/members/${encodeURIComponent(options.user)}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  async decommissionNamespace(
+    options: NamespaceRef & { reason?: string },
+  ): Promise<NamespaceRequest> {
+    const reason = optionalText(options.reason);
+    return this.request<NamespaceRequest>(namespacePath(options), {
+      method: 'DELETE',
+      body: reason ? { reason } : {},
+    });
+  }
+
   private async request<T>(
     path: string,
-    options: { method?: 'GET' | 'POST'; body?: unknown } = {},
+    options: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {},
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('cluster-access');
     const init: RequestInit = { method: options.method ?? 'GET' };
