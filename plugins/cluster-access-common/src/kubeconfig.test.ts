@@ -10,6 +10,8 @@ import {
 import { parse } from 'yaml';
 import { generateClientKeyAndCsr } from './csr';
 import {
+  buildExecCredential,
+  buildExecKubeconfig,
   buildKubeconfig,
   kubeconfigFileName,
   kubeconfigMergeInstructions,
@@ -301,5 +303,155 @@ describe('kubeconfigMergeInstructions', () => {
       'kubectl --kubeconfig "/tmp/dl/x\\"\\$(id)\\`.yaml" auth whoami',
     );
     expect(text.split('\n').filter(l => l.startsWith('rm'))).toEqual([]);
+  });
+});
+
+describe('buildExecKubeconfig', () => {
+  const base = {
+    username: 'alice',
+    clusters,
+    command: 'cluster-access',
+    args: ['credential', '--backend-url', 'https://backstage.example.com'],
+  };
+
+  it('gives every user the exec plugin, with the names and clusters of the embedded kubeconfig', async () => {
+    const certs = await pki();
+    const embedded = parse(
+      buildKubeconfig({
+        username: 'alice',
+        certificatePem: certs.leaf,
+        privateKeyPem: certs.privateKeyPem,
+        clusters,
+      }),
+    );
+    const config = parse(
+      buildExecKubeconfig({
+        ...base,
+        installHint: 'Install @cluster-access/cli',
+      }),
+    );
+    expect(config.clusters).toEqual(embedded.clusters);
+    expect(config.contexts).toEqual(embedded.contexts);
+    expect(config['current-context']).toBe('dev');
+    expect(config.users).toEqual(
+      ['alice@dev', 'alice@prod'].map(name => ({
+        name,
+        user: {
+          exec: {
+            apiVersion: 'client.authentication.k8s.io/v1',
+            command: 'cluster-access',
+            args: [
+              'credential',
+              '--backend-url',
+              'https://backstage.example.com',
+            ],
+            env: null,
+            installHint: 'Install @cluster-access/cli',
+            interactiveMode: 'Never',
+            provideClusterInfo: false,
+          },
+        },
+      })),
+    );
+  });
+
+  it('passes environment variables as kubectl expects them, and the interactive mode asked for', () => {
+    const config = parse(
+      buildExecKubeconfig({
+        ...base,
+        env: { CLUSTER_ACCESS_TOKEN_COMMAND: 'pass show backstage' },
+        interactiveMode: 'IfAvailable',
+        currentCluster: 'prod',
+      }),
+    );
+    expect(config['current-context']).toBe('prod');
+    expect(config.users[0].user.exec.env).toEqual([
+      { name: 'CLUSTER_ACCESS_TOKEN_COMMAND', value: 'pass show backstage' },
+    ]);
+    expect(config.users[0].user.exec.interactiveMode).toBe('IfAvailable');
+  });
+
+  it('is deterministic and keeps arguments that YAML would read as other types', () => {
+    const options = { ...base, args: ['credential', '--ttl', '8', 'yes'] };
+    const yaml = buildExecKubeconfig(options);
+    expect(buildExecKubeconfig(options)).toBe(yaml);
+    expect(parse(yaml).users[0].user.exec.args).toEqual([
+      'credential',
+      '--ttl',
+      '8',
+      'yes',
+    ]);
+  });
+
+  it('refuses inputs that would give a broken file', () => {
+    expect(() => buildExecKubeconfig({ ...base, command: '' })).toThrow(
+      'needs a command',
+    );
+    expect(() => buildExecKubeconfig({ ...base, username: '' })).toThrow(
+      'A username is required',
+    );
+    expect(() => buildExecKubeconfig({ ...base, clusters: [] })).toThrow(
+      'at least one cluster',
+    );
+    expect(() =>
+      buildExecKubeconfig({ ...base, clusters: [clusters[0], clusters[0]] }),
+    ).toThrow("Cluster 'dev' is listed twice");
+    expect(() =>
+      buildExecKubeconfig({ ...base, currentCluster: 'qa' }),
+    ).toThrow("Unknown current cluster 'qa'");
+    expect(() => buildExecKubeconfig({ ...base, env: { 'A=B': 'x' } })).toThrow(
+      "'A=B' is not a valid environment variable name",
+    );
+  });
+});
+
+describe('buildExecCredential', () => {
+  it('carries the embedded kubeconfig’s certificate data and the certificate’s NotAfter', async () => {
+    const certs = await pki();
+    const credential = buildExecCredential({
+      certificatePem: certs.leaf,
+      caChain: [certs.intermediate, certs.root],
+      privateKeyPem: certs.privateKeyPem,
+    });
+    const embedded = parse(
+      buildKubeconfig({
+        username: 'alice',
+        certificatePem: certs.leaf,
+        caChain: [certs.intermediate, certs.root],
+        privateKeyPem: certs.privateKeyPem,
+        clusters,
+      }),
+    ).users[0].user;
+    expect(credential.apiVersion).toBe('client.authentication.k8s.io/v1');
+    expect(credential.kind).toBe('ExecCredential');
+    expect(credential.status.clientCertificateData).toBe(
+      decode(embedded['client-certificate-data']),
+    );
+    expect(credential.status.clientKeyData).toBe(
+      decode(embedded['client-key-data']),
+    );
+    const notAfter = new X509Certificate(certs.leaf).notAfter;
+    expect(credential.status.expirationTimestamp).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
+    expect(Date.parse(credential.status.expirationTimestamp)).toBe(
+      notAfter.getTime(),
+    );
+  });
+
+  it('refuses what is not a certificate and a key', async () => {
+    const certs = await pki();
+    expect(() =>
+      buildExecCredential({
+        certificatePem: certs.privateKeyPem,
+        privateKeyPem: certs.privateKeyPem,
+      }),
+    ).toThrow('exactly one PEM CERTIFICATE');
+    expect(() =>
+      buildExecCredential({
+        certificatePem: certs.leaf,
+        privateKeyPem: certs.leaf,
+      }),
+    ).toThrow('The private key must be exactly one unencrypted PEM block');
   });
 });

@@ -306,3 +306,225 @@ export function kubeconfigMergeInstructions(
     '',
   ].join('\n');
 }
+
+/**
+ * The `client.authentication.k8s.io` version of the exec-credential protocol
+ * that {@link buildExecKubeconfig} asks for and {@link buildExecCredential}
+ * answers in; every kubectl since 1.22 speaks it.
+ *
+ * @public
+ */
+export const EXEC_CREDENTIAL_API_VERSION = 'client.authentication.k8s.io/v1';
+
+/**
+ * Options of {@link buildExecKubeconfig}.
+ *
+ * @public
+ */
+export interface BuildExecKubeconfigOptions {
+  /**
+   * The certificate's common name. It only names the kubeconfig users (as
+   * {@link kubeconfigNames} does for {@link buildKubeconfig}, so that merging
+   * one file over the other replaces entries instead of adding near-copies);
+   * the identity kubectl presents is whatever the plugin's certificate says.
+   */
+  username: string;
+  /** Every cluster the certificates work on; at least one. */
+  clusters: ClusterInfo[];
+  /** Name of the cluster to make current; defaults to the first one. */
+  currentCluster?: string;
+  /** The credential plugin: a name looked up in `PATH`, or a path. */
+  command: string;
+  /** Arguments of the plugin. */
+  args?: string[];
+  /** Extra environment variables for the plugin; never put secrets here. */
+  env?: Record<string, string>;
+  /** What kubectl prints when it cannot find `command`. */
+  installHint?: string;
+  /**
+   * Whether the plugin may use the terminal: `Never` (the default) for a
+   * plugin that does not read stdin, so kubectl runs it the same way in
+   * scripts and CI as in a terminal.
+   */
+  interactiveMode?: 'Never' | 'IfAvailable' | 'Always';
+}
+
+const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The cluster checks {@link buildKubeconfig} makes (kept there as they were),
+ * for its exec variant; returns the name of the current cluster.
+ */
+function checkClusters(clusters: ClusterInfo[], currentCluster?: string) {
+  if (clusters.length === 0) {
+    throw new Error('A kubeconfig needs at least one cluster');
+  }
+  const seen = new Set<string>();
+  for (const cluster of clusters) {
+    if (!cluster.name) {
+      throw new Error('Every cluster needs a name');
+    }
+    if (seen.has(cluster.name)) {
+      throw new Error(`Cluster '${cluster.name}' is listed twice`);
+    }
+    seen.add(cluster.name);
+  }
+  const current = currentCluster ?? clusters[0].name;
+  if (!seen.has(current)) {
+    throw new Error(`Unknown current cluster '${current}'`);
+  }
+  return current;
+}
+
+/**
+ * Builds a kubeconfig (`kind: Config`) whose users run an exec-credential
+ * plugin (`users[].user.exec`) instead of embedding a certificate: kubectl
+ * runs `command args...` whenever it needs a credential and uses the client
+ * certificate and key the plugin prints, so the file itself holds no secret
+ * and never goes stale. Clusters, contexts and user names are those of
+ * {@link buildKubeconfig}; every user runs the same plugin.
+ *
+ * `provideClusterInfo` is off because one certificate serves every cluster,
+ * and kubectl would otherwise put the cluster's details in the plugin's
+ * environment for nothing. Deterministic, like {@link buildKubeconfig}.
+ *
+ * @public
+ */
+export function buildExecKubeconfig(
+  options: BuildExecKubeconfigOptions,
+): string {
+  const {
+    username,
+    clusters,
+    command,
+    args = [],
+    env = {},
+    installHint,
+    interactiveMode = 'Never',
+  } = options;
+  if (!username) {
+    throw new Error('A username is required');
+  }
+  if (!command) {
+    throw new Error('The credential plugin needs a command');
+  }
+  for (const name of Object.keys(env)) {
+    if (!envNamePattern.test(name)) {
+      throw new Error(`'${name}' is not a valid environment variable name`);
+    }
+  }
+  const currentCluster = checkClusters(clusters, options.currentCluster);
+
+  const entries = clusters.map(cluster => ({
+    cluster,
+    names: kubeconfigNames({ username, cluster: cluster.name }),
+  }));
+  const envEntries = Object.entries(env).map(([name, value]) => ({
+    name,
+    value,
+  }));
+
+  const config = {
+    apiVersion: 'v1',
+    clusters: entries.map(({ cluster, names }) => ({
+      cluster: {
+        ...(cluster.certificateAuthorityData
+          ? { 'certificate-authority-data': cluster.certificateAuthorityData }
+          : {}),
+        server: cluster.server,
+      },
+      name: names.cluster,
+    })),
+    contexts: entries.map(({ names }) => ({
+      context: { cluster: names.cluster, user: names.user },
+      name: names.context,
+    })),
+    'current-context': kubeconfigNames({ username, cluster: currentCluster })
+      .context,
+    kind: 'Config',
+    preferences: {},
+    users: entries.map(({ names }) => ({
+      name: names.user,
+      user: {
+        exec: {
+          apiVersion: EXEC_CREDENTIAL_API_VERSION,
+          args,
+          command,
+          env: envEntries.length > 0 ? envEntries : null,
+          ...(installHint ? { installHint } : {}),
+          interactiveMode,
+          provideClusterInfo: false,
+        },
+      },
+    })),
+  };
+
+  return stringify(config, { lineWidth: 0, indentSeq: false });
+}
+
+/**
+ * What an exec-credential plugin prints for kubectl: a client certificate
+ * and its key.
+ *
+ * @public
+ */
+export interface ExecCredential {
+  apiVersion: typeof EXEC_CREDENTIAL_API_VERSION;
+  kind: 'ExecCredential';
+  status: {
+    /** PEM client certificate followed by its intermediates. */
+    clientCertificateData: string;
+    /** PEM private key of the certificate. */
+    clientKeyData: string;
+    /** RFC 3339 time (whole seconds, UTC) of the certificate's NotAfter. */
+    expirationTimestamp: string;
+  };
+}
+
+/**
+ * Options of {@link buildExecCredential}.
+ *
+ * @public
+ */
+export interface BuildExecCredentialOptions {
+  /** PEM client certificate, as `POST /certificates` returned it. */
+  certificatePem: string;
+  /** PEM certificates from the issuer up to the root; roots are left out. */
+  caChain?: string[];
+  /** PEM private key of the certificate. */
+  privateKeyPem: string;
+}
+
+/**
+ * The ExecCredential an exec-credential plugin prints for a client
+ * certificate. The certificate data is the same bytes {@link buildKubeconfig}
+ * embeds (certificate plus intermediates, canonical PEM), and the expiration
+ * is read from the certificate itself, so kubectl asks again exactly when
+ * the certificate stops working.
+ *
+ * @public
+ */
+export function buildExecCredential(
+  options: BuildExecCredentialOptions,
+): ExecCredential {
+  const clientCertificateData = clientCertificateChain(
+    options.certificatePem,
+    options.caChain ?? [],
+  );
+  const leaf = parseCertificate(
+    pemBlocks(options.certificatePem, 'client certificate')[0].rawData,
+    'client certificate',
+  );
+  return {
+    apiVersion: EXEC_CREDENTIAL_API_VERSION,
+    kind: 'ExecCredential',
+    status: {
+      clientCertificateData,
+      clientKeyData: canonicalPrivateKey(options.privateKeyPem),
+      // Go's RFC 3339 parser takes fractions, but NotAfter has none anyway.
+      expirationTimestamp: leaf.notAfter
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z'),
+    },
+  };
+}
