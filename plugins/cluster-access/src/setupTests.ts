@@ -1,4 +1,5 @@
 import '@testing-library/jest-dom';
+import { configure } from '@testing-library/react';
 import { webcrypto } from 'node:crypto';
 
 // jsdom has no crypto.subtle, and the page makes its key pair with WebCrypto;
@@ -9,3 +10,7 @@ if (!globalThis.crypto?.subtle) {
     configurable: true,
   });
 }
+
+// CI runs every package's tests at once on two cores, where a lazily loaded
+// page can take longer than testing-library's default second to appear.
+configure({ asyncUtilTimeout: 10_000 });
