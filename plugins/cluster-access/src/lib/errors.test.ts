@@ -1,5 +1,5 @@
 import { ResponseError } from '@backstage/errors';
-import { describeError } from './errors';
+import { describeError, describeNamespaceError } from './errors';
 
 async function responseError(status: number, name: string, message: string) {
   return ResponseError.fromResponse(
@@ -37,5 +37,37 @@ describe('describeError', () => {
     expect(describeError(await responseError(500, 'Error', 'boom'))).toBe(
       'Request failed with 500 ',
     );
+  });
+});
+
+describe('describeNamespaceError', () => {
+  it('puts the backend’s message after the kind of refusal', async () => {
+    expect(
+      describeNamespaceError(
+        await responseError(
+          409,
+          'ConflictError',
+          'Namespace payments-api-dev is already requested',
+        ),
+      ),
+    ).toBe('Conflict: Namespace payments-api-dev is already requested');
+    expect(
+      describeNamespaceError(
+        await responseError(
+          403,
+          'NotAllowedError',
+          'You cannot decide on your own request',
+        ),
+      ),
+    ).toBe('Not allowed: You cannot decide on your own request');
+    expect(
+      describeNamespaceError(
+        await responseError(400, 'InputError', 'Unknown tier gold'),
+      ),
+    ).toBe('The request was refused: Unknown tier gold');
+  });
+
+  it('keeps the message of errors that are not from the backend', () => {
+    expect(describeNamespaceError(new Error('offline'))).toBe('offline');
   });
 });

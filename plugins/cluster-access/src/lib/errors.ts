@@ -24,3 +24,32 @@ export function describeError(error: Error): string {
       return error.message;
   }
 }
+
+/**
+ * A title for an error panel about namespace requests, namespaces and their
+ * members. The backend's messages already say what is wrong in the user's
+ * terms (a taken name, someone else's request, a missing membership), so
+ * they are shown as they are, after what kind of refusal it was.
+ */
+export function describeNamespaceError(error: Error): string {
+  if (!ResponseError.is(error)) {
+    return error.message;
+  }
+  const message = error.cause.message;
+  switch (error.statusCode) {
+    case 400:
+      return `The request was refused: ${message}`;
+    case 401:
+      return 'You need to sign in first.';
+    case 403:
+      return `Not allowed: ${message}`;
+    case 404:
+      return `Not found: ${message}`;
+    case 409:
+      return `Conflict: ${message}`;
+    case 503:
+      return `The cluster could not be reached, please try again later: ${message}`;
+    default:
+      return error.message;
+  }
+}

@@ -86,7 +86,8 @@ function fakeApi() {
 }
 
 async function renderGetClusterAccess(
-  api: ClusterAccessApi,
+  // The tab uses the certificate methods only.
+  api: Partial<ClusterAccessApi>,
   permission = mockApis.permission(),
 ) {
   return renderInTestApp(

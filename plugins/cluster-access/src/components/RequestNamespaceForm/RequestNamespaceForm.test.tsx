@@ -1,0 +1,290 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { clusterAccessApiRef } from '../../api';
+import { rootRouteRef } from '../../routes';
+import {
+  errorResponse,
+  fakeNamespaceApi,
+  namespaceRequest,
+} from '../../testUtils/namespaces';
+import { RequestNamespaceForm } from './RequestNamespaceForm';
+
+const alice = mockApis.identity({
+  userEntityRef: 'user:default/alice',
+  ownershipEntityRefs: [
+    'user:default/alice',
+    'group:default/payments',
+    'group:default/sre',
+  ],
+});
+
+const catalog = catalogApiMock({
+  entities: [
+    {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: 'payments', namespace: 'default', title: 'Payments' },
+      spec: { type: 'team', children: [] },
+    },
+  ],
+});
+
+async function renderForm(options: {
+  api: ReturnType<typeof fakeNamespaceApi>;
+  route?: string;
+}) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [clusterAccessApiRef, options.api],
+        [identityApiRef, alice],
+        [catalogApiRef, catalog],
+        [permissionApiRef, mockApis.permission()],
+      ]}
+    >
+      <RequestNamespaceForm />
+    </TestApiProvider>,
+    {
+      routeEntries: [options.route ?? '/cluster-access/request-namespace'],
+      mountedRoutes: { '/cluster-access': rootRouteRef },
+    },
+  );
+  return {
+    owner: (await screen.findByLabelText('Owner group')) as HTMLSelectElement,
+    tier: screen.getByLabelText('Tier') as HTMLSelectElement,
+    cluster: screen.getByLabelText('Cluster') as HTMLSelectElement,
+    name: screen.getByLabelText('Namespace name') as HTMLInputElement,
+    reason: screen.getByLabelText('Reason') as HTMLTextAreaElement,
+    submit: screen.getByRole('button', { name: 'Request namespace' }),
+  };
+}
+
+describe('RequestNamespaceForm', () => {
+  it('offers only the user’s Groups, with their catalog titles, and each tier’s approval rule and quota', async () => {
+    const api = fakeNamespaceApi();
+    const form = await renderForm({ api });
+
+    const groups = within(form.owner)
+      .getAllByRole('option')
+      .filter(o => !(o as HTMLOptionElement).disabled)
+      .map(o => [(o as HTMLOptionElement).value, o.textContent]);
+    await waitFor(() =>
+      expect(
+        within(form.owner)
+          .getAllByRole('option')
+          .map(o => o.textContent),
+      ).toContain('Payments (payments)'),
+    );
+    expect(groups.map(([value]) => value)).toEqual([
+      'group:default/payments',
+      'group:default/sre',
+    ]);
+
+    expect(
+      within(form.tier)
+        .getAllByRole('option')
+        .map(o => o.textContent),
+    ).toEqual([
+      'Development (dev): approved at once',
+      'QA (qa): needs an approval',
+    ]);
+    expect(screen.getByText('Approved at once')).toBeInTheDocument();
+    const quota = screen.getByRole('table', { name: 'Quota' });
+    expect(within(quota).getByText('limits.memory')).toBeInTheDocument();
+    expect(within(quota).getByText('8Gi')).toBeInTheDocument();
+
+    await userEvent.selectOptions(form.tier, 'qa');
+    expect(screen.getByText('Needs an approval')).toBeInTheDocument();
+    expect(within(quota).queryByText('limits.memory')).toBeNull();
+  });
+
+  it('offers only the clusters of the chosen tier', async () => {
+    const api = fakeNamespaceApi();
+    const form = await renderForm({ api });
+    const values = () =>
+      within(form.cluster)
+        .getAllByRole('option')
+        .map(o => (o as HTMLOptionElement).value);
+    expect(values()).toEqual(['sandbox', 'edge']);
+    await userEvent.selectOptions(form.cluster, 'edge');
+    expect(form.cluster.value).toBe('edge');
+
+    await userEvent.selectOptions(form.tier, 'qa');
+    expect(values()).toEqual(['sandbox']);
+    expect(form.cluster.value).toBe('sandbox');
+  });
+
+  it('pre-fills the name from the tier’s naming rule and follows owner and tier', async () => {
+    const api = fakeNamespaceApi();
+    const form = await renderForm({
+      api,
+      route: '/cluster-access/request-namespace?owner=group:default/payments',
+    });
+    expect(form.owner.value).toBe('group:default/payments');
+    expect(form.name.value).toBe('payments-app-dev');
+    expect(
+      screen.getByText(/Naming rule: \{group\}-\{suffix\}-dev/),
+    ).toBeInTheDocument();
+
+    await userEvent.selectOptions(form.tier, 'qa');
+    expect(form.name.value).toBe('payments-app-qa');
+    await userEvent.selectOptions(form.owner, 'group:default/sre');
+    expect(form.name.value).toBe('sre-app-qa');
+  });
+
+  it('shows what is wrong with the name while it is typed, and only submits a valid one', async () => {
+    const api = fakeNamespaceApi();
+    const form = await renderForm({
+      api,
+      route: '/cluster-access/request-namespace?owner=group:default/payments',
+    });
+    await userEvent.type(form.reason, 'integration tests');
+    expect(form.submit).toBeEnabled();
+
+    await userEvent.clear(form.name);
+    expect(screen.getByText('The name must not be empty.')).toBeInTheDocument();
+    expect(form.submit).toBeDisabled();
+
+    await userEvent.type(form.name, 'Payments_API');
+    expect(screen.getByText(/must be a DNS-1123 label/)).toBeInTheDocument();
+    expect(form.name).toHaveAttribute('aria-invalid', 'true');
+    expect(form.submit).toBeDisabled();
+
+    await userEvent.clear(form.name);
+    await userEvent.type(form.name, 'kube-payments');
+    expect(
+      screen.getByText(/must not start with the reserved prefix "kube-"/),
+    ).toBeInTheDocument();
+
+    await userEvent.clear(form.name);
+    await userEvent.type(form.name, 'payments-api');
+    expect(
+      screen.getByText(
+        /must follow the Development tier's naming rule \{group\}-\{suffix\}-dev, e\.g\. payments-api-dev/,
+      ),
+    ).toBeInTheDocument();
+    expect(form.submit).toBeDisabled();
+
+    await userEvent.type(form.name, '-dev');
+    expect(form.name).toHaveAttribute('aria-invalid', 'false');
+    expect(form.submit).toBeEnabled();
+    expect(api.createRequest).not.toHaveBeenCalled();
+  });
+
+  it('submits the request body and shows the request that was filed with its status', async () => {
+    const created = namespaceRequest({
+      namespace: 'payments-api-qa',
+      tier: 'qa',
+      status: 'pending',
+    });
+    const api = fakeNamespaceApi({
+      createRequest: jest.fn(async () => created),
+      getRequest: jest.fn(async () =>
+        namespaceRequest({ ...created, status: 'rejected' }),
+      ),
+    });
+    const form = await renderForm({ api });
+    await userEvent.selectOptions(form.owner, 'group:default/payments');
+    await userEvent.selectOptions(form.tier, 'qa');
+    await userEvent.clear(form.name);
+    await userEvent.type(form.name, 'payments-api-qa');
+    await userEvent.type(form.reason, '  integration tests for the API ');
+    await userEvent.click(form.submit);
+
+    expect(api.createRequest).toHaveBeenCalledTimes(1);
+    expect(api.createRequest).toHaveBeenCalledWith({
+      owner: 'group:default/payments',
+      tier: 'qa',
+      cluster: 'sandbox',
+      namespace: 'payments-api-qa',
+      reason: 'integration tests for the API',
+    });
+    expect(await screen.findByText('Request filed')).toBeInTheDocument();
+    expect(screen.getByText('Waiting for approval')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'An approver has to approve it before the namespace is made.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('link', { name: 'See all your requests' }),
+    ).toHaveAttribute('href', '/cluster-access/requests');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Refresh status' }),
+    );
+    expect(await screen.findByText('Rejected')).toBeInTheDocument();
+    expect(api.getRequest).toHaveBeenCalledWith({ id: created.id });
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Request another namespace' }),
+    );
+    expect(await screen.findByLabelText('Namespace name')).toHaveValue('');
+  });
+
+  it('shows the backend’s 409 when the namespace is taken, and keeps the form', async () => {
+    const api = fakeNamespaceApi({
+      createRequest: jest.fn(async () => {
+        throw await ResponseError.fromResponse(
+          errorResponse(
+            409,
+            'ConflictError',
+            'Namespace payments-app-dev is already requested (request 42)',
+          ),
+        );
+      }),
+    });
+    const form = await renderForm({
+      api,
+      route: '/cluster-access/request-namespace?owner=group:default/payments',
+    });
+    await userEvent.type(form.reason, 'try things');
+    await userEvent.click(form.submit);
+
+    expect(
+      await screen.findByText(
+        'Error: Conflict: Namespace payments-app-dev is already requested (request 42)',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Request filed')).toBeNull();
+    expect(form.name.value).toBe('payments-app-dev');
+    expect(form.submit).toBeEnabled();
+  });
+
+  it('says so when the user belongs to no Group', async () => {
+    const api = fakeNamespaceApi();
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [clusterAccessApiRef, api],
+          [
+            identityApiRef,
+            mockApis.identity({
+              userEntityRef: 'user:default/guest',
+              ownershipEntityRefs: ['user:default/guest'],
+            }),
+          ],
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
+        <RequestNamespaceForm />
+      </TestApiProvider>,
+    );
+    expect(
+      await screen.findByText(/you are not a member of any Group/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Request namespace' }),
+    ).toBeDisabled();
+  });
+});

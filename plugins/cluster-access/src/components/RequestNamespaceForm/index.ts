@@ -1,0 +1,1 @@
+export { RequestNamespaceForm } from './RequestNamespaceForm';

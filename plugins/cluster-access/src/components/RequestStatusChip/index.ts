@@ -1,0 +1,1 @@
+export { RequestStatusChip } from './RequestStatusChip';

@@ -1,0 +1,146 @@
+import {
+  ManagedNamespace,
+  NamespaceClusterInfo,
+  NamespaceRequest,
+  TierInfo,
+} from '@cluster-access/plugin-cluster-access-common';
+import { ClusterAccessApi } from '../api';
+
+/** The shipped default tiers, shortened: `dev` at once, `qa` approved. */
+export const tiers: TierInfo[] = [
+  {
+    name: 'dev',
+    title: 'Development',
+    description: 'A namespace to build and try things in.',
+    approval: 'none',
+    clusters: ['sandbox', 'edge'],
+    namingPattern: '{group}-{suffix}-dev',
+    resourceQuota: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '20' },
+    limitRange: { default: { cpu: '500m', memory: '512Mi' } },
+    networkPolicy: true,
+    podSecurity: { enforce: 'baseline', warn: 'restricted' },
+    labels: {},
+    annotations: {},
+  },
+  {
+    name: 'qa',
+    title: 'QA',
+    approval: 'required',
+    clusters: ['sandbox'],
+    namingPattern: '{group}-{suffix}-qa',
+    resourceQuota: { 'requests.cpu': '4', pods: '50' },
+    limitRange: {},
+    networkPolicy: true,
+    podSecurity: { enforce: 'restricted', warn: 'restricted' },
+    labels: {},
+    annotations: {},
+  },
+];
+
+export const clusters: NamespaceClusterInfo[] = [
+  {
+    name: 'sandbox',
+    title: 'Sandbox',
+    server: 'https://127.0.0.1:6443',
+    provisioning: true,
+    tiers: ['dev', 'qa'],
+  },
+  {
+    name: 'edge',
+    server: 'https://edge.example.com:6443',
+    provisioning: true,
+    tiers: ['dev'],
+  },
+];
+
+/** A request as the backend answers it, with overrides. */
+export function namespaceRequest(
+  overrides: Partial<NamespaceRequest> = {},
+): NamespaceRequest {
+  return {
+    id: '00000000-0000-4000-8000-000000000001',
+    kind: 'create',
+    cluster: 'sandbox',
+    namespace: 'payments-api-qa',
+    owner: 'group:default/payments',
+    tier: 'qa',
+    reason: 'integration tests for the API',
+    requester: 'user:default/alice',
+    status: 'pending',
+    attempts: 0,
+    createdAt: '2026-11-28T10:00:00.000Z',
+    updatedAt: '2026-11-28T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** A managed namespace as the backend answers it, with overrides. */
+export function managedNamespace(
+  overrides: Partial<ManagedNamespace> = {},
+): ManagedNamespace {
+  return {
+    cluster: 'sandbox',
+    name: 'payments-api-dev',
+    owner: 'group:default/payments',
+    tier: 'dev',
+    requestId: '00000000-0000-4000-8000-0000000000a1',
+    status: 'ready',
+    requester: 'user:default/alice',
+    createdAt: '2026-11-20T09:00:00.000Z',
+    members: [
+      { user: 'user:default/alice', username: 'alice', source: 'group' },
+      { user: 'user:default/bob', username: 'bob', source: 'group' },
+      { user: 'user:default/dave', username: 'dave', source: 'extra' },
+    ],
+    quota: [
+      { resource: 'limits.memory', hard: '8Gi', used: '2Gi' },
+      { resource: 'pods', hard: '20', used: '15' },
+      { resource: 'requests.cpu', hard: '2', used: '500m' },
+    ],
+    ...overrides,
+  };
+}
+
+/**
+ * A `ClusterAccessApi` whose every method is a jest mock; the namespace
+ * reads answer with the fixtures above unless overridden.
+ */
+export function fakeNamespaceApi(
+  overrides: Partial<ClusterAccessApi> = {},
+): jest.Mocked<ClusterAccessApi> {
+  return {
+    listHistory: jest.fn(async () => []),
+    getIdentity: jest.fn(),
+    issueCertificate: jest.fn(),
+    listCertificates: jest.fn(async () => []),
+    revokeCertificate: jest.fn(),
+    listTiers: jest.fn(async () => tiers),
+    listClusters: jest.fn(async () => clusters),
+    createRequest: jest.fn(),
+    listRequests: jest.fn(async () => []),
+    getRequest: jest.fn(),
+    approveRequest: jest.fn(),
+    rejectRequest: jest.fn(),
+    listNamespaces: jest.fn(async () => []),
+    addMember: jest.fn(),
+    removeMember: jest.fn(),
+    decommissionNamespace: jest.fn(),
+    ...overrides,
+  } as jest.Mocked<ClusterAccessApi>;
+}
+
+/** A backend error as `ResponseError.fromResponse` sees it. */
+export function errorResponse(
+  status: number,
+  name: string,
+  message: string,
+): Response {
+  return new Response(
+    JSON.stringify({
+      error: { name, message },
+      request: { method: 'POST', url: '/api/cluster-access/requests' },
+      response: { statusCode: status },
+    }),
+    { status, headers: { 'Content-Type': 'application/json' } },
+  );
+}
