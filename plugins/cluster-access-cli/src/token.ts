@@ -1,0 +1,233 @@
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { normalizeBackendUrl } from './args';
+import { CliError } from './errors';
+
+/**
+ * Options of {@link getBackstageToken}.
+ *
+ * @public
+ */
+export interface TokenOptions {
+  /** Normalised backend base URL the token is for. */
+  backendUrl: string;
+  /** `--token-command`; wins over the environment. */
+  tokenCommand?: string;
+  env: NodeJS.ProcessEnv;
+  /**
+   * Directories from which `node_modules/.bin/backstage-cli` is looked for,
+   * each and its parents, when it is not in `PATH`.
+   */
+  searchFrom?: string[];
+  /** Defaults to 2 minutes: the Backstage CLI may refresh its token first. */
+  timeoutMs?: number;
+}
+
+interface CommandResult {
+  code: number | string | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<CommandResult> {
+  return new Promise(resolvePromise => {
+    execFile(
+      file,
+      args,
+      { env, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error
+          ? (error as { code?: number | string }).code ?? error.message
+          : 0;
+        resolvePromise({ code: code ?? null, stdout, stderr });
+      },
+    );
+  });
+}
+
+/**
+ * What a failed command said about why: its last `Error:` line (the Backstage
+ * CLI surrounds it with notices), else its last line.
+ */
+function lastLine(stderr: string): string {
+  const lines = stderr
+    .split('\n')
+    .map(l => l.trim())
+    .filter(Boolean);
+  const error = lines.filter(l => /^Error:/.test(l)).pop();
+  return (error ?? lines[lines.length - 1] ?? '').replace(/^Error:\s*/, '');
+}
+
+/** A token is one line of printable text; anything else is not used or shown. */
+function checkToken(output: string, source: string): string {
+  const token = output.trim();
+  if (!token) {
+    throw new CliError(`${source} printed no token`);
+  }
+  if (/\s/.test(token)) {
+    throw new CliError(
+      `${source} printed more than one word; it should print only the token`,
+    );
+  }
+  return token;
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds an executable in `PATH`, then in the `node_modules/.bin` directories
+ * from `searchFrom` up, which is where `backstage-cli` is in a Backstage
+ * repository.
+ *
+ * @public
+ */
+export async function findExecutable(options: {
+  name: string;
+  env: NodeJS.ProcessEnv;
+  searchFrom?: string[];
+}): Promise<string | undefined> {
+  const { name, env } = options;
+  for (const directory of (env.PATH ?? '').split(delimiter)) {
+    if (directory && isAbsolute(directory)) {
+      const candidate = join(directory, name);
+      if (await isExecutable(candidate)) return candidate;
+    }
+  }
+  for (const start of options.searchFrom ?? []) {
+    let directory = resolve(start);
+    for (;;) {
+      const candidate = join(directory, 'node_modules', '.bin', name);
+      if (await isExecutable(candidate)) return candidate;
+      const parent = dirname(directory);
+      if (parent === directory) break;
+      directory = parent;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Where to look for `backstage-cli` besides `PATH`: up from the launcher,
+ * which in a Backstage repository finds its `node_modules/.bin`. Never from
+ * the working directory: kubectl runs the plugin wherever the user happens
+ * to be, and a checkout there must not get to run its own `backstage-cli`.
+ *
+ * @public
+ */
+export function tokenSearchFrom(context: { launcher?: string }): string[] {
+  return context.launcher ? [dirname(context.launcher)] : [];
+}
+
+/**
+ * The Backstage CLI's name for the instance signed in to `backendUrl`, from
+ * its (non-secret) instance list, so that `print-token` hands out the token
+ * of this backend and not of whichever instance happens to be selected.
+ * `auth login --backend-url` names instances after the host, which is the
+ * answer when the list cannot be read.
+ *
+ * @public
+ */
+export async function backstageCliInstance(options: {
+  backendUrl: string;
+  env: NodeJS.ProcessEnv;
+}): Promise<string> {
+  const { backendUrl, env } = options;
+  const root = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
+  const fallback = new URL(backendUrl).host;
+  let instances: unknown;
+  try {
+    instances = parse(
+      await readFile(
+        join(root, 'backstage-cli', 'auth-instances.yaml'),
+        'utf8',
+      ),
+    )?.instances;
+  } catch {
+    return fallback;
+  }
+  if (!Array.isArray(instances)) return fallback;
+  const matching = instances.filter(instance => {
+    try {
+      return normalizeBackendUrl(String(instance?.baseUrl)) === backendUrl;
+    } catch {
+      return false;
+    }
+  });
+  const chosen = matching.find(i => i.selected) ?? matching[0];
+  return typeof chosen?.name === 'string' ? chosen.name : fallback;
+}
+
+/**
+ * A Backstage user token for `backendUrl`, from the first source that is
+ * set: `--token-command`, `CLUSTER_ACCESS_TOKEN_COMMAND` (run in a shell,
+ * trimmed output), `CLUSTER_ACCESS_TOKEN`, or else
+ * `backstage-cli auth print-token` for the instance signed in to the
+ * backend. The token is never printed, not even in errors.
+ *
+ * @public
+ */
+export async function getBackstageToken(
+  options: TokenOptions,
+): Promise<string> {
+  const { backendUrl, env, timeoutMs = 120_000 } = options;
+  const command = options.tokenCommand ?? env.CLUSTER_ACCESS_TOKEN_COMMAND;
+  if (command) {
+    const result = await run('/bin/sh', ['-c', command], env, timeoutMs);
+    if (result.code !== 0) {
+      const why = lastLine(result.stderr);
+      throw new CliError(
+        `The token command failed (${
+          typeof result.code === 'number' ? `exit ${result.code}` : result.code
+        })${why ? `: ${why}` : ''}`,
+      );
+    }
+    return checkToken(result.stdout, 'The token command');
+  }
+  if (env.CLUSTER_ACCESS_TOKEN) {
+    return checkToken(env.CLUSTER_ACCESS_TOKEN, 'CLUSTER_ACCESS_TOKEN');
+  }
+
+  const loginHint = `Sign in with: backstage-cli auth login --backend-url ${backendUrl}`;
+  const backstageCli = await findExecutable({
+    name: 'backstage-cli',
+    env,
+    searchFrom: options.searchFrom,
+  });
+  if (!backstageCli) {
+    throw new CliError(
+      `No Backstage token: backstage-cli was not found in PATH. Install @backstage/cli and sign in (backstage-cli auth login --backend-url ${backendUrl}), or set CLUSTER_ACCESS_TOKEN_COMMAND.`,
+    );
+  }
+  const instance = await backstageCliInstance({ backendUrl, env });
+  const result = await run(
+    backstageCli,
+    ['auth', 'print-token', '--instance', instance],
+    env,
+    timeoutMs,
+  );
+  if (result.code !== 0) {
+    const why = lastLine(result.stderr);
+    throw new CliError(
+      `You are not signed in to ${backendUrl} with the Backstage CLI${
+        why ? ` (${why})` : ''
+      }. ${loginHint}`,
+    );
+  }
+  return checkToken(result.stdout, 'backstage-cli auth print-token');
+}
