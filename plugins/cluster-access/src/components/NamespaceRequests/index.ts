@@ -1,0 +1,1 @@
+export { NamespaceRequests } from './NamespaceRequests';

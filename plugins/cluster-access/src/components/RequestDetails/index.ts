@@ -1,0 +1,1 @@
+export { RequestDetails } from './RequestDetails';
