@@ -1,0 +1,1 @@
+export { ManagedNamespaces } from './ManagedNamespaces';

@@ -1,0 +1,1 @@
+export { QuotaUsageBars } from './QuotaUsageBars';
