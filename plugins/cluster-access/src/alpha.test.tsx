@@ -5,13 +5,19 @@ import {
   renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { clusterAccessApiRef } from './api';
 import clusterAccessPlugin, {
   entityGroupNamespacesCard,
   entityUserAccessCard,
 } from './alpha';
+import { rootRouteRef } from './routes';
+import { fakeNamespaceApi, managedNamespace } from './testUtils/namespaces';
 
 const history = [
   {
@@ -65,8 +71,36 @@ describe('new frontend system export (/alpha)', () => {
     ).toBeInTheDocument();
   });
 
+  it('serves the Request namespace tab at /cluster-access/request-namespace', async () => {
+    const api = fakeNamespaceApi();
+    renderTestApp({
+      features: [clusterAccessPlugin],
+      apis: [
+        [clusterAccessApiRef, api],
+        [permissionApiRef, mockApis.permission()],
+        [
+          identityApiRef,
+          mockApis.identity({
+            userEntityRef: 'user:default/carol',
+            ownershipEntityRefs: ['group:default/platform'],
+          }),
+        ],
+      ],
+      initialRouteEntries: [
+        '/cluster-access/request-namespace?owner=group:default/platform',
+      ],
+    });
+    expect(await screen.findByLabelText('Namespace name')).toHaveValue(
+      'platform-app-dev',
+    );
+    expect(
+      screen.getByRole('button', { name: 'Request namespace' }),
+    ).toBeInTheDocument();
+  });
+
   it('renders the User card for a user entity', async () => {
     const listHistory = jest.fn(async () => history);
+    const listNamespaces = jest.fn(async () => [managedNamespace()]);
     const card = createExtensionTester(entityUserAccessCard).reactElement();
     await renderInTestApp(
       <EntityProvider
@@ -78,18 +112,26 @@ describe('new frontend system export (/alpha)', () => {
       >
         {card}
       </EntityProvider>,
-      { apis: [[clusterAccessApiRef, { listHistory }]] },
+      {
+        apis: [[clusterAccessApiRef, { listHistory, listNamespaces }]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('carol approved payments-dev'),
     ).toBeInTheDocument();
+    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
     expect(listHistory).toHaveBeenCalledWith({
       actor: 'user:default/carol',
       limit: 20,
     });
+    expect(listNamespaces).toHaveBeenCalledWith({
+      user: 'user:default/carol',
+    });
   });
 
-  it('renders the Group card for a group entity', async () => {
+  it('renders the Group card with the Group’s namespaces for a group entity', async () => {
+    const listNamespaces = jest.fn(async () => [managedNamespace()]);
     const card = createExtensionTester(
       entityGroupNamespacesCard,
     ).reactElement();
@@ -103,7 +145,29 @@ describe('new frontend system export (/alpha)', () => {
       >
         {card}
       </EntityProvider>,
+      {
+        apis: [
+          [clusterAccessApiRef, { listNamespaces }],
+          mockApis.identity({
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: ['group:default/payments'],
+          }),
+        ],
+        mountedRoutes: { '/cluster-access': rootRouteRef },
+      },
     );
-    expect(await screen.findByText(/Payments team/)).toBeInTheDocument();
+    expect(
+      await screen.findByText('Kubernetes namespaces owned by Payments team'),
+    ).toBeInTheDocument();
+    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
+    expect(listNamespaces).toHaveBeenCalledWith({
+      owner: 'group:default/payments',
+    });
+    expect(
+      screen.getByRole('link', { name: /Request a namespace/ }),
+    ).toHaveAttribute(
+      'href',
+      '/cluster-access/request-namespace?owner=group%3Adefault%2Fpayments',
+    );
   });
 });

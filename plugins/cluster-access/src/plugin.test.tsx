@@ -4,15 +4,27 @@ import {
   renderInTestApp,
   TestApiProvider,
 } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import userEvent from '@testing-library/user-event';
+import { identityApiRef } from '@backstage/core-plugin-api';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   clusterAccessApiRef,
   ClusterAccessPage as ClusterAccessPageExtension,
   clusterAccessPlugin,
+  clusterAccessRouteRef,
+  EntityGroupNamespacesCard,
   EntityUserAccessCard,
 } from './index';
 import { ClusterAccessPage } from './components/ClusterAccessPage';
+import {
+  fakeNamespaceApi,
+  managedNamespace,
+  namespaceRequest,
+} from './testUtils/namespaces';
 
 const history = [
   {
@@ -80,10 +92,13 @@ describe('legacy frontend system export', () => {
     expect(api.listHistory).not.toHaveBeenCalled();
   });
 
-  it('renders the User card with that user’s activity', async () => {
+  it('renders the User card with that user’s namespaces and activity', async () => {
     const listHistory = jest.fn(async () => history);
+    const listNamespaces = jest.fn(async () => [managedNamespace()]);
     await renderInTestApp(
-      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+      <TestApiProvider
+        apis={[[clusterAccessApiRef, { listHistory, listNamespaces }]]}
+      >
         <EntityProvider
           entity={{
             apiVersion: 'backstage.io/v1alpha1',
@@ -94,14 +109,103 @@ describe('legacy frontend system export', () => {
           <EntityUserAccessCard />
         </EntityProvider>
       </TestApiProvider>,
+      {
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('Certificate issued to alice'),
     ).toBeInTheDocument();
+    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
     expect(listHistory).toHaveBeenCalledWith({
       actor: 'user:default/alice',
       limit: 20,
     });
+    expect(listNamespaces).toHaveBeenCalledWith({
+      user: 'user:default/alice',
+    });
+  });
+
+  it('renders the Group card with the Group’s namespaces and a link to request one', async () => {
+    const listNamespaces = jest.fn(async () => [managedNamespace()]);
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [clusterAccessApiRef, { listNamespaces }],
+          [
+            identityApiRef,
+            mockApis.identity({
+              userEntityRef: 'user:default/alice',
+              ownershipEntityRefs: ['group:default/payments'],
+            }),
+          ],
+        ]}
+      >
+        <EntityProvider
+          entity={{
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Group',
+            metadata: { name: 'payments', namespace: 'default' },
+          }}
+        >
+          <EntityGroupNamespacesCard />
+        </EntityProvider>
+      </TestApiProvider>,
+      { mountedRoutes: { '/cluster-access': clusterAccessRouteRef } },
+    );
+    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
+    expect(listNamespaces).toHaveBeenCalledWith({
+      owner: 'group:default/payments',
+    });
+    expect(
+      screen.getByRole('link', { name: /Request a namespace/ }),
+    ).toHaveAttribute(
+      'href',
+      '/cluster-access/request-namespace?owner=group%3Adefault%2Fpayments',
+    );
+  });
+
+  it('serves the namespace tabs, reachable from the tab bar', async () => {
+    const api = fakeNamespaceApi({
+      listRequests: jest.fn(async () => [namespaceRequest()]),
+      listNamespaces: jest.fn(async () => [managedNamespace()]),
+    });
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [clusterAccessApiRef, api],
+          [permissionApiRef, mockApis.permission()],
+          [
+            identityApiRef,
+            mockApis.identity({
+              userEntityRef: 'user:default/alice',
+              ownershipEntityRefs: ['group:default/payments'],
+            }),
+          ],
+        ]}
+      >
+        <ClusterAccessPage />
+      </TestApiProvider>,
+      {
+        routeEntries: ['/request-namespace'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+    expect(await screen.findByLabelText('Namespace name')).toHaveValue(
+      'payments-app-dev',
+    );
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Requests' }));
+    expect(
+      await screen.findByText('Waiting for a decision'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('payments-api-qa').length).toBeGreaterThan(0);
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Namespaces' }));
+    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
+    expect(
+      screen.getByRole('progressbar', { name: 'pods usage' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the backend error when the history cannot be read', async () => {
