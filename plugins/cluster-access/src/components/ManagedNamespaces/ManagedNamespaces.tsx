@@ -335,11 +335,21 @@ export const ManagedNamespaces = () => {
 
   const columns: TableColumn<ManagedNamespace>[] = [
     {
-      title: 'Namespace',
+      // The cluster under the name keeps the table narrow enough for the
+      // quota bars and actions.
+      title: 'Namespace / cluster',
       field: 'name',
-      render: ns => <code>{ns.name}</code>,
+      customFilterAndSearch: (term: string, ns: ManagedNamespace) =>
+        `${ns.name} ${ns.cluster}`.includes(term.toLocaleLowerCase('en-US')),
+      render: ns => (
+        <>
+          <code>{ns.name}</code>
+          <Typography variant="caption" component="div">
+            {ns.cluster}
+          </Typography>
+        </>
+      ),
     },
-    { title: 'Cluster', field: 'cluster' },
     {
       title: 'Owner',
       field: 'owner',
@@ -394,6 +404,7 @@ export const ManagedNamespaces = () => {
         <Box display="flex" flexDirection="column" alignItems="flex-start">
           <Button
             size="small"
+            style={{ whiteSpace: 'nowrap' }}
             onClick={() => setMembersOf(keyOf(ns))}
             aria-label={`Members of ${ns.name}`}
           >
@@ -403,6 +414,7 @@ export const ManagedNamespaces = () => {
             <Button
               size="small"
               color="secondary"
+              style={{ whiteSpace: 'nowrap' }}
               onClick={() => {
                 setFiled(undefined);
                 setDecommissioning(ns);
