@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Browser } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './__testUtils__/browser';
 import { APP_URL, startPortal } from './__testUtils__/portal';
 
@@ -137,5 +137,132 @@ describe('the demo portal in Chromium', () => {
       (await generate.count()) === 0 || (await generate.isDisabled()),
     ).toBe(true);
     await page.close();
+  });
+
+  async function requestNamespace(
+    page: Page,
+    options: { tier: string; name: string; reason: string },
+  ) {
+    await page.goto(
+      `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
+    );
+    await page.getByLabel('Tier', { exact: true }).selectOption(options.tier);
+    await page.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    await page.getByLabel('Namespace name').fill(options.name);
+    await page.getByLabel('Reason').fill(options.reason);
+    await page.getByRole('button', { name: 'Request namespace' }).click();
+    await page.getByText(options.name).first().waitFor();
+  }
+
+  /** Presses "Refresh status" until the filed request shows the status. */
+  async function waitForStatus(page: Page, status: string) {
+    for (let i = 0; i < 30; i++) {
+      if (await page.getByText(status, { exact: true }).count()) return;
+      await page.getByRole('button', { name: 'Refresh status' }).click();
+      await page.waitForTimeout(1000);
+    }
+    throw new Error(`The request never became ${status}`);
+  }
+
+  it('alice requests a dev namespace in the portal; it is made at once and her kubeconfig works in it', async () => {
+    const page = await browser.newPage();
+    await signInAs(page, 'alice');
+    await requestNamespace(page, {
+      tier: 'dev',
+      name: 'payments-e2e-dev',
+      reason: 'browser test',
+    });
+    await waitForStatus(page, 'Ready');
+
+    // The kubeconfig alice downloaded in the earlier test: RBAC on the new
+    // namespace lets her work there, and nowhere else.
+    const kubeconfig = path.join(tmp, 'alice-kubeconfig.yaml');
+    await run('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'payments-e2e-dev',
+      'create',
+      'configmap',
+      'hello',
+      '--from-literal=from=alice',
+    ]);
+    await expect(
+      run('kubectl', [
+        '--kubeconfig',
+        kubeconfig,
+        '-n',
+        'cluster-access',
+        'create',
+        'configmap',
+        'hello',
+        '--from-literal=from=alice',
+      ]),
+    ).rejects.toThrow(/forbidden/);
+    await page.close();
+  });
+
+  it('a qa namespace waits for carol, who approves it on the Requests tab', async () => {
+    const alice = await browser.newPage();
+    await signInAs(alice, 'alice');
+    await requestNamespace(alice, {
+      tier: 'qa',
+      name: 'payments-e2e-qa',
+      reason: 'release testing',
+    });
+    await alice
+      .getByText('Waiting for approval', { exact: true })
+      .first()
+      .waitFor();
+    // alice cannot approve her own request.
+    await alice.goto(`${APP_URL}/cluster-access/requests`);
+    await alice.getByText('payments-e2e-qa').first().waitFor();
+    expect(
+      await alice
+        .getByRole('button', { name: 'Approve payments-e2e-qa' })
+        .count(),
+    ).toBe(0);
+    await alice.close();
+
+    const carol = await browser.newPage();
+    await signInAs(carol, 'carol');
+    await carol.goto(`${APP_URL}/cluster-access/requests`);
+    await carol
+      .getByRole('button', { name: 'Approve payments-e2e-qa' })
+      .first()
+      .click();
+    await carol.getByLabel('Comment (optional)').fill('ok for release');
+    await carol.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    // The dialog closes and the decision is confirmed on the page.
+    await carol
+      .getByText(/^Approved\b/)
+      .first()
+      .waitFor({ timeout: 30_000 });
+
+    // Provisioned for the Payments team: alice may now work in it.
+    const kubeconfig = path.join(tmp, 'alice-kubeconfig.yaml');
+    let answer = '';
+    for (let i = 0; i < 30 && answer !== 'yes'; i++) {
+      answer = (
+        await run('kubectl', [
+          '--kubeconfig',
+          kubeconfig,
+          'auth',
+          'can-i',
+          'create',
+          'configmaps',
+          '-n',
+          'payments-e2e-qa',
+        ]).catch(e => ({ stdout: String(e.stdout ?? '') }))
+      ).stdout.trim();
+      if (answer !== 'yes') await carol.waitForTimeout(1000);
+    }
+    expect(answer).toBe('yes');
+
+    await carol.goto(`${APP_URL}/cluster-access/namespaces`);
+    await carol.getByRole('button', { name: 'All' }).click();
+    await carol.getByText('payments-e2e-qa').first().waitFor();
+    await carol.close();
   });
 });
