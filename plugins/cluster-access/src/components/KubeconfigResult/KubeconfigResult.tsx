@@ -51,8 +51,11 @@ export const KubeconfigResult = (props: {
   return (
     <InfoCard title="Your kubeconfig">
       <Typography variant="body1" gutterBottom>
-        Certificate <code>{certificate.serialNumber}</code> for{' '}
-        <strong>{certificate.username}</strong> is valid until{' '}
+        Certificate{' '}
+        <code style={{ wordBreak: 'break-all' }}>
+          {certificate.serialNumber}
+        </code>{' '}
+        for <strong>{certificate.username}</strong> is valid until{' '}
         <time dateTime={expiresAt.toISOString()}>
           {expiresAt.toLocaleString()}
         </time>
