@@ -1,0 +1,204 @@
+/*
+ * What the exec-credential plugin costs kubectl: wall time of
+ * `cluster-access credential` as kubectl runs it (a new process each time)
+ * when the cached certificate is fresh and when it renews, and of
+ * `kubectl auth whoami` with the plugin's kubeconfig against an embedded one.
+ *
+ *   node --require @backstage/cli/config/nodeTransform.cjs \
+ *     plugins/cluster-access-cli/bench/credential.ts [runs]
+ *
+ * (or `yarn bench` in the package). The backend plugin runs in this process
+ * (startTestBackend, mock auth, SQLite in memory) against the Vault and
+ * Kubernetes peers, as in src/cli.flow.test.ts. The CLI runs from its
+ * TypeScript sources through Backstage's transform, as in this repository;
+ * a published build would start faster.
+ */
+import 'reflect-metadata';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import clusterAccessPlugin from '@cluster-access/plugin-cluster-access-backend';
+import {
+  bootstrapVaultForClusterAccess,
+  startKubePeer,
+  startVaultPeer,
+} from '@cluster-access/sandbox';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+
+const RUNS = Number(process.argv[2] ?? 20);
+const LAUNCHER = join(
+  dirname(require.resolve('@cluster-access/cli/package.json')),
+  'bin',
+  'cluster-access',
+);
+
+type Allow = NonNullable<
+  Parameters<typeof mockServices.permissions.factory>[0]
+>['result'];
+
+function run(file: string, args: string[], env: NodeJS.ProcessEnv) {
+  return new Promise<number>((resolve, reject) => {
+    const started = performance.now();
+    execFile(file, args, { env }, (error, _stdout, stderr) => {
+      if (error) reject(new Error(`${file} ${args.join(' ')}: ${stderr}`));
+      else resolve(performance.now() - started);
+    });
+  });
+}
+
+async function measure(
+  label: string,
+  fn: () => Promise<number>,
+): Promise<void> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) times.push(await fn());
+  times.sort((a, b) => a - b);
+  const at = (p: number) =>
+    times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
+  process.stdout.write(
+    `| ${label} | ${at(0.5).toFixed(0)} | ${at(0.9).toFixed(
+      0,
+    )} | ${times[0].toFixed(0)} |\n`,
+  );
+}
+
+async function main() {
+  const vaultPeer = await startVaultPeer({ port: 0 });
+  const vault = await bootstrapVaultForClusterAccess({
+    url: vaultPeer.url,
+    rootToken: vaultPeer.rootToken,
+  });
+  const kube = await startKubePeer({ clientCaPems: [vault.caPem] });
+  const backend = await startTestBackend({
+    features: [
+      clusterAccessPlugin,
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.permissions.factory({ result: 'ALLOW' as Allow }),
+      mockServices.rootConfig.factory({
+        data: {
+          clusterAccess: {
+            certificates: { defaultTtlSeconds: 3600, maxTtlSeconds: 7200 },
+            vault: {
+              address: vaultPeer.url,
+              pkiMount: vault.pkiMount,
+              role: vault.roleName,
+              auth: { method: 'token', token: vault.backendToken },
+            },
+            clusters: [
+              {
+                name: 'sandbox',
+                url: kube.url,
+                caData: Buffer.from(kube.caPem).toString('base64'),
+              },
+            ],
+          },
+        },
+      }),
+    ],
+  });
+  const backendUrl = `http://127.0.0.1:${
+    (backend.server.address() as AddressInfo).port
+  }`;
+  const work = mkdtempSync(join(tmpdir(), 'cluster-access-bench-'));
+  const env = {
+    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    HOME: work,
+    XDG_CACHE_HOME: join(work, 'cache'),
+    XDG_CONFIG_HOME: join(work, 'config'),
+    XDG_DATA_HOME: join(work, 'data'),
+    CLUSTER_ACCESS_TOKEN: mockCredentials.user.token('user:default/alice'),
+  };
+  const execConfig = join(work, 'exec.yaml');
+  const embedConfig = join(work, 'embed.yaml');
+  try {
+    const login = ['login', '--backend-url', backendUrl, '--kubeconfig'];
+    await run(LAUNCHER, [...login, execConfig], env);
+    await run(LAUNCHER, [...login, embedConfig, '--embed'], env);
+    const credential = ['credential', '--backend-url', backendUrl];
+    const whoami = (file: string) =>
+      run('/usr/bin/kubectl', ['--kubeconfig', file, 'auth', 'whoami'], env);
+    // Warm-up: the transform's cache, the kube peer's TLS, the database.
+    for (let i = 0; i < 3; i++) {
+      await run(LAUNCHER, [...credential, '--min-remaining', '2h'], env);
+      await whoami(execConfig);
+      await whoami(embedConfig);
+    }
+
+    process.stdout.write(
+      `${RUNS} runs each, wall time in ms\n\n| what | p50 | p90 | min |\n| --- | ---: | ---: | ---: |\n`,
+    );
+    await measure('`credential`, cached certificate fresh', () =>
+      run(LAUNCHER, credential, env),
+    );
+    await measure(
+      '`credential`, renewing (token from env, new P-256 key, sign, cache)',
+      () => run(LAUNCHER, [...credential, '--min-remaining', '2h'], env),
+    );
+    await measure('`kubectl auth whoami`, embedded kubeconfig', () =>
+      whoami(embedConfig),
+    );
+    await measure('`kubectl auth whoami`, exec plugin, cached', () =>
+      whoami(execConfig),
+    );
+
+    // The default token source: `backstage-cli auth print-token` for the
+    // instance signed in to this backend (as `auth login` stores it).
+    const now = Date.now();
+    mkdirSync(join(work, 'config', 'backstage-cli'), { recursive: true });
+    writeFileSync(
+      join(work, 'config', 'backstage-cli', 'auth-instances.yaml'),
+      stringify({
+        instances: [
+          {
+            name: 'bench',
+            baseUrl: backendUrl,
+            clientId: `${backendUrl}/api/auth/.well-known/oauth-client/cli.json`,
+            issuedAt: now,
+            accessTokenExpiresAt: now + 3600_000,
+          },
+        ],
+      }),
+    );
+    const secrets = join(
+      work,
+      'data',
+      'backstage-cli',
+      'auth-secrets',
+      encodeURIComponent('backstage-cli:auth-instance:bench'),
+    );
+    mkdirSync(secrets, { recursive: true });
+    writeFileSync(
+      join(secrets, 'accessToken.secret'),
+      env.CLUSTER_ACCESS_TOKEN,
+    );
+    await measure('`credential`, renewing, token from `backstage-cli`', () =>
+      run(LAUNCHER, [...credential, '--min-remaining', '2h'], {
+        ...env,
+        CLUSTER_ACCESS_TOKEN: '',
+      }),
+    );
+  } finally {
+    await backend.stop();
+    await kube.close();
+    await vaultPeer.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  // The test backend leaves timers behind (scheduler, database pool).
+  () => process.exit(0),
+  error => {
+    process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  },
+);
