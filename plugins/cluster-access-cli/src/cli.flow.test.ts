@@ -208,6 +208,9 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(login.stdout).toContain(
       `Signed in to ${backendUrl} as alice, groups payments.`,
     );
+    expect(login.stdout).toMatch(
+      /valid until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(1h\)\./,
+    );
     expect(login.stdout).toContain(
       `\nTry it:\n  kubectl --kubeconfig ${kubeconfig} auth whoami\n`,
     );

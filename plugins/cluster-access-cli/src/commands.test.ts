@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { credentialCachePath, writeCredentialCache } from './cache';
+import { resolveExecCommand } from './commands/login';
 import { runCli } from './index';
 import { makeCachedCredential, output } from './__testUtils__/credentials';
 import {
@@ -221,6 +222,36 @@ describe('cluster-access status', () => {
       code: 1,
       stdout: `${path}: cannot be used (it is not JSON); the next 'cluster-access credential' replaces it.\n`,
     });
+  });
+});
+
+describe('resolveExecCommand', () => {
+  function bin(name: string) {
+    const directory = join(dir, name);
+    mkdirSync(directory);
+    writeFileSync(join(directory, name), '#!/bin/sh\n', { mode: 0o755 });
+    return directory;
+  }
+
+  it('prefers a name in PATH, so the kubeconfig survives upgrades, then the launcher', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cluster-access-cmd-'));
+    const launcher = '/opt/cluster-access/bin/cluster-access';
+    const both = `${bin('kubectl-cluster_access')}:${bin('cluster-access')}`;
+    expect(await resolveExecCommand({ env: { PATH: both }, launcher })).toBe(
+      'cluster-access',
+    );
+    expect(
+      await resolveExecCommand({
+        env: { PATH: join(dir, 'kubectl-cluster_access') },
+        launcher,
+      }),
+    ).toBe('kubectl-cluster_access');
+    expect(
+      await resolveExecCommand({ env: { PATH: '/nonexistent' }, launcher }),
+    ).toBe(launcher);
+    await expect(
+      resolveExecCommand({ env: { PATH: '/nonexistent' } }),
+    ).rejects.toThrow('cluster-access is not in PATH');
   });
 });
 

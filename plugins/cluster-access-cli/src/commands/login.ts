@@ -16,9 +16,10 @@ import { issueCredential } from '../issue';
 import { findExecutable, getBackstageToken, tokenSearchFrom } from '../token';
 
 /**
- * The command the kubeconfig runs for credentials: `cluster-access` when it
- * is in `PATH` (so the file keeps working after an upgrade or on another
- * machine), else the absolute path of the launcher that is running now.
+ * The command the kubeconfig runs for credentials: a name in `PATH` when
+ * there is one (`cluster-access`, else its kubectl-plugin link
+ * `kubectl-cluster_access`), so the file keeps working after an upgrade or
+ * a move; else the absolute path of the launcher that is running now.
  *
  * @public
  */
@@ -26,11 +27,9 @@ export async function resolveExecCommand(options: {
   env: NodeJS.ProcessEnv;
   launcher?: string;
 }): Promise<string> {
-  const onPath = await findExecutable({
-    name: 'cluster-access',
-    env: options.env,
-  });
-  if (onPath) return 'cluster-access';
+  for (const name of ['cluster-access', 'kubectl-cluster_access']) {
+    if (await findExecutable({ name, env: options.env })) return name;
+  }
   if (options.launcher) return resolve(options.launcher);
   throw new CliError(
     'cluster-access is not in PATH, so kubectl could not run it: add its directory to PATH, or use --embed',
@@ -188,7 +187,8 @@ export async function runLogin(
     `Certificate ${issued.serialNumber} (${
       keyTypeNames[credential.keyType]
     } key made here) valid until ${credential.expiresAt} (${formatDuration(
-      lifetime,
+      // To the minute: "8h", not "7h59m59s" a second after issuance.
+      lifetime >= 600 ? Math.round(lifetime / 60) * 60 : lifetime,
     )}).`,
     mode === 'exec'
       ? `Wrote ${file}: kubectl runs 'cluster-access credential', which gets a new certificate when less than ${formatDuration(
