@@ -34,7 +34,13 @@ async function setup(routes: Parameters<typeof startFakeBackend>[0]) {
   return backend.url;
 }
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+async function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  { launcher }: { launcher?: string } = {
+    launcher: '/opt/cluster-access/bin/cluster-access',
+  },
+) {
   const stdout = output();
   const stderr = output();
   const code = await runCli({
@@ -45,6 +51,7 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
       stderr,
       cwd: dir,
       homeDirectory: dir,
+      launcher,
     },
   });
   expect(stdout.text + stderr.text).not.toContain(TOKEN);
@@ -271,6 +278,20 @@ describe('cluster-access login', () => {
       )} already exists; use --force to overwrite it, or --kubeconfig to write another file\n`,
     });
     expect(backend.seen.map(r => r.path)).toEqual(['/identity']);
+  });
+
+  it('refuses an exec kubeconfig that kubectl could not run, before calling Backstage', async () => {
+    const url = await setup({
+      'GET /identity': (_r, res) => json(res, 200, identity),
+    });
+    const result = await cli(
+      ['login', '--backend-url', url],
+      { PATH: '/nonexistent' },
+      {},
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cluster-access is not in PATH');
+    expect(backend.seen).toEqual([]);
   });
 });
 

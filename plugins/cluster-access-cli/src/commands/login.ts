@@ -115,6 +115,11 @@ export async function runLogin(
   const { kubeconfigFileName, buildExecKubeconfig, buildKubeconfig } =
     loadCommon();
 
+  // Before anything is issued: a kubeconfig kubectl cannot run is no use.
+  const execCommand =
+    mode === 'exec'
+      ? await resolveExecCommand({ env, launcher: context.launcher })
+      : undefined;
   let target: string | undefined;
   const token = await getBackstageToken({
     backendUrl,
@@ -145,7 +150,7 @@ export async function runLogin(
   const file = target!;
 
   let kubeconfig: string;
-  if (mode === 'exec') {
+  if (execCommand) {
     const cachePath = credentialCachePath({
       backendUrl,
       env,
@@ -157,7 +162,7 @@ export async function runLogin(
     kubeconfig = buildExecKubeconfig({
       username: issued.username,
       clusters: issued.clusters,
-      command: await resolveExecCommand({ env, launcher: context.launcher }),
+      command: execCommand,
       args: credentialArgs(options),
       installHint:
         'The kubeconfig runs the Cluster Access CLI (cluster-access, package @cluster-access/cli) for its credentials: install it, or run "cluster-access login" again from where it is installed.',
