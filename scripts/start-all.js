@@ -41,6 +41,12 @@ process.on('SIGTERM', () => stop(0));
 async function main() {
   fs.mkdirSync(sandboxDir, { recursive: true });
   fs.rmSync(readyFile, { force: true });
+  // The peers keep their state (CAs, tokens, cluster objects) in memory and
+  // start fresh every time, so the demo database starts fresh with them:
+  // otherwise it would list certificates from a CA that no longer exists.
+  if (!process.env.CLUSTER_ACCESS_DATA_DIR) {
+    fs.rmSync(path.join(sandboxDir, 'db'), { recursive: true, force: true });
+  }
   run('sandbox', process.execPath, [
     '--require',
     require.resolve('@backstage/cli/config/nodeTransform.cjs', {
