@@ -54,20 +54,14 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
   // Jest sets NODE_ENV=test; the portal must run as `start` runs it, in
   // development (the sample-user sign-in and the app's browserslist need it).
   const { NODE_ENV: _ignored, ...env } = process.env;
+  // Each run gets a fresh demo database of its own, removed at the end.
+  const dataDir = path.join(repoRoot, '.sandbox', `e2e-db-${process.pid}`);
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, 'scripts/start-all.js')],
     {
       cwd: repoRoot,
-      env: {
-        ...env,
-        // Each run gets a fresh demo database.
-        CLUSTER_ACCESS_DATA_DIR: path.join(
-          repoRoot,
-          '.sandbox',
-          `e2e-db-${process.pid}`,
-        ),
-      },
+      env: { ...env, CLUSTER_ACCESS_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },
@@ -94,6 +88,7 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
         // already gone
       }
     }
+    fs.rmSync(dataDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + (options.timeoutMs ?? 240_000);
