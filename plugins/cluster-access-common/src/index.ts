@@ -10,3 +10,4 @@ export * from './namespaces';
 export * from './permissionRules';
 export * from './permissions';
 export * from './types';
+export * from './quantity';

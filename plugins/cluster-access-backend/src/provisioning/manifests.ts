@@ -1,12 +1,10 @@
 import {
   namespaceNamePart,
+  parseQuantity,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  V1LimitRangeItem,
-  V1NetworkPolicySpec,
-} from '@kubernetes/client-node';
+import { V1LimitRangeItem, V1NetworkPolicySpec } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
 import {
   BACKSTAGE_OWNER_ANNOTATION,
@@ -331,44 +329,13 @@ export function objectKey(obj: {
   return `${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
 }
 
-const QUANTITY =
-  /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))([eE][+-]?\d+|[numkKMGTPE]i?|)$/;
-const SUFFIX: Record<string, number> = {
-  '': 1,
-  n: 1e-9,
-  u: 1e-6,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-function quantityValue(text: string): number | undefined {
-  const m = QUANTITY.exec(text);
-  if (!m) return undefined;
-  const suffix = m[2];
-  const factor = /^[eE]/.test(suffix)
-    ? 10 ** Number(suffix.slice(1))
-    : SUFFIX[suffix];
-  return factor === undefined ? undefined : Number(m[1]) * factor;
-}
-
 function sameScalar(desired: unknown, live: unknown): boolean {
   if (desired === live) return true;
   if (typeof desired === 'string' && typeof live === 'string') {
     // The API server canonicalises quantities (1024Mi → 1Gi, 0.5 → 500m);
     // compare their values so that this is not mistaken for drift.
-    const a = quantityValue(desired);
-    const b = quantityValue(live);
+    const a = parseQuantity(desired);
+    const b = parseQuantity(live);
     return (
       a !== undefined &&
       b !== undefined &&

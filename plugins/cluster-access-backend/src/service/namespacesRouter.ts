@@ -4,7 +4,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
@@ -26,6 +26,7 @@ import {
   NamespaceRequestService,
   toApiRequest,
 } from '../namespaces/NamespaceRequestService';
+import { parseInput } from './validation';
 
 /**
  * Everything the namespace routes need, built once by the plugin.
@@ -91,17 +92,6 @@ const decommissionSchema = z.strictObject({
   reason: z.string().trim().min(1).max(2000).optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map(i => `${i.path.join('.') || what}: ${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${problems}`);
-  }
-  return result.data;
-}
-
 /**
  * The namespace request API: tiers, clusters, requests and their decisions,
  * managed namespaces, members and decommissioning. Mounted next to the main
@@ -161,14 +151,14 @@ export async function createNamespacesRouter(
   router.post('/requests', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
     await requireAllowed(credentials, clusterAccessRequestCreatePermission);
-    const input = parse(createRequestSchema, req.body, 'request');
+    const input = parseInput(createRequestSchema, req.body, 'request');
     const request = await service.createRequest(input, user);
     res.status(201).json(request);
   });
 
   router.get('/requests', async (req, res) => {
     const { caller: user } = await caller(req);
-    const query = parse(listRequestsSchema, req.query, 'query');
+    const query = parseInput(listRequestsSchema, req.query, 'query');
     const items = await service.listRequests({
       status: query.status,
       owner: query.owner,
@@ -183,7 +173,7 @@ export async function createNamespacesRouter(
 
   router.get('/requests/:id', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const id = parse(idSchema, req.params.id, 'request id');
+    const id = parseInput(idSchema, req.params.id, 'request id');
     res.json(toApiRequest(await service.getRequest(id)));
   });
 
@@ -192,11 +182,11 @@ export async function createNamespacesRouter(
     decision: 'approve' | 'reject',
   ): Promise<NamespaceRequest> {
     const { credentials, caller: user } = await caller(req);
-    const id = parse(idSchema, req.params.id, 'request id');
+    const id = parseInput(idSchema, req.params.id, 'request id');
     const body =
       decision === 'approve'
-        ? parse(approveSchema, req.body ?? {}, 'body')
-        : parse(rejectSchema, req.body ?? {}, 'body');
+        ? parseInput(approveSchema, req.body ?? {}, 'body')
+        : parseInput(rejectSchema, req.body ?? {}, 'body');
     const request = toApiRequest(await service.getRequest(id));
     // Requester ≠ approver holds whatever the policy says.
     if (isSameEntity(request.requester, user.userEntityRef)) {
@@ -229,7 +219,7 @@ export async function createNamespacesRouter(
 
   router.get('/namespaces', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(listNamespacesSchema, req.query, 'query');
+    const query = parseInput(listNamespacesSchema, req.query, 'query');
     res.json({ items: await service.listNamespaces(query) });
   });
 
@@ -239,7 +229,7 @@ export async function createNamespacesRouter(
       credentials,
       clusterAccessNamespaceMembersManagePermission,
     );
-    const body = parse(addMemberSchema, req.body, 'body');
+    const body = parseInput(addMemberSchema, req.body, 'body');
     const member = await service.addMember({
       cluster: req.params.cluster,
       namespace: req.params.name,
@@ -270,7 +260,7 @@ export async function createNamespacesRouter(
   router.delete('/namespaces/:cluster/:name', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
     await requireAllowed(credentials, clusterAccessNamespaceDeletePermission);
-    const body = parse(decommissionSchema, req.body ?? {}, 'body');
+    const body = parseInput(decommissionSchema, req.body ?? {}, 'body');
     const request = await service.requestDecommission({
       cluster: req.params.cluster,
       namespace: req.params.name,

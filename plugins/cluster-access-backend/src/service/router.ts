@@ -7,7 +7,6 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
-  InputError,
   NotAllowedError,
   ServiceUnavailableError,
   stringifyError,
@@ -24,6 +23,7 @@ import {
   CertificateUser,
 } from '../certificates/CertificateService';
 import { ClusterAccessStore } from '../database/ClusterAccessStore';
+import { parseInput } from './validation';
 
 /** Everything the router needs, built once by the plugin. */
 export interface RouterOptions {
@@ -50,17 +50,6 @@ const certificateRequestSchema = z.strictObject({
   ttlSeconds: z.number().int().positive().optional(),
 });
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map(i => `${i.path.join('.') || what}: ${i.message}`)
-      .join('; ');
-    throw new InputError(`Invalid ${what}: ${problems}`);
-  }
-  return result.data;
-}
-
 /**
  * The HTTP API of the Cluster Access backend, mounted at
  * `/api/cluster-access`.
@@ -80,7 +69,7 @@ export async function createRouter(
   // see who asked for what and who approved it.
   router.get('/history', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parse(historyQuerySchema, req.query, 'query');
+    const query = parseInput(historyQuerySchema, req.query, 'query');
     const items = await store.listHistory({
       requestId: query.request,
       namespace: query.namespace,
@@ -188,7 +177,11 @@ export async function createRouter(
         history: 'issue',
       },
       async (service, user) => {
-        const body = parse(certificateRequestSchema, req.body, 'request body');
+        const body = parseInput(
+          certificateRequestSchema,
+          req.body,
+          'request body',
+        );
         const result = await service.issue({
           user,
           csrPem: body.csr,
