@@ -172,34 +172,42 @@ export function buildKubeconfig(options: BuildKubeconfigOptions): string {
   if (!username) {
     throw new Error('A username is required');
   }
-  if (clusters.length === 0) {
-    throw new Error('A kubeconfig needs at least one cluster');
-  }
-  const seen = new Set<string>();
-  for (const cluster of clusters) {
-    if (!cluster.name) {
-      throw new Error('Every cluster needs a name');
-    }
-    if (seen.has(cluster.name)) {
-      throw new Error(`Cluster '${cluster.name}' is listed twice`);
-    }
-    seen.add(cluster.name);
-  }
-  const currentCluster = options.currentCluster ?? clusters[0].name;
-  if (!seen.has(currentCluster)) {
-    throw new Error(`Unknown current cluster '${currentCluster}'`);
-  }
+  const currentCluster = checkClusters(clusters, options.currentCluster);
 
   const certificateData = base64(
     clientCertificateChain(options.certificatePem, caChain),
   );
   const keyData = base64(canonicalPrivateKey(options.privateKeyPem));
 
+  return assembleKubeconfig({
+    username,
+    clusters,
+    currentCluster,
+    user: {
+      'client-certificate-data': certificateData,
+      'client-key-data': keyData,
+    },
+  });
+}
+
+/**
+ * The kubeconfig around a user entry: one cluster, context and user per
+ * cluster (names from {@link kubeconfigNames}), keys in the order
+ * `kubectl config view` prints them, no line folding and unindented
+ * sequences, like kubectl. Shared by the embedded and the exec variants so
+ * the two files differ only in their users.
+ */
+function assembleKubeconfig(options: {
+  username: string;
+  clusters: ClusterInfo[];
+  currentCluster: string;
+  user: Record<string, unknown>;
+}): string {
+  const { username, clusters, currentCluster, user } = options;
   const entries = clusters.map(cluster => ({
     cluster,
     names: kubeconfigNames({ username, cluster: cluster.name }),
   }));
-
   const config = {
     apiVersion: 'v1',
     clusters: entries.map(({ cluster, names }) => ({
@@ -219,17 +227,15 @@ export function buildKubeconfig(options: BuildKubeconfigOptions): string {
       .context,
     kind: 'Config',
     preferences: {},
-    users: entries.map(({ names }) => ({
-      name: names.user,
-      user: {
-        'client-certificate-data': certificateData,
-        'client-key-data': keyData,
-      },
-    })),
+    users: entries.map(({ names }) => ({ name: names.user, user })),
   };
-
-  // No line folding (lineWidth 0) and unindented sequences, like kubectl.
-  return stringify(config, { lineWidth: 0, indentSeq: false });
+  // Every user entry is the same object: write it out in full each time
+  // rather than as a YAML alias, which kubectl reads but people do not expect.
+  return stringify(config, {
+    lineWidth: 0,
+    indentSeq: false,
+    aliasDuplicateObjects: false,
+  });
 }
 
 /**
@@ -414,52 +420,27 @@ export function buildExecKubeconfig(
     }
   }
   const currentCluster = checkClusters(clusters, options.currentCluster);
-
-  const entries = clusters.map(cluster => ({
-    cluster,
-    names: kubeconfigNames({ username, cluster: cluster.name }),
-  }));
   const envEntries = Object.entries(env).map(([name, value]) => ({
     name,
     value,
   }));
 
-  const config = {
-    apiVersion: 'v1',
-    clusters: entries.map(({ cluster, names }) => ({
-      cluster: {
-        ...(cluster.certificateAuthorityData
-          ? { 'certificate-authority-data': cluster.certificateAuthorityData }
-          : {}),
-        server: cluster.server,
+  return assembleKubeconfig({
+    username,
+    clusters,
+    currentCluster,
+    user: {
+      exec: {
+        apiVersion: EXEC_CREDENTIAL_API_VERSION,
+        args,
+        command,
+        env: envEntries.length > 0 ? envEntries : null,
+        ...(installHint ? { installHint } : {}),
+        interactiveMode,
+        provideClusterInfo: false,
       },
-      name: names.cluster,
-    })),
-    contexts: entries.map(({ names }) => ({
-      context: { cluster: names.cluster, user: names.user },
-      name: names.context,
-    })),
-    'current-context': kubeconfigNames({ username, cluster: currentCluster })
-      .context,
-    kind: 'Config',
-    preferences: {},
-    users: entries.map(({ names }) => ({
-      name: names.user,
-      user: {
-        exec: {
-          apiVersion: EXEC_CREDENTIAL_API_VERSION,
-          args,
-          command,
-          env: envEntries.length > 0 ? envEntries : null,
-          ...(installHint ? { installHint } : {}),
-          interactiveMode,
-          provideClusterInfo: false,
-        },
-      },
-    })),
-  };
-
-  return stringify(config, { lineWidth: 0, indentSeq: false });
+    },
+  });
 }
 
 /**
