@@ -2,10 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import NodeVault from 'node-vault';
 import { VaultConfig } from '../config';
 import {
-  normalizeVaultError,
-  toBackstageError,
+  callVault,
   VaultErrorContext,
   VaultResponseError,
+  toBackstageError,
 } from './errors';
 import { VaultTokenManager } from './VaultTokenManager';
 
@@ -102,28 +102,11 @@ export class VaultClient {
     return { headers: { 'X-Vault-Token': token }, timeout: this.timeoutMs };
   }
 
-  private async once<T>(fn: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      // node-vault's timeout is a socket-inactivity timeout; this one bounds
-      // the whole call.
-      return await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject({ code: 'ECONNABORTED' }),
-            this.timeoutMs,
-          );
-        }),
-      ]);
-    } catch (e) {
-      throw normalizeVaultError(e, {
-        address: this.address,
-        timeoutMs: this.timeoutMs,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+  private once<T>(fn: () => Promise<T>): Promise<T> {
+    return callVault(fn, {
+      address: this.address,
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   private async request<T>(

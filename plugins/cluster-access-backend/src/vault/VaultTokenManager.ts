@@ -3,11 +3,7 @@ import { ServiceUnavailableError } from '@backstage/errors';
 import { readFile, stat } from 'node:fs/promises';
 import type NodeVault from 'node-vault';
 import { VaultAuthConfig } from '../config';
-import {
-  normalizeVaultError,
-  toBackstageError,
-  VaultResponseError,
-} from './errors';
+import { callVault, VaultResponseError, toBackstageError } from './errors';
 
 /** A token the manager holds, with what Vault told us about its lease. */
 interface HeldToken {
@@ -166,26 +162,11 @@ export class VaultTokenManager {
     return { headers: { 'X-Vault-Token': token }, timeout: this.timeoutMs };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        fn(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject({ code: 'ECONNABORTED' }),
-            this.timeoutMs,
-          );
-        }),
-      ]);
-    } catch (e) {
-      throw normalizeVaultError(e, {
-        address: this.address,
-        timeoutMs: this.timeoutMs,
-      });
-    } finally {
-      clearTimeout(timer);
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callVault(fn, {
+      address: this.address,
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   private async isTokenValid(token: string): Promise<boolean> {

@@ -155,3 +155,31 @@ export function toBackstageError(
     }`,
   );
 }
+
+/**
+ * Runs one Vault call with a deadline on the whole call (node-vault's own
+ * timeout only bounds socket inactivity) and maps any failure through
+ * {@link normalizeVaultError}, so raw client errors, which carry the token
+ * header, never escape.
+ */
+export async function callVault<T>(
+  fn: () => Promise<T>,
+  options: { address: string; timeoutMs: number },
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      fn(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject({ code: 'ECONNABORTED' }),
+          options.timeoutMs,
+        );
+      }),
+    ]);
+  } catch (e) {
+    throw normalizeVaultError(e, options);
+  } finally {
+    clearTimeout(timer);
+  }
+}
