@@ -1,9 +1,32 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import 'reflect-metadata';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { ServiceUnavailableError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubePeer } from '@cluster-access/sandbox';
+import express from 'express';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { parse } from 'yaml';
+import { CertificateService } from '../certificates/CertificateService';
+import {
+  CertificateSigner,
+  SignCertificateRequest,
+  SignedCertificate,
+} from '../certificates/CertificateSigner';
+import { IdentityDirectory } from '../certificates/IdentityDirectory';
+import { BadGatewayError } from '../errors';
+import { createRouter } from '../service/router';
+import {
+  clientSubject,
+  createCsr,
+  createTestCa,
+  TestCa,
+} from '../__testUtils__/pki';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
   createHarness,
@@ -22,6 +45,69 @@ function resolve(schema: Schema): Schema {
     return resolve(path.reduce((node: any, key) => node[key], spec));
   }
   return schema;
+}
+
+/** `method path` of every documented operation. */
+function documentedOperations(): string[] {
+  return Object.entries(spec.paths).flatMap(([p, ops]: any) =>
+    Object.keys(ops)
+      .filter(k => k !== 'parameters')
+      .map(m => `${m} ${p}`),
+  );
+}
+
+/** `method path` of every route of an express app or router, in spec notation. */
+function routesOf(router: any): string[] {
+  const stack: any[] = router._router?.stack ?? router.stack ?? [];
+  return stack.flatMap(layer =>
+    layer.route
+      ? Object.keys(layer.route.methods).map(
+          (m: string) => `${m} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
+        )
+      : routesOf(layer.handle),
+  );
+}
+
+/**
+ * Stands in for Vault in both of its roles, like the fakes of
+ * `router.test.ts`: signs on an in-memory CA, finds users without Vault
+ * groups, and fails every call with `failWith` when it is set.
+ */
+class FakeVault implements CertificateSigner, IdentityDirectory {
+  failWith?: Error;
+
+  constructor(private readonly ca: TestCa) {}
+
+  async getMaxTtlSeconds() {
+    return undefined;
+  }
+
+  async getTrustAnchors() {
+    return [this.ca.pem];
+  }
+
+  async sign(req: SignCertificateRequest): Promise<SignedCertificate> {
+    if (this.failWith) throw this.failWith;
+    const { pem, serialNumber } = await this.ca.sign({
+      csrPem: req.csrPem,
+      notAfter: new Date(Date.now() + req.ttlSeconds * 1000),
+    });
+    return {
+      certificatePem: pem,
+      caChainPems: [this.ca.pem],
+      serialNumber,
+      warnings: [],
+    };
+  }
+
+  async revoke() {
+    if (this.failWith) throw this.failWith;
+  }
+
+  async ensureUser(options: { username: string }) {
+    if (this.failWith) throw this.failWith;
+    return { id: `entity-${options.username}`, created: false, groups: [] };
+  }
 }
 
 /** The subset of JSON Schema the spec uses; returns the problems found. */
@@ -73,7 +159,16 @@ describe('openapi.yaml', () => {
   let peer: KubePeer;
   let token: string;
   let h: Harness;
+  let vault: FakeVault;
+  /** The plugin's main router (health, history, certificates). */
+  let certificatesRouter: express.Router;
+  /** Both routers and the error handler, as the plugin mounts them. */
+  let app: express.Express;
+  /** The same without `clusterAccess.vault`. */
+  let unconfigured: express.Express;
   const checked = new Set<string>();
+  /** Statuses each operation answered with, by `method template`. */
+  const answered = new Map<string, Set<number>>();
 
   beforeAll(async () => {
     ({ peer, token } = await startPeer());
@@ -86,6 +181,70 @@ describe('openapi.yaml', () => {
         approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
       },
     });
+    vault = new FakeVault(await createTestCa('OpenAPI Test CA'));
+    const logger = mockServices.logger.mock();
+    const options = {
+      logger,
+      httpAuth: mockServices.httpAuth({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      userInfo: mockServices.userInfo.mock({
+        getUserInfo: async credentials => {
+          const ref = (credentials.principal as { userEntityRef: string })
+            .userEntityRef;
+          return {
+            userEntityRef: ref,
+            ownershipEntityRefs: [ref, 'group:default/payments'],
+          };
+        },
+      }),
+      permissions: mockServices.permissions.mock({
+        authorize: async (requests, { credentials }) =>
+          requests.map(() => ({
+            result:
+              (credentials.principal as { userEntityRef?: string })
+                .userEntityRef === 'user:default/mallory'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          })),
+      }),
+      auditor: mockServices.auditor.mock({
+        createEvent: async () => ({
+          success: async () => {},
+          fail: async () => {},
+        }),
+      }),
+      store: h.history,
+    };
+    certificatesRouter = await createRouter({
+      ...options,
+      certificates: new CertificateService({
+        certificates: {
+          defaultTtlSeconds: 8 * 3600,
+          maxTtlSeconds: 24 * 3600,
+          usernameFormat: '{{name}}',
+          groupPrefix: '',
+          includeVaultGroups: true,
+          allowedGroups: [],
+        },
+        clusters: [
+          {
+            name: 'sandbox',
+            title: 'Sandbox',
+            url: peer.url,
+            caData: Buffer.from(peer.caPem).toString('base64'),
+          },
+        ],
+        signer: vault,
+        directory: vault,
+        store: h.history,
+        logger,
+      }),
+    });
+    app = express().use(certificatesRouter).use(h.app).use(mockErrorHandler());
+    unconfigured = express()
+      .use(await createRouter(options))
+      .use(mockErrorHandler());
   });
   afterAll(() => peer.close());
 
@@ -94,10 +253,12 @@ describe('openapi.yaml', () => {
     method: 'get' | 'post' | 'delete',
     path: string,
     template: string,
-    options: { user?: string; body?: object } = {},
+    options: { user?: string; body?: object; app?: express.Express } = {},
   ) {
-    let req = request(h.app)[method](path);
-    if (options.user !== '') {
+    let req = request(options.app ?? app)[method](path);
+    if (options.user === 'service') {
+      req = req.set('authorization', mockCredentials.service.header());
+    } else if (options.user !== '') {
       req = req.set(
         'authorization',
         mockCredentials.user.header(`user:default/${options.user ?? 'alice'}`),
@@ -125,24 +286,16 @@ describe('openapi.yaml', () => {
       problems: validate(res.body, schema),
     }).toEqual({ template, method, status: res.status, problems: [] });
     checked.add(`${method} ${template}`);
+    const statuses = answered.get(`${method} ${template}`) ?? new Set();
+    answered.set(`${method} ${template}`, statuses.add(res.status));
     return res;
   }
 
-  it('describes every route of the namespace router', () => {
-    const stack = (h.app as any)._router.stack
-      .flatMap((layer: any) => layer.handle?.stack ?? [])
-      .filter((layer: any) => layer.route);
-    const routes = stack.flatMap((layer: any) =>
-      Object.keys(layer.route.methods).map(
-        (m: string) => `${m} ${layer.route.path.replace(/:(\w+)/g, '{$1}')}`,
-      ),
-    );
-    const documented = Object.entries(spec.paths).flatMap(([p, ops]: any) =>
-      Object.keys(ops)
-        .filter(k => k !== 'parameters')
-        .map(m => `${m} ${p}`),
-    );
-    expect(routes.sort()).toEqual(documented.sort());
+  it('describes every route of the plugin', () => {
+    const routes = [...routesOf(certificatesRouter), ...routesOf(h.app)];
+    expect(routes).toContain('get /health');
+    expect(routes).toContain('get /tiers');
+    expect(routes.sort()).toEqual(documentedOperations().sort());
   });
 
   it('matches what the routes answer, on success and refusal', async () => {
@@ -257,10 +410,149 @@ describe('openapi.yaml', () => {
         user: 'mallory',
       },
     );
-    // Every documented operation was exercised.
-    const operations = Object.values(spec.paths).flatMap((ops: any) =>
-      Object.keys(ops).filter(k => k !== 'parameters'),
+  });
+
+  it('matches what the health, history and certificate routes answer', async () => {
+    expect(
+      (await call('get', '/health', '/health', { user: '' })).body,
+    ).toEqual({ status: 'ok' });
+
+    const csr = await createCsr({
+      subject: clientSubject('alice', ['payments']),
+    });
+    const identity = await call('get', '/identity', '/identity');
+    expect(identity.body.groups).toEqual(['payments']);
+    await call('get', '/identity', '/identity', { user: '' });
+    await call('get', '/identity', '/identity', { user: 'mallory' });
+    await call('get', '/identity', '/identity', { app: unconfigured });
+    const issued = await call('post', '/certificates', '/certificates', {
+      body: { csr, ttlSeconds: 3600 },
+    });
+    expect(issued.status).toBe(201);
+    await call('post', '/certificates', '/certificates', {
+      body: { csr: await createCsr({ subject: clientSubject('bob', []) }) },
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr, ttlSeconds: 30 },
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr, groups: ['system:masters'] },
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr },
+      user: '',
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr },
+      user: 'mallory',
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr },
+      app: unconfigured,
+    });
+    const listed = await call('get', '/certificates', '/certificates');
+    expect(listed.body.items).toHaveLength(1);
+    await call('get', '/certificates', '/certificates', { user: '' });
+    await call('get', '/certificates', '/certificates', { user: 'mallory' });
+    await call('get', '/certificates', '/certificates', { app: unconfigured });
+    const revoke = '/certificates/{serial}/revoke';
+    const serial = issued.body.serialNumber;
+    await call('post', '/certificates/00:11:22/revoke', revoke);
+    await call('post', `/certificates/${serial}/revoke`, revoke, {
+      user: 'bob',
+    });
+    await call('post', `/certificates/${serial}/revoke`, revoke, { user: '' });
+    await call('post', `/certificates/${serial}/revoke`, revoke, {
+      user: 'mallory',
+    });
+    await call('post', `/certificates/${serial}/revoke`, revoke, {
+      app: unconfigured,
+    });
+
+    // Vault refusing the backend (502) or being down (503).
+    for (const [error, status] of [
+      [new BadGatewayError('Vault refused to sign the certificate (403)'), 502],
+      [new ServiceUnavailableError('Vault is sealed'), 503],
+    ] as const) {
+      vault.failWith = error;
+      const answers = [
+        await call('get', '/identity', '/identity'),
+        await call('post', '/certificates', '/certificates', { body: { csr } }),
+        await call('post', `/certificates/${serial}/revoke`, revoke),
+      ];
+      expect(answers.map(a => a.status)).toEqual([status, status, status]);
+    }
+    vault.failWith = undefined;
+    const revoked = await call(
+      'post',
+      `/certificates/${serial}/revoke`,
+      revoke,
     );
-    expect(checked.size).toBe(operations.length);
+    expect(revoked.body.revokedAt).toEqual(expect.any(String));
+    const again = await call('get', '/certificates', '/certificates');
+    expect(again.body.items[0].revokedAt).toBe(revoked.body.revokedAt);
+
+    // The history holds the namespace requests of the test before and the
+    // certificates of this one.
+    const all = await call('get', '/history', '/history');
+    const types = all.body.items.map((e: { type: string }) => e.type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'request.created',
+        'certificate.issued',
+        'certificate.failed',
+        'certificate.revoked',
+      ]),
+    );
+    const withRequest = all.body.items.find(
+      (e: { requestId?: string }) => e.requestId,
+    );
+    const ofRequest = await call(
+      'get',
+      `/history?request=${withRequest.requestId}&limit=1000`,
+      '/history',
+    );
+    expect(ofRequest.body.items.length).toBeGreaterThan(0);
+    const ofNamespace = await call(
+      'get',
+      `/history?namespace=${encodeURIComponent('sandbox/payments-spec-dev')}`,
+      '/history',
+    );
+    expect(ofNamespace.body.items.length).toBeGreaterThan(0);
+    const ofActor = await call(
+      'get',
+      `/history?actor=${encodeURIComponent('user:default/alice')}&limit=2`,
+      '/history',
+      { user: 'mallory' },
+    );
+    expect(ofActor.body.items).toHaveLength(2);
+    await call('get', '/history?limit=0', '/history');
+    await call('get', '/history?request=not-a-uuid', '/history');
+    await call('get', '/history?since=yesterday', '/history');
+    await call('get', '/history', '/history', { user: '' });
+    await call('get', '/history', '/history', { user: 'service' });
+
+    // These routes gave every answer their operation documents.
+    for (const operation of [
+      'get /health',
+      'get /history',
+      'get /identity',
+      'post /certificates',
+      'get /certificates',
+      'post /certificates/{serial}/revoke',
+    ]) {
+      const [method, template] = operation.split(' ');
+      expect({
+        operation,
+        statuses: [...(answered.get(operation) ?? [])].map(String).sort(),
+      }).toEqual({
+        operation,
+        statuses: Object.keys(spec.paths[template][method].responses).sort(),
+      });
+    }
+  });
+
+  it('exercised every documented operation in the tests above', () => {
+    expect([...checked].sort()).toEqual(documentedOperations().sort());
   });
 });
