@@ -232,6 +232,38 @@ describe('RequestNamespaceForm', () => {
     expect(await screen.findByLabelText('Namespace name')).toHaveValue('');
   });
 
+  it('follows a request that is being provisioned until it is ready, without a click', async () => {
+    const created = namespaceRequest({
+      namespace: 'payments-api-dev',
+      tier: 'dev',
+      status: 'approved',
+    });
+    const statuses = ['provisioning', 'ready'] as const;
+    let reads = 0;
+    const api = fakeNamespaceApi({
+      createRequest: jest.fn(async () => created),
+      getRequest: jest.fn(async () =>
+        namespaceRequest({
+          ...created,
+          status: statuses[Math.min(reads++, statuses.length - 1)],
+        }),
+      ),
+    });
+    const form = await renderForm({ api });
+    await userEvent.selectOptions(form.owner, 'group:default/payments');
+    await userEvent.clear(form.name);
+    await userEvent.type(form.name, 'payments-api-dev');
+    await userEvent.type(form.reason, 'work');
+    await userEvent.click(form.submit);
+
+    expect(await screen.findByText('Approved')).toBeInTheDocument();
+    expect(await screen.findByText('Ready')).toBeInTheDocument();
+    // Once ready, it is no longer read again.
+    const calls = api.getRequest.mock.calls.length;
+    await new Promise(r => setTimeout(r, 2500));
+    expect(api.getRequest.mock.calls.length).toBe(calls);
+  }, 30_000);
+
   it('shows the backend’s 409 when the namespace is taken, and keeps the form', async () => {
     const api = fakeNamespaceApi({
       createRequest: jest.fn(async () => {

@@ -31,6 +31,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useLocation } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
+import useInterval from 'react-use/esm/useInterval';
 import { clusterAccessApiRef } from '../../api';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
@@ -149,6 +150,9 @@ const TierSummary = (props: { tier: TierInfo }) => {
   );
 };
 
+/** How often a request being provisioned is read again. */
+const FOLLOW_INTERVAL_MS = 2000;
+
 /** The request just filed, with its status and where to follow it. */
 const CreatedRequest = (props: {
   request: NamespaceRequest;
@@ -164,6 +168,15 @@ const CreatedRequest = (props: {
     [api, props.request, version],
   );
   const request = current.value ?? props.request;
+  // While the backend is making the namespace, follow it without a click;
+  // a request waiting for an approver can wait for hours, so that one is not
+  // polled.
+  const inProgress =
+    request.status === 'approved' || request.status === 'provisioning';
+  useInterval(
+    () => setVersion(v => v + 1),
+    inProgress && !current.loading ? FOLLOW_INTERVAL_MS : null,
+  );
   return (
     <InfoCard title="Request filed">
       <Alert severity="success">
