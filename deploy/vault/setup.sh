@@ -5,6 +5,10 @@
 #
 #   BACKSTAGE_SA_NAMESPACE / BACKSTAGE_SA_NAME: where the Backstage backend runs
 #   KUBERNETES_HOST: the API server Vault calls for TokenReview
+#   KUBERNETES_CA_FILE: that API server's CA bundle
+#   TOKEN_REVIEWER_JWT: token of the reviewer service account from
+#     deploy/kubernetes/vault-token-reviewer.yaml, e.g.
+#     kubectl -n backstage get secret vault-token-reviewer -o jsonpath='{.data.token}' | base64 -d
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 ns="${BACKSTAGE_SA_NAMESPACE:-backstage}"
@@ -31,7 +35,10 @@ vault policy write cluster-access-backend "$here/cluster-access-backend.hcl"
 
 # 4. How the backend logs in: Kubernetes auth with its service account.
 vault auth enable kubernetes || true
-vault write auth/kubernetes/config kubernetes_host="${KUBERNETES_HOST:?set KUBERNETES_HOST}"
+vault write auth/kubernetes/config \
+  kubernetes_host="${KUBERNETES_HOST:?set KUBERNETES_HOST}" \
+  kubernetes_ca_cert=@"${KUBERNETES_CA_FILE:?set KUBERNETES_CA_FILE}" \
+  token_reviewer_jwt="${TOKEN_REVIEWER_JWT:?set TOKEN_REVIEWER_JWT}"
 vault write auth/kubernetes/role/cluster-access-backend \
   bound_service_account_names="$sa" bound_service_account_namespaces="$ns" \
   token_policies=cluster-access-backend token_ttl=1h token_max_ttl=4h

@@ -3,6 +3,11 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { clusterAccessBackendPolicy } from './vault';
 import { provisionerRoleName, provisionerRules } from './kube';
+import { Namespace, Secret, ServiceAccount } from 'kubernetes-models/v1';
+import {
+  ClusterRole,
+  ClusterRoleBinding,
+} from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 
 // The production setup files in deploy/ must grant exactly what the local
 // peers are set up with, so the tests exercise the documented permissions.
@@ -37,5 +42,28 @@ describe('deploy/ files', () => {
     expect(role.rules).toEqual(JSON.parse(JSON.stringify(provisionerRules)));
     const binding = docs.find(d => d.kind === 'ClusterRoleBinding');
     expect(binding.roleRef.name).toBe(provisionerRoleName);
+  });
+
+  it('has only valid Kubernetes objects', () => {
+    const models: Record<string, new (data: any) => { validate(): void }> = {
+      Namespace,
+      Secret,
+      ServiceAccount,
+      ClusterRole,
+      ClusterRoleBinding,
+    };
+    const dir = path.join(root, 'deploy/kubernetes');
+    const files = fs.readdirSync(dir).filter(f => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      for (const doc of YAML.parseAllDocuments(
+        fs.readFileSync(path.join(dir, file), 'utf8'),
+      )) {
+        const obj = doc.toJS();
+        const Model = models[obj.kind];
+        expect(Model).toBeDefined();
+        expect(() => new Model(obj).validate()).not.toThrow();
+      }
+    }
   });
 });
