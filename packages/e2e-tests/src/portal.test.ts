@@ -62,12 +62,26 @@ describe('the demo portal in Chromium', () => {
     await page.close();
   });
 
-  it('signs a fresh browser in as another sample user who sees their profile', async () => {
+  it('signs a fresh browser in as another sample user, who sees their profile and signs out back to the picker', async () => {
     const page = await browser.newPage();
     await signInAs(page, 'carol');
     await page.goto(`${APP_URL}/catalog/default/user/carol`);
     await page.getByText('Carol Carlsson').first().waitFor();
     expect(page.url()).toBe(`${APP_URL}/catalog/default/user/carol`);
+
+    // Signing out brings the picker back instead of signing carol in again.
+    await page.goto(`${APP_URL}/settings`);
+    await page.getByRole('button', { name: /more/i }).first().click();
+    await page
+      .getByText(/sign out/i)
+      .first()
+      .click();
+    await page.getByRole('button', { name: 'Sign in as alice' }).waitFor();
+    expect(
+      await page.evaluate(() =>
+        window.localStorage.getItem('cluster-access:sample-user'),
+      ),
+    ).toBeNull();
     await page.close();
   });
   it('alice generates a kubeconfig in the browser that the real kubectl uses as her', async () => {
