@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './__testUtils__/browser';
-import { APP_URL, startPortal } from './__testUtils__/portal';
+import { APP_URL, BACKEND_URL, startPortal } from './__testUtils__/portal';
 
 jest.setTimeout(300_000);
 
@@ -278,5 +278,67 @@ describe('the demo portal in Chromium', () => {
     await carol.getByRole('button', { name: 'All' }).click();
     await carol.getByText('payments-e2e-qa').first().waitFor();
     await carol.close();
+  });
+
+  it('the "Request a Kubernetes namespace" template files a namespace as the user who runs it', async () => {
+    const page = await browser.newPage();
+    await signInAs(page, 'alice');
+    await page.goto(`${APP_URL}/create`);
+    await page.getByText('Request a Kubernetes namespace').first().waitFor();
+    await page.close();
+
+    // Run it through the scaffolder API with alice's Backstage token, as the
+    // Create page does when she presses Create.
+    const identity = await (
+      await fetch(`${BACKEND_URL}/api/auth/sample-users/refresh`, {
+        headers: { 'x-cluster-access-sample-user': 'alice' },
+      })
+    ).json();
+    const headers = {
+      authorization: `Bearer ${identity.backstageIdentity.token}`,
+      'content-type': 'application/json',
+    };
+    const task = await (
+      await fetch(`${BACKEND_URL}/api/scaffolder/v2/tasks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          templateRef: 'template:default/request-namespace',
+          values: {
+            owner: 'group:default/payments',
+            tier: 'dev',
+            cluster: 'sandbox',
+            namespace: 'payments-tmpl-dev',
+            reason: 'from a software template',
+          },
+        }),
+      })
+    ).json();
+    let status = '';
+    for (let i = 0; i < 60 && !['completed', 'failed'].includes(status); i++) {
+      await new Promise(r => setTimeout(r, 1000));
+      status = (
+        await (
+          await fetch(`${BACKEND_URL}/api/scaffolder/v2/tasks/${task.id}`, {
+            headers,
+          })
+        ).json()
+      ).status;
+    }
+    expect(status).toBe('completed');
+
+    const requests = await (
+      await fetch(`${BACKEND_URL}/api/cluster-access/requests?mine=true`, {
+        headers,
+      })
+    ).json();
+    expect(requests.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          namespace: 'payments-tmpl-dev',
+          requester: 'user:default/alice',
+        }),
+      ]),
+    );
   });
 });
