@@ -190,43 +190,14 @@ export class NamespaceRequestWorker {
           .then(() => undefined),
       );
     } catch (error) {
-      const nextAttemptAt = new Date(
-        this.clock().getTime() + this.backoff(attempt),
-      );
-      const failed = await store.updateRequest(
-        request.id,
-        { status: ['provisioning'], claimedBy: this.workerId },
-        {
-          status: 'failed',
-          error: errorMessage(error),
-          attempts: attempt,
-          nextAttemptAt,
-          claimedBy: null,
-          claimExpiresAt: null,
-        },
-        this.clock(),
-      );
-      logger.warn(
-        `Provisioning ${ns} (request ${
-          request.id
-        }, attempt ${attempt}) failed: ${errorMessage(error)}`,
-      );
-      if (failed) {
-        await history.addHistoryEvent({
-          actor: 'system',
-          type: 'provisioning.failed',
-          requestId: request.id,
-          namespace: ns,
-          message: `Provisioning ${request.namespace} failed: ${errorMessage(
-            error,
-          )}`,
-          details: {
-            attempt,
-            error: errorMessage(error),
-            nextAttemptAt: nextAttemptAt.toISOString(),
-          },
-        });
-      }
+      await this.recordFailure({
+        request,
+        from: 'provisioning',
+        attempt,
+        error,
+        historyType: 'provisioning.failed',
+        message: `Provisioning ${request.namespace} failed`,
+      });
       return;
     }
     const ready = await store.updateRequest(
@@ -258,7 +229,7 @@ export class NamespaceRequestWorker {
   }
 
   private async decommission(request: StoredNamespaceRequest): Promise<void> {
-    const { store, history, provisioner, logger } = this.options;
+    const { store, history, provisioner } = this.options;
     const ns = historyNamespace(request);
     const guard = {
       status: ['approved', 'failed', 'decommissioning'] as const,
@@ -314,49 +285,73 @@ export class NamespaceRequestWorker {
     try {
       await provisioner.decommission(target);
     } catch (error) {
-      const nextAttemptAt = new Date(
-        this.clock().getTime() + this.backoff(attempt),
-      );
-      logger.warn(
-        `Decommissioning ${ns} (request ${request.id}) failed: ${errorMessage(
-          error,
-        )}`,
-      );
-      const failed = await store.updateRequest(
-        request.id,
-        { status: ['decommissioning'], claimedBy: this.workerId },
-        {
-          status: 'failed',
-          error: errorMessage(error),
-          attempts: attempt,
-          nextAttemptAt,
-          claimedBy: null,
-          claimExpiresAt: null,
-        },
-        this.clock(),
-      );
-      if (failed) {
-        await history.addHistoryEvent({
-          actor: 'system',
-          type: 'decommission.failed',
-          requestId: request.id,
-          namespace: ns,
-          message: `Deleting ${request.namespace} failed: ${errorMessage(
-            error,
-          )}`,
-          details: {
-            attempt,
-            error: errorMessage(error),
-            nextAttemptAt: nextAttemptAt.toISOString(),
-          },
-        });
-      }
+      await this.recordFailure({
+        request,
+        from: 'decommissioning',
+        attempt,
+        error,
+        historyType: 'decommission.failed',
+        message: `Deleting ${request.namespace} failed`,
+      });
       return;
     }
     await this.finishDecommission(
       { ...request, status: 'decommissioning' },
       target,
     );
+  }
+
+  /**
+   * A failed provisioning or decommissioning attempt: the request becomes
+   * `failed` with the error and the next attempt's time (backoff), its claim
+   * is released, and the failure goes into the history — only if this worker
+   * still held the claim, so a lost lease never writes twice.
+   */
+  private async recordFailure(options: {
+    request: StoredNamespaceRequest;
+    from: 'provisioning' | 'decommissioning';
+    attempt: number;
+    error: unknown;
+    historyType: string;
+    message: string;
+  }): Promise<void> {
+    const { store, history, logger } = this.options;
+    const { request, attempt } = options;
+    const ns = historyNamespace(request);
+    const reason = errorMessage(options.error);
+    const nextAttemptAt = new Date(
+      this.clock().getTime() + this.backoff(attempt),
+    );
+    logger.warn(
+      `${options.message} (${ns}, request ${request.id}, attempt ${attempt}): ${reason}`,
+    );
+    const failed = await store.updateRequest(
+      request.id,
+      { status: [options.from], claimedBy: this.workerId },
+      {
+        status: 'failed',
+        error: reason,
+        attempts: attempt,
+        nextAttemptAt,
+        claimedBy: null,
+        claimExpiresAt: null,
+      },
+      this.clock(),
+    );
+    if (failed) {
+      await history.addHistoryEvent({
+        actor: 'system',
+        type: options.historyType,
+        requestId: request.id,
+        namespace: ns,
+        message: `${options.message}: ${reason}`,
+        details: {
+          attempt,
+          error: reason,
+          nextAttemptAt: nextAttemptAt.toISOString(),
+        },
+      });
+    }
   }
 
   private async finishDecommission(
