@@ -7,7 +7,9 @@ import {
 } from '@backstage/test-utils';
 import { identityApiRef } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { Entity } from '@backstage/catalog-model';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ManagedNamespaceFilter, clusterAccessApiRef } from '../../api';
 import {
@@ -46,11 +48,28 @@ function fakeApi(overrides: Parameters<typeof fakeNamespaceApi>[0] = {}) {
   });
 }
 
-async function renderNamespaces(api: ReturnType<typeof fakeNamespaceApi>) {
+const erin: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: 'erin', namespace: 'default' },
+  spec: { profile: { displayName: 'Erin Example' }, memberOf: [] },
+};
+
+async function renderNamespaces(
+  api: ReturnType<typeof fakeNamespaceApi>,
+  catalog = catalogApiMock.mock({
+    queryEntities: jest.fn(async () => ({
+      items: [],
+      totalItems: 0,
+      pageInfo: {},
+    })),
+  }),
+) {
   await renderInTestApp(
     <TestApiProvider
       apis={[
         [clusterAccessApiRef, api],
+        [catalogApiRef, catalog],
         [
           identityApiRef,
           mockApis.identity({
@@ -185,6 +204,53 @@ describe('ManagedNamespaces', () => {
     expect(field).toHaveValue('');
     // Each change reloads the list, so the dialog shows the new members.
     await waitFor(() => expect(api.listNamespaces).toHaveBeenCalledTimes(3));
+  });
+
+  it('adds a member picked from a catalog search', async () => {
+    const api = fakeApi({
+      addMember: jest.fn(async () => ({
+        user: 'user:default/erin',
+        username: 'erin',
+        applied: true,
+      })),
+    });
+    const catalog = catalogApiMock.mock({
+      queryEntities: jest.fn(async () => ({
+        items: [erin],
+        totalItems: 1,
+        pageInfo: {},
+      })),
+    });
+    await renderNamespaces(api, catalog);
+    await userEvent.click(
+      within(await rowOf('payments-api-dev')).getByRole('button', {
+        name: 'Members of payments-api-dev',
+      }),
+    );
+    const dialog = screen.getByRole('dialog');
+    const field = within(dialog).getByLabelText('Add a user');
+    await userEvent.type(field, 'Eri');
+
+    await userEvent.click(await screen.findByText('Erin Example'));
+    expect(catalog.queryEntities).toHaveBeenLastCalledWith(
+      expect.objectContaining({
+        filter: { kind: 'User' },
+        fullTextFilter: {
+          term: 'Eri',
+          fields: ['metadata.name', 'spec.profile.displayName'],
+        },
+      }),
+    );
+    expect(field).toHaveValue('user:default/erin');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Add' }));
+    expect(api.addMember).toHaveBeenCalledWith({
+      cluster: 'sandbox',
+      name: 'payments-api-dev',
+      user: 'user:default/erin',
+    });
+    expect(
+      await within(dialog).findByText('user:default/erin has access now.'),
+    ).toBeInTheDocument();
   });
 
   it('shows the backend’s refusal to add a member', async () => {
