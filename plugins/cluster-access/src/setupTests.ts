@@ -14,3 +14,6 @@ if (!globalThis.crypto?.subtle) {
 // CI runs every package's tests at once on two cores, where a lazily loaded
 // page can take longer than testing-library's default second to appear.
 configure({ asyncUtilTimeout: 10_000 });
+// For the same reason, a test that types into forms with user-event gets more
+// than jest's default five seconds.
+jest.setTimeout(30_000);
