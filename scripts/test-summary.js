@@ -16,7 +16,9 @@ const failed = results.numFailedTests;
 const skipped = results.numPendingTests + results.numTodoTests;
 const brokenSuites = results.numRuntimeErrorTestSuites;
 if (brokenSuites > 0) {
-  console.log(`${brokenSuites} test suite(s) failed to run`);
+  process.stdout.write(`${brokenSuites} test suite(s) failed to run\n`);
 }
-console.log(`Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.stdout.write(
+  `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`,
+);
 process.exit(failed > 0 || brokenSuites > 0 || passed === 0 ? 1 : 0);
