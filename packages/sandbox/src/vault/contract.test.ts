@@ -8,8 +8,8 @@ import {
 import { makeCsr, serviceAccountSigner } from './__testUtils__/helpers';
 
 /**
- * Checks the peer and the bootstrap against Vault's published OpenAPI description (shared with
- * the project in `shared/contracts`): every request field the bootstrap sends must be a field
+ * Checks the peer and the bootstrap against Vault's published OpenAPI description
+ * (`packages/sandbox/contracts/vault-openapi.json`, MPL-2.0, see the README there): every request field the bootstrap sends must be a field
  * of that operation, and every `data` field the peer answers with must be a documented one.
  */
 
@@ -27,10 +27,7 @@ interface Operation {
   >;
 }
 
-const SPEC_PATH = resolve(
-  __dirname,
-  '../../../../../shared/contracts/vault-openapi.json',
-);
+const SPEC_PATH = resolve(__dirname, '../../contracts/vault-openapi.json');
 const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema> };

@@ -396,11 +396,16 @@ describe('provisioning against the Kubernetes peer', () => {
             b.services.worker.process(id),
           ]),
         );
-        await new Promise(resolve => setTimeout(resolve, 60));
-        expect(
-          (await a.services.store.listRequests({ status: ['provisioning'] }))
-            .length,
-        ).toBeGreaterThan(0);
+        // Wait (on a loaded machine claims can take a while) until the
+        // second wave will find requests mid-provisioning.
+        let inFlight = 0;
+        for (let i = 0; i < 200 && inFlight === 0; i++) {
+          await new Promise(resolve => setTimeout(resolve, 10));
+          inFlight = (
+            await a.services.store.listRequests({ status: ['provisioning'] })
+          ).length;
+        }
+        expect(inFlight).toBeGreaterThan(0);
         await Promise.all([
           firstWave,
           a.services.worker.runOnce(),
