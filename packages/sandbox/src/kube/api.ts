@@ -4,6 +4,7 @@
  * optimistic concurrency, server-managed metadata, field management, storage.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { AuthorizationLog } from './audit';
 import { UserInfo } from './auth';
 import {
   alreadyExists,
@@ -123,6 +124,27 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return deepEqual(strip(a), strip(b));
 }
 
+/**
+ * `IsOnlyMutatingGCFields`: the update changes nothing but ownerReferences and finalizers
+ * (bookkeeping the server rewrites itself, resourceVersion and managedFields, is ignored).
+ */
+function onlyMutatesGcFields(oldObj: KubeObject, obj: KubeObject): boolean {
+  const strip = (o: KubeObject, from: KubeObject) => {
+    const c = structuredClone(o);
+    const meta = c.metadata ?? {};
+    for (const f of ['ownerReferences', 'finalizers'] as const) {
+      if (from.metadata?.[f] === undefined) delete meta[f];
+      else meta[f] = from.metadata[f];
+    }
+    delete meta.resourceVersion;
+    delete meta.managedFields;
+    delete meta.generation;
+    c.metadata = meta;
+    return c;
+  };
+  return deepEqual(strip(obj, oldObj), strip(oldObj, oldObj));
+}
+
 function quantityToString(v: unknown): unknown {
   return typeof v === 'number' ? String(v) : v;
 }
@@ -218,6 +240,7 @@ export class ResourceApi {
     private readonly store: ObjectStore,
     private readonly authorizer: RbacAuthorizer,
     private readonly options: { namespaceTerminationMs: number },
+    private readonly log: AuthorizationLog = new AuthorizationLog(),
   ) {}
 
   /** Stops pending namespace finalizations (server shutdown). */
@@ -357,34 +380,37 @@ export class ResourceApi {
     }
   }
 
-  /** RBAC's escalation prevention for writes of roles and bindings. */
+  /**
+   * RBAC's escalation prevention for writes of roles and bindings, as
+   * pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased do it: on
+   * create and on every update except one that only touches what the garbage collector changes
+   * (`IsOnlyMutatingGCFields`), the writer needs `escalate` (roles) or `bind` (the referenced
+   * role), or must already hold every permission granted. `requestName` is the name in the URL
+   * (none for a POST), which is what the `escalate` check sees.
+   */
   private admitRbac(
     ctx: WriteContext,
     type: ResourceType,
     oldObj: KubeObject | undefined,
     obj: KubeObject,
+    requestName: string | undefined,
   ): void {
+    const isRole = type === rolesType || type === clusterRolesType;
+    const isBinding =
+      type === roleBindingsType || type === clusterRoleBindingsType;
+    if (!isRole && !isBinding) return;
+    if (escalationAllowed(ctx.user)) return;
+    if (oldObj && onlyMutatesGcFields(oldObj, obj)) return;
     const name = obj.metadata?.name ?? '';
     const namespace = type.namespaced ? obj.metadata?.namespace ?? '' : '';
-    if (escalationAllowed(ctx.user)) return;
-    if (type === rolesType || type === clusterRolesType) {
-      // Updates that leave the grants alone (labels, annotations…) need no check.
-      if (
-        oldObj &&
-        deepEqual(oldObj.rules, obj.rules) &&
-        deepEqual(oldObj.aggregationRule, obj.aggregationRule)
-      )
-        return;
-      const escalate = this.authorizer.authorize({
-        user: ctx.user,
-        verb: 'escalate',
-        isResourceRequest: true,
+    if (isRole) {
+      const escalate = this.authorizeFor(ctx, 'escalate', {
         apiGroup: type.group,
         resource: type.resource,
         namespace,
-        name,
+        name: requestName,
       });
-      if (escalate.allowed) return;
+      if (escalate) return;
       let rules = (obj.rules ?? []) as PolicyRule[];
       if (type === clusterRolesType && obj.aggregationRule) {
         // Aggregated roles can pull in any permission, so they need full authority.
@@ -393,35 +419,51 @@ export class ResourceApi {
           { nonResourceURLs: ['*'], verbs: ['*'] },
         ];
       }
-      confirmNoEscalation({
-        authorizer: this.authorizer,
-        user: ctx.user,
-        namespace,
-        rules,
-        gr: gr(type),
-        name,
-      });
+      this.confirmNoEscalation(ctx, namespace, rules, type, name);
       return;
     }
-    if (type === roleBindingsType || type === clusterRoleBindingsType) {
-      if (
-        oldObj &&
-        deepEqual(oldObj.subjects, obj.subjects) &&
-        deepEqual(oldObj.roleRef, obj.roleRef)
-      )
-        return;
-      const roleRef = (obj as unknown as BindingLike).roleRef;
-      const bind = this.authorizer.authorize({
-        user: ctx.user,
-        verb: 'bind',
-        isResourceRequest: true,
-        apiGroup: 'rbac.authorization.k8s.io',
-        resource: roleRef.kind === 'ClusterRole' ? 'clusterroles' : 'roles',
-        namespace,
-        name: roleRef.name,
-      });
-      if (bind.allowed) return;
-      const rules = this.authorizer.getRoleReferenceRules(roleRef, namespace);
+    const roleRef = (obj as unknown as BindingLike).roleRef;
+    const bind = this.authorizeFor(ctx, 'bind', {
+      apiGroup: 'rbac.authorization.k8s.io',
+      resource: roleRef.kind === 'ClusterRole' ? 'clusterroles' : 'roles',
+      namespace,
+      name: roleRef.name,
+    });
+    if (bind) return;
+    const rules = this.authorizer.getRoleReferenceRules(roleRef, namespace);
+    this.confirmNoEscalation(ctx, namespace, rules, type, name);
+  }
+
+  /** One escalation-time authorization (`escalate`, `bind`), recorded in the log. */
+  private authorizeFor(
+    ctx: WriteContext,
+    verb: 'escalate' | 'bind',
+    attrs: {
+      apiGroup: string;
+      resource: string;
+      namespace: string;
+      name?: string;
+    },
+  ): boolean {
+    const request = {
+      user: ctx.user,
+      verb,
+      isResourceRequest: true,
+      ...attrs,
+    };
+    const { allowed } = this.authorizer.authorize(request);
+    this.log.decision(verb, request, allowed);
+    return allowed;
+  }
+
+  private confirmNoEscalation(
+    ctx: WriteContext,
+    namespace: string,
+    rules: PolicyRule[],
+    type: ResourceType,
+    name: string,
+  ): void {
+    try {
       confirmNoEscalation({
         authorizer: this.authorizer,
         user: ctx.user,
@@ -430,7 +472,37 @@ export class ResourceApi {
         gr: gr(type),
         name,
       });
+    } catch (e) {
+      this.log.coverage(ctx.user, namespace, rules, false);
+      throw e;
     }
+    this.log.coverage(ctx.user, namespace, rules, true);
+  }
+
+  /**
+   * A server-side apply that creates the object also needs `create` (kube-apiserver's
+   * `withAuthorization` around the create validation of a patch), refused with the
+   * authorizer's (empty) reason.
+   */
+  private authorizeCreateOnApply(
+    ctx: WriteContext,
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): void {
+    const attrs = {
+      user: ctx.user,
+      verb: 'create',
+      isResourceRequest: true,
+      apiGroup: type.group,
+      resource: type.resource,
+      namespace: namespace ?? '',
+      name,
+    };
+    const decision = this.authorizer.authorize(attrs);
+    this.log.decision('create-on-apply', attrs, decision.allowed);
+    if (!decision.allowed)
+      throw forbiddenResource(gr(type), name, decision.reason);
   }
 
   /**
@@ -442,8 +514,14 @@ export class ResourceApi {
     type: ResourceType,
     oldObj: KubeObject | undefined,
     obj: KubeObject,
-    applied = false,
+    options: {
+      /** Server-side apply computed managedFields already. */
+      applied?: boolean;
+      /** The object's name in the request URL (none for a POST). */
+      requestName?: string;
+    } = {},
   ): KubeObject {
+    const applied = options.applied ?? false;
     applyDefaults(type, obj);
     const meta = obj.metadata!;
     if (oldObj) {
@@ -457,7 +535,9 @@ export class ResourceApi {
       validateUpdate(oldObj, obj, type);
     }
     validateObject(obj, type);
-    this.admitRbac(ctx, type, oldObj, obj);
+    this.admitRbac(ctx, type, oldObj, obj, options.requestName);
+    if (!oldObj && applied)
+      this.authorizeCreateOnApply(ctx, type, meta.namespace, meta.name ?? '');
     if (!oldObj && type.namespaced) {
       enforceQuota({
         store: this.store,
@@ -569,7 +649,11 @@ export class ResourceApi {
     }
     // managedFields sent back by the client are replaced by the server's bookkeeping.
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, obj, { requestName: name }),
+      warnings,
+    };
   }
 
   patch(
@@ -617,7 +701,11 @@ export class ResourceApi {
       throw conflict(gr(type), name);
     }
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, obj, { requestName: name }),
+      warnings,
+    };
   }
 
   private apply(
@@ -692,10 +780,19 @@ export class ResourceApi {
       delete merged.metadata.resourceVersion;
       return {
         code: 201,
-        body: this.commit(ctx, type, undefined, merged, true),
+        body: this.commit(ctx, type, undefined, merged, {
+          applied: true,
+          requestName: name,
+        }),
       };
     }
-    return { code: 200, body: this.commit(ctx, type, live, merged, true) };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, merged, {
+        applied: true,
+        requestName: name,
+      }),
+    };
   }
 
   delete(
