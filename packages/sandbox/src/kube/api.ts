@@ -4,6 +4,7 @@
  * optimistic concurrency, server-managed metadata, field management, storage.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { AdmissionAttributes, admitByPolicies } from './admissionPolicy';
 import { AuthorizationLog } from './audit';
 import { UserInfo } from './auth';
 import {
@@ -55,6 +56,8 @@ export interface WriteContext {
   /** `fieldManager` query parameter, or the default derived from the User-Agent. */
   fieldManager: string;
   dryRun: boolean;
+  /** Bootstrap and test set-up writes skip admission plugins. */
+  skipAdmission?: boolean;
 }
 
 /** The result of a write: HTTP status code and body. */
@@ -75,6 +78,14 @@ const roleBindingsType = typeOf('rbac.authorization.k8s.io', 'rolebindings');
 const clusterRoleBindingsType = typeOf(
   'rbac.authorization.k8s.io',
   'clusterrolebindings',
+);
+const policiesType = typeOf(
+  'admissionregistration.k8s.io',
+  'validatingadmissionpolicies',
+);
+const policyBindingsType = typeOf(
+  'admissionregistration.k8s.io',
+  'validatingadmissionpolicybindings',
 );
 
 /** Namespaces kube-apiserver refuses to delete. */
@@ -131,7 +142,7 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
 function onlyMutatesGcFields(oldObj: KubeObject, obj: KubeObject): boolean {
   const strip = (o: KubeObject, from: KubeObject) => {
     const c = structuredClone(o);
-    const meta = c.metadata ?? {};
+    const meta: Record<string, unknown> = c.metadata ?? {};
     for (const f of ['ownerReferences', 'finalizers'] as const) {
       if (from.metadata?.[f] === undefined) delete meta[f];
       else meta[f] = from.metadata[f];
@@ -479,6 +490,32 @@ export class ResourceApi {
     this.log.coverage(ctx.user, namespace, rules, true);
   }
 
+  /** The validating admission plugins that act on policies: ValidatingAdmissionPolicy. */
+  private admit(
+    ctx: WriteContext,
+    a: Pick<AdmissionAttributes, 'operation' | 'type' | 'object' | 'oldObject'>,
+  ): void {
+    if (ctx.skipAdmission) return;
+    const meta = (a.object ?? a.oldObject)?.metadata ?? {};
+    const namespace =
+      a.type === namespacesType ? meta.name ?? '' : meta.namespace ?? '';
+    admitByPolicies({
+      attributes: {
+        ...a,
+        namespace,
+        name: meta.name ?? '',
+        user: ctx.user,
+        dryRun: ctx.dryRun,
+      },
+      policies: this.store.list(policiesType),
+      bindings: this.store.list(policyBindingsType),
+      namespaceObject:
+        a.type.namespaced && namespace
+          ? this.store.get(namespacesType, undefined, namespace)
+          : undefined,
+    });
+  }
+
   /**
    * A server-side apply that creates the object also needs `create` (kube-apiserver's
    * `withAuthorization` around the create validation of a patch), refused with the
@@ -538,6 +575,12 @@ export class ResourceApi {
     this.admitRbac(ctx, type, oldObj, obj, options.requestName);
     if (!oldObj && applied)
       this.authorizeCreateOnApply(ctx, type, meta.namespace, meta.name ?? '');
+    this.admit(ctx, {
+      operation: oldObj ? 'UPDATE' : 'CREATE',
+      type,
+      object: obj,
+      oldObject: oldObj,
+    });
     if (!oldObj && type.namespaced) {
       enforceQuota({
         store: this.store,
@@ -822,6 +865,7 @@ export class ResourceApi {
       );
     }
     if (type === namespacesType) return this.deleteNamespace(ctx, live);
+    this.admit(ctx, { operation: 'DELETE', type, oldObject: live });
     if (!ctx.dryRun) {
       this.store.remove(type, namespace, name);
       if (type === clusterRolesType) this.aggregateClusterRoles();
@@ -857,6 +901,11 @@ export class ResourceApi {
         'this namespace may not be deleted',
       );
     }
+    this.admit(ctx, {
+      operation: 'DELETE',
+      type: namespacesType,
+      oldObject: live,
+    });
     const terminating = structuredClone(live);
     if (!terminating.metadata!.deletionTimestamp) {
       terminating.metadata!.deletionTimestamp = nowTimestamp();
@@ -966,6 +1015,7 @@ export class ResourceApi {
       fieldManager: 'kube-apiserver',
       fieldValidation: 'Ignore',
       dryRun: false,
+      skipAdmission: true,
     };
     const copy = this.decodeBody(type, obj, obj.metadata?.namespace);
     pruneUnknownFields(type.kind, copy);

@@ -19,3 +19,7 @@ export type {
 } from './audit';
 export { breakdownRule, coversRules, ruleAllows } from './rbac';
 export type { PolicyRule } from './rbac';
+export {
+  backendAdmissionPolicy,
+  backendAdmissionPolicyName,
+} from './backendAdmission';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ResourceApi } from './api';
 import { AuthorizationLog, AuthorizationLogEntry } from './audit';
 import { Authenticator, ServiceAccountTokens, StaticTokenUser } from './auth';
+import { backendAdmissionPolicy } from './backendAdmission';
 import { bootstrapNamespaces, bootstrapPolicy } from './bootstrap';
 import { buildKubeconfig, KubeconfigCredentials } from './kubeconfig';
 import { createCertificateAuthority, issueLeafCertificate } from './pki';
@@ -33,7 +34,9 @@ export interface KubePeerOptions {
   /**
    * The service account bound to the `cluster-access-provisioner` ClusterRole at start
    * (default `cluster-access/backstage`, i.e. user `system:serviceaccount:cluster-access:backstage`).
-   * Its namespace is created too. `null` binds nobody.
+   * Its namespace is created too, and the ValidatingAdmissionPolicy of
+   * deploy/kubernetes/backend-admission-policy.yaml confines it to managed namespaces.
+   * `null` binds nobody.
    */
   provisionerServiceAccount?: { namespace: string; name: string } | null;
   /**
@@ -216,6 +219,11 @@ export async function startKubePeer(
   for (const binding of policy.clusterRoleBindings)
     api.seed(clusterRoleBindings, binding);
   api.aggregateClusterRoles();
+  if (provisioner) {
+    // The same admission policy operators apply with the deploy files.
+    for (const obj of backendAdmissionPolicy(provisioner))
+      api.seed(typeFor(obj.apiVersion!, obj.kind!), obj);
+  }
 
   const handler = new KubeApiServer({
     api,

@@ -4,6 +4,7 @@ import {
   PatchStrategy,
   RbacAuthorizationV1Api,
   setHeaderOptions,
+  V1PolicyRule,
 } from '@kubernetes/client-node';
 import {
   createClientCertificateAuthority,
@@ -43,7 +44,7 @@ describe('kube peer authorization inside writes', () => {
     await kc
       .makeApiClient(CoreV1Api)
       .createNamespace({ body: { metadata: { name: 'work' } } });
-    const grant = async (user: string, rules: object[]) => {
+    const grant = async (user: string, rules: V1PolicyRule[]) => {
       await adminRbac.createNamespacedRole({
         namespace: 'work',
         body: { metadata: { name: user }, rules },
