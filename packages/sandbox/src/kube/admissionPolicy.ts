@@ -66,6 +66,19 @@ const env = new Environment({
   homogeneousAggregateLiterals: false,
 });
 
+type Program = ReturnType<Environment['parse']>;
+const programs = new Map<string, Program>();
+
+/** Parses once per distinct expression: policies are evaluated on every write. */
+function program(expression: string): Program {
+  let p = programs.get(expression);
+  if (!p) {
+    p = env.parse(expression);
+    programs.set(expression, p);
+  }
+  return p;
+}
+
 /** Compiles a CEL expression, or returns the compiler's complaint. */
 export function compileProblem(expression: string): string | undefined {
   try {
@@ -266,7 +279,7 @@ function evaluate(
   const spec = policy.spec as Record<string, any>;
   const failClosed = (spec.failurePolicy ?? 'Fail') === 'Fail';
   const run = (expression: string, vars: Record<string, unknown>) =>
-    env.evaluate(expression, vars);
+    program(expression)(vars);
   const errors: string[] = [];
   for (const condition of (spec.matchConditions ?? []) as NamedExpression[]) {
     try {
@@ -336,7 +349,7 @@ function failureMessage(
 ): string {
   if (validation.messageExpression) {
     try {
-      const text = env.evaluate(validation.messageExpression, vars);
+      const text = program(validation.messageExpression)(vars);
       if (typeof text === 'string') {
         const trimmed = text.trim();
         if (trimmed && !trimmed.includes('\n') && trimmed.length <= 5120)

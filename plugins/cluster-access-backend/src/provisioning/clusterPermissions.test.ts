@@ -13,6 +13,7 @@ import path from 'node:path';
 import request from 'supertest';
 import YAML from 'yaml';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
+import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
   createHarness,
   Harness,
@@ -280,5 +281,73 @@ describe('the backend service account permissions', () => {
       )
       .map(describeRule);
     expect(unused).toEqual([]);
+  });
+
+  it('cannot reach beyond managed namespaces with the same token, whatever RBAC allows', async () => {
+    // The backend's own client, as a stolen token would be used.
+    const client = KubernetesClusterClient.create({
+      name: 'sandbox',
+      url: peer.url,
+      caPem: peer.caPem,
+      credentials: { type: 'token', token },
+    });
+    const refused = async (p: Promise<unknown>) => {
+      try {
+        await p;
+        return 'allowed';
+      } catch (e) {
+        return (e as Error).message;
+      }
+    };
+    const denial =
+      /failed with 422 Invalid: .* is forbidden: ValidatingAdmissionPolicy 'cluster-access-managed-namespaces' with binding 'cluster-access-managed-namespaces' denied request/;
+    // RBAC lets it bind `edit`; admission keeps that inside managed namespaces.
+    expect(
+      await refused(
+        client.apply({
+          apiVersion: RBAC,
+          kind: 'RoleBinding',
+          metadata: { name: 'mallory-edit', namespace: 'kube-system' },
+          roleRef: {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'ClusterRole',
+            name: 'edit',
+          },
+          subjects: [
+            {
+              apiGroup: 'rbac.authorization.k8s.io',
+              kind: 'User',
+              name: 'mallory',
+            },
+          ],
+        }),
+      ),
+    ).toMatch(denial);
+    // Its own, unlabelled namespace is as far out of reach as any other.
+    expect(
+      await refused(
+        client.delete({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: 'cluster-access',
+        }),
+      ),
+    ).toMatch(denial);
+    expect(
+      await refused(
+        client.create({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'unlabelled' },
+        }),
+      ),
+    ).toMatch(denial);
+    expect(
+      peer.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: 'cluster-access',
+      }),
+    ).toBeDefined();
   });
 });
