@@ -365,7 +365,18 @@ describe('kube peer RBAC', () => {
     const kc = kubeConfigFor(peer, { token: provisionerToken });
     const core = kc.makeApiClient(CoreV1Api);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-    await core.createNamespace({ body: { metadata: { name: 'provisioned' } } });
+    // Labelled as Cluster Access labels its namespaces: the admission policy
+    // confines the provisioner to those.
+    await core.createNamespace({
+      body: {
+        metadata: {
+          name: 'provisioned',
+          labels: {
+            'app.kubernetes.io/managed-by': 'backstage-cluster-access',
+          },
+        },
+      },
+    });
     await core.createNamespacedResourceQuota({
       namespace: 'provisioned',
       body: {
