@@ -53,15 +53,23 @@ describe('ValidatingAdmissionPolicy in the kube peer', () => {
       await backend.core.createNamespace({
         body: { metadata: { name: 'team-dev', labels: managed } },
       });
-      await backend.rbac.createNamespacedRoleBinding({
+      const created = await backend.rbac.createNamespacedRoleBinding({
         namespace: 'team-dev',
         body: editBinding('alice-edit'),
       });
+      expect(created.roleRef.name).toBe('edit');
       await backend.rbac.deleteNamespacedRoleBinding({
         namespace: 'team-dev',
         name: 'alice-edit',
       });
       await backend.core.deleteNamespace({ name: 'team-dev' });
+      expect(
+        peer.getObject({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: 'team-dev',
+        }),
+      ).toBeUndefined();
     });
 
     it('refuses the backend outside labelled namespaces', async () => {
@@ -142,10 +150,16 @@ describe('ValidatingAdmissionPolicy in the kube peer', () => {
     });
 
     it('does not apply to anyone else', async () => {
-      await admin.core.createNamespace({
+      const plain = await admin.core.createNamespace({
         body: { metadata: { name: 'plain' } },
       });
+      expect(plain.metadata?.labels).toEqual({
+        'kubernetes.io/metadata.name': 'plain',
+      });
       await admin.core.deleteNamespace({ name: 'plain' });
+      expect(
+        peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name: 'plain' }),
+      ).toBeUndefined();
     });
   });
 
