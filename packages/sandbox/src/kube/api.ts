@@ -6,6 +6,7 @@
 import { randomUUID, randomInt } from 'node:crypto';
 import { AdmissionAttributes, admitByPolicies } from './admissionPolicy';
 import { AuthorizationLog } from './audit';
+import { RbacAdmission } from './rbacAdmission';
 import { UserInfo } from './auth';
 import {
   alreadyExists,
@@ -17,13 +18,7 @@ import {
 } from './errors';
 import { jsonPatch, mergePatch } from './patch';
 import { enforceQuota, quotaStatus } from './quota';
-import {
-  BindingLike,
-  confirmNoEscalation,
-  escalationAllowed,
-  PolicyRule,
-  RbacAuthorizer,
-} from './rbac';
+import { RbacAuthorizer } from './rbac';
 import {
   apiVersionOf,
   KubeObject,
@@ -73,12 +68,6 @@ const typeOf = (group: string, resource: string) =>
 const namespacesType = typeOf('', 'namespaces');
 const quotaType = typeOf('', 'resourcequotas');
 const clusterRolesType = typeOf('rbac.authorization.k8s.io', 'clusterroles');
-const rolesType = typeOf('rbac.authorization.k8s.io', 'roles');
-const roleBindingsType = typeOf('rbac.authorization.k8s.io', 'rolebindings');
-const clusterRoleBindingsType = typeOf(
-  'rbac.authorization.k8s.io',
-  'clusterrolebindings',
-);
 const policiesType = typeOf(
   'admissionregistration.k8s.io',
   'validatingadmissionpolicies',
@@ -133,27 +122,6 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
     return c;
   };
   return deepEqual(strip(a), strip(b));
-}
-
-/**
- * `IsOnlyMutatingGCFields`: the update changes nothing but ownerReferences and finalizers
- * (bookkeeping the server rewrites itself, resourceVersion and managedFields, is ignored).
- */
-function onlyMutatesGcFields(oldObj: KubeObject, obj: KubeObject): boolean {
-  const strip = (o: KubeObject, from: KubeObject) => {
-    const c = structuredClone(o);
-    const meta: Record<string, unknown> = c.metadata ?? {};
-    for (const f of ['ownerReferences', 'finalizers'] as const) {
-      if (from.metadata?.[f] === undefined) delete meta[f];
-      else meta[f] = from.metadata[f];
-    }
-    delete meta.resourceVersion;
-    delete meta.managedFields;
-    delete meta.generation;
-    c.metadata = meta;
-    return c;
-  };
-  return deepEqual(strip(obj, oldObj), strip(oldObj, oldObj));
 }
 
 function quantityToString(v: unknown): unknown {
@@ -249,10 +217,14 @@ export class ResourceApi {
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly authorizer: RbacAuthorizer,
+    authorizer: RbacAuthorizer,
     private readonly options: { namespaceTerminationMs: number },
-    private readonly log: AuthorizationLog = new AuthorizationLog(),
-  ) {}
+    log: AuthorizationLog = new AuthorizationLog(),
+  ) {
+    this.rbac = new RbacAdmission(authorizer, log);
+  }
+
+  private readonly rbac: RbacAdmission;
 
   /** Stops pending namespace finalizations (server shutdown). */
   dispose(): void {
@@ -391,105 +363,6 @@ export class ResourceApi {
     }
   }
 
-  /**
-   * RBAC's escalation prevention for writes of roles and bindings, as
-   * pkg/registry/rbac/{role,clusterrole,rolebinding,clusterrolebinding}/policybased do it: on
-   * create and on every update except one that only touches what the garbage collector changes
-   * (`IsOnlyMutatingGCFields`), the writer needs `escalate` (roles) or `bind` (the referenced
-   * role), or must already hold every permission granted. `requestName` is the name in the URL
-   * (none for a POST), which is what the `escalate` check sees.
-   */
-  private admitRbac(
-    ctx: WriteContext,
-    type: ResourceType,
-    oldObj: KubeObject | undefined,
-    obj: KubeObject,
-    requestName: string | undefined,
-  ): void {
-    const isRole = type === rolesType || type === clusterRolesType;
-    const isBinding =
-      type === roleBindingsType || type === clusterRoleBindingsType;
-    if (!isRole && !isBinding) return;
-    if (escalationAllowed(ctx.user)) return;
-    if (oldObj && onlyMutatesGcFields(oldObj, obj)) return;
-    const name = obj.metadata?.name ?? '';
-    const namespace = type.namespaced ? obj.metadata?.namespace ?? '' : '';
-    if (isRole) {
-      const escalate = this.authorizeFor(ctx, 'escalate', {
-        apiGroup: type.group,
-        resource: type.resource,
-        namespace,
-        name: requestName,
-      });
-      if (escalate) return;
-      let rules = (obj.rules ?? []) as PolicyRule[];
-      if (type === clusterRolesType && obj.aggregationRule) {
-        // Aggregated roles can pull in any permission, so they need full authority.
-        rules = [
-          { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-          { nonResourceURLs: ['*'], verbs: ['*'] },
-        ];
-      }
-      this.confirmNoEscalation(ctx, namespace, rules, type, name);
-      return;
-    }
-    const roleRef = (obj as unknown as BindingLike).roleRef;
-    const bind = this.authorizeFor(ctx, 'bind', {
-      apiGroup: 'rbac.authorization.k8s.io',
-      resource: roleRef.kind === 'ClusterRole' ? 'clusterroles' : 'roles',
-      namespace,
-      name: roleRef.name,
-    });
-    if (bind) return;
-    const rules = this.authorizer.getRoleReferenceRules(roleRef, namespace);
-    this.confirmNoEscalation(ctx, namespace, rules, type, name);
-  }
-
-  /** One escalation-time authorization (`escalate`, `bind`), recorded in the log. */
-  private authorizeFor(
-    ctx: WriteContext,
-    verb: 'escalate' | 'bind',
-    attrs: {
-      apiGroup: string;
-      resource: string;
-      namespace: string;
-      name?: string;
-    },
-  ): boolean {
-    const request = {
-      user: ctx.user,
-      verb,
-      isResourceRequest: true,
-      ...attrs,
-    };
-    const { allowed } = this.authorizer.authorize(request);
-    this.log.decision(verb, request, allowed);
-    return allowed;
-  }
-
-  private confirmNoEscalation(
-    ctx: WriteContext,
-    namespace: string,
-    rules: PolicyRule[],
-    type: ResourceType,
-    name: string,
-  ): void {
-    try {
-      confirmNoEscalation({
-        authorizer: this.authorizer,
-        user: ctx.user,
-        namespace,
-        rules,
-        gr: gr(type),
-        name,
-      });
-    } catch (e) {
-      this.log.coverage(ctx.user, namespace, rules, false);
-      throw e;
-    }
-    this.log.coverage(ctx.user, namespace, rules, true);
-  }
-
   /** The validating admission plugins that act on policies: ValidatingAdmissionPolicy. */
   private admit(
     ctx: WriteContext,
@@ -514,32 +387,6 @@ export class ResourceApi {
           ? this.store.get(namespacesType, undefined, namespace)
           : undefined,
     });
-  }
-
-  /**
-   * A server-side apply that creates the object also needs `create` (kube-apiserver's
-   * `withAuthorization` around the create validation of a patch), refused with the
-   * authorizer's (empty) reason.
-   */
-  private authorizeCreateOnApply(
-    ctx: WriteContext,
-    type: ResourceType,
-    namespace: string | undefined,
-    name: string,
-  ): void {
-    const attrs = {
-      user: ctx.user,
-      verb: 'create',
-      isResourceRequest: true,
-      apiGroup: type.group,
-      resource: type.resource,
-      namespace: namespace ?? '',
-      name,
-    };
-    const decision = this.authorizer.authorize(attrs);
-    this.log.decision('create-on-apply', attrs, decision.allowed);
-    if (!decision.allowed)
-      throw forbiddenResource(gr(type), name, decision.reason);
   }
 
   /**
@@ -572,9 +419,14 @@ export class ResourceApi {
       validateUpdate(oldObj, obj, type);
     }
     validateObject(obj, type);
-    this.admitRbac(ctx, type, oldObj, obj, options.requestName);
+    this.rbac.admit(ctx, type, oldObj, obj, options.requestName);
     if (!oldObj && applied)
-      this.authorizeCreateOnApply(ctx, type, meta.namespace, meta.name ?? '');
+      this.rbac.authorizeCreateOnApply(
+        ctx,
+        type,
+        meta.namespace,
+        meta.name ?? '',
+      );
     this.admit(ctx, {
       operation: oldObj ? 'UPDATE' : 'CREATE',
       type,
