@@ -10,10 +10,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
-import {
-  DemoPermissionPolicy,
-  OrganizationMembership,
-} from './permissionPolicy';
+import { DemoPermissionPolicy, OrganizationMembership } from './permissionPolicy';
 
 function group(name: string, parent?: string): Entity {
   return {
@@ -74,10 +71,7 @@ describe('DemoPermissionPolicy', () => {
       'group:default/platform',
       'group:default/cluster-approvers',
     ],
-    'user:default/mallory': [
-      'user:default/mallory',
-      'group:default/contractors',
-    ],
+    'user:default/mallory': ['user:default/mallory', 'group:default/contractors'],
     'user:default/looper': ['user:default/looper', 'group:default/loop-a'],
   };
 
@@ -113,11 +107,7 @@ describe('DemoPermissionPolicy', () => {
 
   it('denies cluster-access permissions outside the organisation, without a user, and on cycles', async () => {
     const { policy } = policyFor(ownership);
-    for (const who of [
-      'user:default/mallory',
-      'user:default/looper',
-      'user:default/nobody',
-    ]) {
+    for (const who of ['user:default/mallory', 'user:default/looper', 'user:default/nobody']) {
       await expect(
         policy.handle(
           { permission: clusterAccessCertificateCreatePermission },
@@ -137,10 +127,7 @@ describe('DemoPermissionPolicy', () => {
       attributes: { action: 'read' },
     });
     await expect(
-      policy.handle(
-        { permission: catalogRead },
-        userQuery('user:default/mallory'),
-      ),
+      policy.handle({ permission: catalogRead }, userQuery('user:default/mallory')),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 

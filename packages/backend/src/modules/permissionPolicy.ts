@@ -23,10 +23,7 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import {
-  CatalogService,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { CatalogService, catalogServiceRef } from '@backstage/plugin-catalog-node';
 
 /** How long a Group's ancestry is trusted before it is read again. */
 const ANCESTRY_TTL_MS = 30_000;
