@@ -14,17 +14,28 @@ path "pki/ca/pem" {
 path "pki/cert/ca_chain" {
   capabilities = ["read"]
 }
-path "identity/entity*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
+# Each user's entity, by name: looked up, and created with the user's
+# Backstage entity ref as metadata (a write by name; no policies, groups or
+# disabling).
+path "identity/entity/name/*" {
+  capabilities = ["read", "update"]
+  allowed_parameters = {
+    "metadata" = []
+  }
 }
-path "identity/entity-alias*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-path "identity/group*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-path "identity/lookup/*" {
+# An alias linking the entity to the organisation's login mount; only used
+# with clusterAccess.vault.identity.aliasMountPath (remove it otherwise).
+path "identity/entity-alias" {
   capabilities = ["update"]
+  allowed_parameters = {
+    "name" = []
+    "canonical_id" = []
+    "mount_accessor" = []
+  }
+}
+# The names of the entity's groups.
+path "identity/group/id/*" {
+  capabilities = ["read"]
 }
 path "sys/auth" {
   capabilities = ["read"]

@@ -3,13 +3,14 @@ import request from 'supertest';
 import authPlugin from '@backstage/plugin-auth-backend';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { decodeJwt } from 'jose';
-import sampleUsersAuth from './sampleUsersAuth';
+import sampleUsersAuth, { isLoopbackHost } from './sampleUsersAuth';
 
 const users = [{ name: 'alice' }, { name: 'carol' }];
 
 async function startAuth(options: {
   nodeEnv: string;
   dangerouslyAllowOutsideDevelopment?: boolean;
+  listen?: unknown;
 }) {
   const previous = process.env.NODE_ENV;
   process.env.NODE_ENV = options.nodeEnv;
@@ -34,6 +35,10 @@ async function startAuth(options: {
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
+            backend: {
+              baseUrl: 'http://localhost:7007',
+              listen: options.listen ?? { host: '127.0.0.1', port: 7007 },
+            },
             auth: {
               providers: {
                 'sample-users': {
@@ -60,6 +65,57 @@ describe('sample-users sign-in', () => {
       .get('/api/auth/sample-users/refresh')
       .set('x-cluster-access-sample-user', 'alice');
     expect(res.status).toBe(404);
+  });
+
+  it.each([
+    ['every interface (the default host)', { port: 7007 }],
+    ['0.0.0.0', { host: '0.0.0.0', port: 7007 }],
+    ['::', { host: '::', port: 7007 }],
+    ['a LAN address', { host: '10.1.2.3' }],
+    ['the port-only string form', ':7007'],
+    ['the host:port string form', '0.0.0.0:7007'],
+  ])(
+    'is not registered when the backend listens on %s, even in development',
+    async (_, listen) => {
+      const { server } = await startAuth({
+        nodeEnv: 'development',
+        dangerouslyAllowOutsideDevelopment: true,
+        listen,
+      });
+      const res = await request(server)
+        .get('/api/auth/sample-users/refresh')
+        .set('x-cluster-access-sample-user', 'alice');
+      expect(res.status).toBe(404);
+    },
+  );
+
+  it('tells loopback hosts from the rest', () => {
+    for (const host of [
+      '127.0.0.1',
+      '127.1.2.3',
+      'localhost',
+      '::1',
+      '[::1]',
+      '0:0:0:0:0:0:0:1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+    ]) {
+      expect([host, isLoopbackHost(host)]).toEqual([host, true]);
+    }
+    for (const host of [
+      '',
+      '0.0.0.0',
+      '::',
+      '::ffff:10.0.0.1',
+      '10.0.0.1',
+      '128.0.0.1',
+      '::2',
+      '1::1',
+      'example.com',
+      'localhost.example.com',
+    ]) {
+      expect([host, isLoopbackHost(host)]).toEqual([host, false]);
+    }
   });
 
   it('refuses users that are not configured sample users', async () => {

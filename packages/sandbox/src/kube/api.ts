@@ -4,6 +4,9 @@
  * optimistic concurrency, server-managed metadata, field management, storage.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { AdmissionAttributes, admitByPolicies } from './admissionPolicy';
+import { AuthorizationLog } from './audit';
+import { RbacAdmission } from './rbacAdmission';
 import { UserInfo } from './auth';
 import {
   alreadyExists,
@@ -15,13 +18,7 @@ import {
 } from './errors';
 import { jsonPatch, mergePatch } from './patch';
 import { enforceQuota, quotaStatus } from './quota';
-import {
-  BindingLike,
-  confirmNoEscalation,
-  escalationAllowed,
-  PolicyRule,
-  RbacAuthorizer,
-} from './rbac';
+import { RbacAuthorizer } from './rbac';
 import {
   apiVersionOf,
   KubeObject,
@@ -54,6 +51,8 @@ export interface WriteContext {
   /** `fieldManager` query parameter, or the default derived from the User-Agent. */
   fieldManager: string;
   dryRun: boolean;
+  /** Bootstrap and test set-up writes skip admission plugins. */
+  skipAdmission?: boolean;
 }
 
 /** The result of a write: HTTP status code and body. */
@@ -69,11 +68,13 @@ const typeOf = (group: string, resource: string) =>
 const namespacesType = typeOf('', 'namespaces');
 const quotaType = typeOf('', 'resourcequotas');
 const clusterRolesType = typeOf('rbac.authorization.k8s.io', 'clusterroles');
-const rolesType = typeOf('rbac.authorization.k8s.io', 'roles');
-const roleBindingsType = typeOf('rbac.authorization.k8s.io', 'rolebindings');
-const clusterRoleBindingsType = typeOf(
-  'rbac.authorization.k8s.io',
-  'clusterrolebindings',
+const policiesType = typeOf(
+  'admissionregistration.k8s.io',
+  'validatingadmissionpolicies',
+);
+const policyBindingsType = typeOf(
+  'admissionregistration.k8s.io',
+  'validatingadmissionpolicybindings',
 );
 
 /** Namespaces kube-apiserver refuses to delete. */
@@ -216,9 +217,14 @@ export class ResourceApi {
 
   constructor(
     private readonly store: ObjectStore,
-    private readonly authorizer: RbacAuthorizer,
+    authorizer: RbacAuthorizer,
     private readonly options: { namespaceTerminationMs: number },
-  ) {}
+    log: AuthorizationLog = new AuthorizationLog(),
+  ) {
+    this.rbac = new RbacAdmission(authorizer, log);
+  }
+
+  private readonly rbac: RbacAdmission;
 
   /** Stops pending namespace finalizations (server shutdown). */
   dispose(): void {
@@ -357,80 +363,30 @@ export class ResourceApi {
     }
   }
 
-  /** RBAC's escalation prevention for writes of roles and bindings. */
-  private admitRbac(
+  /** The validating admission plugins that act on policies: ValidatingAdmissionPolicy. */
+  private admit(
     ctx: WriteContext,
-    type: ResourceType,
-    oldObj: KubeObject | undefined,
-    obj: KubeObject,
+    a: Pick<AdmissionAttributes, 'operation' | 'type' | 'object' | 'oldObject'>,
   ): void {
-    const name = obj.metadata?.name ?? '';
-    const namespace = type.namespaced ? obj.metadata?.namespace ?? '' : '';
-    if (escalationAllowed(ctx.user)) return;
-    if (type === rolesType || type === clusterRolesType) {
-      // Updates that leave the grants alone (labels, annotations…) need no check.
-      if (
-        oldObj &&
-        deepEqual(oldObj.rules, obj.rules) &&
-        deepEqual(oldObj.aggregationRule, obj.aggregationRule)
-      )
-        return;
-      const escalate = this.authorizer.authorize({
-        user: ctx.user,
-        verb: 'escalate',
-        isResourceRequest: true,
-        apiGroup: type.group,
-        resource: type.resource,
+    if (ctx.skipAdmission) return;
+    const meta = (a.object ?? a.oldObject)?.metadata ?? {};
+    const namespace =
+      a.type === namespacesType ? meta.name ?? '' : meta.namespace ?? '';
+    admitByPolicies({
+      attributes: {
+        ...a,
         namespace,
-        name,
-      });
-      if (escalate.allowed) return;
-      let rules = (obj.rules ?? []) as PolicyRule[];
-      if (type === clusterRolesType && obj.aggregationRule) {
-        // Aggregated roles can pull in any permission, so they need full authority.
-        rules = [
-          { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-          { nonResourceURLs: ['*'], verbs: ['*'] },
-        ];
-      }
-      confirmNoEscalation({
-        authorizer: this.authorizer,
+        name: meta.name ?? '',
         user: ctx.user,
-        namespace,
-        rules,
-        gr: gr(type),
-        name,
-      });
-      return;
-    }
-    if (type === roleBindingsType || type === clusterRoleBindingsType) {
-      if (
-        oldObj &&
-        deepEqual(oldObj.subjects, obj.subjects) &&
-        deepEqual(oldObj.roleRef, obj.roleRef)
-      )
-        return;
-      const roleRef = (obj as unknown as BindingLike).roleRef;
-      const bind = this.authorizer.authorize({
-        user: ctx.user,
-        verb: 'bind',
-        isResourceRequest: true,
-        apiGroup: 'rbac.authorization.k8s.io',
-        resource: roleRef.kind === 'ClusterRole' ? 'clusterroles' : 'roles',
-        namespace,
-        name: roleRef.name,
-      });
-      if (bind.allowed) return;
-      const rules = this.authorizer.getRoleReferenceRules(roleRef, namespace);
-      confirmNoEscalation({
-        authorizer: this.authorizer,
-        user: ctx.user,
-        namespace,
-        rules,
-        gr: gr(type),
-        name,
-      });
-    }
+        dryRun: ctx.dryRun,
+      },
+      policies: this.store.list(policiesType),
+      bindings: this.store.list(policyBindingsType),
+      namespaceObject:
+        a.type.namespaced && namespace
+          ? this.store.get(namespacesType, undefined, namespace)
+          : undefined,
+    });
   }
 
   /**
@@ -442,8 +398,14 @@ export class ResourceApi {
     type: ResourceType,
     oldObj: KubeObject | undefined,
     obj: KubeObject,
-    applied = false,
+    options: {
+      /** Server-side apply computed managedFields already. */
+      applied?: boolean;
+      /** The object's name in the request URL (none for a POST). */
+      requestName?: string;
+    } = {},
   ): KubeObject {
+    const applied = options.applied ?? false;
     applyDefaults(type, obj);
     const meta = obj.metadata!;
     if (oldObj) {
@@ -457,7 +419,20 @@ export class ResourceApi {
       validateUpdate(oldObj, obj, type);
     }
     validateObject(obj, type);
-    this.admitRbac(ctx, type, oldObj, obj);
+    this.rbac.admit(ctx, type, oldObj, obj, options.requestName);
+    if (!oldObj && applied)
+      this.rbac.authorizeCreateOnApply(
+        ctx,
+        type,
+        meta.namespace,
+        meta.name ?? '',
+      );
+    this.admit(ctx, {
+      operation: oldObj ? 'UPDATE' : 'CREATE',
+      type,
+      object: obj,
+      oldObject: oldObj,
+    });
     if (!oldObj && type.namespaced) {
       enforceQuota({
         store: this.store,
@@ -569,7 +544,11 @@ export class ResourceApi {
     }
     // managedFields sent back by the client are replaced by the server's bookkeeping.
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, obj, { requestName: name }),
+      warnings,
+    };
   }
 
   patch(
@@ -617,7 +596,11 @@ export class ResourceApi {
       throw conflict(gr(type), name);
     }
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, obj, { requestName: name }),
+      warnings,
+    };
   }
 
   private apply(
@@ -692,10 +675,19 @@ export class ResourceApi {
       delete merged.metadata.resourceVersion;
       return {
         code: 201,
-        body: this.commit(ctx, type, undefined, merged, true),
+        body: this.commit(ctx, type, undefined, merged, {
+          applied: true,
+          requestName: name,
+        }),
       };
     }
-    return { code: 200, body: this.commit(ctx, type, live, merged, true) };
+    return {
+      code: 200,
+      body: this.commit(ctx, type, live, merged, {
+        applied: true,
+        requestName: name,
+      }),
+    };
   }
 
   delete(
@@ -725,6 +717,7 @@ export class ResourceApi {
       );
     }
     if (type === namespacesType) return this.deleteNamespace(ctx, live);
+    this.admit(ctx, { operation: 'DELETE', type, oldObject: live });
     if (!ctx.dryRun) {
       this.store.remove(type, namespace, name);
       if (type === clusterRolesType) this.aggregateClusterRoles();
@@ -760,6 +753,11 @@ export class ResourceApi {
         'this namespace may not be deleted',
       );
     }
+    this.admit(ctx, {
+      operation: 'DELETE',
+      type: namespacesType,
+      oldObject: live,
+    });
     const terminating = structuredClone(live);
     if (!terminating.metadata!.deletionTimestamp) {
       terminating.metadata!.deletionTimestamp = nowTimestamp();
@@ -869,6 +867,7 @@ export class ResourceApi {
       fieldManager: 'kube-apiserver',
       fieldValidation: 'Ignore',
       dryRun: false,
+      skipAdmission: true,
     };
     const copy = this.decodeBody(type, obj, obj.metadata?.namespace);
     pruneUnknownFields(type.kind, copy);

@@ -223,48 +223,51 @@ const aggregateToAdmin: PolicyRule[] = [
 export const provisionerRoleName = 'cluster-access-provisioner';
 
 /**
- * What a Cluster Access provisioner needs: manage namespaces and the namespaced guard rails
- * and RBAC objects inside them, and grant the stock `view`/`edit`/`admin` roles (via `bind`)
- * and namespace Roles of its own design (via `escalate` + `bind` on roles) without holding
- * every permission they carry. It gets no Secrets and no cluster-wide bindings.
+ * Exactly what the Cluster Access backend uses (plugins/cluster-access-backend's
+ * clusterPermissions.test.ts proves both directions against this peer):
+ * - namespaces: create, read back, find by label, keep in shape (server-side apply is
+ *   `patch`), decommission;
+ * - the guard rails and the delegation Role in each namespace: server-side apply (`patch`, and
+ *   `create` when the apply creates), list by label across namespaces, delete what a tier no
+ *   longer wants;
+ * - RoleBindings: every verb the `rolebinding-manager` Role hands to members, because without
+ *   `escalate` the backend may only grant what it holds (ConfirmNoEscalation);
+ * - `bind` on the ClusterRoles members get (`edit`) or may delegate (`view`, `edit`).
+ * No `escalate`, no `bind` on Roles or on `admin`, no Secrets or ConfigMaps, no cluster-wide
+ * bindings, nothing it could use to widen its own reach. `deploy/kubernetes/backend-admission-policy.yaml`
+ * further confines these verbs to namespaces carrying the managed-by label.
  */
 export const provisionerRules: PolicyRule[] = [
-  { apiGroups: [''], resources: ['namespaces'], verbs: readWrite },
   {
     apiGroups: [''],
-    resources: ['resourcequotas', 'limitranges', 'configmaps'],
-    verbs: readWrite,
+    resources: ['namespaces'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch'],
+  },
+  {
+    apiGroups: [''],
+    resources: ['limitranges', 'resourcequotas'],
+    verbs: ['create', 'delete', 'list', 'patch'],
   },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['networkpolicies'],
-    verbs: readWrite,
-  },
-  {
-    apiGroups: ['rbac.authorization.k8s.io'],
-    resources: ['roles', 'rolebindings'],
-    verbs: readWrite,
+    verbs: ['create', 'delete', 'list', 'patch'],
   },
   {
     apiGroups: ['rbac.authorization.k8s.io'],
     resources: ['roles'],
-    verbs: ['bind', 'escalate'],
+    verbs: ['create', 'delete', 'list', 'patch'],
   },
   {
     apiGroups: ['rbac.authorization.k8s.io'],
-    resources: ['clusterroles', 'clusterrolebindings'],
-    verbs: ['get', 'list', 'watch'],
+    resources: ['rolebindings'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
   },
   {
     apiGroups: ['rbac.authorization.k8s.io'],
     resources: ['clusterroles'],
-    resourceNames: ['view', 'edit', 'admin'],
+    resourceNames: ['edit', 'view'],
     verbs: ['bind'],
-  },
-  {
-    apiGroups: ['authorization.k8s.io'],
-    resources: ['subjectaccessreviews', 'localsubjectaccessreviews'],
-    verbs: ['create'],
   },
 ];
 

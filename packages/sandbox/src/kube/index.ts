@@ -12,3 +12,14 @@ export type { ClientCertificateAuthority, CertificateAndKey } from './pki';
 export { buildKubeconfig } from './kubeconfig';
 export type { KubeconfigCredentials } from './kubeconfig';
 export { provisionerRoleName, provisionerRules } from './bootstrap';
+export type {
+  AuthorizationDecision,
+  AuthorizationLogEntry,
+  CoverageCheck,
+} from './audit';
+export { breakdownRule, coversRules, ruleAllows } from './rbac';
+export type { PolicyRule } from './rbac';
+export {
+  backendAdmissionPolicy,
+  backendAdmissionPolicyName,
+} from './backendAdmission';

@@ -245,4 +245,25 @@ describe('real kubectl against the kube peer', () => {
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('namespaces "short-lived" not found');
   });
+
+  it('kubectl apply takes the admission policy operators apply from deploy/', async () => {
+    const file = join(
+      __dirname,
+      '../../../../deploy/kubernetes/backend-admission-policy.yaml',
+    );
+    const applied = await kubectl(adminConfig, ['apply', '-f', file]);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain(
+      'validatingadmissionpolicy.admissionregistration.k8s.io/cluster-access-managed-namespaces configured',
+    );
+    const listed = await kubectl(adminConfig, [
+      'get',
+      'validatingadmissionpolicybindings',
+      '-o',
+      'name',
+    ]);
+    expect(listed.stdout).toBe(
+      'validatingadmissionpolicybinding.admissionregistration.k8s.io/cluster-access-managed-namespaces\n',
+    );
+  });
 });

@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ResourceApi } from './api';
+import { AuthorizationLog, AuthorizationLogEntry } from './audit';
 import { Authenticator, ServiceAccountTokens, StaticTokenUser } from './auth';
+import { backendAdmissionPolicy } from './backendAdmission';
 import { bootstrapNamespaces, bootstrapPolicy } from './bootstrap';
 import { buildKubeconfig, KubeconfigCredentials } from './kubeconfig';
 import { createCertificateAuthority, issueLeafCertificate } from './pki';
@@ -32,7 +34,9 @@ export interface KubePeerOptions {
   /**
    * The service account bound to the `cluster-access-provisioner` ClusterRole at start
    * (default `cluster-access/backstage`, i.e. user `system:serviceaccount:cluster-access:backstage`).
-   * Its namespace is created too. `null` binds nobody.
+   * Its namespace is created too, and the ValidatingAdmissionPolicy of
+   * deploy/kubernetes/backend-admission-policy.yaml confines it to managed namespaces.
+   * `null` binds nobody.
    */
   provisionerServiceAccount?: { namespace: string; name: string } | null;
   /**
@@ -81,7 +85,14 @@ export interface KubePeer {
   setDelay(ms: number): void;
   /** Resource request counts keyed `<verb> <resource>`, e.g. `list namespaces`. */
   requestCounts(): Record<string, number>;
+  /** Clears the request counts and the authorization log. */
   resetCounts(): void;
+  /**
+   * Every authorization decision made for a resource request since the last reset, in order:
+   * the request's own, `create` for a server-side apply that creates, and RBAC escalation
+   * prevention (`escalate`, `bind`, and the rules a writer had to hold). See `audit.ts`.
+   */
+  authorizationLog(): AuthorizationLogEntry[];
   /** Reads a stored object, bypassing authorization (undefined if absent). */
   getObject(ref: ObjectRef): KubeObject | undefined;
   /** Lists stored objects of a kind, bypassing authorization. */
@@ -178,9 +189,13 @@ export async function startKubePeer(
       store.list(roleBindings, ns) as unknown as BindingLike[],
   };
   const authorizer = new RbacAuthorizer(source);
-  const api = new ResourceApi(store, authorizer, {
-    namespaceTerminationMs: options.namespaceTerminationMs ?? 0,
-  });
+  const log = new AuthorizationLog();
+  const api = new ResourceApi(
+    store,
+    authorizer,
+    { namespaceTerminationMs: options.namespaceTerminationMs ?? 0 },
+    log,
+  );
 
   const provisioner =
     options.provisionerServiceAccount === null
@@ -204,8 +219,19 @@ export async function startKubePeer(
   for (const binding of policy.clusterRoleBindings)
     api.seed(clusterRoleBindings, binding);
   api.aggregateClusterRoles();
+  if (provisioner) {
+    // The same admission policy operators apply with the deploy files.
+    for (const obj of backendAdmissionPolicy(provisioner))
+      api.seed(typeFor(obj.apiVersion!, obj.kind!), obj);
+  }
 
-  const handler = new KubeApiServer({ api, authenticator, authorizer, logger });
+  const handler = new KubeApiServer({
+    api,
+    authenticator,
+    authorizer,
+    log,
+    logger,
+  });
   const server = https.createServer(
     {
       key: serving.privateKeyPem,
@@ -240,7 +266,11 @@ export async function startKubePeer(
     failNext: fault => handler.failNext(fault),
     setDelay: ms => handler.setDelay(ms),
     requestCounts: () => handler.requestCounts(),
-    resetCounts: () => handler.resetCounts(),
+    resetCounts: () => {
+      handler.resetCounts();
+      log.clear();
+    },
+    authorizationLog: () => log.list(),
     getObject: ref => {
       const t = typeFor(ref.apiVersion, ref.kind);
       const obj = store.get(t, ref.namespace, ref.name);

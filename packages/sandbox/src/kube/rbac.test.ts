@@ -361,11 +361,22 @@ describe('kube peer RBAC', () => {
     expect(escalated.rules?.[0].verbs).toEqual(['get', 'delete', 'patch']);
   });
 
-  it('lets the provisioner service account manage namespaces and bind the stock roles', async () => {
+  it('lets the provisioner service account bind edit and view, grant only what it holds, and nothing more', async () => {
     const kc = kubeConfigFor(peer, { token: provisionerToken });
     const core = kc.makeApiClient(CoreV1Api);
     const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-    await core.createNamespace({ body: { metadata: { name: 'provisioned' } } });
+    // Labelled as Cluster Access labels its namespaces: the admission policy
+    // confines the provisioner to those.
+    await core.createNamespace({
+      body: {
+        metadata: {
+          name: 'provisioned',
+          labels: {
+            'app.kubernetes.io/managed-by': 'backstage-cluster-access',
+          },
+        },
+      },
+    });
     await core.createNamespacedResourceQuota({
       namespace: 'provisioned',
       body: {
@@ -373,20 +384,63 @@ describe('kube peer RBAC', () => {
         spec: { hard: { 'requests.cpu': '1' } },
       },
     });
+    const owners = [{ kind: 'Group', name: 'owners', apiGroup: rbacGroup }];
     await rbac.createNamespacedRoleBinding({
       namespace: 'provisioned',
-      body: binding('owners-admin', { kind: 'ClusterRole', name: 'admin' }, [
-        { kind: 'Group', name: 'owners', apiGroup: rbacGroup },
-      ]),
+      body: binding(
+        'owners-edit',
+        { kind: 'ClusterRole', name: 'edit' },
+        owners,
+      ),
     });
-    // A namespace Role of its own design needs escalate, which the provisioner has.
+    // `admin` is neither bindable nor held.
+    const admin = await failure(
+      rbac.createNamespacedRoleBinding({
+        namespace: 'provisioned',
+        body: binding(
+          'owners-admin',
+          { kind: 'ClusterRole', name: 'admin' },
+          owners,
+        ),
+      }),
+    );
+    expect(admin.code).toBe(403);
+    expect(admin.status.message).toContain(
+      'is attempting to grant RBAC permissions not currently held',
+    );
+    // Without escalate, a Role may grant only what the provisioner holds
+    // itself: managing RoleBindings and binding view/edit, not Secrets.
     await rbac.createNamespacedRole({
       namespace: 'provisioned',
       body: {
-        metadata: { name: 'secret-reader' },
-        rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+        metadata: { name: 'binder' },
+        rules: [
+          {
+            apiGroups: [rbacGroup],
+            resources: ['rolebindings'],
+            verbs: ['get', 'list', 'watch', 'create', 'update', 'patch'],
+          },
+          {
+            apiGroups: [rbacGroup],
+            resources: ['clusterroles'],
+            resourceNames: ['view'],
+            verbs: ['bind'],
+          },
+        ],
       },
     });
+    const secretReader = await failure(
+      rbac.createNamespacedRole({
+        namespace: 'provisioned',
+        body: {
+          metadata: { name: 'secret-reader' },
+          rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }],
+        },
+      }),
+    );
+    expect(secretReader.status.message).toBe(
+      'roles.rbac.authorization.k8s.io "secret-reader" is forbidden: user "system:serviceaccount:cluster-access:backstage" (groups=["system:serviceaccounts" "system:serviceaccounts:cluster-access" "system:authenticated"]) is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get"]}',
+    );
     const clusterWide = await failure(
       rbac.createClusterRoleBinding({
         body: {
@@ -396,7 +450,7 @@ describe('kube peer RBAC', () => {
             kind: 'ClusterRole',
             name: 'cluster-admin',
           },
-          subjects: [{ kind: 'Group', name: 'owners', apiGroup: rbacGroup }],
+          subjects: owners,
         },
       }),
     );
@@ -407,6 +461,10 @@ describe('kube peer RBAC', () => {
     expect(secrets.status.message).toBe(
       'secrets is forbidden: User "system:serviceaccount:cluster-access:backstage" cannot list resource "secrets" in API group "" in the namespace "provisioned"',
     );
+    const configMaps = await failure(
+      core.listNamespacedConfigMap({ namespace: 'provisioned' }),
+    );
+    expect(configMaps.code).toBe(403);
   });
 
   it('aggregates labelled ClusterRoles into view, edit and admin', async () => {

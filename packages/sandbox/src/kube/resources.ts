@@ -6,6 +6,10 @@ import {
 } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import {
+  ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding,
+} from 'kubernetes-models/admissionregistration.k8s.io/v1';
+import {
   ClusterRole,
   ClusterRoleBinding,
   Role,
@@ -200,6 +204,30 @@ export const resourceTypes: ResourceType[] = [
     stored: true,
     nameRule: 'pathSegment',
     model: Role,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicies',
+    singular: 'validatingadmissionpolicy',
+    kind: 'ValidatingAdmissionPolicy',
+    namespaced: false,
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: ValidatingAdmissionPolicy,
+  },
+  {
+    group: 'admissionregistration.k8s.io',
+    version: 'v1',
+    resource: 'validatingadmissionpolicybindings',
+    singular: 'validatingadmissionpolicybinding',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    namespaced: false,
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: ValidatingAdmissionPolicyBinding,
   },
   {
     group: 'authorization.k8s.io',

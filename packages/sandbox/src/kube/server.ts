@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ResourceApi, WriteContext, WriteResult } from './api';
+import { AuthorizationLog } from './audit';
 import { Authenticator, UserInfo } from './auth';
 import {
   badRequest,
@@ -159,6 +160,7 @@ export class KubeApiServer {
       api: ResourceApi;
       authenticator: Authenticator;
       authorizer: RbacAuthorizer;
+      log: AuthorizationLog;
       logger?: KubePeerLogger;
     },
   ) {}
@@ -384,6 +386,8 @@ export class KubeApiServer {
       path: info.path,
     };
     const decision = this.deps.authorizer.authorize(attrs);
+    if (info.isResourceRequest)
+      this.deps.log.decision('request', attrs, decision.allowed);
     if (!decision.allowed) {
       req.resume();
       sendStatus(

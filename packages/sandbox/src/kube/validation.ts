@@ -1,3 +1,4 @@
+import { unsupportedPolicyFields } from './admissionPolicy';
 import { FieldError, invalid } from './errors';
 import { KubeObject, NameRule, ResourceType } from './resources';
 
@@ -391,6 +392,10 @@ function validateKindSpecific(
       break;
     case 'ClusterRoleBinding':
       validateBinding(obj, true, errors);
+      break;
+    case 'ValidatingAdmissionPolicy':
+    case 'ValidatingAdmissionPolicyBinding':
+      errors.push(...unsupportedPolicyFields(obj));
       break;
     default:
       break;

@@ -120,28 +120,43 @@ describe('bootstrapVaultForClusterAccess', () => {
 
     const accessor = (await backend.read('sys/auth')).data['kubernetes/']
       .accessor;
-    const entity = (
-      await backend.write('identity/entity', {
-        name: 'alice',
-        metadata: { email: 'alice@example.com' },
-      })
-    ).data;
+    // What the backend does with identities: create an entity by name with
+    // its Backstage metadata, alias it, read it and its groups.
+    await backend.write('identity/entity/name/alice', {
+      metadata: { backstage_entity_ref: 'user:default/alice' },
+    });
+    const entity = (await backend.read('identity/entity/name/alice')).data;
     await backend.write('identity/entity-alias', {
       name: 'alice',
       canonical_id: entity.id,
       mount_accessor: accessor,
     });
-    await backend.write('identity/group', {
-      name: 'team-a',
-      member_entity_ids: [entity.id],
-    });
+    const group = (
+      await admin.write('identity/group', {
+        name: 'team-a',
+        member_entity_ids: [entity.id],
+      })
+    ).data;
     expect(
       (await backend.read('identity/entity/name/alice')).data.group_ids,
-    ).toHaveLength(1);
+    ).toEqual([group.id]);
     expect(
-      (await backend.write('identity/lookup/entity', { name: 'alice' })).data
-        .id,
-    ).toBe(entity.id);
+      (await backend.read(`identity/group/id/${group.id}`)).data.name,
+    ).toBe('team-a');
+    // A stolen backend token cannot grant Vault powers through identities.
+    for (const [path, body] of [
+      ['identity/entity/name/alice', { policies: ['admin'] }],
+      ['identity/entity/name/alice', { disabled: true }],
+      ['identity/entity', { name: 'mallory', policies: ['admin'] }],
+      ['identity/group', { name: 'team-a', member_entity_ids: [entity.id] }],
+      [`identity/group/id/${group.id}`, { member_entity_ids: [] }],
+      ['identity/lookup/entity', { name: 'alice' }],
+    ] as const) {
+      expect([path, await vaultFailure(backend.write(path, body))]).toEqual([
+        path,
+        PERMISSION_DENIED,
+      ]);
+    }
 
     // ...and nothing more.
     await admin.write('pki/roles/admin', {

@@ -53,9 +53,12 @@ const BACKEND_POLICY_NAME = 'cluster-access-backend';
 const BACKEND_ROLE_NAME = 'cluster-access-backend';
 
 /**
- * The ACL policy the Cluster Access backend needs: sign CSRs verbatim on one PKI role, revoke,
- * read the role and CA, manage identity entities/aliases/groups, read auth mounts (for alias
- * mount accessors) and keep its own token alive.
+ * The ACL policy of the Cluster Access backend, exactly what its code calls: sign CSRs verbatim
+ * on one PKI role and revoke, read that role and the CA; read entities by user name and create
+ * them (a write by name) carrying only Backstage metadata; create entity aliases; read groups by
+ * id; read the auth mounts (for an alias's mount accessor); keep its own token alive. The
+ * parameter allow-lists stop a stolen token from attaching policies to an entity, disabling one
+ * or putting anyone into a group.
  */
 export function clusterAccessBackendPolicy(options: {
   pkiMount: string;
@@ -78,17 +81,28 @@ path "${pki}/ca/pem" {
 path "${pki}/cert/ca_chain" {
   capabilities = ["read"]
 }
-path "identity/entity*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
+# Each user's entity, by name: looked up, and created with the user's
+# Backstage entity ref as metadata (a write by name; no policies, groups or
+# disabling).
+path "identity/entity/name/*" {
+  capabilities = ["read", "update"]
+  allowed_parameters = {
+    "metadata" = []
+  }
 }
-path "identity/entity-alias*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-path "identity/group*" {
-  capabilities = ["create", "read", "update", "delete", "list"]
-}
-path "identity/lookup/*" {
+# An alias linking the entity to the organisation's login mount; only used
+# with clusterAccess.vault.identity.aliasMountPath (remove it otherwise).
+path "identity/entity-alias" {
   capabilities = ["update"]
+  allowed_parameters = {
+    "name" = []
+    "canonical_id" = []
+    "mount_accessor" = []
+  }
+}
+# The names of the entity's groups.
+path "identity/group/id/*" {
+  capabilities = ["read"]
 }
 path "sys/auth" {
   capabilities = ["read"]

@@ -388,6 +388,7 @@ export class VaultEngine {
           aclPath,
           ctx.op,
           Boolean(matched?.route.sudo),
+          isRecord(request.body) ? request.body : {},
         )
       ) {
         throw permissionDenied();
@@ -425,4 +426,8 @@ export class VaultEngine {
     }
     return { op: ctx.op, result, mountType: resolved.mount.type };
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

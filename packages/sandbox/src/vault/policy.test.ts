@@ -28,6 +28,7 @@ describe('policy parsing', () => {
       {
         path: 'identity/entity*',
         capabilities: ['create', 'read', 'update', 'delete', 'list'],
+        parameters: { allowed: { name: [] } },
       },
       { path: 'secret/old', capabilities: ['read', 'list'] },
     ]);
@@ -143,5 +144,66 @@ describe('durations', () => {
     expect(formatGoDuration(90)).toBe('1m30s');
     expect(formatGoDuration(768 * 3600)).toBe('768h0m0s');
     expect(formatGoDuration(1.5)).toBe('1.5s');
+  });
+
+  describe('parameter constraints', () => {
+    const write = (a: Acl, data: Record<string, unknown>) =>
+      a.allows('identity/entity/name/alice', 'update', false, data);
+
+    it('allows only listed keys, any value for an empty list, globs for others', () => {
+      const a = acl(`
+        path "identity/entity/name/*" {
+          capabilities = ["read", "update"]
+          allowed_parameters = {
+            "metadata" = []
+            "Disabled" = [false]
+            "policies" = ["team-*"]
+          }
+        }
+      `);
+      expect(write(a, {})).toBe(true);
+      expect(write(a, { metadata: { a: 'b' } })).toBe(true);
+      expect(write(a, { disabled: false })).toBe(true);
+      expect(write(a, { disabled: true })).toBe(false);
+      expect(write(a, { policies: ['team-a', 'team-b'] })).toBe(true);
+      expect(write(a, { policies: 'team-a,team-b' })).toBe(true);
+      expect(write(a, { policies: ['team-a', 'admin'] })).toBe(false);
+      expect(write(a, { metadata: {}, member_group_ids: ['x'] })).toBe(false);
+      // Reads carry no body, so they pass.
+      expect(a.allows('identity/entity/name/alice', 'read')).toBe(true);
+    });
+
+    it('denies listed keys first and requires required ones', () => {
+      const a = acl(`
+        path "identity/entity/name/*" {
+          capabilities = ["update"]
+          denied_parameters = { "policies" = [] }
+          required_parameters = ["metadata"]
+        }
+      `);
+      expect(write(a, { metadata: {} })).toBe(true);
+      expect(write(a, { metadata: {}, policies: [] })).toBe(false);
+      expect(write(a, { disabled: true })).toBe(false);
+    });
+
+    it('merges constraints of policies that grant the same path', () => {
+      const narrow = `path "identity/entity/name/*" {
+        capabilities = ["update"]
+        allowed_parameters = { "metadata" = [] }
+      }`;
+      const wider = `path "identity/entity/name/*" {
+        capabilities = ["update"]
+        allowed_parameters = { "policies" = ["team-a"] }
+      }`;
+      const a = acl(narrow, wider);
+      expect(write(a, { metadata: {}, policies: ['team-a'] })).toBe(true);
+      expect(write(a, { policies: ['admin'] })).toBe(false);
+      // Vault's merge keeps restrictions even next to an unrestricted grant.
+      const b = acl(
+        narrow,
+        'path "identity/entity/name/*" { capabilities = ["update"] }',
+      );
+      expect(write(b, { policies: ['admin'] })).toBe(false);
+    });
   });
 });

@@ -1,3 +1,10 @@
+import {
+  mergeParameterConstraints,
+  ParameterConstraints,
+  parametersAllowed,
+  parseParameterConstraints,
+} from './policyParameters';
+
 /**
  * Vault ACL policies: a parser for the HCL (and JSON) policy language and an evaluator that
  * follows Vault's matching rules (exact paths, `*` prefix globs, `+` segment wildcards and the
@@ -22,6 +29,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 export interface PolicyRule {
   path: string;
   capabilities: Capability[];
+  /** `allowed_parameters`, `denied_parameters`, `required_parameters`. */
+  parameters?: ParameterConstraints;
 }
 
 /** The `policy = "..."` shorthand of pre-0.9 policies, still accepted by Vault. */
@@ -340,6 +349,16 @@ function normalizeCapabilities(
   return capabilities.has('deny') ? ['deny'] : Array.from(capabilities);
 }
 
+function ruleOf(path: string, block: Record<string, unknown>): PolicyRule {
+  const rule: PolicyRule = {
+    path,
+    capabilities: normalizeCapabilities(path, block.capabilities, block.policy),
+  };
+  const parameters = parseParameterConstraints(path, block);
+  if (parameters) rule.parameters = parameters;
+  return rule;
+}
+
 /**
  * Parses a policy document (HCL or JSON) into its path rules.
  * Throws an `Error` whose message is suitable for Vault's `failed to parse policy: ...`.
@@ -357,14 +376,7 @@ export function parsePolicy(text: string): PolicyRule[] {
     const paths =
       (doc as { path?: Record<string, Record<string, unknown>> }).path ?? {};
     for (const [path, block] of Object.entries(paths)) {
-      rules.push({
-        path,
-        capabilities: normalizeCapabilities(
-          path,
-          block.capabilities,
-          block.policy,
-        ),
-      });
+      rules.push(ruleOf(path, block));
     }
     return rules;
   }
@@ -383,16 +395,8 @@ export function parsePolicy(text: string): PolicyRule[] {
     ) {
       throw new Error('path blocks need exactly one quoted path and a body');
     }
-    const block = item.value as HclObject;
     const path = item.labels[0];
-    rules.push({
-      path: path.startsWith('/') ? path.slice(1) : path,
-      capabilities: normalizeCapabilities(
-        path,
-        block.capabilities,
-        block.policy,
-      ),
-    });
+    rules.push(ruleOf(path.startsWith('/') ? path.slice(1) : path, item.value));
   }
   return rules;
 }
@@ -409,6 +413,23 @@ interface WildcardRule {
   wildcards: number;
   firstWildcardOrGlob: number;
   capabilities: Set<Capability>;
+  parameters: ParameterConstraints;
+}
+
+/** What the merged policies grant on one path pattern. */
+interface Permissions {
+  capabilities: Set<Capability>;
+  parameters: ParameterConstraints;
+}
+
+function mergePermissions(into: Permissions, rule: PolicyRule): void {
+  mergeCapabilities(into.capabilities, rule.capabilities);
+  if (into.capabilities.has('deny')) {
+    // An explicit deny drops everything else granted on the path.
+    into.parameters = {};
+    return;
+  }
+  mergeParameterConstraints(into.parameters, rule.parameters);
 }
 
 function mergeCapabilities(target: Set<Capability>, add: Iterable<Capability>) {
@@ -422,7 +443,7 @@ function mergeCapabilities(target: Set<Capability>, add: Iterable<Capability>) {
 /** The merged rules of a token's policies, evaluated the way Vault's `ACL.AllowOperation` does. */
 export class Acl {
   readonly root: boolean;
-  private readonly exact = new Map<string, Set<Capability>>();
+  private readonly exact = new Map<string, Permissions>();
   private readonly wildcard = new Map<string, WildcardRule>();
 
   constructor(policies: Array<{ name: string; rules: PolicyRule[] }>) {
@@ -431,9 +452,12 @@ export class Acl {
       for (const rule of policy.rules) {
         const isPrefix = rule.path.endsWith('*');
         if (!isPrefix && !rule.path.split('/').includes('+')) {
-          const caps = this.exact.get(rule.path) ?? new Set<Capability>();
-          mergeCapabilities(caps, rule.capabilities);
-          this.exact.set(rule.path, caps);
+          const perms = this.exact.get(rule.path) ?? {
+            capabilities: new Set<Capability>(),
+            parameters: {},
+          };
+          mergePermissions(perms, rule);
+          this.exact.set(rule.path, perms);
           continue;
         }
         let entry = this.wildcard.get(rule.path);
@@ -455,10 +479,11 @@ export class Acl {
               isPrefix ? stem.length : Number.MAX_SAFE_INTEGER,
             ),
             capabilities: new Set<Capability>(),
+            parameters: {},
           };
           this.wildcard.set(rule.path, entry);
         }
-        mergeCapabilities(entry.capabilities, rule.capabilities);
+        mergePermissions(entry, rule);
       }
     }
   }
@@ -493,6 +518,13 @@ export class Acl {
    * `isList` also tries the exact rule without the trailing slash, as Vault does for LIST.
    */
   capabilitiesFor(path: string, isList = false): Set<Capability> | undefined {
+    return this.permissionsFor(path, isList)?.capabilities;
+  }
+
+  private permissionsFor(
+    path: string,
+    isList: boolean,
+  ): Permissions | undefined {
     const exact =
       this.exact.get(path) ??
       (isList ? this.exact.get(path.replace(/\/$/, '')) : undefined);
@@ -516,22 +548,34 @@ export class Acl {
       if (lowerPriority(a, b)) return -1;
       return lowerPriority(b, a) ? 1 : 0;
     });
-    return pool[pool.length - 1].capabilities;
+    return pool[pool.length - 1];
   }
 
-  /** Whether the operation is allowed; `sudo` adds the root-protected-path requirement. */
-  allows(path: string, capability: Capability, sudo = false): boolean {
+  /**
+   * Whether the operation is allowed; `sudo` adds the root-protected-path requirement. `data`
+   * (the request body) is checked against the path's parameter constraints for reads and writes.
+   */
+  allows(
+    path: string,
+    capability: Capability,
+    sudo = false,
+    data: Record<string, unknown> = {},
+  ): boolean {
     if (this.root) {
       return true;
     }
-    const caps = this.capabilitiesFor(path, capability === 'list');
-    if (!caps || caps.has('deny')) {
+    const perms = this.permissionsFor(path, capability === 'list');
+    const caps = perms?.capabilities;
+    if (!perms || !caps || caps.has('deny')) {
       return false;
     }
     if (sudo && !caps.has('sudo')) {
       return false;
     }
-    return caps.has(capability);
+    if (!caps.has(capability)) return false;
+    if (['read', 'create', 'update', 'patch'].includes(capability))
+      return parametersAllowed(perms.parameters, data);
+    return true;
   }
 }
 
