@@ -90,9 +90,25 @@ class FakeSigner implements CertificateSigner {
   }
 }
 
+/**
+ * A directory that counts what it is asked: alice has Vault groups (one of
+ * them reserved); nobody exists until ensureUser makes them.
+ */
 class FakeDirectory implements IdentityDirectory {
   readonly created = new Set<string>();
+  readonly calls: string[] = [];
+  async findUser(options: { username: string }) {
+    this.calls.push(`find ${options.username}`);
+    if (!this.created.has(options.username) && options.username !== 'alice') {
+      return undefined;
+    }
+    return {
+      id: `entity-${options.username}`,
+      groups: options.username === 'alice' ? ['ops', 'system:masters'] : [],
+    };
+  }
   async ensureUser(options: { username: string }) {
+    this.calls.push(`ensure ${options.username}`);
     const created = !this.created.has(options.username);
     this.created.add(options.username);
     return {
@@ -110,6 +126,7 @@ const certificatesConfig: CertificatesConfig = {
   groupPrefix: '',
   includeVaultGroups: true,
   allowedGroups: [],
+  deniedGroups: [],
 };
 
 describe('createRouter: certificates', () => {

@@ -66,6 +66,7 @@ describe('VaultCertificateSigner against the Vault peer', () => {
       username: 'alice',
       groups: ['payments', 'search'],
       publicKeyDer: csr.publicKeyDer,
+      keyType: csr.keyType,
       notAfterLimit: new Date(Date.now() + 3600_000),
     });
     expect(checked.notAfter.getTime()).toBeGreaterThan(Date.now() + 3500_000);
