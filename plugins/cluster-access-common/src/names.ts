@@ -275,9 +275,11 @@ export function matchesGroupPattern(
  * @public
  */
 export interface DroppedCertificateGroup {
+  /** Where the group came from: the catalog or Vault's identity store. */
   source: 'catalog' | 'vault';
   /** The catalog Group ref or the Vault group name. */
   name: string;
+  /** Why it was left out, for the logs. */
   reason: string;
 }
 
