@@ -20,7 +20,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { startTestVault, TestVault } from './__testUtils__/vault';
-import { clientSubject, createCsr, createSmugglingCsr } from './__testUtils__/pki';
+import {
+  clientSubject,
+  createCsr,
+  createSmugglingCsr,
+} from './__testUtils__/pki';
 import { clusterAccessPlugin } from './plugin';
 
 jest.setTimeout(120_000);
@@ -145,7 +149,11 @@ describe('clusterAccessPlugin: certificate attacks against both peers', () => {
         // kube-apiserver would read the last CN, "admin".
         [
           await createCsr({
-            subject: [{ CN: ['alice'] }, { O: ['payments'] }, { CN: ['admin'] }],
+            subject: [
+              { CN: ['alice'] },
+              { O: ['payments'] },
+              { CN: ['admin'] },
+            ],
           }),
           /exactly one CN/,
         ],
@@ -190,7 +198,10 @@ describe('clusterAccessPlugin: certificate attacks against both peers', () => {
       const calls = await vaultCallsDuring(async () => {
         const res = await request(backend.server)
           .get('/api/cluster-access/identity')
-          .set('authorization', mockCredentials.user.header('user:default/carol'));
+          .set(
+            'authorization',
+            mockCredentials.user.header('user:default/carol'),
+          );
         expect(res.status).toBe(200);
       });
       // Reads only: the alias lookup is a POST that writes nothing.

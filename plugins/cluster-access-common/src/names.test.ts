@@ -88,7 +88,9 @@ describe('certificateUsernameFromEntityRef', () => {
   });
 
   it('gives users who share a name in different namespaces different names', () => {
-    expect(username('user:other/alice')).not.toBe(username('user:default/alice'));
+    expect(username('user:other/alice')).not.toBe(
+      username('user:default/alice'),
+    );
     expect(username('user:a-b/c')).toBe('a-b/c');
     expect(username('user:a/b-c')).toBe('a/b-c');
     expect(username('user:a-b/c', '{{namespace}}/{{name}}')).not.toBe(

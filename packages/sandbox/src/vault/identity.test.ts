@@ -202,8 +202,9 @@ describe('Vault peer identity store', () => {
   it('moves an existing alias to the entity a create names, as Vault does', async () => {
     // Vault's handleAliasCreateUpdateCommon: an existing mount and name is an
     // update, and handleAliasUpdate moves it to the canonical_id given.
-    const login = (await root.write('identity/entity', { name: 'login-of-erin' }))
-      .data;
+    const login = (
+      await root.write('identity/entity', { name: 'login-of-erin' })
+    ).data;
     const created = await root.write('identity/entity-alias', {
       name: 'erin',
       canonical_id: login.id,
@@ -251,11 +252,17 @@ describe('Vault peer identity store', () => {
     });
   });
 
-  it('looks entities up with exactly one set of parameters, with Vault\'s messages', async () => {
+  it("looks entities up with exactly one set of parameters, with Vault's messages", async () => {
     for (const [body, message] of [
       [{}, 'query parameter not supplied'],
-      [{ id: 'x', name: 'y' }, 'query parameter conflict; please supply distinct set of query parameters'],
-      [{ alias_name: 'x' }, "both 'alias_name' and 'alias_mount_accessor' needs to be set"],
+      [
+        { id: 'x', name: 'y' },
+        'query parameter conflict; please supply distinct set of query parameters',
+      ],
+      [
+        { alias_name: 'x' },
+        "both 'alias_name' and 'alias_mount_accessor' needs to be set",
+      ],
     ] as const) {
       expect(
         await vaultFailure(root.write('identity/lookup/entity', body)),

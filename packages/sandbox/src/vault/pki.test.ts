@@ -215,10 +215,7 @@ describe('Vault peer PKI secrets engine', () => {
       ext_key_usage: ['ClientAuth'],
     });
     const cert = parseCert(response.data.certificate);
-    expect(extendedKeyUsages(cert)).toEqual([
-      SERVER_AUTH,
-      '1.3.6.1.5.5.7.3.9',
-    ]);
+    expect(extendedKeyUsages(cert)).toEqual([SERVER_AUTH, '1.3.6.1.5.5.7.3.9']);
     expect(keyUsage(cert)).toBe(
       x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign,
     );
@@ -235,15 +232,19 @@ describe('Vault peer PKI secrets engine', () => {
     ]);
   });
 
-  it('refuses a CSR that requests one extension twice, with Go\'s message', async () => {
+  it("refuses a CSR that requests one extension twice, with Go's message", async () => {
     const pem = await makeCsrWithAttributes(
       [{ CN: ['alice'] }],
       [
         new x509.ExtensionsAttribute([
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+          new x509.ExtendedKeyUsageExtension([
+            x509.ExtendedKeyUsage.clientAuth,
+          ]),
         ]),
         new x509.ExtensionsAttribute([
-          new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+          new x509.ExtendedKeyUsageExtension([
+            x509.ExtendedKeyUsage.serverAuth,
+          ]),
         ]),
       ],
     );

@@ -735,8 +735,7 @@ export function createPkiBackend(
       }
     }
     const serialNumberAttr =
-      getString(body, 'serial_number', '') ||
-      (csr ? csr.serialNumber : '');
+      getString(body, 'serial_number', '') || (csr ? csr.serialNumber : '');
 
     let dnsNames: string[] = [];
     let emails: string[] = [];

@@ -280,9 +280,9 @@ export class CertificateService {
   }): Promise<void> {
     const failure = failureSentence(options.error);
     this.options.logger.warn(
-      `Certificate ${options.action} for ${options.actor} failed: ${stringifyError(
-        options.error,
-      )}`,
+      `Certificate ${options.action} for ${
+        options.actor
+      } failed: ${stringifyError(options.error)}`,
     );
     await this.addHistory({
       actor: options.actor,

@@ -398,12 +398,11 @@ describe('validateCsr reads attributes as Go (and so Vault) does', () => {
         length: der.readUIntBE(at + 2, size),
       };
     };
-    const encodeLength = (length: number) =>
-      length < 0x80
-        ? Buffer.from([length])
-        : length < 0x100
-        ? Buffer.from([0x81, length])
-        : Buffer.from([0x82, length >> 8, length & 0xff]);
+    const encodeLength = (length: number) => {
+      if (length < 0x80) return Buffer.from([length]);
+      if (length < 0x100) return Buffer.from([0x81, length]);
+      return Buffer.from([0x82, length >> 8, length & 0xff]);
+    };
     // Re-encode the signatureAlgorithm SEQUENCE length in long form: valid
     // BER, which Go refuses and DER forbids.
     const outer = header(0);

@@ -134,7 +134,9 @@ export function extensionProblems(
         ];
     }
   } catch {
-    return [`${subject} extension ${describeOid(ext.type)} that cannot be read`];
+    return [
+      `${subject} extension ${describeOid(ext.type)} that cannot be read`,
+    ];
   }
 }
 

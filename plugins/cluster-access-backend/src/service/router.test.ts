@@ -40,9 +40,21 @@ const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const MALLORY = 'user:default/mallory';
 const EU_ALICE = 'user:eu/alice';
+const GROUPS_OF: Record<string, string[]> = {
+  [ALICE]: ['group:default/payments'],
+  [EU_ALICE]: ['group:eu/payments', 'group:attacker/platform-admins'],
+};
 // What alice's certificates carry: catalog group payments, Vault group ops;
 // Vault's system:masters is never emitted.
 const ALICE_GROUPS = ['ops', 'payments'];
+
+const LIE_USAGES: Record<string, string[]> = {
+  'server-auth': [x509.ExtendedKeyUsage.serverAuth],
+  'smuggled-usages': [
+    x509.ExtendedKeyUsage.clientAuth,
+    x509.ExtendedKeyUsage.ocspSigning,
+  ],
+};
 
 /** A signer on an in-memory CA, with switches for failures and lies. */
 class FakeSigner implements CertificateSigner {
@@ -80,12 +92,7 @@ class FakeSigner implements CertificateSigner {
         this.lie === 'extra-group'
           ? clientSubject(req.username, [...req.groups, 'system:masters'])
           : undefined,
-      extendedKeyUsages:
-        this.lie === 'server-auth'
-          ? [x509.ExtendedKeyUsage.serverAuth]
-          : this.lie === 'smuggled-usages'
-          ? [x509.ExtendedKeyUsage.clientAuth, x509.ExtendedKeyUsage.ocspSigning]
-          : undefined,
+      extendedKeyUsages: LIE_USAGES[this.lie ?? ''],
       keyUsages:
         this.lie === 'smuggled-usages'
           ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign
@@ -212,12 +219,7 @@ describe('createRouter: certificates', () => {
           .userEntityRef;
         return {
           userEntityRef: ref,
-          ownershipEntityRefs:
-            ref === ALICE
-              ? [ref, 'group:default/payments']
-              : ref === EU_ALICE
-              ? [ref, 'group:eu/payments', 'group:attacker/platform-admins']
-              : [ref],
+          ownershipEntityRefs: [ref, ...(GROUPS_OF[ref] ?? [])],
         };
       },
     });
@@ -670,7 +672,10 @@ describe('createRouter: certificates', () => {
       .set('authorization', as(ALICE))
       .send({
         csr: await createCsr({
-          subject: clientSubject('alice', [...ALICE_GROUPS, 'kubeadm:cluster-admins']),
+          subject: clientSubject('alice', [
+            ...ALICE_GROUPS,
+            'kubeadm:cluster-admins',
+          ]),
         }),
       });
     expect(res.status).toBe(400);

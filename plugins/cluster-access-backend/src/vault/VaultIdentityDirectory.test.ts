@@ -62,7 +62,11 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
     ).rejects.toThrow(/404/);
 
     const first = await directory.ensureUser(dave);
-    expect(first).toEqual({ id: expect.any(String), created: true, groups: [] });
+    expect(first).toEqual({
+      id: expect.any(String),
+      created: true,
+      groups: [],
+    });
     const entity = await vault.root('GET', 'identity/entity/name/dave');
     expect(entity.data.id).toBe(first.id);
     expect(entity.data.metadata).toEqual({
@@ -114,7 +118,7 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
   it("finds a user's login entity through their alias and uses it, without making another", async () => {
     const { directory, client } = makeDirectory('approle');
     const loginId = await loginEntity('gina');
-    await vault.root('POST', 'identity/entity/id/' + loginId, {
+    await vault.root('POST', `identity/entity/id/${loginId}`, {
       metadata: { team: 'payments' },
     });
     await vault.root('POST', 'identity/group', {

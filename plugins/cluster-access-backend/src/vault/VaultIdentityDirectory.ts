@@ -111,7 +111,8 @@ export class VaultIdentityDirectory implements IdentityDirectory {
     return {
       id: located.entity.id,
       created,
-      groups: options.found?.groups ?? (await this.entityGroups(located.entity)),
+      groups:
+        options.found?.groups ?? (await this.entityGroups(located.entity)),
     };
   }
 
