@@ -85,7 +85,11 @@ export class CertificateService {
    */
   async getIdentity(user: CertificateUser): Promise<CertificateIdentity> {
     const username = this.username(user);
-    const { groups } = await this.groups(user, username, true);
+    const { groups } = await this.groups(
+      user,
+      username,
+      this.options.certificates.includeVaultGroups,
+    );
     const maxTtlSeconds = await this.maxTtlSeconds();
     return {
       username,
