@@ -324,13 +324,14 @@ export class CertificateService {
     user: CertificateUser,
     username: string,
     withVault: boolean,
-  ): Promise<{ groups: string[]; found?: DirectoryUser }> {
+  ): Promise<{ groups: string[]; found?: DirectoryUser | null }> {
     const { certificates, directory, logger } = this.options;
+    // null: looked, and there is none yet.
     const found = withVault
-      ? await directory.findUser({
+      ? (await directory.findUser({
           username,
           userEntityRef: user.userEntityRef,
-        })
+        })) ?? null
       : undefined;
     const { groups, dropped } = explainCertificateGroups({
       vaultGroups: found?.groups ?? [],

@@ -39,13 +39,14 @@ export interface IdentityDirectory {
     userEntityRef: string;
   }): Promise<DirectoryUser | undefined>;
   /**
-   * Makes sure the user has an identity, creating or linking it; `found` is
-   * what {@link IdentityDirectory.findUser} answered moments before, if it
-   * was asked. Called only for a request that passed every check.
+   * Makes sure the user has an identity, creating or linking it. `found` is
+   * what {@link IdentityDirectory.findUser} answered moments before (`null`
+   * for none); leave it out when it was not asked. Called only for a request
+   * that passed every check.
    */
   ensureUser(options: {
     username: string;
     userEntityRef: string;
-    found?: DirectoryUser;
+    found?: DirectoryUser | null;
   }): Promise<DirectoryIdentity>;
 }

@@ -61,11 +61,17 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
       vault.root('GET', 'identity/entity/name/dave'),
     ).rejects.toThrow(/404/);
 
-    const first = await directory.ensureUser(dave);
+    // "None" moments ago stands: create, then read it back, no lookup again.
+    vault.peer.reset();
+    const first = await directory.ensureUser({ ...dave, found: null });
     expect(first).toEqual({
       id: expect.any(String),
       created: true,
       groups: [],
+    });
+    expect(vault.peer.requestCounts()).toEqual({
+      'POST /v1/identity/entity/name/dave': 1,
+      'GET /v1/identity/entity/name/dave': 1,
     });
     const entity = await vault.root('GET', 'identity/entity/name/dave');
     expect(entity.data.id).toBe(first.id);

@@ -90,11 +90,13 @@ export class VaultIdentityDirectory implements IdentityDirectory {
   async ensureUser(options: {
     username: string;
     userEntityRef: string;
-    found?: DirectoryUser;
+    found?: DirectoryUser | null;
   }): Promise<DirectoryIdentity> {
-    const { username, userEntityRef } = options;
-    let located = options.found ? this.located.get(options.found) : undefined;
-    if (!located) {
+    const { username, userEntityRef, found } = options;
+    let located = found ? this.located.get(found) : undefined;
+    // Not asked before (or asked by another instance): look now. An answer
+    // of "none" moments ago stands; creating by name is safe either way.
+    if (!located && found !== null) {
       located = await this.locate(username);
       if (located) this.checkOwner(located.entity, options);
     }
@@ -111,8 +113,7 @@ export class VaultIdentityDirectory implements IdentityDirectory {
     return {
       id: located.entity.id,
       created,
-      groups:
-        options.found?.groups ?? (await this.entityGroups(located.entity)),
+      groups: found?.groups ?? (await this.entityGroups(located.entity)),
     };
   }
 
