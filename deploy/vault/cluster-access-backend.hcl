@@ -23,6 +23,16 @@ path "identity/entity/name/*" {
     "metadata" = []
   }
 }
+# Finding a user's entity by its alias on the organisation's login mount
+# (a read that Vault exposes as a write); only used with
+# clusterAccess.vault.identity.aliasMountPath (remove it otherwise).
+path "identity/lookup/entity" {
+  capabilities = ["update"]
+  allowed_parameters = {
+    "alias_name" = []
+    "alias_mount_accessor" = []
+  }
+}
 # An alias linking the entity to the organisation's login mount; only used
 # with clusterAccess.vault.identity.aliasMountPath (remove it otherwise).
 path "identity/entity-alias" {

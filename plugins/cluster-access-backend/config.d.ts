@@ -9,14 +9,22 @@ export interface Config {
       defaultTtlSeconds?: number;
       /** Longest lifetime a client may ask for, in seconds. Default 86400 (24h); the Vault role may cap it further. */
       maxTtlSeconds?: number;
-      /** Certificate username (CN) from the user entity ref: '{{name}}' (default) or '{{namespace}}-{{name}}'. */
-      usernameFormat?: '{{name}}' | '{{namespace}}-{{name}}';
-      /** Prefix added to every group name (O) before sanitising, e.g. 'backstage:'. Default none. */
+      /**
+       * Certificate username (CN) from the user entity ref. '{{name}}' (default):
+       * `alice` for user:default/alice, `eu/alice` for users of any other
+       * catalog namespace; '{{namespace}}/{{name}}': always qualified
+       * (`default/alice`). The former '{{namespace}}-{{name}}' gave two users
+       * one name and is refused at startup.
+       */
+      usernameFormat?: '{{name}}' | '{{namespace}}/{{name}}';
+      /** Prefix put before every group name (O), e.g. 'backstage:'; a-z, 0-9, '.', '_', ':', '-'. Default none. */
       groupPrefix?: string;
       /** Whether the user's Vault identity groups go into certificates. Default true. */
       includeVaultGroups?: boolean;
-      /** When not empty, only groups matching one of these names (after the prefix; '*' is a wildcard) go into certificates. */
+      /** When not empty, only groups matching one of these names (after the prefix; '*' is a wildcard, case is ignored) go into certificates. */
       allowedGroups?: string[];
+      /** Groups (after the prefix; '*' is a wildcard) that never go into certificates, on top of the built-in 'system:*' and 'kubeadm:*'. */
+      deniedGroups?: string[];
     };
     /** The Vault that signs certificates. Without it the certificate routes answer 503. */
     vault?: {

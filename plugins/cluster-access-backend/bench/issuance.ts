@@ -122,6 +122,7 @@ async function main() {
       groupPrefix: '',
       includeVaultGroups: true,
       allowedGroups: [],
+      deniedGroups: [],
     },
     clusters: [{ name: 'bench', url: 'https://127.0.0.1:6443' }],
     signer,

@@ -14,6 +14,7 @@ describe('readClusterAccessConfig', () => {
         groupPrefix: '',
         includeVaultGroups: true,
         allowedGroups: [],
+        deniedGroups: [],
       },
       vault: undefined,
       clusters: [],
@@ -26,7 +27,11 @@ describe('readClusterAccessConfig', () => {
       readClusterAccessConfig(
         new ConfigReader({
           clusterAccess: {
-            certificates: { groupPrefix: 'acme:', allowedGroups: ['acme:*'] },
+            certificates: {
+              groupPrefix: 'acme:',
+              allowedGroups: ['acme:*'],
+              deniedGroups: ['acme:cluster-admins'],
+            },
             vault: {
               address: 'https://vault.example.com:8200/',
               pkiMount: '/pki-k8s/',
@@ -63,6 +68,7 @@ describe('readClusterAccessConfig', () => {
       auth: { method: 'token', token: 's.secret' },
     });
     expect(config.certificates.allowedGroups).toEqual(['acme:*']);
+    expect(config.certificates.deniedGroups).toEqual(['acme:cluster-admins']);
     expect(config.clusters).toEqual([
       {
         name: 'a',
@@ -111,6 +117,15 @@ describe('readClusterAccessConfig', () => {
       { certificates: { usernameFormat: '{{email}}' } },
       /usernameFormat must be one of/,
     ],
+    [
+      { certificates: { usernameFormat: '{{namespace}}-{{name}}' } },
+      /no longer supported.*Use '\{\{namespace\}\}\/\{\{name\}\}'/,
+    ],
+    [
+      { certificates: { groupPrefix: 'Team A/' } },
+      /groupPrefix must be at most 32 characters/,
+    ],
+    [{ certificates: { deniedGroups: [' '] } }, /must not contain empty/],
     [
       {
         vault: { address: 'vault:8200', auth: { method: 'token', token: 't' } },

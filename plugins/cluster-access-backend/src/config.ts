@@ -1,7 +1,7 @@
 import { Config, ConfigReader } from '@backstage/config';
 import {
-  CERTIFICATE_USERNAME_FORMATS,
   CertificateUsernameFormat,
+  parseCertificateUsernameFormat,
 } from '@cluster-access/plugin-cluster-access-common';
 import { readFileSync } from 'node:fs';
 
@@ -18,6 +18,8 @@ export interface CertificatesConfig {
   includeVaultGroups: boolean;
   /** Empty: no restriction. */
   allowedGroups: string[];
+  /** Patterns never emitted, on top of the built-in `system:*` and `kubeadm:*`. */
+  deniedGroups: string[];
 }
 
 /**
@@ -117,26 +119,35 @@ function readCertificates(config: Config): CertificatesConfig {
       `clusterAccess.certificates: defaultTtlSeconds (${defaultTtlSeconds}) exceeds maxTtlSeconds (${maxTtlSeconds})`,
     );
   }
-  const usernameFormat =
-    config.getOptionalString('usernameFormat') ?? '{{name}}';
-  if (
-    !(CERTIFICATE_USERNAME_FORMATS as readonly string[]).includes(
-      usernameFormat,
-    )
-  ) {
+  const rawPrefix = config.getOptionalString('groupPrefix') ?? '';
+  // The prefix goes in front of catalog names unchanged, so it must not be
+  // able to smuggle in characters a name could not hold. Lowercase, as every
+  // name it precedes.
+  const groupPrefix = rawPrefix.toLowerCase();
+  if (!/^[a-z0-9._:-]{0,32}$/.test(groupPrefix)) {
     throw new Error(
-      `clusterAccess.certificates.usernameFormat must be one of ${CERTIFICATE_USERNAME_FORMATS.join(
-        ', ',
-      )}, got '${usernameFormat}'`,
+      `clusterAccess.certificates.groupPrefix must be at most 32 characters of a-z, 0-9, '.', '_', ':' and '-', got '${rawPrefix}'`,
     );
   }
+  const patterns = (key: string) => {
+    const values = config.getOptionalStringArray(key) ?? [];
+    if (values.some(v => !v.trim())) {
+      throw new Error(
+        `clusterAccess.certificates.${key} must not contain empty patterns`,
+      );
+    }
+    return values;
+  };
   return {
     defaultTtlSeconds,
     maxTtlSeconds,
-    usernameFormat: usernameFormat as CertificateUsernameFormat,
-    groupPrefix: config.getOptionalString('groupPrefix') ?? '',
+    usernameFormat: parseCertificateUsernameFormat(
+      config.getOptionalString('usernameFormat'),
+    ),
+    groupPrefix,
     includeVaultGroups: config.getOptionalBoolean('includeVaultGroups') ?? true,
-    allowedGroups: config.getOptionalStringArray('allowedGroups') ?? [],
+    allowedGroups: patterns('allowedGroups'),
+    deniedGroups: patterns('deniedGroups'),
   };
 }
 

@@ -115,10 +115,7 @@ describe('clusterAccessPlugin: the whole certificate flow', () => {
         (await request(server).get('/api/cluster-access/identity')).status,
       ).toBe(401);
 
-      // alice has no Vault entity yet: asking who she is creates one.
-      await expect(
-        vault.root('GET', 'identity/entity/name/alice'),
-      ).rejects.toThrow(/404/);
+      // alice has no Vault entity yet; asking who she is creates none.
       const first = await request(server)
         .get('/api/cluster-access/identity')
         .set('authorization', alice);
@@ -129,6 +126,23 @@ describe('clusterAccessPlugin: the whole certificate flow', () => {
         defaultTtlSeconds: 3600,
         maxTtlSeconds: 7200,
       });
+      await expect(
+        vault.root('GET', 'identity/entity/name/alice'),
+      ).rejects.toThrow(/404/);
+
+      // Her first certificate makes it.
+      const warmUp = await generateClientKeyAndCsr({
+        username: first.body.username,
+        groups: first.body.groups,
+      });
+      expect(
+        (
+          await request(server)
+            .post('/api/cluster-access/certificates')
+            .set('authorization', alice)
+            .send({ csr: warmUp.csrPem, ttlSeconds: 600 })
+        ).status,
+      ).toBe(201);
       const entity = await vault.root('GET', 'identity/entity/name/alice');
       expect(entity.data.metadata.backstage_entity_ref).toBe(
         'user:default/alice',
@@ -198,6 +212,7 @@ describe('clusterAccessPlugin: the whole certificate flow', () => {
           serialNumber: issued.body.serialNumber,
           groups: ['payments', 'platform-admins'],
         }),
+        expect.objectContaining({ groups: ['payments'] }),
       ]);
 
       const revoked = await request(server)
@@ -217,6 +232,7 @@ describe('clusterAccessPlugin: the whole certificate flow', () => {
         .set('authorization', alice);
       expect(history.body.items.map((e: { type: string }) => e.type)).toEqual([
         'certificate.revoked',
+        'certificate.issued',
         'certificate.issued',
       ]);
     } finally {

@@ -2,6 +2,14 @@
  * Deterministic mapping of Backstage identities to the user and group names
  * that go into Kubernetes client certificates (CN and O). Pure functions, so
  * that the backend, the page and the CLI compute the same names.
+ *
+ * The mapping of catalog refs is injective: two different entities never get
+ * the same name. Entities in the `default` namespace keep their bare name
+ * (`user:default/alice` → `alice`); entities anywhere else are qualified with
+ * their namespace and a `/` (`user:eu/alice` → `eu/alice`), a character that
+ * no entity name or namespace can hold. Names are not folded or rewritten:
+ * a ref whose parts fall outside the catalog's default character set, or
+ * whose name would not fit in a certificate, gets no name at all.
  */
 
 /**
@@ -21,13 +29,28 @@ export const MAX_CERTIFICATE_NAME_LENGTH = 64;
 export const RESERVED_KUBERNETES_NAME_PREFIX = 'system:';
 
 /**
- * Username formats the backend accepts for `clusterAccess.certificates.usernameFormat`.
+ * Group name patterns that never go into a certificate, whatever the
+ * configuration says: Kubernetes' own `system:` groups and the groups kubeadm
+ * binds to cluster-admin (`kubeadm:cluster-admins`). `*` is a wildcard.
+ *
+ * @public
+ */
+export const BUILT_IN_DENIED_GROUPS: readonly string[] = [
+  'system:*',
+  'kubeadm:*',
+];
+
+/**
+ * Username formats the backend accepts for `clusterAccess.certificates.usernameFormat`:
+ * `{{name}}` qualifies only entities outside the `default` namespace
+ * (`alice`, `eu/alice`); `{{namespace}}/{{name}}` qualifies every entity
+ * (`default/alice`, `eu/alice`).
  *
  * @public
  */
 export const CERTIFICATE_USERNAME_FORMATS = [
   '{{name}}',
-  '{{namespace}}-{{name}}',
+  '{{namespace}}/{{name}}',
 ] as const;
 
 /**
@@ -38,15 +61,36 @@ export const CERTIFICATE_USERNAME_FORMATS = [
 export type CertificateUsernameFormat =
   (typeof CERTIFICATE_USERNAME_FORMATS)[number];
 
-// FNV-1a, 32 bit: a tiny synchronous hash that behaves the same in the browser
-// and in Node. Only used to keep truncated names apart, not for security.
-function fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
+const DEFAULT_NAMESPACE = 'default';
+// The catalog's default validators (KubernetesValidatorFunctions): object
+// names of up to 63 characters from [A-Za-z0-9-_.], namespaces DNS labels.
+// Compared lowercase: the catalog treats refs case-insensitively.
+const ENTITY_NAME = /^[a-z0-9]([-a-z0-9_.]{0,61}[a-z0-9])?$/;
+const ENTITY_NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * Reads `clusterAccess.certificates.usernameFormat`. Throws an error that
+ * names the replacement for formats that are no longer accepted.
+ *
+ * @public
+ */
+export function parseCertificateUsernameFormat(
+  value: string | undefined,
+): CertificateUsernameFormat {
+  const format = value ?? '{{name}}';
+  if ((CERTIFICATE_USERNAME_FORMATS as readonly string[]).includes(format)) {
+    return format as CertificateUsernameFormat;
   }
-  return hash.toString(16).padStart(8, '0');
+  if (format === '{{namespace}}-{{name}}') {
+    throw new Error(
+      "clusterAccess.certificates.usernameFormat '{{namespace}}-{{name}}' is no longer supported: it gives two users the same name (user:a-b/c and user:a/b-c both become 'a-b-c'). Use '{{namespace}}/{{name}}' to qualify every user with their namespace, or '{{name}}' (the default) to qualify only users outside the default namespace. Kubernetes user names change, so update RoleBindings that name users.",
+    );
+  }
+  throw new Error(
+    `clusterAccess.certificates.usernameFormat must be one of ${CERTIFICATE_USERNAME_FORMATS.map(
+      f => `'${f}'`,
+    ).join(', ')}, got '${format}'`,
+  );
 }
 
 /**
@@ -62,13 +106,14 @@ export function isReservedKubernetesName(name: string): boolean {
 }
 
 /**
- * Turns any text into a name that is safe in a certificate subject and in
- * Kubernetes RBAC subjects: accents and compatibility forms folded, lowercase, only `a-z 0-9 - . : _`
- * (every other run of characters becomes one `-`), no leading or trailing
- * separators, at most {@link MAX_CERTIFICATE_NAME_LENGTH} characters. Longer
- * names keep a prefix plus a hash of the full name, so that two long names
- * stay distinct. Returns `undefined` when nothing is left or the result would
- * be reserved (`system:...`).
+ * Turns free text (a Vault group name) into a name that is safe in a
+ * certificate subject and in Kubernetes RBAC subjects: accents and
+ * compatibility forms folded, lowercase, only `a-z 0-9 - . : _` (every other
+ * run of characters, `/` included, becomes one `-`), no leading or trailing
+ * separators. Returns `undefined` when nothing is left, the result is longer
+ * than `maxLength` (default {@link MAX_CERTIFICATE_NAME_LENGTH}) or it would
+ * be reserved (`system:...`). Not injective (`Team A` and `team-a` meet), so
+ * never used for catalog refs.
  *
  * @public
  */
@@ -76,11 +121,8 @@ export function sanitizeCertificateName(
   text: string,
   options: { maxLength?: number } = {},
 ): string | undefined {
-  const maxLength = Math.max(
-    16,
-    Math.min(options.maxLength ?? MAX_CERTIFICATE_NAME_LENGTH, 1024),
-  );
-  let name = text
+  const maxLength = options.maxLength ?? MAX_CERTIFICATE_NAME_LENGTH;
+  const name = text
     // Compatibility decomposition, then drop the combining marks: "Ü" → "u",
     // fullwidth "ｓ" → "s".
     .normalize('NFKD')
@@ -89,12 +131,7 @@ export function sanitizeCertificateName(
     .replace(/[^a-z0-9\-.:_]+/g, '-')
     .replace(/^[-.:_]+/, '')
     .replace(/[-.:_]+$/, '');
-  if (name.length > maxLength) {
-    const suffix = `-${fnv1a(name)}`;
-    name =
-      name.slice(0, maxLength - suffix.length).replace(/[-.:_]+$/, '') + suffix;
-  }
-  if (!name || isReservedKubernetesName(name)) {
+  if (!name || name.length > maxLength || isReservedKubernetesName(name)) {
     return undefined;
   }
   return name;
@@ -116,16 +153,72 @@ function splitEntityRef(ref: string): {
   }
   return {
     kind: (match[1] ?? '').toLowerCase(),
-    namespace: match[2] ?? 'default',
-    name: match[3],
+    namespace: (match[2] ?? DEFAULT_NAMESPACE).toLowerCase(),
+    name: match[3].toLowerCase(),
   };
 }
 
+/** The name of an entity's parts, or why it has none. */
+type Mapped = { name: string } | { problem: string };
+
+function mapEntityRef(
+  ref: string,
+  kind: string,
+  qualifyDefault: boolean,
+): Mapped {
+  let parts;
+  try {
+    parts = splitEntityRef(ref);
+  } catch {
+    return { problem: `'${ref}' is not an entity ref` };
+  }
+  if (parts.kind && parts.kind !== kind) {
+    return { problem: `'${ref}' is not a ${kind} entity ref` };
+  }
+  if (!ENTITY_NAMESPACE.test(parts.namespace)) {
+    return {
+      problem: `the namespace '${parts.namespace}' of '${ref}' is not a DNS label (a-z, 0-9, '-'; at most 63 characters)`,
+    };
+  }
+  if (!ENTITY_NAME.test(parts.name)) {
+    return {
+      problem: `the name '${parts.name}' of '${ref}' is not a catalog name (a-z, 0-9, '-', '_', '.'; at most 63 characters)`,
+    };
+  }
+  const name =
+    parts.namespace === DEFAULT_NAMESPACE && !qualifyDefault
+      ? parts.name
+      : `${parts.namespace}/${parts.name}`;
+  if (name.length > MAX_CERTIFICATE_NAME_LENGTH) {
+    return {
+      problem: `'${name}' is longer than the ${MAX_CERTIFICATE_NAME_LENGTH} characters a certificate name may have`,
+    };
+  }
+  return { name };
+}
+
 /**
- * The certificate username (CN) of a user entity ref, e.g. `user:default/alice`
- * → `alice` with the default format, `default-alice` with
- * `{{namespace}}-{{name}}`. Returns `undefined` when the result would be empty
- * or reserved, in which case no certificate may be issued.
+ * The certificate username (CN) of a user entity ref, or why there is none:
+ * `user:default/alice` → `alice`, `user:eu/alice` → `eu/alice` (with
+ * `{{namespace}}/{{name}}`, also `default/alice`).
+ *
+ * @public
+ */
+export function resolveCertificateUsername(options: {
+  userEntityRef: string;
+  format?: CertificateUsernameFormat;
+}): { username: string } | { problem: string } {
+  const mapped = mapEntityRef(
+    options.userEntityRef,
+    'user',
+    options.format === '{{namespace}}/{{name}}',
+  );
+  return 'name' in mapped ? { username: mapped.name } : mapped;
+}
+
+/**
+ * {@link resolveCertificateUsername} without the reason: `undefined` when no
+ * certificate may be issued to the user.
  *
  * @public
  */
@@ -133,17 +226,14 @@ export function certificateUsernameFromEntityRef(options: {
   userEntityRef: string;
   format?: CertificateUsernameFormat;
 }): string | undefined {
-  const { namespace, name } = splitEntityRef(options.userEntityRef);
-  const format = options.format ?? '{{name}}';
-  const raw = format
-    .replace('{{namespace}}', namespace)
-    .replace('{{name}}', name);
-  return sanitizeCertificateName(raw);
+  const resolved = resolveCertificateUsername(options);
+  return 'username' in resolved ? resolved.username : undefined;
 }
 
 /**
- * Maps one group name through the configured prefix and
- * {@link sanitizeCertificateName}. `undefined` when it must not be emitted.
+ * Maps one free-text group name (a Vault group) through the configured prefix
+ * and {@link sanitizeCertificateName}. `undefined` when it must not be
+ * emitted.
  *
  * @public
  */
@@ -155,75 +245,148 @@ export function mapCertificateGroupName(options: {
 }
 
 /**
- * True when the group matches one of the patterns; `*` in a pattern matches
- * any run of characters (including none), everything else matches literally.
+ * True when the group matches one of the patterns, ignoring case; `*` in a
+ * pattern matches any run of characters (including none), everything else
+ * matches literally.
  *
  * @public
  */
 export function matchesGroupPattern(
   group: string,
-  patterns: string[],
+  patterns: readonly string[],
 ): boolean {
+  const name = group.normalize('NFKC').toLowerCase();
   return patterns.some(pattern => {
     const regex = new RegExp(
       `^${pattern
+        .toLowerCase()
         .split('*')
         .map(part => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
         .join('.*')}$`,
+      's',
     );
-    return regex.test(group);
+    return regex.test(name);
   });
 }
 
 /**
- * The groups (O values) of a certificate: the user's Vault identity groups (if
- * included) and catalog Group memberships (group entity refs among the
- * ownership refs), each mapped through the prefix and sanitised, restricted
- * to `allowedGroups` when that list is not empty (patterns match the mapped
- * names), sorted and de-duplicated. Reserved names are dropped.
+ * A group that was left out of a certificate, and why.
  *
  * @public
  */
-export function computeCertificateGroups(options: {
+export interface DroppedCertificateGroup {
+  /** Where the group came from: the catalog or Vault's identity store. */
+  source: 'catalog' | 'vault';
+  /** The catalog Group ref or the Vault group name. */
+  name: string;
+  /** Why it was left out, for the logs. */
+  reason: string;
+}
+
+/**
+ * Options of {@link computeCertificateGroups}.
+ *
+ * @public
+ */
+export interface CertificateGroupsOptions {
   /** Names of the user's Vault identity groups. */
   vaultGroups?: string[];
   /** The user's ownership entity refs; only `group:` refs count. */
   ownershipEntityRefs?: string[];
+  /** Put before every group name, e.g. `backstage:`. */
   prefix?: string;
   /** Default true. */
   includeVaultGroups?: boolean;
   /** When not empty, only groups matching one of these patterns are kept. */
   allowedGroups?: string[];
-}): string[] {
-  const candidates: string[] = [];
+  /** Patterns that are dropped, besides {@link BUILT_IN_DENIED_GROUPS}. */
+  deniedGroups?: string[];
+}
+
+function groupVerdict(
+  name: string,
+  options: CertificateGroupsOptions,
+): string | undefined {
+  if (name.length > MAX_CERTIFICATE_NAME_LENGTH) {
+    return `'${name}' is longer than ${MAX_CERTIFICATE_NAME_LENGTH} characters`;
+  }
+  if (matchesGroupPattern(name, BUILT_IN_DENIED_GROUPS)) {
+    return `'${name}' is reserved by Kubernetes or kubeadm`;
+  }
+  if (matchesGroupPattern(name, options.deniedGroups ?? [])) {
+    return `'${name}' matches clusterAccess.certificates.deniedGroups`;
+  }
+  if (
+    options.allowedGroups?.length &&
+    !matchesGroupPattern(name, options.allowedGroups)
+  ) {
+    return `'${name}' does not match clusterAccess.certificates.allowedGroups`;
+  }
+  return undefined;
+}
+
+/**
+ * The groups (O values) of a certificate, with the groups that were left out
+ * and why. Catalog Groups (group refs among the ownership refs) are named like
+ * users, `payments` or `eu/payments`; Vault groups (when included) are
+ * sanitised. The prefix goes before both; then the built-in and configured
+ * deny patterns and the allow patterns apply to both alike. Sorted and
+ * de-duplicated.
+ *
+ * @public
+ */
+export function explainCertificateGroups(options: CertificateGroupsOptions): {
+  groups: string[];
+  dropped: DroppedCertificateGroup[];
+} {
+  const prefix = options.prefix ?? '';
+  const result = new Set<string>();
+  const dropped: DroppedCertificateGroup[] = [];
+  const consider = (
+    source: DroppedCertificateGroup['source'],
+    name: string,
+    mapped: Mapped,
+  ) => {
+    if ('problem' in mapped) {
+      dropped.push({ source, name, reason: mapped.problem });
+      return;
+    }
+    const reason = groupVerdict(mapped.name, options);
+    if (reason) dropped.push({ source, name, reason });
+    else result.add(mapped.name);
+  };
   if (options.includeVaultGroups ?? true) {
-    candidates.push(...(options.vaultGroups ?? []));
+    for (const name of options.vaultGroups ?? []) {
+      const mapped = mapCertificateGroupName({ name, prefix });
+      consider(
+        'vault',
+        name,
+        mapped
+          ? { name: mapped }
+          : { problem: 'it is empty, too long or reserved once sanitised' },
+      );
+    }
   }
   for (const ref of options.ownershipEntityRefs ?? []) {
-    let parts;
-    try {
-      parts = splitEntityRef(ref);
-    } catch {
-      continue;
-    }
-    if (parts.kind === 'group') {
-      candidates.push(parts.name);
-    }
+    if (!/^group:/i.test(ref.trim())) continue;
+    const mapped = mapEntityRef(ref, 'group', false);
+    consider(
+      'catalog',
+      ref,
+      'name' in mapped ? { name: `${prefix}${mapped.name}` } : mapped,
+    );
   }
-  const result = new Set<string>();
-  for (const candidate of candidates) {
-    const mapped = mapCertificateGroupName({
-      name: candidate,
-      prefix: options.prefix,
-    });
-    if (!mapped) continue;
-    if (
-      options.allowedGroups?.length &&
-      !matchesGroupPattern(mapped, options.allowedGroups)
-    ) {
-      continue;
-    }
-    result.add(mapped);
-  }
-  return [...result].sort();
+  return { groups: [...result].sort(), dropped };
+}
+
+/**
+ * The groups (O values) of a certificate: {@link explainCertificateGroups}
+ * without the explanation.
+ *
+ * @public
+ */
+export function computeCertificateGroups(
+  options: CertificateGroupsOptions,
+): string[] {
+  return explainCertificateGroups(options).groups;
 }

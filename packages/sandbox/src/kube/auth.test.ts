@@ -44,6 +44,23 @@ describe('kube peer authentication', () => {
     });
   });
 
+  it('reads the subject as kube-apiserver does: the last CN is the user, every O a group', async () => {
+    const cert = await ca.issueClientCertificate({
+      commonName: 'unused',
+      subject: [
+        { CN: ['alice'] },
+        { O: ['team-a'] },
+        { CN: ['admin'] },
+        { O: ['developers'] },
+      ],
+    });
+    const review = await whoami(cert);
+    expect(review.status?.userInfo).toEqual({
+      username: 'admin',
+      groups: ['team-a', 'developers', 'system:authenticated'],
+    });
+  });
+
   it('rejects certificates that are untrusted, out of validity or not for clients', async () => {
     const stranger = await createClientCertificateAuthority();
     const untrusted = await stranger.issueClientCertificate({

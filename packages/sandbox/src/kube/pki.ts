@@ -103,6 +103,8 @@ export async function issueLeafCertificate(options: {
   ipAddresses?: string[];
   ttlSeconds?: number;
   notBefore?: Date;
+  /** Replaces the subject built from `commonName` and `organizations`. */
+  subject?: x509.JsonName;
 }): Promise<CertificateAndKey> {
   const keys = await generateKeys();
   const notBefore = options.notBefore ?? new Date(Date.now() - 60_000);
@@ -142,7 +144,8 @@ export async function issueLeafCertificate(options: {
   const certificate = await x509.X509CertificateGenerator.create(
     {
       serialNumber: randomSerial(),
-      subject: nameOf(options.commonName, options.organizations),
+      subject:
+        options.subject ?? nameOf(options.commonName, options.organizations),
       issuer: options.ca.certificate.subjectName,
       notBefore,
       notAfter,
@@ -170,6 +173,8 @@ export interface ClientCertificateAuthority {
     ttlSeconds?: number;
     /** Defaults to one minute ago; set it in the future or past to test validity checks. */
     notBefore?: Date;
+    /** Replaces the subject, e.g. to test how subjects with several CNs are read. */
+    subject?: x509.JsonName;
   }): Promise<CertificateAndKey>;
 }
 
@@ -193,6 +198,7 @@ export async function createClientCertificateAuthority(options?: {
         usage: 'client',
         ttlSeconds: o.ttlSeconds,
         notBefore: o.notBefore,
+        subject: o.subject,
       }),
   };
 }
@@ -306,7 +312,10 @@ export async function verifyClientCertificate(options: {
   if (!(await chains(leaf, 0))) {
     return { error: 'client certificate is not signed by a trusted client CA' };
   }
-  const commonName = leaf.subjectName.getField('CN')[0] ?? '';
+  // x509.go's CommonNameUserConversion reads Go's pkix.Name, whose
+  // FillFromRDNSequence overwrites CommonName with every CN (the last one
+  // wins) and appends every O, in order.
+  const commonName = leaf.subjectName.getField('CN').pop() ?? '';
   if (!commonName) {
     return { error: 'client certificate has no common name' };
   }

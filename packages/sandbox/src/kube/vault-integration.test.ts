@@ -19,6 +19,9 @@ import {
 
 const crypto = webcrypto as unknown as Crypto;
 
+// Several real kubectl runs: seconds each on a loaded machine.
+jest.setTimeout(60_000);
+
 async function vault(
   url: string,
   token: string | undefined,

@@ -165,18 +165,14 @@ describe('Vault peer identity store', () => {
       '',
     );
 
+    // Writing the same alias again changes nothing (204).
     expect(
-      await vaultFailure(
-        root.write('identity/entity-alias', {
-          name: 'carol@example.com',
-          canonical_id: carol.id,
-          mount_accessor: approleAccessor,
-        }),
-      ),
-    ).toEqual({
-      status: 400,
-      errors: ['combination of mount and alias name is already in use'],
-    });
+      await root.write('identity/entity-alias', {
+        name: 'carol@example.com',
+        canonical_id: carol.id,
+        mount_accessor: approleAccessor,
+      }),
+    ).toBe('');
     expect(
       await vaultFailure(
         root.write('identity/entity-alias', {
@@ -201,6 +197,77 @@ describe('Vault peer identity store', () => {
       status: 400,
       errors: ['invalid mount accessor "auth_nope_1234"'],
     });
+  });
+
+  it('moves an existing alias to the entity a create names, as Vault does', async () => {
+    // Vault's handleAliasCreateUpdateCommon: an existing mount and name is an
+    // update, and handleAliasUpdate moves it to the canonical_id given.
+    const login = (
+      await root.write('identity/entity', { name: 'login-of-erin' })
+    ).data;
+    const created = await root.write('identity/entity-alias', {
+      name: 'erin',
+      canonical_id: login.id,
+      mount_accessor: approleAccessor,
+    });
+    const other = (await root.write('identity/entity', { name: 'erin' })).data;
+    const moved = await root.write('identity/entity-alias', {
+      name: 'erin',
+      canonical_id: other.id,
+      mount_accessor: approleAccessor,
+    });
+    expect(moved.data).toEqual({
+      id: created.data.id,
+      canonical_id: other.id,
+    });
+    expect(
+      (await root.read(`identity/entity/id/${login.id}`)).data.aliases,
+    ).toEqual([]);
+    const owner = await root.write('identity/lookup/entity', {
+      alias_name: 'erin',
+      alias_mount_accessor: approleAccessor,
+    });
+    expect(owner.data.id).toBe(other.id);
+
+    // It does not move onto an entity that already has an alias there.
+    const third = (await root.write('identity/entity', { name: 'erin3' })).data;
+    await root.write('identity/entity-alias', {
+      name: 'erin3',
+      canonical_id: third.id,
+      mount_accessor: approleAccessor,
+    });
+    expect(
+      await vaultFailure(
+        root.write('identity/entity-alias', {
+          name: 'erin',
+          canonical_id: third.id,
+          mount_accessor: approleAccessor,
+        }),
+      ),
+    ).toEqual({
+      status: 400,
+      errors: [
+        'Alias cannot be updated as the given entity already has an alias for this mount ',
+      ],
+    });
+  });
+
+  it("looks entities up with exactly one set of parameters, with Vault's messages", async () => {
+    for (const [body, message] of [
+      [{}, 'query parameter not supplied'],
+      [
+        { id: 'x', name: 'y' },
+        'query parameter conflict; please supply distinct set of query parameters',
+      ],
+      [
+        { alias_name: 'x' },
+        "both 'alias_name' and 'alias_mount_accessor' needs to be set",
+      ],
+    ] as const) {
+      expect(
+        await vaultFailure(root.write('identity/lookup/entity', body)),
+      ).toEqual({ status: 400, errors: [message] });
+    }
   });
 
   it('grants entity and group policies to tokens of the entity', async () => {

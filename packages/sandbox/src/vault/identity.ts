@@ -41,6 +41,20 @@ interface Group {
   modifyIndex: number;
 }
 
+/** strutil.EqualStringMaps: nil and empty are equal. */
+function sameStringMap(
+  a: Record<string, string> | null,
+  b: Record<string, string> | null,
+): boolean {
+  const left = a ?? {};
+  const right = b ?? {};
+  const keys = Object.keys(left);
+  return (
+    keys.length === Object.keys(right).length &&
+    keys.every(k => right[k] === left[k])
+  );
+}
+
 /**
  * The identity store: entities, entity aliases and internal groups, with the response shapes and
  * create-versus-update semantics of Vault's `identity/` backend (creates answer `{id, name}`,
@@ -413,120 +427,197 @@ export class IdentityStore {
     return null;
   }
 
+  /**
+   * Vault's `pathAliasIDUpdate` for `identity/entity-alias`: with an `id` it updates that alias;
+   * otherwise an existing (mount_accessor, name) is an update too (`handleAliasCreateUpdateCommon`),
+   * which moves the alias to the `canonical_id` given. Only a new pair creates an alias.
+   */
   private createAlias(ctx: RequestContext): VaultResult | null {
     const body = ctx.body;
+    let name = getString(body, 'name', '');
+    let mountAccessor = getString(body, 'mount_accessor', '');
+    const canonicalId =
+      getString(body, 'canonical_id', '') || getString(body, 'entity_id', '');
+    const customGiven = getKvPairs(body, 'custom_metadata');
     const id = getString(body, 'id', '');
     if (id) {
       const found = this.aliasById(id);
       if (!found) throw badRequest('invalid alias ID provided');
-      return this.updateAlias(ctx, found);
+      if (!mountAccessor && !name) {
+        if (!canonicalId && customGiven === undefined) return null;
+        name = found.alias.name;
+        mountAccessor = found.alias.mountAccessor;
+      } else if (!mountAccessor) {
+        mountAccessor = found.alias.mountAccessor;
+      } else if (!name) {
+        name = found.alias.name;
+      }
+      return this.updateAlias(ctx, found, {
+        name,
+        mountAccessor,
+        canonicalId,
+        customMetadata: customGiven ?? found.alias.customMetadata ?? {},
+      });
     }
-    const name = getString(body, 'name', '');
-    if (!name) throw badRequest('missing alias name');
-    const mountAccessor = getString(body, 'mount_accessor', '');
-    if (!mountAccessor) throw badRequest('missing mount_accessor');
+    if (!mountAccessor || !name) {
+      throw badRequest("'id' or 'mount_accessor' and 'name' must be provided");
+    }
     if (!this.engine.authMountByAccessor(mountAccessor)) {
       throw badRequest(
         `invalid mount accessor ${JSON.stringify(mountAccessor)}`,
       );
     }
-    if (this.aliasByFactors(mountAccessor, name)) {
-      throw badRequest('combination of mount and alias name is already in use');
+    const customMetadata = customGiven ?? {};
+    const existing = this.aliasByFactors(mountAccessor, name);
+    if (existing) {
+      return this.updateAlias(ctx, existing, {
+        name,
+        mountAccessor,
+        canonicalId,
+        customMetadata,
+      });
     }
-    const canonicalId = getString(
-      body,
-      'canonical_id',
-      getString(body, 'entity_id', ''),
-    );
     let entity: Entity;
     if (canonicalId) {
       const found = this.entities.get(canonicalId);
       if (!found) throw badRequest('invalid canonical ID');
       entity = found;
-      if (entity.aliases.some(a => a.mountAccessor === mountAccessor)) {
-        throw badRequest(
-          'Alias already exists for requested entity and mount accessor',
-        );
-      }
     } else {
       entity = this.newEntity(undefined, ctx.now);
-      this.entities.set(entity.id, entity);
     }
+    if (entity.aliases.some(a => a.mountAccessor === mountAccessor)) {
+      throw badRequest(
+        'Alias already exists for requested entity and mount accessor',
+      );
+    }
+    this.entities.set(entity.id, entity);
     const alias = this.newAlias(entity.id, mountAccessor, name, null, ctx.now);
-    alias.customMetadata = getKvPairs(body, 'custom_metadata') ?? null;
+    alias.customMetadata = customMetadata;
     entity.aliases.push(alias);
     entity.lastUpdateTime = ctx.now;
     return { data: { id: alias.id, canonical_id: entity.id } };
   }
 
+  /** Vault's `handleAliasUpdate`, including the move to another entity. */
   private updateAlias(
     ctx: RequestContext,
     found: { alias: Alias; entity: Entity },
-  ): VaultResult {
-    const body = ctx.body;
-    const { alias } = found;
-    if (has(body, 'name')) alias.name = getString(body, 'name');
-    if (has(body, 'mount_accessor')) {
-      const accessor = getString(body, 'mount_accessor');
-      if (!this.engine.authMountByAccessor(accessor)) {
-        throw badRequest(`invalid mount accessor ${JSON.stringify(accessor)}`);
-      }
-      alias.mountAccessor = accessor;
+    wanted: {
+      name: string;
+      mountAccessor: string;
+      canonicalId: string;
+      customMetadata: Record<string, string>;
+    },
+  ): VaultResult | null {
+    const { alias, entity: current } = found;
+    const { name, mountAccessor, canonicalId, customMetadata } = wanted;
+    const sameMetadata = sameStringMap(customMetadata, alias.customMetadata);
+    if (
+      name === alias.name &&
+      mountAccessor === alias.mountAccessor &&
+      (canonicalId === '' || canonicalId === alias.canonicalId) &&
+      sameMetadata
+    ) {
+      return null;
     }
-    const clash = this.aliasByFactors(alias.mountAccessor, alias.name);
-    if (clash && clash.alias.id !== alias.id) {
-      throw badRequest('combination of mount and alias name is already in use');
-    }
-    const canonicalId = getString(body, 'canonical_id', '');
-    if (canonicalId && canonicalId !== found.entity.id) {
-      const target = this.entities.get(canonicalId);
-      if (!target) throw badRequest('invalid canonical ID');
-      found.entity.aliases = found.entity.aliases.filter(
-        a => a.id !== alias.id,
+    if (
+      mountAccessor !== alias.mountAccessor &&
+      (canonicalId === '' || canonicalId === alias.canonicalId) &&
+      current.aliases.some(a => a.mountAccessor === mountAccessor)
+    ) {
+      throw badRequest(
+        "Alias cannot be updated as the entity already has an alias for the given 'mount_accessor' ",
       );
-      alias.canonicalId = target.id;
-      target.aliases.push(alias);
     }
-    const custom = getKvPairs(body, 'custom_metadata');
-    if (custom !== undefined) alias.customMetadata = custom;
+    if (
+      name !== alias.name ||
+      mountAccessor !== alias.mountAccessor ||
+      !sameMetadata
+    ) {
+      if (!this.engine.authMountByAccessor(mountAccessor)) {
+        throw badRequest(
+          `invalid mount accessor ${JSON.stringify(mountAccessor)}`,
+        );
+      }
+      const clash = this.aliasByFactors(mountAccessor, name);
+      if (clash && clash.alias.id !== alias.id) {
+        throw badRequest(
+          'alias with combination of mount accessor and name already exists',
+        );
+      }
+      alias.name = name;
+      alias.mountAccessor = mountAccessor;
+      alias.customMetadata = customMetadata;
+    }
+    let target = current;
+    if (canonicalId && canonicalId !== alias.canonicalId) {
+      const next = this.entities.get(canonicalId);
+      if (!next) {
+        throw badRequest(
+          "given 'canonical_id' is not associated with an entity",
+        );
+      }
+      if (next.aliases.some(a => a.mountAccessor === mountAccessor)) {
+        throw badRequest(
+          'Alias cannot be updated as the given entity already has an alias for this mount ',
+        );
+      }
+      current.aliases = current.aliases.filter(a => a.id !== alias.id);
+      alias.canonicalId = next.id;
+      next.aliases.push(alias);
+      next.lastUpdateTime = ctx.now;
+      target = next;
+    }
     alias.lastUpdateTime = ctx.now;
-    return { data: { id: alias.id, canonical_id: alias.canonicalId } };
+    current.lastUpdateTime = ctx.now;
+    return { data: { id: alias.id, canonical_id: target.id } };
   }
 
+  /**
+   * Vault's `pathLookupEntityUpdate`: exactly one of id, name, alias_id, or the pair alias_name
+   * and alias_mount_accessor; an entity that is not found answers 204.
+   */
   private lookupEntity(ctx: RequestContext): VaultResult | null {
     const body = ctx.body;
-    const fields = ['id', 'name', 'alias_id', 'alias_name'].filter(
-      f => has(body, f) && getString(body, f) !== '',
-    );
-    if (fields.length === 0) {
+    const supplied = [
+      'id',
+      'name',
+      'alias_id',
+      'alias_name',
+      'alias_mount_accessor',
+    ].filter(f => has(body, f));
+    const value = (f: string) => getString(body, f, '');
+    if (supplied.length === 0) throw badRequest('query parameter not supplied');
+    if (
+      supplied.length > 1 &&
+      !(
+        supplied.length === 2 &&
+        value('alias_name') !== '' &&
+        value('alias_mount_accessor') !== ''
+      )
+    ) {
       throw badRequest(
-        'one of "id", "name", "alias_id" or "alias_name" should be supplied',
+        'query parameter conflict; please supply distinct set of query parameters',
       );
     }
-    if (fields.length > 1) {
+    if (
+      supplied.length === 1 &&
+      (value('alias_name') !== '' || value('alias_mount_accessor') !== '')
+    ) {
       throw badRequest(
-        'only one of "id", "name", "alias_id" or "alias_name" should be supplied',
+        "both 'alias_name' and 'alias_mount_accessor' needs to be set",
       );
     }
     let entity: Entity | undefined;
-    switch (fields[0]) {
-      case 'id':
-        entity = this.entities.get(getString(body, 'id'));
-        break;
-      case 'name':
-        entity = this.entityByName(getString(body, 'name'));
-        break;
-      case 'alias_id':
-        entity = this.aliasById(getString(body, 'alias_id'))?.entity;
-        break;
-      default: {
-        const accessor = getString(body, 'alias_mount_accessor', '');
-        if (!accessor) throw badRequest("missing 'alias_mount_accessor' field");
-        entity = this.aliasByFactors(
-          accessor,
-          getString(body, 'alias_name'),
-        )?.entity;
-      }
+    if (value('id')) entity = this.entities.get(value('id'));
+    else if (value('name')) entity = this.entityByName(value('name'));
+    else if (value('alias_id')) {
+      entity = this.aliasById(value('alias_id'))?.entity;
+    } else if (value('alias_name') && value('alias_mount_accessor')) {
+      entity = this.aliasByFactors(
+        value('alias_mount_accessor'),
+        value('alias_name'),
+      )?.entity;
     }
     return entity ? { data: this.entityView(entity) } : null;
   }
@@ -640,11 +731,11 @@ export class IdentityStore {
           const found = this.aliasById(ctx.params.id);
           return found ? { data: this.aliasView(found.alias) } : null;
         },
-        write: ctx => {
-          const found = this.aliasById(ctx.params.id);
-          if (!found) throw badRequest('invalid alias ID provided');
-          return this.updateAlias(ctx, found);
-        },
+        write: ctx =>
+          this.createAlias({
+            ...ctx,
+            body: { ...ctx.body, id: ctx.params.id },
+          }),
         delete: ctx => {
           const found = this.aliasById(ctx.params.id);
           if (found)

@@ -4,6 +4,7 @@ import {
   extendedKeyUsages,
   keyUsage,
   makeCsr,
+  makeCsrWithAttributes,
   makeTamperedCsr,
   parseCert,
   vaultClient,
@@ -180,6 +181,109 @@ describe('Vault peer PKI secrets engine', () => {
     );
     expect(keyUsage(custom)).toBe(x509.KeyUsageFlags.digitalSignature);
     expect(extendedKeyUsages(custom)).toEqual([SERVER_AUTH, CLIENT_AUTH]);
+  });
+
+  it('sign-verbatim merges the extensions of every extensionRequest attribute into the certificate, as Go does', async () => {
+    // The first attribute is harmless; the second asks for server, OCSP and
+    // CA-signing usages. A reader of the first attribute only sees nothing
+    // wrong; Go's parseCSRExtensions reads both, and Vault copies them.
+    const pem = await makeCsrWithAttributes(
+      [{ CN: ['alice'] }, { O: ['payments'] }],
+      [
+        new x509.ExtensionsAttribute([
+          new x509.BasicConstraintsExtension(false),
+        ]),
+        new x509.ExtensionsAttribute([
+          new x509.ExtendedKeyUsageExtension([
+            x509.ExtendedKeyUsage.serverAuth,
+            x509.ExtendedKeyUsage.ocspSigning,
+          ]),
+          new x509.KeyUsagesExtension(
+            x509.KeyUsageFlags.digitalSignature |
+              x509.KeyUsageFlags.keyCertSign,
+            true,
+          ),
+        ]),
+      ],
+    );
+    expect(
+      new x509.Pkcs10CertificateRequest(pem).extensions.map(e => e.type),
+    ).toEqual(['2.5.29.19']);
+    const response = await root.write('pki/sign-verbatim/client', {
+      csr: pem,
+      key_usage: ['DigitalSignature'],
+      ext_key_usage: ['ClientAuth'],
+    });
+    const cert = parseCert(response.data.certificate);
+    expect(extendedKeyUsages(cert)).toEqual([SERVER_AUTH, '1.3.6.1.5.5.7.3.9']);
+    expect(keyUsage(cert)).toBe(
+      x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign,
+    );
+    // Requested extensions replace Vault's own and come after them; Basic
+    // Constraints is never copied.
+    expect(cert.extensions.map(e => e.type)).toEqual([
+      '2.5.29.14',
+      '2.5.29.35',
+      '2.5.29.37',
+      '2.5.29.15',
+    ]);
+    expect(response.warnings).toEqual([
+      'specified CSR contained a Basic Constraints extension that was ignored during issuance',
+    ]);
+  });
+
+  it("refuses a CSR that requests one extension twice, with Go's message", async () => {
+    const pem = await makeCsrWithAttributes(
+      [{ CN: ['alice'] }],
+      [
+        new x509.ExtensionsAttribute([
+          new x509.ExtendedKeyUsageExtension([
+            x509.ExtendedKeyUsage.clientAuth,
+          ]),
+        ]),
+        new x509.ExtensionsAttribute([
+          new x509.ExtendedKeyUsageExtension([
+            x509.ExtendedKeyUsage.serverAuth,
+          ]),
+        ]),
+      ],
+    );
+    expect(
+      await vaultFailure(root.write('pki/sign-verbatim/client', { csr: pem })),
+    ).toEqual({
+      status: 400,
+      errors: [
+        'certificate request could not be parsed: x509: certificate request contains duplicate requested extensions',
+      ],
+    });
+  });
+
+  it('sign-verbatim writes every subject attribute as its own RDN, keeps every CN, and adds no SAN for the CN', async () => {
+    const { pem } = await makeCsr([
+      { CN: ['alice'], O: ['payments'] },
+      { CN: ['kubernetes.default'] },
+    ]);
+    const cert = parseCert(
+      (await root.write('pki/sign-verbatim/client', { csr: pem })).data
+        .certificate,
+    );
+    expect(cert.subjectName.toJSON()).toEqual([
+      { CN: ['alice'] },
+      { O: ['payments'] },
+      { CN: ['kubernetes.default'] },
+    ]);
+    expect(cert.getExtension('2.5.29.17')).toBeNull();
+  });
+
+  it('sign takes the last CN of the CSR, as Go does', async () => {
+    const { pem } = await makeCsr([
+      { CN: ['first.example.com'] },
+      { CN: ['last.example.com'] },
+    ]);
+    const cert = parseCert(
+      (await root.write('pki/sign/client', { csr: pem })).data.certificate,
+    );
+    expect(cert.subjectName.getField('CN')).toEqual(['last.example.com']);
   });
 
   it('sign builds the subject from the role: O and OU from the role, CN from the CSR, EKU from the flags', async () => {

@@ -21,6 +21,7 @@ import {
   getString,
   has,
 } from './fields';
+import { GoCsr, goVerbatimSubject, parseGoCsr } from './csr';
 import { isoTime, newUuid } from './ids';
 import { SYSTEM_DEFAULT_TTL, SYSTEM_MAX_TTL } from './tokens';
 import { listResult } from './types';
@@ -574,7 +575,7 @@ interface IssueInput {
   body: Body;
   issuer: Issuer;
   publicKey: x509.PublicKey;
-  csr?: x509.Pkcs10CertificateRequest;
+  csr?: GoCsr;
   /** sign-verbatim: copy the CSR's subject and requested extensions. */
   useCsrValues: boolean;
   now: number;
@@ -679,13 +680,13 @@ export function createPkiBackend(
     return { notAfter, warnings };
   };
 
-  const parseCsr = (body: Body): x509.Pkcs10CertificateRequest => {
+  const parseCsr = (body: Body): GoCsr => {
     const text = getString(body, 'csr', '');
     if (!text) throw badRequest('"csr" is empty');
     const block = parsePemBlocks(text)[0];
     if (!block) throw badRequest('csr contains no data');
     try {
-      return new x509.Pkcs10CertificateRequest(block.der);
+      return parseGoCsr(block.der);
     } catch (e) {
       throw badRequest(
         `certificate request could not be parsed: ${(e as Error).message}`,
@@ -724,8 +725,7 @@ export function createPkiBackend(
     const warnings: string[] = [];
 
     let cn = '';
-    if (csr && role.use_csr_common_name)
-      cn = csr.subjectName.getField(OID.commonName)[0] ?? '';
+    if (csr && role.use_csr_common_name) cn = csr.commonName;
     if (!cn) {
       cn = getString(body, 'common_name', '');
       if (!cn && role.require_cn) {
@@ -735,21 +735,25 @@ export function createPkiBackend(
       }
     }
     const serialNumberAttr =
-      getString(body, 'serial_number', '') ||
-      (csr ? csr.subjectName.getField(OID.serialNumber)[0] ?? '' : '');
+      getString(body, 'serial_number', '') || (csr ? csr.serialNumber : '');
 
     let dnsNames: string[] = [];
     let emails: string[] = [];
     let ips: string[] = [];
     let uris: string[] = [];
-    const sanExtension = csr?.getExtension(OID.subjectAltName);
+    // Go reads SANs from the merged requested extensions; a later one wins.
+    const sanExtension = csr?.extensions
+      .filter(ext => ext.type === OID.subjectAltName)
+      .pop();
     let csrSan: x509.SubjectAlternativeNameExtension | undefined;
     if (sanExtension instanceof x509.SubjectAlternativeNameExtension) {
       csrSan = sanExtension;
     } else if (sanExtension) {
       csrSan = new x509.SubjectAlternativeNameExtension(sanExtension.rawData);
     }
-    if (csr && role.use_csr_sans && csrSan) {
+    // sign-verbatim copies the CSR's SAN extension as it is (see below) and
+    // generates none, not even from the CN.
+    if (csr && role.use_csr_sans && csrSan && !useCsrValues) {
       for (const item of csrSan.names.items) {
         if (item.type === 'dns') dnsNames.push(item.value);
         else if (item.type === 'email') emails.push(item.value);
@@ -757,7 +761,7 @@ export function createPkiBackend(
         else if (item.type === 'url') uris.push(item.value);
       }
     }
-    if (cn && !getBool(body, 'exclude_cn_from_sans', false)) {
+    if (cn && !useCsrValues && !getBool(body, 'exclude_cn_from_sans', false)) {
       if (cn.includes('@')) emails.push(cn);
       else {
         const converted = domainToASCII(cn);
@@ -847,7 +851,7 @@ export function createPkiBackend(
 
     const subject =
       useCsrValues && csr
-        ? csr.subjectName
+        ? goVerbatimSubject(csr)
         : buildSubject({
             commonName: cn,
             serialNumber: serialNumberAttr,
@@ -904,6 +908,7 @@ export function createPkiBackend(
         new x509.SubjectAlternativeNameExtension(sanItems, subjectEmpty),
       );
     }
+    let allExtensions = extensions;
     if (csr) {
       const requested = csr.extensions;
       if (requested.some(ext => ext.type === OID.basicConstraints)) {
@@ -912,14 +917,16 @@ export function createPkiBackend(
         );
       }
       if (useCsrValues) {
-        // Go copies the CSR's requested extensions as ExtraExtensions, which override the
-        // extensions it would otherwise generate with the same OID.
-        for (const ext of requested) {
-          if (ext.type === OID.basicConstraints) continue;
-          const index = extensions.findIndex(e => e.type === ext.type);
-          if (index >= 0) extensions[index] = ext;
-          else extensions.push(ext);
-        }
+        // certutil's signCertificate copies every requested extension but Basic Constraints into
+        // Go's ExtraExtensions; buildExtensions then drops its own extension of the same OID and
+        // appends the extra ones after its own.
+        const extra = requested.filter(
+          ext => ext.type !== OID.basicConstraints,
+        );
+        allExtensions = [
+          ...extensions.filter(e => !extra.some(x => x.type === e.type)),
+          ...extra,
+        ];
       }
     }
 
@@ -937,7 +944,7 @@ export function createPkiBackend(
         publicKey: input.publicKey,
         signingKey: issuer.privateKey!,
         signingAlgorithm: issuer.signingAlgorithm,
-        extensions,
+        extensions: allExtensions,
       },
       cryptoImpl,
     );
@@ -1036,10 +1043,10 @@ export function createPkiBackend(
     }
     const issuer = requireIssuer(issuerRef ?? role.issuer_ref);
     const csr = parseCsr(ctx.body);
-    const info = csrKeyInfo(csr.publicKey);
+    const info = csrKeyInfo(csr.request.publicKey);
     let signatureOk = false;
     try {
-      signatureOk = await csr.verify(cryptoImpl);
+      signatureOk = await csr.request.verify(cryptoImpl);
     } catch {
       signatureOk = false;
     }
@@ -1049,7 +1056,7 @@ export function createPkiBackend(
       role,
       body: ctx.body,
       issuer,
-      publicKey: csr.publicKey,
+      publicKey: csr.request.publicKey,
       csr,
       useCsrValues: verbatim,
       now: ctx.now,

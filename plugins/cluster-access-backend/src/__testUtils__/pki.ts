@@ -72,7 +72,7 @@ export function testKeys(kind: TestKeyKind = 'ec-p256', fresh = false) {
 
 /** A PEM CSR with the given subject RDNs and extensions. */
 export async function createCsr(options: {
-  subject: x509.JsonName;
+  subject: x509.JsonName | x509.Name;
   keys?: TestKeys;
   extensions?: x509.Extension[];
   attributes?: x509.Attribute[];
@@ -86,6 +86,34 @@ export async function createCsr(options: {
     attributes: options.attributes,
   });
   return csr.toString('pem');
+}
+
+/**
+ * A CSR whose first extensionRequest attribute is harmless and whose second
+ * asks for a server, OCSP-signing and CA-signing certificate: what a parser
+ * that reads only the first attribute lets through, and what Vault (Go)
+ * merges into the certificate.
+ */
+export async function createSmugglingCsr(options: {
+  subject: x509.JsonName;
+  keys?: TestKeys;
+}): Promise<string> {
+  return createCsr({
+    ...options,
+    attributes: [
+      new x509.ExtensionsAttribute([new x509.BasicConstraintsExtension(false)]),
+      new x509.ExtensionsAttribute([
+        new x509.ExtendedKeyUsageExtension([
+          x509.ExtendedKeyUsage.serverAuth,
+          x509.ExtendedKeyUsage.ocspSigning,
+        ]),
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign,
+          true,
+        ),
+      ]),
+    ],
+  });
 }
 
 /** The subject a client must use: CN=username, one O per group. */
@@ -116,7 +144,9 @@ export interface TestCa {
     subject?: x509.JsonName;
     notAfter: Date;
     extendedKeyUsages?: string[];
+    keyUsages?: number;
     ca?: boolean;
+    extraExtensions?: x509.Extension[];
   }): Promise<{ pem: string; serialNumber: string }>;
 }
 
@@ -163,10 +193,17 @@ export async function createTestCa(name = 'Test CA'): Promise<TestCa> {
         signingKey: keys.privateKey,
         signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
         extensions: [
-          new x509.BasicConstraintsExtension(options.ca ?? false),
+          new x509.KeyUsagesExtension(
+            options.keyUsages ?? x509.KeyUsageFlags.digitalSignature,
+            true,
+          ),
           new x509.ExtendedKeyUsageExtension(
             options.extendedKeyUsages ?? [x509.ExtendedKeyUsage.clientAuth],
           ),
+          ...(options.ca !== undefined
+            ? [new x509.BasicConstraintsExtension(options.ca)]
+            : []),
+          ...(options.extraExtensions ?? []),
         ],
       });
       return {

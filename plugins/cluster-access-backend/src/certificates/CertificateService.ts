@@ -8,10 +8,10 @@ import {
 import {
   CertificateIdentity,
   CertificateRecord,
-  certificateUsernameFromEntityRef,
   ClusterInfo,
-  computeCertificateGroups,
+  explainCertificateGroups,
   IssuedCertificate,
+  resolveCertificateUsername,
 } from '@cluster-access/plugin-cluster-access-common';
 import { CertificatesConfig, ClusterConfig } from '../config';
 import {
@@ -19,9 +19,10 @@ import {
   StoredCertificate,
 } from '../database/ClusterAccessStore';
 import { CertificateSigner } from './CertificateSigner';
-import { validateCsr } from './csr';
-import { IdentityDirectory } from './IdentityDirectory';
+import { checkCsr, checkCsrGroups } from './csr';
+import { DirectoryUser, IdentityDirectory } from './IdentityDirectory';
 import { checkIssuedCertificate } from './issued';
+import { failureSentence } from './failures';
 import { normalizeSerial, splitPemCertificates } from './pem';
 
 /** Shortest certificate anyone may ask for, in seconds. */
@@ -77,35 +78,24 @@ export class CertificateService {
     }));
   }
 
-  /** The username and groups a certificate for this user carries. */
+  /**
+   * The username and groups a certificate for this user carries. Only reads:
+   * a user without a Vault identity has none of its groups, and looking
+   * creates nothing.
+   */
   async getIdentity(user: CertificateUser): Promise<CertificateIdentity> {
-    const { certificates, directory } = this.options;
-    const username = certificateUsernameFromEntityRef({
-      userEntityRef: user.userEntityRef,
-      format: certificates.usernameFormat,
-    });
-    if (!username) {
-      throw new NotAllowedError(
-        `No certificate username can be made from ${user.userEntityRef}`,
-      );
-    }
-    const identity = await directory.ensureUser({
+    const username = this.username(user);
+    const { groups } = await this.groups(
+      user,
       username,
-      userEntityRef: user.userEntityRef,
-    });
-    const groups = computeCertificateGroups({
-      vaultGroups: identity.groups,
-      ownershipEntityRefs: user.ownershipEntityRefs,
-      prefix: certificates.groupPrefix,
-      includeVaultGroups: certificates.includeVaultGroups,
-      allowedGroups: certificates.allowedGroups,
-    });
+      this.options.certificates.includeVaultGroups,
+    );
     const maxTtlSeconds = await this.maxTtlSeconds();
     return {
       username,
       groups,
       defaultTtlSeconds: Math.min(
-        certificates.defaultTtlSeconds,
+        this.options.certificates.defaultTtlSeconds,
         maxTtlSeconds,
       ),
       maxTtlSeconds,
@@ -113,15 +103,18 @@ export class CertificateService {
   }
 
   /**
-   * Issues a certificate for the CSR. Nothing is recorded unless the signer
-   * returned a certificate that passed every check.
+   * Issues a certificate for the CSR. Every check that needs nothing from
+   * Vault runs first; then Vault is read for the user's groups (only when
+   * they go into certificates); the Vault identity is created and the CSR
+   * signed only once the CSR passed every check. Nothing is recorded unless
+   * the signer returned a certificate that passed every check.
    */
   async issue(options: {
     user: CertificateUser;
     csrPem: string;
     ttlSeconds?: number;
   }): Promise<IssuedCertificate> {
-    const { signer, store, certificates, logger } = this.options;
+    const { signer, store, certificates, directory, logger } = this.options;
     const { user } = options;
     const ttl = options.ttlSeconds;
     if (
@@ -132,26 +125,36 @@ export class CertificateService {
         `ttlSeconds must be between ${MIN_TTL_SECONDS} and ${certificates.maxTtlSeconds}, got ${ttl}`,
       );
     }
-    const identity = await this.getIdentity(user);
+    const username = this.username(user);
+    const csr = await checkCsr({ csrPem: options.csrPem, username });
+    const { groups, found } = await this.groups(
+      user,
+      username,
+      certificates.includeVaultGroups,
+    );
+    checkCsrGroups(csr, groups);
+
     const warnings: string[] = [];
-    let ttlSeconds = ttl ?? identity.defaultTtlSeconds;
-    if (ttlSeconds > identity.maxTtlSeconds) {
+    const maxTtlSeconds = await this.maxTtlSeconds();
+    let ttlSeconds =
+      ttl ?? Math.min(certificates.defaultTtlSeconds, maxTtlSeconds);
+    if (ttlSeconds > maxTtlSeconds) {
       warnings.push(
-        `The requested lifetime of ${ttlSeconds}s was capped to ${identity.maxTtlSeconds}s by the signer's role`,
+        `The requested lifetime of ${ttlSeconds}s was capped to ${maxTtlSeconds}s by the signer's role`,
       );
-      ttlSeconds = identity.maxTtlSeconds;
+      ttlSeconds = maxTtlSeconds;
     }
-    const csr = await validateCsr({
-      csrPem: options.csrPem,
-      username: identity.username,
-      groups: identity.groups,
+    await directory.ensureUser({
+      username,
+      userEntityRef: user.userEntityRef,
+      found,
     });
     const requestedAt = new Date();
     const signed = await signer.sign({
       csrPem: csr.pem,
       ttlSeconds,
-      username: identity.username,
-      groups: identity.groups,
+      username,
+      groups,
       keyType: csr.keyType,
     });
     let checked;
@@ -160,9 +163,10 @@ export class CertificateService {
         certificatePem: signed.certificatePem,
         caChainPems: signed.caChainPems,
         trustAnchorPems: await signer.getTrustAnchors(),
-        username: identity.username,
-        groups: identity.groups,
+        username,
+        groups,
         publicKeyDer: csr.publicKeyDer,
+        keyType: csr.keyType,
         serialNumber: signed.serialNumber,
         notAfterLimit: new Date(requestedAt.getTime() + ttlSeconds * 1000),
       });
@@ -174,8 +178,8 @@ export class CertificateService {
       await store.addCertificate({
         serialNumber: checked.serialNumber,
         userEntityRef: user.userEntityRef,
-        username: identity.username,
-        groups: identity.groups,
+        username,
+        groups,
         issuedAt: requestedAt,
         expiresAt: checked.notAfter,
         certificatePem: signed.certificatePem,
@@ -185,32 +189,39 @@ export class CertificateService {
       await this.revokeQuietly(signed.serialNumber, 'it could not be recorded');
       throw error;
     }
-    warnings.push(...signed.warnings);
+    if (signed.warnings.length) {
+      logger.info(
+        `Signer warnings for certificate ${
+          checked.serialNumber
+        }: ${signed.warnings.join('; ')}`,
+      );
+    }
     await this.addHistory({
       actor: user.userEntityRef,
       type: 'certificate.issued',
-      message: `Certificate ${checked.serialNumber} issued to ${identity.username}`,
+      message: `Certificate ${checked.serialNumber} issued to ${username}`,
       details: {
         serialNumber: checked.serialNumber,
-        username: identity.username,
-        groups: identity.groups,
+        username,
+        groups,
         expiresAt: checked.notAfter.toISOString(),
         key: csr.keyDescription,
+        // Our own warnings only: the signer's are its text, for the logs.
         ...(warnings.length ? { warnings } : {}),
       },
     });
     logger.info(
-      `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${identity.username}`,
+      `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${username}`,
     );
     return {
       certificate: signed.certificatePem,
       caChain: signed.caChainPems.flatMap(splitPemCertificates),
       serialNumber: checked.serialNumber,
       expiresAt: checked.notAfter.toISOString(),
-      username: identity.username,
-      groups: identity.groups,
+      username,
+      groups,
       clusters: this.clusters,
-      warnings,
+      warnings: [...warnings, ...signed.warnings],
     };
   }
 
@@ -260,24 +271,82 @@ export class CertificateService {
     return toRecord(revoked ?? stored);
   }
 
-  /** Records a failed issuance or revocation in the history. */
+  /**
+   * Records a failed issuance or revocation in the public history as a
+   * sentence a user understands; what went wrong in detail (Vault's
+   * address, its error text) goes to the logs and the auditor only.
+   */
   async recordFailure(options: {
     actor: string;
     action: 'issue' | 'revoke';
     error: unknown;
     serialNumber?: string;
   }): Promise<void> {
+    const failure = failureSentence(options.error);
+    this.options.logger.warn(
+      `Certificate ${options.action} for ${
+        options.actor
+      } failed: ${stringifyError(options.error)}`,
+    );
     await this.addHistory({
       actor: options.actor,
       type: 'certificate.failed',
       message: `Certificate ${
         options.action === 'issue' ? 'issuance' : 'revocation'
-      } failed: ${stringifyError(options.error)}`,
+      } failed: ${failure.sentence}`,
       details: {
         action: options.action,
+        reason: failure.reason,
         ...(options.serialNumber ? { serialNumber: options.serialNumber } : {}),
       },
     });
+  }
+
+  /** The certificate username of the user, or a 403 saying why there is none. */
+  private username(user: CertificateUser): string {
+    const resolved = resolveCertificateUsername({
+      userEntityRef: user.userEntityRef,
+      format: this.options.certificates.usernameFormat,
+    });
+    if ('problem' in resolved) {
+      throw new NotAllowedError(
+        `No certificate can be issued to ${user.userEntityRef}: ${resolved.problem}`,
+      );
+    }
+    return resolved.username;
+  }
+
+  /**
+   * The groups a certificate carries, reading (never writing) the user's
+   * Vault identity when Vault groups are wanted.
+   */
+  private async groups(
+    user: CertificateUser,
+    username: string,
+    withVault: boolean,
+  ): Promise<{ groups: string[]; found?: DirectoryUser | null }> {
+    const { certificates, directory, logger } = this.options;
+    // null: looked, and there is none yet.
+    const found = withVault
+      ? (await directory.findUser({
+          username,
+          userEntityRef: user.userEntityRef,
+        })) ?? null
+      : undefined;
+    const { groups, dropped } = explainCertificateGroups({
+      vaultGroups: found?.groups ?? [],
+      ownershipEntityRefs: user.ownershipEntityRefs,
+      prefix: certificates.groupPrefix,
+      includeVaultGroups: certificates.includeVaultGroups,
+      allowedGroups: certificates.allowedGroups,
+      deniedGroups: certificates.deniedGroups,
+    });
+    for (const group of dropped) {
+      logger.debug(
+        `Left ${group.source} group ${group.name} out of ${user.userEntityRef}'s certificates: ${group.reason}`,
+      );
+    }
+    return { groups, found };
   }
 
   private async maxTtlSeconds(): Promise<number> {

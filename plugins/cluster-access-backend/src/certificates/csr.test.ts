@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { InputError } from '@backstage/errors';
-import { validateCsr } from './csr';
+import { checkCsr, checkCsrGroups, validateCsr } from './csr';
 import {
   clientSubject,
   createCsr,
+  createSmugglingCsr,
   testKeys,
   withBrokenSignature,
 } from '../__testUtils__/pki';
@@ -28,6 +29,27 @@ describe('validateCsr', () => {
       const valid = await validateCsr({ csrPem, username, groups });
       expect(valid.keyType).toBe(kind.startsWith('ec') ? 'ec' : 'rsa');
     }
+  });
+
+  it('accepts a CSR made by openssl req with the extensions a client may ask for', async () => {
+    // openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+    //   -subj /CN=alice/O=payments/O=search -addext keyUsage=critical,digitalSignature
+    //   -addext extendedKeyUsage=clientAuth -addext basicConstraints=critical,CA:FALSE
+    const csrPem = [
+      '-----BEGIN CERTIFICATE REQUEST-----',
+      'MIIBNDCB2gIBADA0MQ4wDAYDVQQDDAVhbGljZTERMA8GA1UECgwIcGF5bWVudHMx',
+      'DzANBgNVBAoMBnNlYXJjaDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGVr1WMl',
+      'JeMT0PsZBYeoChfr4KB4ExoV09xuNhM+rIzNgurJjB4BfksPXBTSH4fQNR6q1TmN',
+      '75flnVa15vBTPpOgRDBCBgkqhkiG9w0BCQ4xNTAzMA4GA1UdDwEB/wQEAwIHgDAT',
+      'BgNVHSUEDDAKBggrBgEFBQcDAjAMBgNVHRMBAf8EAjAAMAoGCCqGSM49BAMCA0kA',
+      'MEYCIQDd6mhX/SlvNuL0rUIXiSeZVFRfy7QmZMM4USNNfC5YJgIhANsD5S6QkH0U',
+      'XEIEs9ewOdilKxpLu+/6ldPARVj8YIG/',
+      '-----END CERTIFICATE REQUEST-----',
+    ].join('\n');
+    await expect(check(csrPem)).resolves.toMatchObject({
+      keyDescription: 'EC P-256',
+      organizations: ['payments', 'search'],
+    });
   });
 
   it('accepts the extensions a client certificate may ask for', async () => {
@@ -103,7 +125,9 @@ describe('validateCsr', () => {
           ],
         }),
       ),
-    ).rejects.toThrow(/must not request subject alternative names/);
+    ).rejects.toThrow(
+      /requests extension 2\.5\.29\.17 \(subject alternative names\), which a client certificate must not have/,
+    );
     await expect(
       check(
         await createCsr({
@@ -111,7 +135,7 @@ describe('validateCsr', () => {
           extensions: [new x509.BasicConstraintsExtension(true)],
         }),
       ),
-    ).rejects.toThrow(/must not request a CA certificate/);
+    ).rejects.toThrow(/requests a CA certificate \(CA:true\)/);
     await expect(
       check(
         await createCsr({
@@ -125,7 +149,7 @@ describe('validateCsr', () => {
         }),
       ),
     ).rejects.toThrow(
-      /only request the clientAuth extended key usage; found 1\.3\.6\.1\.5\.5\.7\.3\.1/,
+      /requests extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1, 1\.3\.6\.1\.5\.5\.7\.3\.2; it must be exactly clientAuth/,
     );
     await expect(
       check(
@@ -136,7 +160,9 @@ describe('validateCsr', () => {
           ],
         }),
       ),
-    ).rejects.toThrow(/certificate or CRL signing/);
+    ).rejects.toThrow(
+      /requests key usage keyCertSign; only digitalSignature is allowed/,
+    );
   });
 
   it('refuses weak or unsupported keys', async () => {
@@ -199,8 +225,204 @@ describe('validateCsr', () => {
           ],
         }),
       ),
-    ).rejects.toThrow(
-      /CN 'root'.*system:masters.*lacks O.*subject alternative names/,
+    ).rejects.toThrow(/CN 'root'.*subject alternative names/);
+  });
+
+  it('checks the groups only after everything else, in a second step', async () => {
+    const csrPem = await createCsr({
+      subject: clientSubject(username, [...groups, 'system:masters']),
+    });
+    const checked = await checkCsr({ csrPem, username });
+    expect(checked.organizations).toEqual([...groups, 'system:masters']);
+    expect(() => checkCsrGroups(checked, groups)).toThrow(
+      /O 'system:masters' is not one of your groups/,
     );
+    expect(() => checkCsrGroups(checked, [...groups, 'ops'])).toThrow(
+      /lacks O for your group 'ops'/,
+    );
+  });
+});
+
+describe('validateCsr reads attributes as Go (and so Vault) does', () => {
+  it('refuses a second extensionRequest attribute that smuggles server, OCSP and CA usages', async () => {
+    const csrPem = await createSmugglingCsr({
+      subject: clientSubject(username, groups),
+    });
+    // What the old check read: only the first, harmless attribute.
+    expect(
+      new x509.Pkcs10CertificateRequest(csrPem).extensions.map(e => e.type),
+    ).toEqual(['2.5.29.19']);
+    const error = await check(csrPem).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(
+      /the CSR has 2 extensionRequest attributes; at most one is allowed/,
+    );
+    expect(error.message).toMatch(
+      /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1, 1\.3\.6\.1\.5\.5\.7\.3\.9/,
+    );
+    expect(error.message).toMatch(/key usage keyCertSign/);
+  });
+
+  it('refuses an extensionRequest attribute with two values', async () => {
+    const extensions = (list: x509.Extension[]) =>
+      new x509.ExtensionsAttribute(list).values[0];
+    const csrPem = await createCsr({
+      subject: clientSubject(username, groups),
+      attributes: [
+        new x509.Attribute('1.2.840.113549.1.9.14', [
+          extensions([new x509.BasicConstraintsExtension(false)]),
+          extensions([
+            new x509.ExtendedKeyUsageExtension([
+              x509.ExtendedKeyUsage.serverAuth,
+            ]),
+          ]),
+        ]),
+      ],
+    });
+    await expect(check(csrPem)).rejects.toThrow(
+      /must hold exactly one value, found 2.*must be exactly clientAuth/,
+    );
+  });
+
+  it.each([
+    [
+      'a subject key identifier of its choosing',
+      () => [new x509.SubjectKeyIdentifierExtension('00112233')],
+      /extension 2\.5\.29\.14 \(subject key identifier\), which a client certificate must not have/,
+    ],
+    [
+      'an authority key identifier',
+      () => [new x509.AuthorityKeyIdentifierExtension('00112233')],
+      /extension 2\.5\.29\.35/,
+    ],
+    [
+      'an unknown extension',
+      () => [new x509.Extension('1.2.3.4', false, new Uint8Array([5, 0]))],
+      /extension 1\.2\.3\.4, which/,
+    ],
+    [
+      'keyEncipherment with an EC key',
+      () => [
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.keyEncipherment,
+        ),
+      ],
+      /key usage keyEncipherment; only digitalSignature is allowed/,
+    ],
+    [
+      'a key usage without digitalSignature',
+      () => [new x509.KeyUsagesExtension(0 as x509.KeyUsageFlags)],
+      /key usage without digitalSignature/,
+    ],
+    [
+      'clientAuth twice',
+      () => [
+        new x509.ExtendedKeyUsageExtension([
+          x509.ExtendedKeyUsage.clientAuth,
+          x509.ExtendedKeyUsage.clientAuth,
+        ]),
+      ],
+      /must be exactly clientAuth/,
+    ],
+    [
+      'a path length',
+      () => [new x509.BasicConstraintsExtension(false, 0)],
+      /path length constraint/,
+    ],
+    [
+      'one extension twice',
+      () => [
+        new x509.BasicConstraintsExtension(false),
+        new x509.BasicConstraintsExtension(false),
+      ],
+      /extension 2\.5\.29\.19 \(basic constraints\) more than once/,
+    ],
+  ])('refuses a request for %s', async (_name, extensions, message) => {
+    const csrPem = await createCsr({
+      subject: clientSubject(username, groups),
+      extensions: extensions(),
+    });
+    await expect(check(csrPem)).rejects.toThrow(message);
+  });
+
+  it('allows keyEncipherment with an RSA key', async () => {
+    const csrPem = await createCsr({
+      subject: clientSubject(username, groups),
+      keys: await testKeys('rsa-2048'),
+      extensions: [
+        new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature |
+            x509.KeyUsageFlags.keyEncipherment,
+          true,
+        ),
+      ],
+    });
+    await expect(check(csrPem)).resolves.toMatchObject({ keyType: 'rsa' });
+  });
+
+  it('refuses subjects that readers could see differently', async () => {
+    await expect(
+      check(
+        await createCsr({
+          subject: [{ CN: ['alice'], O: ['payments'] }, { O: ['search'] }],
+        }),
+      ),
+    ).rejects.toThrow(/each subject RDN must hold one attribute; one holds 2/);
+    const bmpSubject = new x509.Name([
+      { CN: [{ bmpString: 'alice' }] },
+      ...groups.map(g => ({ O: [{ utf8String: g }] })),
+    ]);
+    await expect(
+      check(await createCsr({ subject: bmpSubject })),
+    ).rejects.toThrow(/CN must be a PrintableString or UTF8String/);
+    // kube-apiserver takes the last CN: "alice" first does not make it hers.
+    await expect(
+      check(
+        await createCsr({
+          subject: [{ CN: ['alice'] }, { CN: ['admin'] }],
+        }),
+      ),
+    ).rejects.toThrow(/exactly one CN/);
+  });
+
+  it('refuses a CSR that is not in DER', async () => {
+    const pem = await createCsr({ subject: clientSubject(username, groups) });
+    const der = Buffer.from(new x509.Pkcs10CertificateRequest(pem).rawData);
+    const header = (at: number) => {
+      const first = der[at + 1];
+      if (first < 0x80) return { start: at + 2, length: first };
+      const size = first & 0x7f;
+      return {
+        start: at + 2 + size,
+        length: der.readUIntBE(at + 2, size),
+      };
+    };
+    const encodeLength = (length: number) => {
+      if (length < 0x80) return Buffer.from([length]);
+      if (length < 0x100) return Buffer.from([0x81, length]);
+      return Buffer.from([0x82, length >> 8, length & 0xff]);
+    };
+    // Re-encode the signatureAlgorithm SEQUENCE length in long form: valid
+    // BER, which Go refuses and DER forbids.
+    const outer = header(0);
+    const tbs = header(outer.start);
+    const algorithmAt = tbs.start + tbs.length;
+    expect(der.subarray(algorithmAt, algorithmAt + 2)).toEqual(
+      Buffer.from([0x30, 0x0a]),
+    );
+    const content = Buffer.concat([
+      der.subarray(outer.start, algorithmAt + 1),
+      Buffer.from([0x81]),
+      der.subarray(algorithmAt + 1),
+    ]);
+    const ber = Buffer.concat([
+      Buffer.from([0x30]),
+      encodeLength(content.length),
+      content,
+    ]);
+    await expect(
+      check(x509.PemConverter.encode(ber, 'CERTIFICATE REQUEST')),
+    ).rejects.toThrow(/not DER-encoded/);
   });
 });

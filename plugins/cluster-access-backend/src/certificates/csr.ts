@@ -1,21 +1,25 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { CertificationRequest } from '@peculiar/asn1-csr';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Extensions, Name } from '@peculiar/asn1-x509';
 import { InputError } from '@backstage/errors';
-
-/** OIDs of the CSR attributes and extensions the checks name. */
-const OID = {
-  extensionRequest: '1.2.840.113549.1.9.14',
-  subjectAltName: '2.5.29.17',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  basicConstraints: '2.5.29.19',
-  subjectKeyIdentifier: '2.5.29.14',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-};
+import { duplicateProblems, extensionProblems, OID } from './extensions';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.9.7': 'challengePassword',
   '1.2.840.113549.1.9.2': 'unstructuredName',
+};
+
+const SUBJECT_TYPES: Record<string, string> = {
+  [OID.commonName]: 'CN',
+  [OID.organization]: 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.5': 'serialNumber',
+  '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
 const MIN_RSA_BITS = 2048;
@@ -24,21 +28,28 @@ const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
 
 /**
- * What the checks learnt about a valid CSR.
+ * What the checks learnt about a CSR that passed everything that needs no
+ * knowledge of the user's groups.
  *
  * @public
  */
 export interface ValidatedCsr {
-  /** The CSR, re-encoded as PEM. */
+  /** The CSR, re-encoded as PEM (the same DER bytes). */
   pem: string;
   keyType: 'ec' | 'rsa';
   /** e.g. `EC P-256`, `RSA 3072`. */
   keyDescription: string;
   /** DER SubjectPublicKeyInfo, to match the issued certificate against. */
   publicKeyDer: ArrayBuffer;
+  /** The subject's O values, in order. */
+  organizations: string[];
 }
 
-function parseCsr(text: string): x509.Pkcs10CertificateRequest {
+function invalid(problems: string[]): InputError {
+  return new InputError(`Invalid csr: ${problems.join('; ')}`);
+}
+
+function decodePem(text: string): Buffer {
   const blocks = [
     ...text.matchAll(
       /-----BEGIN (NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (NEW )?CERTIFICATE REQUEST-----/g,
@@ -55,11 +66,40 @@ function parseCsr(text: string): x509.Pkcs10CertificateRequest {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
     throw new InputError('csr is not valid PEM: the body is not base64');
   }
+  return Buffer.from(base64, 'base64');
+}
+
+/**
+ * Parses the CSR ourselves, attribute by attribute, rather than through a
+ * library's view of it: Vault (Go's `x509.ParseCertificateRequest`) merges
+ * the extensions of every extensionRequest attribute, while @peculiar/x509
+ * shows only the first. The DER must re-encode to the same bytes, so that no
+ * BER leniency of ours can read the request differently from Go.
+ */
+function parseDer(der: Buffer): {
+  asn: CertificationRequest;
+  csr: x509.Pkcs10CertificateRequest;
+} {
+  let asn: CertificationRequest;
+  let csr: x509.Pkcs10CertificateRequest;
   try {
-    return new x509.Pkcs10CertificateRequest(Buffer.from(base64, 'base64'));
+    asn = AsnConvert.parse(der, CertificationRequest);
+    csr = new x509.Pkcs10CertificateRequest(der);
   } catch {
     throw new InputError('csr is not a valid PKCS#10 certificate request');
   }
+  let canonical = false;
+  try {
+    canonical = Buffer.from(AsnConvert.serialize(asn)).equals(der);
+  } catch {
+    canonical = false;
+  }
+  if (!canonical) {
+    throw new InputError(
+      'csr is not DER-encoded: it must encode every field exactly once, in the distinguished encoding',
+    );
+  }
+  return { asn, csr };
 }
 
 function describeKey(
@@ -92,26 +132,53 @@ function describeKey(
   return `key must be EC P-256 or P-384, or RSA of at least ${MIN_RSA_BITS} bits; got ${name}`;
 }
 
-function subjectProblems(
+async function signatureProblems(
   csr: x509.Pkcs10CertificateRequest,
+): Promise<string[]> {
+  const hash = (csr.signatureAlgorithm as { hash?: { name?: string } }).hash
+    ?.name;
+  if (hash && /^(SHA-1|MD5|MD2)$/i.test(hash)) {
+    return [`the CSR is signed with ${hash}, which is too weak`];
+  }
+  try {
+    if (await csr.verify()) return [];
+  } catch {
+    // A signature that cannot be checked is one that does not verify.
+  }
+  return ['the CSR signature does not verify'];
+}
+
+/**
+ * The subject as kube-apiserver reads it (Go's `pkix.Name`): the last CN is
+ * the user, every O is a group. We insist on one attribute per RDN, string
+ * values and exactly one CN, so that every reading agrees.
+ */
+function subjectFacts(
+  name: Name,
   username: string,
-  groups: string[],
-): string[] {
+): { organizations: string[]; problems: string[] } {
   const problems: string[] = [];
   const cns: string[] = [];
-  const os: string[] = [];
+  const organizations: string[] = [];
   const others = new Set<string>();
-  let rdns: x509.JsonName;
-  try {
-    rdns = csr.subjectName.toJSON();
-  } catch {
-    return ['the CSR subject cannot be read'];
-  }
-  for (const rdn of rdns) {
-    for (const [type, values] of Object.entries(rdn)) {
-      if (type === 'CN') cns.push(...values);
-      else if (type === 'O') os.push(...values);
-      else others.add(type);
+  for (const rdn of name) {
+    if (rdn.length !== 1) {
+      problems.push(
+        `each subject RDN must hold one attribute; one holds ${rdn.length}`,
+      );
+    }
+    for (const atv of rdn) {
+      const type = SUBJECT_TYPES[atv.type] ?? atv.type;
+      const value = atv.value.printableString ?? atv.value.utf8String;
+      if (type !== 'CN' && type !== 'O') {
+        others.add(type);
+      } else if (value === undefined) {
+        problems.push(
+          `the subject ${type} must be a PrintableString or UTF8String`,
+        );
+      } else {
+        (type === 'CN' ? cns : organizations).push(value);
+      }
     }
   }
   if (cns.length !== 1) {
@@ -123,35 +190,32 @@ function subjectProblems(
       `the subject CN '${cns[0]}' is not your username '${username}'`,
     );
   }
-  const wanted = new Set(groups);
   const seen = new Set<string>();
-  for (const o of os) {
-    if (seen.has(o)) {
-      problems.push(`the subject lists O '${o}' more than once`);
-    } else if (!wanted.has(o)) {
-      problems.push(`the subject O '${o}' is not one of your groups`);
-    }
+  for (const o of organizations) {
+    if (seen.has(o)) problems.push(`the subject lists O '${o}' more than once`);
     seen.add(o);
-  }
-  const missing = groups.filter(g => !seen.has(g));
-  if (missing.length) {
-    problems.push(
-      `the subject lacks O for your group${
-        missing.length > 1 ? 's' : ''
-      } ${missing.map(g => `'${g}'`).join(', ')}`,
-    );
   }
   if (others.size) {
     problems.push(
       `the subject may only contain CN and O; found ${[...others].join(', ')}`,
     );
   }
-  return problems;
+  return { organizations, problems };
 }
 
-function extensionProblems(csr: x509.Pkcs10CertificateRequest): string[] {
+/**
+ * Every attribute and every value, as Go iterates them: a CSR may hold one
+ * extensionRequest attribute with one value, and nothing else.
+ */
+function requestedExtensions(asn: CertificationRequest): {
+  extensions: x509.Extension[];
+  problems: string[];
+} {
   const problems: string[] = [];
-  for (const attribute of csr.attributes) {
+  const extensions: x509.Extension[] = [];
+  const attributes = asn.certificationRequestInfo.attributes ?? [];
+  let requests = 0;
+  for (const attribute of attributes) {
     if (attribute.type !== OID.extensionRequest) {
       const name = ATTRIBUTE_NAMES[attribute.type];
       problems.push(
@@ -159,67 +223,112 @@ function extensionProblems(csr: x509.Pkcs10CertificateRequest): string[] {
           name ? ` (${name})` : ''
         } is not allowed`,
       );
+      continue;
+    }
+    requests++;
+    if (attribute.values.length !== 1) {
+      problems.push(
+        `the extensionRequest attribute must hold exactly one value, found ${attribute.values.length}`,
+      );
+    }
+    for (const value of attribute.values) {
+      try {
+        for (const ext of AsnConvert.parse(value, Extensions)) {
+          extensions.push(new x509.Extension(AsnConvert.serialize(ext)));
+        }
+      } catch {
+        problems.push('the CSR extension request cannot be read');
+      }
     }
   }
-  let extensions: x509.Extension[];
-  try {
-    extensions = csr.extensions;
-  } catch {
-    return [...problems, 'the CSR extension request cannot be read'];
+  if (requests > 1) {
+    problems.push(
+      `the CSR has ${requests} extensionRequest attributes; at most one is allowed, as Vault would merge them all into the certificate`,
+    );
   }
-  for (const ext of extensions) {
-    switch (ext.type) {
-      case OID.subjectAltName:
-        problems.push('the CSR must not request subject alternative names');
-        break;
-      case OID.basicConstraints:
-        if ((ext as x509.BasicConstraintsExtension).ca) {
-          problems.push('the CSR must not request a CA certificate');
-        }
-        break;
-      case OID.keyUsage: {
-        const usages = (ext as x509.KeyUsagesExtension).usages;
-        if (
-          usages &
-          (x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign)
-        ) {
-          problems.push(
-            'the CSR must not request certificate or CRL signing key usage',
-          );
-        }
-        break;
-      }
-      case OID.extKeyUsage: {
-        const usages = (ext as x509.ExtendedKeyUsageExtension).usages.map(
-          String,
-        );
-        const extra = usages.filter(u => u !== OID.clientAuth);
-        if (extra.length) {
-          problems.push(
-            `the CSR may only request the clientAuth extended key usage; found ${extra.join(
-              ', ',
-            )}`,
-          );
-        }
-        break;
-      }
-      case OID.subjectKeyIdentifier:
-        break;
-      default:
-        problems.push(
-          `the CSR requests extension ${ext.type}, which a client certificate does not need`,
-        );
-    }
-  }
-  return problems;
+  return { extensions, problems };
 }
 
 /**
- * Checks a CSR before anything reaches the signer: PEM PKCS#10 with a valid
- * self-signature; subject exactly CN=username and one O per group (in any
- * order), nothing else; no attributes but an extension request, and in it
- * nothing beyond what a client certificate needs (no SANs, no CA); key EC
- * P-256/P-384 or RSA 2048–8192. Throws `InputError` naming every problem.
+ * Checks a CSR before anything reaches Vault, with no knowledge of the
+ * user's groups: PEM PKCS#10 in DER with a valid self-signature; key EC
+ * P-256/P-384 or RSA 2048–8192; subject of single-attribute RDNs, exactly
+ * one CN (the username) and O values without repeats, nothing else; no
+ * attribute but one extensionRequest with one value, requesting at most key
+ * usage digitalSignature (+ keyEncipherment for RSA), extended key usage
+ * exactly clientAuth and basic constraints CA:false. Throws `InputError`
+ * naming every problem.
+ *
+ * @public
+ */
+export async function checkCsr(options: {
+  csrPem: string;
+  username: string;
+}): Promise<ValidatedCsr> {
+  const der = decodePem(options.csrPem);
+  const { asn, csr } = parseDer(der);
+  const problems: string[] = [];
+
+  const key = describeKey(csr);
+  if (typeof key === 'string') problems.push(key);
+  else problems.push(...(await signatureProblems(csr)));
+
+  const subject = subjectFacts(
+    asn.certificationRequestInfo.subject,
+    options.username,
+  );
+  problems.push(...subject.problems);
+
+  const requested = requestedExtensions(asn);
+  problems.push(...requested.problems);
+  problems.push(...duplicateProblems(requested.extensions, 'the CSR requests'));
+  for (const ext of requested.extensions) {
+    problems.push(
+      ...extensionProblems(ext, {
+        keyType: typeof key === 'string' ? undefined : key.type,
+        subject: 'the CSR requests',
+      }),
+    );
+  }
+
+  if (problems.length || typeof key === 'string') throw invalid(problems);
+  return {
+    pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST'),
+    keyType: key.type,
+    keyDescription: key.description,
+    publicKeyDer: csr.publicKey.rawData,
+    organizations: subject.organizations,
+  };
+}
+
+/**
+ * Checks that a CSR that passed {@link checkCsr} asks for exactly the user's
+ * groups (one O each, any order). Throws `InputError` naming every problem.
+ *
+ * @public
+ */
+export function checkCsrGroups(csr: ValidatedCsr, groups: string[]): void {
+  const problems: string[] = [];
+  const wanted = new Set(groups);
+  for (const o of new Set(csr.organizations)) {
+    if (!wanted.has(o)) {
+      problems.push(`the subject O '${o}' is not one of your groups`);
+    }
+  }
+  const present = new Set(csr.organizations);
+  const missing = groups.filter(g => !present.has(g));
+  if (missing.length) {
+    problems.push(
+      `the subject lacks O for your group${
+        missing.length > 1 ? 's' : ''
+      } ${missing.map(g => `'${g}'`).join(', ')}`,
+    );
+  }
+  if (problems.length) throw invalid(problems);
+}
+
+/**
+ * {@link checkCsr} and {@link checkCsrGroups} in one.
  *
  * @public
  */
@@ -228,36 +337,7 @@ export async function validateCsr(options: {
   username: string;
   groups: string[];
 }): Promise<ValidatedCsr> {
-  const csr = parseCsr(options.csrPem);
-  const problems: string[] = [];
-
-  const key = describeKey(csr);
-  if (typeof key === 'string') problems.push(key);
-
-  const hash = (csr.signatureAlgorithm as { hash?: { name?: string } }).hash
-    ?.name;
-  if (hash && /^(SHA-1|MD5|MD2)$/i.test(hash)) {
-    problems.push(`the CSR is signed with ${hash}, which is too weak`);
-  } else if (typeof key !== 'string') {
-    let valid = false;
-    try {
-      valid = await csr.verify();
-    } catch {
-      valid = false;
-    }
-    if (!valid) problems.push('the CSR signature does not verify');
-  }
-
-  problems.push(...subjectProblems(csr, options.username, options.groups));
-  problems.push(...extensionProblems(csr));
-
-  if (problems.length || typeof key === 'string') {
-    throw new InputError(`Invalid csr: ${problems.join('; ')}`);
-  }
-  return {
-    pem: csr.toString('pem'),
-    keyType: key.type,
-    keyDescription: key.description,
-    publicKeyDer: csr.publicKey.rawData,
-  };
+  const csr = await checkCsr(options);
+  checkCsrGroups(csr, options.groups);
+  return csr;
 }

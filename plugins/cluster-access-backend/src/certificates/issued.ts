@@ -1,9 +1,17 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { BadGatewayError } from '../errors';
+import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
 
-const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+// What a signer may add on its own besides the usages: key identifiers and
+// where to fetch the issuer and CRL (Vault adds those with config/urls).
+const SIGNER_EXTENSIONS = [
+  OID.subjectKeyIdentifier,
+  OID.authorityKeyIdentifier,
+  OID.authorityInfoAccess,
+  OID.crlDistributionPoints,
+];
 // Signers round NotAfter to whole seconds and clocks drift a little.
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CHAIN_LENGTH = 8;
@@ -96,12 +104,76 @@ export interface CheckedCertificate {
   notAfter: Date;
 }
 
+/** Problems of the subject: exactly one CN, the O values, nothing else. */
+function subjectProblems(
+  cert: x509.X509Certificate,
+  username: string,
+  groups: string[],
+): string[] {
+  const problems: string[] = [];
+  // Every reader agrees on a subject with one CN; kube-apiserver would take
+  // the last of several.
+  const cns = cert.subjectName.getField('CN');
+  if (cns.length !== 1 || cns[0] !== username) {
+    problems.push(`its CN is ${JSON.stringify(cns)}, not '${username}'`);
+  }
+  const os = [...cert.subjectName.getField('O')].sort();
+  const wanted = [...groups].sort();
+  if (os.length !== wanted.length || os.some((o, i) => o !== wanted[i])) {
+    problems.push(
+      `its O values ${JSON.stringify(os)} are not the groups ${JSON.stringify(
+        wanted,
+      )}`,
+    );
+  }
+  const others = cert.subjectName
+    .toJSON()
+    .flatMap(rdn => Object.keys(rdn))
+    .filter(t => t !== 'CN' && t !== 'O');
+  if (others.length) {
+    problems.push(`its subject also has ${others.join(', ')}`);
+  }
+  return problems;
+}
+
+/**
+ * Problems of the extensions: exactly the clientAuth extended key usage, a
+ * key usage within digitalSignature (+ keyEncipherment for RSA), no CA, and
+ * nothing outside the allow-list (no subject alternative names).
+ */
+function extensionListProblems(
+  cert: x509.X509Certificate,
+  keyType: 'ec' | 'rsa',
+): string[] {
+  const problems = duplicateProblems(cert.extensions, 'it has');
+  for (const ext of cert.extensions) {
+    problems.push(
+      ...extensionProblems(ext, {
+        keyType,
+        subject: 'it has',
+        extraAllowed: SIGNER_EXTENSIONS,
+      }),
+    );
+  }
+  const types = new Set(cert.extensions.map(e => e.type));
+  if (!types.has(OID.extKeyUsage)) {
+    problems.push('it lacks the clientAuth extended key usage');
+  }
+  if (!types.has(OID.keyUsage)) {
+    problems.push('it has no key usage extension');
+  }
+  return problems;
+}
+
 /**
  * Checks a certificate the signer returned before anyone gets it: the CSR's
- * key, CN = username, O = the groups, the clientAuth usage, not a CA,
- * NotAfter within the cap, and a chain to one of the trust anchors. Throws a
- * 502 naming every problem: a signer that returns something else is broken
- * or compromised, and the certificate must not be used.
+ * key; CN = username, O = the groups, nothing else in the subject; extended
+ * key usage exactly clientAuth; key usage within digitalSignature (+
+ * keyEncipherment for RSA); not a CA; no extension outside the allow-list
+ * (so no subject alternative names); NotAfter within the cap; a chain to one
+ * of the trust anchors. Throws a 502 naming every problem: a signer that
+ * returns something else is broken or compromised, and the certificate must
+ * not be used.
  *
  * @public
  */
@@ -112,6 +184,8 @@ export async function checkIssuedCertificate(options: {
   username: string;
   groups: string[];
   publicKeyDer: ArrayBuffer;
+  /** Key type of the CSR, for the key usages allowed. */
+  keyType: 'ec' | 'rsa';
   /** The serial number the signer reported. */
   serialNumber: string;
   /** Latest acceptable NotAfter. */
@@ -138,39 +212,8 @@ export async function checkIssuedCertificate(options: {
   if (!equalBytes(cert.publicKey.rawData, options.publicKeyDer)) {
     problems.push('its public key is not the one in the CSR');
   }
-  const cns = cert.subjectName.getField('CN');
-  if (cns.length !== 1 || cns[0] !== options.username) {
-    problems.push(
-      `its CN is ${JSON.stringify(cns)}, not '${options.username}'`,
-    );
-  }
-  const os = [...cert.subjectName.getField('O')].sort();
-  const groups = [...options.groups].sort();
-  if (os.length !== groups.length || os.some((o, i) => o !== groups[i])) {
-    problems.push(
-      `its O values ${JSON.stringify(os)} are not the groups ${JSON.stringify(
-        groups,
-      )}`,
-    );
-  }
-  const subjectTypes = cert.subjectName
-    .toJSON()
-    .flatMap(rdn => Object.keys(rdn))
-    .filter(t => t !== 'CN' && t !== 'O');
-  if (subjectTypes.length) {
-    problems.push(`its subject also has ${subjectTypes.join(', ')}`);
-  }
-  const eku = cert.getExtension(x509.ExtendedKeyUsageExtension);
-  if (!eku || !eku.usages.map(String).includes(CLIENT_AUTH)) {
-    problems.push('it lacks the clientAuth extended key usage');
-  }
-  const basic = cert.getExtension(x509.BasicConstraintsExtension);
-  if (basic?.ca) {
-    problems.push('it is a CA certificate');
-  }
-  if (cert.getExtension('2.5.29.17')) {
-    problems.push('it has subject alternative names');
-  }
+  problems.push(...subjectProblems(cert, options.username, options.groups));
+  problems.push(...extensionListProblems(cert, options.keyType));
   if (
     cert.notAfter.getTime() >
     options.notAfterLimit.getTime() + CLOCK_SKEW_MS

@@ -40,7 +40,7 @@ describe('readNamespacesConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ns-config-'));
     writeFileSync(join(dir, 'ca.pem'), 'PEM');
     const config = read({
-      certificates: { usernameFormat: '{{namespace}}-{{name}}' },
+      certificates: { usernameFormat: '{{namespace}}/{{name}}' },
       clusters: [
         {
           name: 'prod',
@@ -73,7 +73,7 @@ describe('readNamespacesConfig', () => {
     });
     expect(config.pendingExpiryMs).toBe(2 * 86_400_000);
     expect(config.reconcile.frequency).toEqual({ minutes: 1 });
-    expect(config.usernameFormat).toBe('{{namespace}}-{{name}}');
+    expect(config.usernameFormat).toBe('{{namespace}}/{{name}}');
     expect(config.tiers).toEqual([
       {
         name: 'team',
@@ -160,6 +160,10 @@ describe('readNamespacesConfig', () => {
     ],
     [{ requests: { pendingExpiry: { days: 0 } } }, /positive duration/],
     [{ certificates: { usernameFormat: '{{email}}' } }, /usernameFormat/],
+    [
+      { certificates: { usernameFormat: '{{namespace}}-{{name}}' } },
+      /no longer supported.*'\{\{namespace\}\}\/\{\{name\}\}'/,
+    ],
   ])('refuses bad config %#', (extra, message) => {
     expect(() => read({ clusters: [cluster], ...extra })).toThrow(message);
   });

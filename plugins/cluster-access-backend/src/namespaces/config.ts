@@ -1,7 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
-  CERTIFICATE_USERNAME_FORMATS,
+  parseCertificateUsernameFormat,
   CertificateUsernameFormat,
   DEFAULT_NAMING_PATTERN,
   isValidNamingPattern,
@@ -244,20 +244,10 @@ const NEVER_DELEGABLE = ['admin', 'cluster-admin'];
  */
 export function readNamespacesConfig(config: Config): NamespacesConfig {
   const clusters = readClusters(config);
-  const usernameFormat =
-    config.getOptionalString('clusterAccess.certificates.usernameFormat') ??
-    '{{name}}';
-  if (
-    !(CERTIFICATE_USERNAME_FORMATS as readonly string[]).includes(
-      usernameFormat,
-    )
-  ) {
-    throw new Error(
-      `clusterAccess.certificates.usernameFormat must be one of ${CERTIFICATE_USERNAME_FORMATS.join(
-        ', ',
-      )}, got '${usernameFormat}'`,
-    );
-  }
+  // Bindings name users exactly as their certificates do.
+  const usernameFormat = parseCertificateUsernameFormat(
+    config.getOptionalString('clusterAccess.certificates.usernameFormat'),
+  );
   const delegableClusterRoles = config.getOptionalStringArray(
     'clusterAccess.namespaces.delegableClusterRoles',
   ) ?? ['view', 'edit'];
@@ -282,7 +272,7 @@ export function readNamespacesConfig(config: Config): NamespacesConfig {
         days: 7,
       }),
     ),
-    usernameFormat: usernameFormat as CertificateUsernameFormat,
+    usernameFormat,
     delegableClusterRoles,
     reconcile: {
       frequency: readDuration(config, 'clusterAccess.reconcile.frequency', {

@@ -4,7 +4,7 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import { ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, ServiceUnavailableError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { KubePeer } from '@cluster-access/sandbox';
 import express from 'express';
@@ -102,6 +102,16 @@ class FakeVault implements CertificateSigner, IdentityDirectory {
 
   async revoke() {
     if (this.failWith) throw this.failWith;
+  }
+
+  async findUser(options: { username: string }) {
+    if (this.failWith) throw this.failWith;
+    if (options.username === 'taken') {
+      throw new ConflictError(
+        "The Vault identity for the certificate name 'taken' belongs to user:default/someone-else",
+      );
+    }
+    return { id: `entity-${options.username}`, groups: [] };
   }
 
   async ensureUser(options: { username: string }) {
@@ -226,6 +236,7 @@ describe('openapi.yaml', () => {
           groupPrefix: '',
           includeVaultGroups: true,
           allowedGroups: [],
+          deniedGroups: [],
         },
         clusters: [
           {
@@ -425,6 +436,7 @@ describe('openapi.yaml', () => {
     await call('get', '/identity', '/identity', { user: '' });
     await call('get', '/identity', '/identity', { user: 'mallory' });
     await call('get', '/identity', '/identity', { app: unconfigured });
+    await call('get', '/identity', '/identity', { user: 'taken' });
     const issued = await call('post', '/certificates', '/certificates', {
       body: { csr, ttlSeconds: 3600 },
     });
@@ -434,6 +446,10 @@ describe('openapi.yaml', () => {
     });
     await call('post', '/certificates', '/certificates', {
       body: { csr, ttlSeconds: 30 },
+    });
+    await call('post', '/certificates', '/certificates', {
+      body: { csr: await createCsr({ subject: clientSubject('taken', []) }) },
+      user: 'taken',
     });
     await call('post', '/certificates', '/certificates', {
       body: { csr, groups: ['system:masters'] },

@@ -26,6 +26,7 @@ import {
 import {
   clientSubject,
   createCsr,
+  createSmugglingCsr,
   createTestCa,
   testKeys,
   TestCa,
@@ -38,16 +39,35 @@ jest.setTimeout(30_000);
 const ALICE = 'user:default/alice';
 const BOB = 'user:default/bob';
 const MALLORY = 'user:default/mallory';
+const EU_ALICE = 'user:eu/alice';
+const GROUPS_OF: Record<string, string[]> = {
+  [ALICE]: ['group:default/payments'],
+  [EU_ALICE]: ['group:eu/payments', 'group:attacker/platform-admins'],
+};
 // What alice's certificates carry: catalog group payments, Vault group ops;
 // Vault's system:masters is never emitted.
 const ALICE_GROUPS = ['ops', 'payments'];
+
+const LIE_USAGES: Record<string, string[]> = {
+  'server-auth': [x509.ExtendedKeyUsage.serverAuth],
+  'smuggled-usages': [
+    x509.ExtendedKeyUsage.clientAuth,
+    x509.ExtendedKeyUsage.ocspSigning,
+  ],
+};
 
 /** A signer on an in-memory CA, with switches for failures and lies. */
 class FakeSigner implements CertificateSigner {
   readonly signed: SignCertificateRequest[] = [];
   readonly revoked: string[] = [];
   failWith?: Error;
-  lie?: 'extra-group' | 'long-lived' | 'server-auth';
+  lie?:
+    | 'extra-group'
+    | 'long-lived'
+    | 'server-auth'
+    | 'smuggled-usages'
+    | 'san'
+    | 'ca';
   maxTtlSeconds?: number;
 
   constructor(private readonly ca: TestCa) {}
@@ -72,10 +92,20 @@ class FakeSigner implements CertificateSigner {
         this.lie === 'extra-group'
           ? clientSubject(req.username, [...req.groups, 'system:masters'])
           : undefined,
-      extendedKeyUsages:
-        this.lie === 'server-auth'
-          ? [x509.ExtendedKeyUsage.serverAuth]
+      extendedKeyUsages: LIE_USAGES[this.lie ?? ''],
+      keyUsages:
+        this.lie === 'smuggled-usages'
+          ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign
           : undefined,
+      ca: this.lie === 'ca' ? true : undefined,
+      extraExtensions:
+        this.lie === 'san'
+          ? [
+              new x509.SubjectAlternativeNameExtension([
+                { type: 'dns', value: 'kubernetes.default' },
+              ]),
+            ]
+          : [],
     });
     return {
       certificatePem: pem,
@@ -90,9 +120,25 @@ class FakeSigner implements CertificateSigner {
   }
 }
 
+/**
+ * A directory that counts what it is asked: alice has Vault groups (one of
+ * them reserved); nobody exists until ensureUser makes them.
+ */
 class FakeDirectory implements IdentityDirectory {
   readonly created = new Set<string>();
+  readonly calls: string[] = [];
+  async findUser(options: { username: string }) {
+    this.calls.push(`find ${options.username}`);
+    if (!this.created.has(options.username) && options.username !== 'alice') {
+      return undefined;
+    }
+    return {
+      id: `entity-${options.username}`,
+      groups: options.username === 'alice' ? ['ops', 'system:masters'] : [],
+    };
+  }
   async ensureUser(options: { username: string }) {
+    this.calls.push(`ensure ${options.username}`);
     const created = !this.created.has(options.username);
     this.created.add(options.username);
     return {
@@ -110,12 +156,15 @@ const certificatesConfig: CertificatesConfig = {
   groupPrefix: '',
   includeVaultGroups: true,
   allowedGroups: [],
+  deniedGroups: [],
 };
 
 describe('createRouter: certificates', () => {
   let ca: TestCa;
   let knex: Knex;
   let signer: FakeSigner;
+  let directory: FakeDirectory;
+  let logger: ReturnType<typeof mockServices.logger.mock>;
   let store: DatabaseClusterAccessStore;
   let auditEvents: Array<{
     eventId: string;
@@ -137,6 +186,7 @@ describe('createRouter: certificates', () => {
       database: mockServices.database({ knex, migrations: { skip: false } }),
     });
     signer = new FakeSigner(ca);
+    directory = new FakeDirectory();
     auditEvents = [];
     const auditor = mockServices.auditor.mock({
       createEvent: async ({ eventId }) => {
@@ -169,12 +219,11 @@ describe('createRouter: certificates', () => {
           .userEntityRef;
         return {
           userEntityRef: ref,
-          ownershipEntityRefs:
-            ref === ALICE ? [ref, 'group:default/payments'] : [ref],
+          ownershipEntityRefs: [ref, ...(GROUPS_OF[ref] ?? [])],
         };
       },
     });
-    const logger = mockServices.logger.mock();
+    logger = mockServices.logger.mock();
     const certificates =
       options.configured === false
         ? undefined
@@ -189,7 +238,7 @@ describe('createRouter: certificates', () => {
               },
             ],
             signer,
-            directory: new FakeDirectory(),
+            directory,
             store,
             logger,
           });
@@ -552,6 +601,13 @@ describe('createRouter: certificates', () => {
     ['an extra group', 'extra-group' as const, /O values/],
     ['a longer lifetime', 'long-lived' as const, /NotAfter/],
     ['no clientAuth usage', 'server-auth' as const, /clientAuth/],
+    [
+      'OCSP signing and CA signing usages',
+      'smuggled-usages' as const,
+      /key usage keyCertSign.*extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.2, 1\.3\.6\.1\.5\.5\.7\.3\.9/,
+    ],
+    ['subject alternative names', 'san' as const, /2\.5\.29\.17/],
+    ['CA:true', 'ca' as const, /a CA certificate/],
   ])(
     'refuses (502) and revokes a certificate with %s from the signer',
     async (_name, lie, message) => {
@@ -567,6 +623,13 @@ describe('createRouter: certificates', () => {
         [],
       );
       expect(signer.revoked).toHaveLength(1);
+      const [failed] = await store.listHistory();
+      expect(failed).toMatchObject({
+        type: 'certificate.failed',
+        message:
+          'Certificate issuance failed: the certificate service answered in a way that cannot be used; operators have been told.',
+        details: { action: 'issue', reason: 'signer-error' },
+      });
     },
   );
 
@@ -583,5 +646,127 @@ describe('createRouter: certificates', () => {
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/not configured/);
     }
+  });
+
+  it('refuses a CSR that smuggles usages in a second attribute before any Vault call (400)', async () => {
+    const app = await makeApp();
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({
+        csr: await createSmugglingCsr({
+          subject: clientSubject('alice', ALICE_GROUPS),
+        }),
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/2 extensionRequest attributes/);
+    expect(directory.calls).toEqual([]);
+    expect(signer.signed).toHaveLength(0);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
+  });
+
+  it('reads but never writes the Vault identity for a CSR with the wrong groups', async () => {
+    const app = await makeApp();
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({
+        csr: await createCsr({
+          subject: clientSubject('alice', [
+            ...ALICE_GROUPS,
+            'kubeadm:cluster-admins',
+          ]),
+        }),
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(
+      /O 'kubeadm:cluster-admins' is not one of your groups/,
+    );
+    expect(directory.calls).toEqual(['find alice']);
+    expect(signer.signed).toHaveLength(0);
+  });
+
+  it('creates nothing for people who only look', async () => {
+    const app = await makeApp();
+    for (let i = 0; i < 2; i++) {
+      const res = await request(app)
+        .get('/identity')
+        .set('authorization', as(BOB));
+      expect(res.status).toBe(200);
+      expect(res.body.groups).toEqual([]);
+    }
+    expect(directory.calls).toEqual(['find bob', 'find bob']);
+    const issued = await request(app)
+      .post('/certificates')
+      .set('authorization', as(BOB))
+      .send({ csr: await createCsr({ subject: clientSubject('bob', []) }) });
+    expect(issued.status).toBe(201);
+    expect(directory.calls.slice(2)).toEqual(['find bob', 'ensure bob']);
+  });
+
+  it('names users and Groups of other catalog namespaces apart from the default ones', async () => {
+    const app = await makeApp();
+    const res = await request(app)
+      .get('/identity')
+      .set('authorization', as(EU_ALICE));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      username: 'eu/alice',
+      groups: ['attacker/platform-admins', 'eu/payments'],
+    });
+    // default/alice's certificate name does not pass for eu/alice.
+    const posing = await request(app)
+      .post('/certificates')
+      .set('authorization', as(EU_ALICE))
+      .send({ csr: await aliceCsr() });
+    expect(posing.status).toBe(400);
+    expect(posing.body.error.message).toMatch(
+      /CN 'alice' is not your username 'eu\/alice'/,
+    );
+    const issued = await request(app)
+      .post('/certificates')
+      .set('authorization', as(EU_ALICE))
+      .send({
+        csr: await createCsr({
+          subject: clientSubject('eu/alice', res.body.groups),
+        }),
+      });
+    expect(issued.status).toBe(201);
+    expect(issued.body.username).toBe('eu/alice');
+  });
+
+  it('refuses (403) a user whose catalog name cannot be a certificate name', async () => {
+    const app = await makeApp();
+    const res = await request(app)
+      .get('/identity')
+      .set('authorization', as('user:default/zoë'));
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toMatch(
+      /No certificate can be issued to user:default\/zoë: the name 'zoë'/,
+    );
+    expect(directory.calls).toEqual([]);
+  });
+
+  it('keeps Vault addresses and upstream text out of the public history', async () => {
+    const app = await makeApp();
+    signer.failWith = toBackstageError(
+      new VaultUnreachableError(
+        'Vault at http://vault.internal:8200 is unreachable (ECONNREFUSED)',
+      ),
+      { action: 'sign the certificate' },
+    );
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr() });
+    expect(res.status).toBe(503);
+    const [failed] = await store.listHistory();
+    expect(failed.message).toBe(
+      'Certificate issuance failed: the certificate service was unavailable; trying again later may work.',
+    );
+    expect(JSON.stringify(failed)).not.toMatch(/vault\.internal|ECONNREFUSED/);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(/vault\.internal:8200 is unreachable/),
+    );
   });
 });

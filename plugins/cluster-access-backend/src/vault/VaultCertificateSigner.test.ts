@@ -1,8 +1,15 @@
 import { serializeError } from '@backstage/errors';
 import { createServer } from 'node:net';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { checkIssuedCertificate } from '../certificates/issued';
 import { validateCsr } from '../certificates/csr';
-import { clientSubject, createCsr, testKeys } from '../__testUtils__/pki';
+import {
+  clientSubject,
+  createCsr,
+  createSmugglingCsr,
+  testKeys,
+} from '../__testUtils__/pki';
 import {
   recordingLogger,
   startTestVault,
@@ -66,10 +73,50 @@ describe('VaultCertificateSigner against the Vault peer', () => {
       username: 'alice',
       groups: ['payments', 'search'],
       publicKeyDer: csr.publicKeyDer,
+      keyType: csr.keyType,
       notAfterLimit: new Date(Date.now() + 3600_000),
     });
     expect(checked.notAfter.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(await signer.getMaxTtlSeconds()).toBe(24 * 3600);
+    client.close();
+  });
+
+  it('gets a certificate with the smuggled usages when the CSR checks are bypassed, and the certificate checks refuse it', async () => {
+    // What the CSR check now stops (csr.test.ts): Vault (here the peer, which
+    // reads CSRs as Go does) copies the second attribute's usages.
+    const { signer, client } = makeSigner();
+    const csrPem = await createSmugglingCsr({
+      subject: clientSubject('alice', ['payments']),
+    });
+    const csr = new x509.Pkcs10CertificateRequest(csrPem);
+    const signed = await signer.sign({
+      csrPem,
+      ttlSeconds: 3600,
+      username: 'alice',
+      groups: ['payments'],
+      keyType: 'ec',
+    });
+    const cert = new x509.X509Certificate(signed.certificatePem);
+    expect(
+      cert.getExtension(x509.ExtendedKeyUsageExtension)?.usages.map(String),
+    ).toEqual([
+      x509.ExtendedKeyUsage.serverAuth,
+      x509.ExtendedKeyUsage.ocspSigning,
+    ]);
+    const refusal = await checkIssuedCertificate({
+      ...signed,
+      trustAnchorPems: await signer.getTrustAnchors(),
+      username: 'alice',
+      groups: ['payments'],
+      publicKeyDer: csr.publicKey.rawData,
+      keyType: 'ec',
+      notAfterLimit: new Date(Date.now() + 3600_000),
+    }).catch(e => e);
+    expect(refusal.statusCode).toBe(502);
+    expect(refusal.message).toMatch(
+      /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1, 1\.3\.6\.1\.5\.5\.7\.3\.9/,
+    );
+    expect(refusal.message).toMatch(/key usage keyCertSign/);
     client.close();
   });
 

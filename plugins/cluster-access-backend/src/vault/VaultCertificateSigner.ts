@@ -156,8 +156,9 @@ export class VaultCertificateSigner implements CertificateSigner {
             ? ['DigitalSignature', 'KeyEncipherment']
             : ['DigitalSignature'],
         ext_key_usage: ['ClientAuth'],
-        // Vault would otherwise copy a hostname-like CN into a DNS SAN; a
-        // user certificate names no hosts.
+        // sign-verbatim takes SANs from the CSR only (and the CSR checks
+        // allow none); this keeps a hostname-like CN out of them too, should
+        // Vault ever build them from the CN as its sign path does.
         exclude_cn_from_sans: true,
       },
       {

@@ -74,6 +74,27 @@ export async function makeCsr(
   return { pem: csr.toString('pem'), csr, keys };
 }
 
+/** Creates a PEM CSR (EC P-256) with the given attributes, e.g. several extension requests. */
+export async function makeCsrWithAttributes(
+  subject: x509.JsonName,
+  attributes: x509.Attribute[],
+): Promise<string> {
+  const keys = (await cryptoImpl.subtle.generateKey(ALGORITHMS.ec, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create(
+    {
+      name: subject,
+      keys,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      attributes,
+    },
+    cryptoImpl,
+  );
+  return csr.toString('pem');
+}
+
 /** A structurally valid CSR whose self-signature no longer verifies (one signature bit flipped). */
 export async function makeTamperedCsr(): Promise<string> {
   const { csr } = await makeCsr([{ CN: ['mallory'] }]);
