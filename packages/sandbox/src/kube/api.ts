@@ -8,13 +8,17 @@ import { UserInfo } from './auth';
 import {
   alreadyExists,
   badRequest,
+  KubeStatusError,
   conflict,
+  expiredContinue,
   forbiddenResource,
   GroupResource,
   notFound,
 } from './errors';
+import { Admission } from './admission';
 import { jsonPatch, mergePatch } from './patch';
-import { enforceQuota, quotaStatus } from './quota';
+import { canonicalQuantity, quantityFormatMessage } from './quantity';
+import { quotaStatus } from './quota';
 import {
   BindingLike,
   confirmNoEscalation,
@@ -42,8 +46,10 @@ import {
   handleUnknownFields,
   pruneUnknownFields,
 } from './schema';
+import { defaultSecret } from './services';
 import { ObjectStore } from './store';
 import { validateObject, validateUpdate } from './validation';
+import { allContainers, defaultDeployment, defaultPod } from './workloads';
 import { parse as parseYaml } from 'yaml';
 
 /** Who is writing, and how. */
@@ -54,6 +60,10 @@ export interface WriteContext {
   /** `fieldManager` query parameter, or the default derived from the User-Agent. */
   fieldManager: string;
   dryRun: boolean;
+  /** Admission warnings collected while the request is handled (`Warning` headers). */
+  warnings?: string[];
+  /** A write of the peer itself (bootstrap, test set-up): admission plugins do not run. */
+  internal?: boolean;
 }
 
 /** The result of a write: HTTP status code and body. */
@@ -67,7 +77,7 @@ export interface WriteResult {
 const typeOf = (group: string, resource: string) =>
   resourceTypes.find(t => t.group === group && t.resource === resource)!;
 const namespacesType = typeOf('', 'namespaces');
-const quotaType = typeOf('', 'resourcequotas');
+const serviceAccountsType = typeOf('', 'serviceaccounts');
 const clusterRolesType = typeOf('rbac.authorization.k8s.io', 'clusterroles');
 const rolesType = typeOf('rbac.authorization.k8s.io', 'roles');
 const roleBindingsType = typeOf('rbac.authorization.k8s.io', 'rolebindings');
@@ -123,13 +133,28 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return deepEqual(strip(a), strip(b));
 }
 
-function quantityToString(v: unknown): unknown {
-  return typeof v === 'number' ? String(v) : v;
+/**
+ * Decodes the quantities of a map into their canonical form, as the API server stores them;
+ * a value that is not a quantity fails decoding (400) like it does upstream.
+ */
+function canonicalizeQuantities(map: unknown, type: ResourceType): void {
+  if (!isObject(map)) return;
+  for (const [k, v] of Object.entries(map)) {
+    const canonical = canonicalQuantity(v);
+    if (canonical === undefined) {
+      throw badRequest(
+        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${quantityFormatMessage}`,
+      );
+    }
+    map[k] = canonical;
+  }
 }
 
-function normalizeQuantities(map: unknown): void {
-  if (!isObject(map)) return;
-  for (const [k, v] of Object.entries(map)) map[k] = quantityToString(v);
+function canonicalizeContainers(spec: unknown, type: ResourceType): void {
+  for (const c of allContainers(isObject(spec) ? spec : undefined)) {
+    canonicalizeQuantities(c.resources?.limits, type);
+    canonicalizeQuantities(c.resources?.requests, type);
+  }
 }
 
 /** Defaulting, as the kinds' `SetDefaults_*` functions do. */
@@ -149,7 +174,18 @@ function applyDefaults(type: ResourceType, obj: KubeObject): void {
       break;
     }
     case 'ResourceQuota':
-      if (isObject(spec)) normalizeQuantities(spec.hard);
+      if (isObject(spec)) canonicalizeQuantities(spec.hard, type);
+      break;
+    case 'Pod':
+      canonicalizeContainers(spec, type);
+      defaultPod(obj);
+      break;
+    case 'Deployment':
+      canonicalizeContainers(spec?.template?.spec, type);
+      defaultDeployment(obj);
+      break;
+    case 'Secret':
+      defaultSecret(obj);
       break;
     case 'LimitRange':
       if (isObject(spec) && Array.isArray(spec.limits)) {
@@ -162,7 +198,7 @@ function applyDefaults(type: ResourceType, obj: KubeObject): void {
             'defaultRequest',
             'maxLimitRequestRatio',
           ]) {
-            normalizeQuantities(l[f]);
+            canonicalizeQuantities(l[f], type);
           }
         }
       }
@@ -213,12 +249,30 @@ export interface ListOptions {
 /** The registry for all stored resources. */
 export class ResourceApi {
   private readonly pendingTerminations = new Set<NodeJS.Timeout>();
+  private readonly admission: Admission;
+  /** Continue tokens of lists started before this revision answer 410 (etcd compaction). */
+  private compactedRevision = 0;
+
+  /** The store, for watches. */
+  get objects(): ObjectStore {
+    return this.store;
+  }
 
   constructor(
     private readonly store: ObjectStore,
     private readonly authorizer: RbacAuthorizer,
     private readonly options: { namespaceTerminationMs: number },
-  ) {}
+  ) {
+    this.admission = new Admission(store);
+  }
+
+  /**
+   * What kube-apiserver's periodic etcd compaction does to paging: continue tokens of lists
+   * started before now expire (410 Gone).
+   */
+  compact(): void {
+    this.compactedRevision = this.store.compact();
+  }
 
   /** Stops pending namespace finalizations (server shutdown). */
   dispose(): void {
@@ -262,21 +316,38 @@ export class ResourceApi {
           matchesLabels(labelReqs, o.metadata?.labels) &&
           matchesFields(fieldReqs, o),
       );
+    // A continue token carries the revision the list started at, like kube-apiserver's.
+    let listRevision = Number(this.store.currentResourceVersion());
     if (opts.continueToken) {
-      let after: string;
+      let token: { k?: unknown; rv?: unknown };
       try {
-        after = JSON.parse(
+        token = JSON.parse(
           Buffer.from(opts.continueToken, 'base64url').toString(),
-        ).k;
+        );
       } catch {
         throw badRequest('continue key is not valid: illegal base64 data');
       }
+      if (typeof token?.k !== 'string' || typeof token.rv !== 'number') {
+        throw badRequest(
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        );
+      }
+      const after = token.k;
+      if (token.rv >= 0 && token.rv <= this.compactedRevision) {
+        throw expiredContinue(
+          Buffer.from(JSON.stringify({ k: after, rv: -1 })).toString(
+            'base64url',
+          ),
+        );
+      }
+      // rv -1: the inconsistent continuation a 410 offers, served at the current revision.
+      if (token.rv >= 0) listRevision = token.rv;
       items = items.filter(
         o => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}` > after,
       );
     }
     const metadata: Record<string, unknown> = {
-      resourceVersion: this.store.currentResourceVersion(),
+      resourceVersion: String(listRevision),
     };
     if (opts.limit && opts.limit > 0 && items.length > opts.limit) {
       items = items.slice(0, opts.limit);
@@ -284,6 +355,7 @@ export class ResourceApi {
       metadata.continue = Buffer.from(
         JSON.stringify({
           k: `${last.metadata?.namespace ?? ''}/${last.metadata?.name}`,
+          rv: listRevision,
         }),
       ).toString('base64url');
     }
@@ -446,6 +518,7 @@ export class ResourceApi {
   ): KubeObject {
     applyDefaults(type, obj);
     const meta = obj.metadata!;
+    const admission = { plugins: !ctx.internal, dryRun: ctx.dryRun };
     if (oldObj) {
       // Server-owned metadata survives any client write.
       const old = oldObj.metadata!;
@@ -454,20 +527,13 @@ export class ResourceApi {
       if (old.deletionTimestamp) meta.deletionTimestamp = old.deletionTimestamp;
       if (type.subresources?.includes('status')) obj.status = oldObj.status;
       if (type.kind === 'Namespace') obj.spec = oldObj.spec;
-      validateUpdate(oldObj, obj, type);
     }
+    this.admission.mutate(type, obj, oldObj, admission);
+    if (oldObj) validateUpdate(oldObj, obj, type);
     validateObject(obj, type);
     this.admitRbac(ctx, type, oldObj, obj);
-    if (!oldObj && type.namespaced) {
-      enforceQuota({
-        store: this.store,
-        quotaType,
-        type,
-        namespace: meta.namespace ?? '',
-        name: meta.name ?? '',
-        gr: gr(type),
-      });
-    }
+    const warnings = this.admission.validate(type, obj, oldObj, admission);
+    ctx.warnings?.push(...warnings);
     if (!applied) {
       meta.managedFields = trackUpdate({
         oldObj,
@@ -498,6 +564,14 @@ export class ResourceApi {
     meta.resourceVersion = this.store.nextResourceVersion();
     this.store.put(type, obj);
     if (type === clusterRolesType) this.aggregateClusterRoles();
+    if (type === namespacesType && !oldObj) {
+      // The service account controller gives every new namespace its `default` account.
+      this.seed(serviceAccountsType, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: meta.name },
+      });
+    }
     return this.present(
       type,
       this.store.get(type, meta.namespace, meta.name!)!,
@@ -524,19 +598,33 @@ export class ResourceApi {
     ] as const) {
       delete meta[f];
     }
-    if (meta.name && this.store.get(type, namespace, meta.name)) {
+    const existing = meta.name
+      ? this.store.get(type, namespace, meta.name)
+      : undefined;
+    if (existing) {
       // Validate first so an invalid name is reported as such, then the duplicate.
       applyDefaults(type, obj);
       validateObject(obj, type);
-      throw alreadyExists(gr(type), meta.name);
+      const err = alreadyExists(gr(type), meta.name!);
+      if (existing.metadata?.deletionTimestamp) {
+        // The generic registry says why a name cannot be reused yet.
+        throw new KubeStatusError({
+          code: err.code,
+          reason: err.reason,
+          message: `object is being deleted: ${err.message}`,
+          details: err.details,
+        });
+      }
+      throw err;
     }
     if (type.namespaced)
       this.requireLiveNamespace(type, namespace ?? '', meta.name ?? '');
     if (type.subresources?.includes('status')) delete obj.status;
+    const created = this.commit(ctx, type, undefined, obj);
     return {
       code: 201,
-      body: this.commit(ctx, type, undefined, obj),
-      warnings,
+      body: created,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
     };
   }
 
@@ -569,7 +657,12 @@ export class ResourceApi {
     }
     // managedFields sent back by the client are replaced by the server's bookkeeping.
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    const updated = this.commit(ctx, type, live, obj);
+    return {
+      code: 200,
+      body: updated,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
+    };
   }
 
   patch(
@@ -617,7 +710,12 @@ export class ResourceApi {
       throw conflict(gr(type), name);
     }
     obj.metadata!.managedFields = live.metadata?.managedFields;
-    return { code: 200, body: this.commit(ctx, type, live, obj), warnings };
+    const updated = this.commit(ctx, type, live, obj);
+    return {
+      code: 200,
+      body: updated,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
+    };
   }
 
   private apply(
@@ -690,12 +788,11 @@ export class ResourceApi {
     if (!live) {
       delete merged.metadata.uid;
       delete merged.metadata.resourceVersion;
-      return {
-        code: 201,
-        body: this.commit(ctx, type, undefined, merged, true),
-      };
+      const body = this.commit(ctx, type, undefined, merged, true);
+      return { code: 201, body, warnings: ctx.warnings };
     }
-    return { code: 200, body: this.commit(ctx, type, live, merged, true) };
+    const body = this.commit(ctx, type, live, merged, true);
+    return { code: 200, body, warnings: ctx.warnings };
   }
 
   delete(
@@ -760,16 +857,19 @@ export class ResourceApi {
         'this namespace may not be deleted',
       );
     }
-    const terminating = structuredClone(live);
-    if (!terminating.metadata!.deletionTimestamp) {
-      terminating.metadata!.deletionTimestamp = nowTimestamp();
-      terminating.status = { phase: 'Terminating' };
-      if (!ctx.dryRun) {
-        terminating.metadata!.resourceVersion =
-          this.store.nextResourceVersion();
-      }
+    if (live.metadata?.deletionTimestamp) {
+      // A second DELETE while the namespace controller still has work to do.
+      throw conflict(
+        gr(namespacesType),
+        name,
+        'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+      );
     }
+    const terminating = structuredClone(live);
+    terminating.metadata!.deletionTimestamp = nowTimestamp();
+    terminating.status = { phase: 'Terminating' };
     if (ctx.dryRun) return { code: 200, body: terminating };
+    terminating.metadata!.resourceVersion = this.store.nextResourceVersion();
     const finalize = () => {
       this.store.removeNamespaceContents(resourceTypes, name);
       this.store.remove(namespacesType, undefined, name);
@@ -869,6 +969,7 @@ export class ResourceApi {
       fieldManager: 'kube-apiserver',
       fieldValidation: 'Ignore',
       dryRun: false,
+      internal: true,
     };
     const copy = this.decodeBody(type, obj, obj.metadata?.namespace);
     pruneUnknownFields(type.kind, copy);

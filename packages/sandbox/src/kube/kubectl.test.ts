@@ -226,7 +226,7 @@ describe('real kubectl against the kube peer', () => {
     ).toBe(rv);
   });
 
-  it('kubectl delete ns removes the namespace and its contents', async () => {
+  it('kubectl delete ns waits until the namespace and its contents are gone', async () => {
     const created = await kubectl(adminConfig, ['create', 'ns', 'short-lived']);
     expect(created).toMatchObject({ code: 0 });
     await kubectl(adminConfig, [
@@ -241,8 +241,10 @@ describe('real kubectl against the kube peer', () => {
       code: 0,
       stdout: 'namespace "short-lived" deleted\n',
     });
+    // kubectl waits (through a watch) for the namespace controller to finish.
+    expect(deleted.stderr).toBe('');
     const gone = await kubectl(adminConfig, ['get', 'ns', 'short-lived']);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('namespaces "short-lived" not found');
-  });
+  }, 20_000);
 });

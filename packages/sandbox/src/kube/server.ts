@@ -32,6 +32,7 @@ import { decodeKubeProtobuf } from './protobuf';
 import { parseFieldValidation } from './schema';
 import { handleReview } from './reviews';
 import { toTable } from './table';
+import { serveWatch } from './watch';
 
 /** Optional logger; the peer never writes to the console itself. */
 export interface KubePeerLogger {
@@ -50,8 +51,10 @@ export interface FaultSpec {
   times?: number;
   /** HTTP status of the failure (default 500). */
   status?: number;
-  /** Status message (default `injected fault`). */
+  /** Status message (default `injected fault`; for 429 API Priority and Fairness's). */
   message?: string;
+  /** `Retry-After` of a 429 (default 1, as API Priority and Fairness sends). */
+  retryAfterSeconds?: number;
 }
 
 const maxBodyBytes = 3 * 1024 * 1024;
@@ -141,9 +144,11 @@ function wantsTable(req: IncomingMessage): boolean {
     .some(part => /as=Table/.test(part) && /g=meta\.k8s\.io/.test(part));
 }
 
-interface Fault extends Required<Omit<FaultSpec, 'verb' | 'resource'>> {
+interface Fault
+  extends Required<Omit<FaultSpec, 'verb' | 'resource' | 'retryAfterSeconds'>> {
   verb?: string;
   resource?: string;
+  retryAfterSeconds: number;
 }
 
 /** The request handler of the peer, with its test switches. */
@@ -173,7 +178,12 @@ export class KubeApiServer {
       resource: spec.resource,
       times: spec.times ?? 1,
       status: spec.status ?? 500,
-      message: spec.message ?? 'injected fault',
+      message:
+        spec.message ??
+        (spec.status === 429
+          ? 'Too many requests, please try again later.'
+          : 'injected fault'),
+      retryAfterSeconds: spec.retryAfterSeconds ?? 1,
     });
   }
 
@@ -355,8 +365,8 @@ export class KubeApiServer {
         const headers: Record<string, string> = {};
         const details: { retryAfterSeconds?: number } = {};
         if (fault.status === 429) {
-          headers['Retry-After'] = '1';
-          details.retryAfterSeconds = 1;
+          headers['Retry-After'] = String(fault.retryAfterSeconds);
+          details.retryAfterSeconds = fault.retryAfterSeconds;
         }
         sendStatus(
           res,
@@ -543,6 +553,7 @@ export class KubeApiServer {
       fieldManager: query.get('fieldManager') || defaultFieldManager(req),
       fieldValidation: parseFieldValidation(query.get('fieldValidation')),
       dryRun: dryRunValues.length > 0,
+      warnings: [],
     };
 
     if (!type.stored) {
@@ -625,9 +636,17 @@ export class KubeApiServer {
       }
       case 'watch':
         req.resume();
-        throw methodNotAllowed(
-          'watch is not supported by this Kubernetes API peer',
-        );
+        serveWatch({
+          req,
+          res,
+          api,
+          type,
+          namespace,
+          name,
+          query,
+          table: wantsTable(req),
+        });
+        return;
       case 'create': {
         const body = decodeObjectBody(req, await readBody(req));
         const result = api.create(ctx, type, namespace, body);

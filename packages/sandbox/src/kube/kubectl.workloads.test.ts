@@ -1,0 +1,185 @@
+/*
+ * `kubectl run` as a member of a namespace set up like a Cluster Access dev tier (Pod
+ * Security baseline enforced and restricted warned, a LimitRange with defaults, a
+ * ResourceQuota): the answers a real cluster gives inside and outside the namespace, for a
+ * privileged pod and over quota.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createClientCertificateAuthority,
+  startKubePeer,
+  KubePeer,
+} from './index';
+import { kubectlOk, runKubectl } from './__testUtils__/kubectl';
+
+const tierNamespace = (name: string) =>
+  [
+    [
+      'apiVersion: v1',
+      'kind: Namespace',
+      `metadata:\n  name: ${name}`,
+      '  labels:',
+      '    pod-security.kubernetes.io/enforce: baseline',
+      '    pod-security.kubernetes.io/warn: restricted',
+    ].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: LimitRange',
+      `metadata:\n  name: defaults\n  namespace: ${name}`,
+      'spec:\n  limits:\n  - type: Container',
+      '    default: {cpu: 500m, memory: 512Mi}',
+      '    defaultRequest: {cpu: 100m, memory: 128Mi}',
+    ].join('\n'),
+    [
+      'apiVersion: v1',
+      'kind: ResourceQuota',
+      `metadata:\n  name: quota\n  namespace: ${name}`,
+      'spec:\n  hard: {limits.cpu: "1", requests.memory: 4Gi, pods: "20"}',
+    ].join('\n'),
+  ].join('\n---\n');
+
+describe('kubectl run against the kube peer', () => {
+  let peer: KubePeer;
+  let dir: string;
+  let aliceConfig: string;
+
+  const alice = (args: string[]) =>
+    runKubectl({ dir, kubeconfig: aliceConfig, args });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'kube-peer-run-'));
+    const ca = await createClientCertificateAuthority({ commonName: 'run-ca' });
+    peer = await startKubePeer({ clientCaPems: [ca.caPem] });
+    const cert = await ca.issueClientCertificate({
+      commonName: 'alice',
+      organizations: ['payments'],
+    });
+    aliceConfig = join(dir, 'alice.kubeconfig');
+    const adminConfig = join(dir, 'admin.kubeconfig');
+    await writeFile(
+      aliceConfig,
+      peer.kubeconfig({
+        clientCertificatePem: cert.certificatePem,
+        clientKeyPem: cert.privateKeyPem,
+      }),
+      { mode: 0o600 },
+    );
+    await writeFile(adminConfig, peer.kubeconfig({ token: peer.adminToken }), {
+      mode: 0o600,
+    });
+    await kubectlOk({
+      dir,
+      kubeconfig: adminConfig,
+      args: ['apply', '-f', '-'],
+      input: [tierNamespace('payments-dev'), tierNamespace('search-dev')].join(
+        '\n---\n',
+      ),
+    });
+    await kubectlOk({
+      dir,
+      kubeconfig: adminConfig,
+      args: [
+        '-n',
+        'payments-dev',
+        'create',
+        'rolebinding',
+        'alice-edit',
+        '--clusterrole=edit',
+        '--user=alice',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await peer.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a pod in the member’s namespace, with defaults and a restricted-level warning', async () => {
+    const run = await alice([
+      '-n',
+      'payments-dev',
+      'run',
+      'web',
+      '--image=nginx',
+    ]);
+    expect(run).toMatchObject({ code: 0, stdout: 'pod/web created\n' });
+    expect(run.stderr).toBe(
+      'Warning: would violate PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "web" must set securityContext.allowPrivilegeEscalation=false), unrestricted capabilities (container "web" must set securityContext.capabilities.drop=["ALL"]), runAsNonRoot != true (pod or container "web" must set securityContext.runAsNonRoot=true), seccompProfile (pod or container "web" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")\n',
+    );
+    const get = await alice(['-n', 'payments-dev', 'get', 'pods']);
+    expect(get.stdout).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nweb\s+0\/1\s+Pending\s+0\s+\d+s\n$/,
+    );
+    const limits = await alice([
+      '-n',
+      'payments-dev',
+      'get',
+      'pod',
+      'web',
+      '-o',
+      'jsonpath={.spec.containers[0].resources}',
+    ]);
+    expect(JSON.parse(limits.stdout)).toEqual({
+      limits: { cpu: '500m', memory: '512Mi' },
+      requests: { cpu: '100m', memory: '128Mi' },
+    });
+  });
+
+  it('is forbidden in another team’s namespace', async () => {
+    const run = await alice([
+      '-n',
+      'search-dev',
+      'run',
+      'web',
+      '--image=nginx',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toBe(
+      'Error from server (Forbidden): pods is forbidden: User "alice" cannot create resource "pods" in API group "" in the namespace "search-dev"\n',
+    );
+  });
+
+  it('refuses a privileged pod under the baseline level', async () => {
+    const run = await alice([
+      '-n',
+      'payments-dev',
+      'run',
+      'root',
+      '--image=nginx',
+      '--privileged',
+    ]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toBe(
+      'Error from server (Forbidden): pods "root" is forbidden: violates PodSecurity "baseline:latest": privileged (container "root" must not set securityContext.privileged=true)\n',
+    );
+  });
+
+  it('refuses a pod over the namespace quota', async () => {
+    // limits.cpu is 1: with the 500m default limit, the second pod fills it.
+    const second = await alice([
+      '-n',
+      'payments-dev',
+      'run',
+      'web2',
+      '--image=nginx',
+    ]);
+    expect(second.code).toBe(0);
+    const third = await alice([
+      '-n',
+      'payments-dev',
+      'run',
+      'web3',
+      '--image=nginx',
+    ]);
+    expect(third.code).not.toBe(0);
+    expect(third.stderr).toBe(
+      'Error from server (Forbidden): pods "web3" is forbidden: exceeded quota: quota, requested: limits.cpu=500m, used: limits.cpu=1, limited: limits.cpu=1\n',
+    );
+    const quota = await alice(['-n', 'payments-dev', 'get', 'quota']);
+    expect(quota.stdout).toContain('pods: 2/20, requests.memory: 256Mi/4Gi');
+    expect(quota.stdout).toContain('limits.cpu: 1/1');
+  });
+});
