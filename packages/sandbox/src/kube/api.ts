@@ -157,6 +157,22 @@ function canonicalizeContainers(spec: unknown, type: ResourceType): void {
   }
 }
 
+/**
+ * SetDefaults_LimitRangeItem for containers: a max is the default limit when none is given,
+ * a default limit is the default request, and a min is the default request otherwise.
+ */
+function defaultLimitRangeItem(item: Record<string, any>): void {
+  const fill = (to: string, from: string) => {
+    for (const [k, v] of Object.entries(item[from] ?? {})) {
+      item[to] = item[to] ?? {};
+      item[to][k] ??= v;
+    }
+  };
+  fill('default', 'max');
+  fill('defaultRequest', 'default');
+  fill('defaultRequest', 'min');
+}
+
 /** Defaulting, as the kinds' `SetDefaults_*` functions do. */
 function applyDefaults(type: ResourceType, obj: KubeObject): void {
   obj.apiVersion = apiVersionOf(type);
@@ -200,6 +216,7 @@ function applyDefaults(type: ResourceType, obj: KubeObject): void {
           ]) {
             canonicalizeQuantities(l[f], type);
           }
+          if (l.type === 'Container') defaultLimitRangeItem(l);
         }
       }
       break;

@@ -445,6 +445,8 @@ describe('kube peer resource semantics', () => {
       },
     });
     expect(lr.spec?.limits[0]._default).toEqual({ cpu: '500m' });
+    // SetDefaults_LimitRangeItem: the default limit is also the default request.
+    expect(lr.spec?.limits[0].defaultRequest).toEqual({ cpu: '500m' });
   });
 
   it('drops unknown fields, warning about them or refusing them when strict', async () => {

@@ -55,9 +55,20 @@ export interface FaultSpec {
   message?: string;
   /** `Retry-After` of a 429 (default 1, as API Priority and Fairness sends). */
   retryAfterSeconds?: number;
+  /**
+   * Only lists that continue a paged list (carry a `continue` token), e.g. a 410 as etcd
+   * compaction causes between pages.
+   */
+  continued?: boolean;
 }
 
 const maxBodyBytes = 3 * 1024 * 1024;
+
+/** What kube-apiserver says with these codes, for injected faults without a message. */
+const defaultFaultMessages: Record<number, string> = {
+  429: 'Too many requests, please try again later.',
+  410: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+};
 
 function sendJson(
   res: ServerResponse,
@@ -145,10 +156,13 @@ function wantsTable(req: IncomingMessage): boolean {
 }
 
 interface Fault
-  extends Required<Omit<FaultSpec, 'verb' | 'resource' | 'retryAfterSeconds'>> {
+  extends Required<
+    Omit<FaultSpec, 'verb' | 'resource' | 'retryAfterSeconds' | 'continued'>
+  > {
   verb?: string;
   resource?: string;
   retryAfterSeconds: number;
+  continued?: boolean;
 }
 
 /** The request handler of the peer, with its test switches. */
@@ -180,10 +194,10 @@ export class KubeApiServer {
       status: spec.status ?? 500,
       message:
         spec.message ??
-        (spec.status === 429
-          ? 'Too many requests, please try again later.'
-          : 'injected fault'),
+        defaultFaultMessages[spec.status ?? 500] ??
+        'injected fault',
       retryAfterSeconds: spec.retryAfterSeconds ?? 1,
+      continued: spec.continued,
     });
   }
 
@@ -310,14 +324,19 @@ export class KubeApiServer {
     };
   }
 
-  private takeFault(info: RequestInfo): Fault | undefined {
+  private takeFault(
+    info: RequestInfo,
+    query: URLSearchParams,
+  ): Fault | undefined {
     const resource = info.subresource
       ? `${info.resource}/${info.subresource}`
       : info.resource;
+    const continued = Boolean(query.get('continue'));
     const fault = this.faults.find(
       f =>
         (f.verb === undefined || f.verb === info.verb) &&
-        (f.resource === undefined || f.resource === resource),
+        (f.resource === undefined || f.resource === resource) &&
+        (f.continued === undefined || f.continued === continued),
     );
     if (!fault) return undefined;
     fault.times -= 1;
@@ -359,7 +378,7 @@ export class KubeApiServer {
           : info.resource
       }`;
       this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-      const fault = this.takeFault(info);
+      const fault = this.takeFault(info, url.searchParams);
       if (fault) {
         req.resume();
         const headers: Record<string, string> = {};
