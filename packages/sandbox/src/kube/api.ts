@@ -16,7 +16,7 @@ import {
   notFound,
 } from './errors';
 import { Admission } from './admission';
-import { jsonPatch, mergePatch } from './patch';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
 import { canonicalQuantity, quantityFormatMessage } from './quantity';
 import { quotaStatus } from './quota';
 import {
@@ -709,6 +709,10 @@ export class ResourceApi {
     let patched: unknown;
     if (contentType === 'application/json-patch+json') {
       patched = jsonPatch(live, patchDoc);
+    } else if (contentType === 'application/strategic-merge-patch+json') {
+      if (!isObject(patchDoc))
+        throw badRequest('a strategic merge patch must be a JSON object');
+      patched = strategicMergePatch(live, patchDoc, type.kind);
     } else {
       if (!isObject(patchDoc))
         throw badRequest('a merge patch must be a JSON object');

@@ -182,4 +182,54 @@ describe('kubectl run against the kube peer', () => {
     expect(quota.stdout).toContain('pods: 2/20, requests.memory: 256Mi/4Gi');
     expect(quota.stdout).toContain('limits.cpu: 1/1');
   });
+
+  it('applies a Deployment again with a strategic merge of its containers', async () => {
+    const manifest = (image: string, sidecar: boolean) =>
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: web, namespace: payments-dev}',
+        'spec:',
+        '  selector: {matchLabels: {app: web}}',
+        '  template:',
+        '    metadata: {labels: {app: web}}',
+        '    spec:',
+        '      containers:',
+        `      - {name: web, image: "${image}", ports: [{containerPort: 80}]}`,
+        ...(sidecar ? ['      - {name: side, image: busybox}'] : []),
+      ].join('\n');
+    const apply = (text: string) =>
+      runKubectl({
+        dir,
+        kubeconfig: aliceConfig,
+        args: ['apply', '-f', '-'],
+        input: text,
+      });
+    expect((await apply(manifest('nginx:1.26', true))).stdout).toBe(
+      'deployment.apps/web created\n',
+    );
+    expect((await apply(manifest('nginx:1.27', false))).stdout).toBe(
+      'deployment.apps/web configured\n',
+    );
+    const got = await alice([
+      '-n',
+      'payments-dev',
+      'get',
+      'deployment',
+      'web',
+      '-o',
+      'jsonpath={.spec.template.spec.containers}',
+    ]);
+    expect(JSON.parse(got.stdout)).toEqual([
+      expect.objectContaining({
+        name: 'web',
+        image: 'nginx:1.27',
+        ports: [{ containerPort: 80, protocol: 'TCP' }],
+      }),
+    ]);
+    const table = await alice(['-n', 'payments-dev', 'get', 'deployments']);
+    expect(table.stdout).toMatch(
+      /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/1\s+0\s+0\s+\d+s\n$/,
+    );
+  });
 });
