@@ -78,12 +78,13 @@ export function parseQuantity(value: unknown): Quantity | undefined {
 }
 
 function stripFactors(value: bigint, factor: bigint): [bigint, number] {
+  let rest = value;
   let times = 0;
-  while (value !== 0n && value % factor === 0n) {
-    value /= factor;
+  while (rest !== 0n && rest % factor === 0n) {
+    rest /= factor;
     times += 1;
   }
-  return [value, times];
+  return [rest, times];
 }
 
 /** The canonical text of a quantity, as `Quantity.String()` gives it. */
