@@ -11,6 +11,9 @@ import {
 } from './index';
 import { kubectlOk, runKubectl } from './__testUtils__/kubectl';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('real kubectl against the kube peer', () => {
   let peer: KubePeer;
   let dir: string;

@@ -14,6 +14,9 @@ import {
 } from './index';
 import { kubectlOk, runKubectl } from './__testUtils__/kubectl';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 const tierNamespace = (name: string) =>
   [
     [
@@ -231,5 +234,80 @@ describe('kubectl run against the kube peer', () => {
     expect(table.stdout).toMatch(
       /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+0\/1\s+0\s+0\s+\d+s\n$/,
     );
+  });
+
+  it('creates deployments, services, secrets and service accounts with kubectl create (protobuf)', async () => {
+    const ns = ['-n', 'payments-dev'];
+    const created = await Promise.all([
+      alice([
+        ...ns,
+        'create',
+        'deployment',
+        'api',
+        '--image=nginx:1.27',
+        '--port=8080',
+        '--replicas=2',
+      ]),
+      alice([
+        ...ns,
+        'create',
+        'secret',
+        'generic',
+        'creds',
+        '--from-literal=user=app',
+      ]),
+      alice([...ns, 'create', 'serviceaccount', 'robot']),
+      alice([...ns, 'create', 'service', 'clusterip', 'api', '--tcp=80:8080']),
+    ]);
+    expect(created.map(r => [r.code, r.stdout])).toEqual([
+      [0, 'deployment.apps/api created\n'],
+      [0, 'secret/creds created\n'],
+      [0, 'serviceaccount/robot created\n'],
+      [0, 'service/api created\n'],
+    ]);
+    const deployment = peer.getObject({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      namespace: 'payments-dev',
+      name: 'api',
+    }) as any;
+    expect(deployment.spec).toMatchObject({
+      replicas: 2,
+      selector: { matchLabels: { app: 'api' } },
+      template: {
+        metadata: { labels: { app: 'api' } },
+        spec: {
+          containers: [
+            {
+              name: 'nginx',
+              image: 'nginx:1.27',
+              ports: [{ containerPort: 8080, protocol: 'TCP' }],
+            },
+          ],
+        },
+      },
+    });
+    const secret = peer.getObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      namespace: 'payments-dev',
+      name: 'creds',
+    }) as any;
+    expect(secret).toMatchObject({
+      type: 'Opaque',
+      data: { user: Buffer.from('app').toString('base64') },
+    });
+    const service = peer.getObject({
+      apiVersion: 'v1',
+      kind: 'Service',
+      namespace: 'payments-dev',
+      name: 'api',
+    }) as any;
+    expect(service.spec).toMatchObject({
+      type: 'ClusterIP',
+      selector: { app: 'api' },
+      ports: [{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }],
+    });
+    expect(service.spec.clusterIP).toMatch(/^10\.9[6-9]\./);
   });
 });

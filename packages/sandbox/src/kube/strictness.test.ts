@@ -6,6 +6,9 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { startKubePeer, KubePeer } from './index';
 import { failure, kubeConfigFor, rawRequest } from './__testUtils__/clients';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('kube peer strictness', () => {
   let peer: KubePeer;
   let core: CoreV1Api;
@@ -83,8 +86,10 @@ describe('kube peer strictness', () => {
     const overMax = await failure(
       limits('l2', { _default: { memory: '2Gi' }, max: { memory: '1Gi' } }),
     );
+    // The default limit is also the default request (SetDefaults_LimitRangeItem runs before
+    // validation), so both are over the max.
     expect(overMax.status.message).toBe(
-      'LimitRange "l2" is invalid: spec.limits[0].default[memory]: Invalid value: 1Gi: default value 2Gi is greater than max value 1Gi',
+      'LimitRange "l2" is invalid: [spec.limits[0].defaultRequest[memory]: Invalid value: 2Gi: default request value 2Gi is greater than max value 1Gi, spec.limits[0].default[memory]: Invalid value: 1Gi: default value 2Gi is greater than max value 1Gi]',
     );
     const ratio = await failure(
       limits('l3', { maxLimitRequestRatio: { cpu: '500m' } }),

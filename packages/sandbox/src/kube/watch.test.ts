@@ -3,6 +3,9 @@ import https from 'node:https';
 import { startKubePeer, KubePeer } from './index';
 import { kubeConfigFor } from './__testUtils__/clients';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 /** Opens a watch and collects its events until `count` arrived (or 10 s passed). */
 function watchEvents(
   peer: KubePeer,
