@@ -81,7 +81,17 @@ export class NamespaceRequestWorker {
     await this.expirePending();
     const due = await this.options.store.listDueRequests(this.clock(), 100);
     for (const request of due) {
-      await this.process(request.id);
+      try {
+        await this.process(request.id);
+      } catch (error) {
+        // One request's trouble (a database hiccup, say) never holds up the
+        // others; its lease runs out and a later pass takes it up again.
+        this.options.logger.error(
+          `Processing namespace request ${request.id} failed: ${errorMessage(
+            error,
+          )}`,
+        );
+      }
     }
   }
 

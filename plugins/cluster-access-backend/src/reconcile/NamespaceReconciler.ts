@@ -210,6 +210,11 @@ export class NamespaceReconciler {
         metadata: { name: request.namespace },
       }),
     );
+    // A namespace on its way out is left alone, whoever made it: there is
+    // nothing to repair, and once it is gone the next pass sees that.
+    if (liveNamespace?.metadata.deletionTimestamp) {
+      return;
+    }
     if (liveNamespace && !isOwnedBy(liveNamespace, request.id)) {
       throw new Error(
         `namespace carries our label but belongs to request ${
@@ -217,9 +222,6 @@ export class NamespaceReconciler {
           '(none)'
         }; left alone`,
       );
-    }
-    if (liveNamespace?.metadata.deletionTimestamp) {
-      return;
     }
 
     // Kinds whose list failed this pass are left alone: their live state is unknown.
