@@ -100,8 +100,9 @@ describe('kube peer strictness', () => {
     const quotaName = await failure(
       limits('l4', { max: { 'requests.cpu': '1' } }),
     );
+    // The max is also the default limit and request after defaulting, hence three errors.
     expect(quotaName.status.message).toBe(
-      'LimitRange "l4" is invalid: spec.limits[0].max[requests.cpu]: Invalid value: requests.cpu: must be a standard resource for containers',
+      'LimitRange "l4" is invalid: [spec.limits[0].max[requests.cpu]: Invalid value: requests.cpu: must be a standard resource for containers, spec.limits[0].default[requests.cpu]: Invalid value: requests.cpu: must be a standard resource for containers, spec.limits[0].defaultRequest[requests.cpu]: Invalid value: requests.cpu: must be a standard resource for containers]',
     );
   });
 
