@@ -138,6 +138,8 @@ export interface Config {
         max?: { [resource: string]: string | number };
         /** Smallest requests a container may set. */
         min?: { [resource: string]: string | number };
+        /** Largest ratio of limit to request a container may have, e.g. `{ cpu: 4 }`. */
+        maxLimitRequestRatio?: { [resource: string]: string | number };
       };
       /** Whether the namespace gets the NetworkPolicy that only admits ingress from itself. Default true. */
       networkPolicy?: boolean;

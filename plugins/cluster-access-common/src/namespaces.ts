@@ -95,10 +95,7 @@ export function namespaceNameProblems(name: string): string[] {
  * @public
  */
 export function isValidNamingPattern(pattern: string): boolean {
-  const withoutPlaceholders = pattern.replace(
-    /\{(group|tier|suffix)\}/g,
-    'x',
-  );
+  const withoutPlaceholders = pattern.replace(/\{(group|tier|suffix)\}/g, 'x');
   return (
     pattern.length > 0 &&
     !/[{}]/.test(withoutPlaceholders) &&
@@ -198,6 +195,8 @@ export interface LimitRangeDefaults {
   max?: Record<string, string>;
   /** Smallest requests a container may set. */
   min?: Record<string, string>;
+  /** Largest ratio of limit to request a container may have, e.g. `{ cpu: '4' }`. */
+  maxLimitRequestRatio?: Record<string, string>;
 }
 
 /**

@@ -11,13 +11,17 @@ import { UserInfo } from './auth';
 import {
   alreadyExists,
   badRequest,
+  KubeStatusError,
   conflict,
+  expiredContinue,
   forbiddenResource,
   GroupResource,
   notFound,
 } from './errors';
-import { jsonPatch, mergePatch } from './patch';
-import { enforceQuota, quotaStatus } from './quota';
+import { Admission } from './admission';
+import { applyDefaults } from './defaults';
+import { jsonPatch, mergePatch, strategicMergePatch } from './patch';
+import { quotaStatus } from './quota';
 import { RbacAuthorizer } from './rbac';
 import {
   apiVersionOf,
@@ -51,8 +55,10 @@ export interface WriteContext {
   /** `fieldManager` query parameter, or the default derived from the User-Agent. */
   fieldManager: string;
   dryRun: boolean;
-  /** Bootstrap and test set-up writes skip admission plugins. */
-  skipAdmission?: boolean;
+  /** Admission warnings collected while the request is handled (`Warning` headers). */
+  warnings?: string[];
+  /** A write of the peer itself (bootstrap, test set-up): admission plugins do not run. */
+  internal?: boolean;
 }
 
 /** The result of a write: HTTP status code and body. */
@@ -66,7 +72,7 @@ export interface WriteResult {
 const typeOf = (group: string, resource: string) =>
   resourceTypes.find(t => t.group === group && t.resource === resource)!;
 const namespacesType = typeOf('', 'namespaces');
-const quotaType = typeOf('', 'resourcequotas');
+const serviceAccountsType = typeOf('', 'serviceaccounts');
 const clusterRolesType = typeOf('rbac.authorization.k8s.io', 'clusterroles');
 const policiesType = typeOf(
   'admissionregistration.k8s.io',
@@ -124,85 +130,6 @@ function sameContent(a: KubeObject, b: KubeObject): boolean {
   return deepEqual(strip(a), strip(b));
 }
 
-function quantityToString(v: unknown): unknown {
-  return typeof v === 'number' ? String(v) : v;
-}
-
-function normalizeQuantities(map: unknown): void {
-  if (!isObject(map)) return;
-  for (const [k, v] of Object.entries(map)) map[k] = quantityToString(v);
-}
-
-/** Defaulting, as the kinds' `SetDefaults_*` functions do. */
-function applyDefaults(type: ResourceType, obj: KubeObject): void {
-  obj.apiVersion = apiVersionOf(type);
-  obj.kind = type.kind;
-  const spec = obj.spec as Record<string, any> | undefined;
-  switch (type.kind) {
-    case 'Namespace': {
-      const name = obj.metadata?.name ?? '';
-      obj.metadata = obj.metadata ?? {};
-      // kube-apiserver forces this label on every write; it cannot be removed or changed.
-      obj.metadata.labels = {
-        ...(obj.metadata.labels ?? {}),
-        'kubernetes.io/metadata.name': name,
-      };
-      break;
-    }
-    case 'ResourceQuota':
-      if (isObject(spec)) normalizeQuantities(spec.hard);
-      break;
-    case 'LimitRange':
-      if (isObject(spec) && Array.isArray(spec.limits)) {
-        for (const l of spec.limits) {
-          if (!isObject(l)) continue;
-          for (const f of [
-            'max',
-            'min',
-            'default',
-            'defaultRequest',
-            'maxLimitRequestRatio',
-          ]) {
-            normalizeQuantities(l[f]);
-          }
-        }
-      }
-      break;
-    case 'NetworkPolicy':
-      if (isObject(spec)) {
-        if (!Array.isArray(spec.policyTypes) || spec.policyTypes.length === 0) {
-          spec.policyTypes =
-            Array.isArray(spec.egress) && spec.egress.length > 0
-              ? ['Ingress', 'Egress']
-              : ['Ingress'];
-        }
-        for (const dir of ['ingress', 'egress']) {
-          for (const rule of Array.isArray(spec[dir]) ? spec[dir] : []) {
-            for (const port of Array.isArray(rule?.ports) ? rule.ports : []) {
-              if (isObject(port) && port.protocol === undefined)
-                port.protocol = 'TCP';
-            }
-          }
-        }
-      }
-      break;
-    case 'RoleBinding':
-    case 'ClusterRoleBinding':
-      for (const s of Array.isArray(obj.subjects) ? obj.subjects : []) {
-        if (
-          isObject(s) &&
-          (s.kind === 'User' || s.kind === 'Group') &&
-          s.apiGroup === undefined
-        ) {
-          s.apiGroup = 'rbac.authorization.k8s.io';
-        }
-      }
-      break;
-    default:
-      break;
-  }
-}
-
 /** Options for a list call, taken from the query string. */
 export interface ListOptions {
   labelSelector?: string;
@@ -214,6 +141,14 @@ export interface ListOptions {
 /** The registry for all stored resources. */
 export class ResourceApi {
   private readonly pendingTerminations = new Set<NodeJS.Timeout>();
+  private readonly admission: Admission;
+  /** Continue tokens of lists started before this revision answer 410 (etcd compaction). */
+  private compactedRevision = 0;
+
+  /** The store, for watches. */
+  get objects(): ObjectStore {
+    return this.store;
+  }
 
   constructor(
     private readonly store: ObjectStore,
@@ -222,9 +157,18 @@ export class ResourceApi {
     log: AuthorizationLog = new AuthorizationLog(),
   ) {
     this.rbac = new RbacAdmission(authorizer, log);
+    this.admission = new Admission(store);
   }
 
   private readonly rbac: RbacAdmission;
+
+  /**
+   * What kube-apiserver's periodic etcd compaction does to paging: continue tokens of lists
+   * started before now expire (410 Gone).
+   */
+  compact(): void {
+    this.compactedRevision = this.store.compact();
+  }
 
   /** Stops pending namespace finalizations (server shutdown). */
   dispose(): void {
@@ -268,21 +212,38 @@ export class ResourceApi {
           matchesLabels(labelReqs, o.metadata?.labels) &&
           matchesFields(fieldReqs, o),
       );
+    // A continue token carries the revision the list started at, like kube-apiserver's.
+    let listRevision = Number(this.store.currentResourceVersion());
     if (opts.continueToken) {
-      let after: string;
+      let token: { k?: unknown; rv?: unknown };
       try {
-        after = JSON.parse(
+        token = JSON.parse(
           Buffer.from(opts.continueToken, 'base64url').toString(),
-        ).k;
+        );
       } catch {
         throw badRequest('continue key is not valid: illegal base64 data');
       }
+      if (typeof token?.k !== 'string' || typeof token.rv !== 'number') {
+        throw badRequest(
+          'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+        );
+      }
+      const after = token.k;
+      if (token.rv >= 0 && token.rv <= this.compactedRevision) {
+        throw expiredContinue(
+          Buffer.from(JSON.stringify({ k: after, rv: -1 })).toString(
+            'base64url',
+          ),
+        );
+      }
+      // rv -1: the inconsistent continuation a 410 offers, served at the current revision.
+      if (token.rv >= 0) listRevision = token.rv;
       items = items.filter(
         o => `${o.metadata?.namespace ?? ''}/${o.metadata?.name}` > after,
       );
     }
     const metadata: Record<string, unknown> = {
-      resourceVersion: this.store.currentResourceVersion(),
+      resourceVersion: String(listRevision),
     };
     if (opts.limit && opts.limit > 0 && items.length > opts.limit) {
       items = items.slice(0, opts.limit);
@@ -290,6 +251,7 @@ export class ResourceApi {
       metadata.continue = Buffer.from(
         JSON.stringify({
           k: `${last.metadata?.namespace ?? ''}/${last.metadata?.name}`,
+          rv: listRevision,
         }),
       ).toString('base64url');
     }
@@ -368,7 +330,7 @@ export class ResourceApi {
     ctx: WriteContext,
     a: Pick<AdmissionAttributes, 'operation' | 'type' | 'object' | 'oldObject'>,
   ): void {
-    if (ctx.skipAdmission) return;
+    if (ctx.internal) return;
     const meta = (a.object ?? a.oldObject)?.metadata ?? {};
     const namespace =
       a.type === namespacesType ? meta.name ?? '' : meta.namespace ?? '';
@@ -408,6 +370,7 @@ export class ResourceApi {
     const applied = options.applied ?? false;
     applyDefaults(type, obj);
     const meta = obj.metadata!;
+    const admission = { plugins: !ctx.internal, dryRun: ctx.dryRun };
     if (oldObj) {
       // Server-owned metadata survives any client write.
       const old = oldObj.metadata!;
@@ -416,8 +379,9 @@ export class ResourceApi {
       if (old.deletionTimestamp) meta.deletionTimestamp = old.deletionTimestamp;
       if (type.subresources?.includes('status')) obj.status = oldObj.status;
       if (type.kind === 'Namespace') obj.spec = oldObj.spec;
-      validateUpdate(oldObj, obj, type);
     }
+    this.admission.mutate(type, obj, oldObj, admission);
+    if (oldObj) validateUpdate(oldObj, obj, type);
     validateObject(obj, type);
     this.rbac.admit(ctx, type, oldObj, obj, options.requestName);
     if (!oldObj && applied)
@@ -427,22 +391,16 @@ export class ResourceApi {
         meta.namespace,
         meta.name ?? '',
       );
+    // Validating plugins in kube-apiserver's order: LimitRanger and
+    // PodSecurity, then ValidatingAdmissionPolicy, ResourceQuota last.
+    ctx.warnings?.push(...this.admission.validate(type, obj, oldObj, admission));
     this.admit(ctx, {
       operation: oldObj ? 'UPDATE' : 'CREATE',
       type,
       object: obj,
       oldObject: oldObj,
     });
-    if (!oldObj && type.namespaced) {
-      enforceQuota({
-        store: this.store,
-        quotaType,
-        type,
-        namespace: meta.namespace ?? '',
-        name: meta.name ?? '',
-        gr: gr(type),
-      });
-    }
+    this.admission.quota(type, obj, oldObj, admission);
     if (!applied) {
       meta.managedFields = trackUpdate({
         oldObj,
@@ -473,6 +431,14 @@ export class ResourceApi {
     meta.resourceVersion = this.store.nextResourceVersion();
     this.store.put(type, obj);
     if (type === clusterRolesType) this.aggregateClusterRoles();
+    if (type === namespacesType && !oldObj) {
+      // The service account controller gives every new namespace its `default` account.
+      this.seed(serviceAccountsType, {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name: 'default', namespace: meta.name },
+      });
+    }
     return this.present(
       type,
       this.store.get(type, meta.namespace, meta.name!)!,
@@ -499,19 +465,33 @@ export class ResourceApi {
     ] as const) {
       delete meta[f];
     }
-    if (meta.name && this.store.get(type, namespace, meta.name)) {
+    const existing = meta.name
+      ? this.store.get(type, namespace, meta.name)
+      : undefined;
+    if (existing) {
       // Validate first so an invalid name is reported as such, then the duplicate.
       applyDefaults(type, obj);
       validateObject(obj, type);
-      throw alreadyExists(gr(type), meta.name);
+      const err = alreadyExists(gr(type), meta.name!);
+      if (existing.metadata?.deletionTimestamp) {
+        // The generic registry says why a name cannot be reused yet.
+        throw new KubeStatusError({
+          code: err.code,
+          reason: err.reason,
+          message: `object is being deleted: ${err.message}`,
+          details: err.details,
+        });
+      }
+      throw err;
     }
     if (type.namespaced)
       this.requireLiveNamespace(type, namespace ?? '', meta.name ?? '');
     if (type.subresources?.includes('status')) delete obj.status;
+    const created = this.commit(ctx, type, undefined, obj);
     return {
       code: 201,
-      body: this.commit(ctx, type, undefined, obj),
-      warnings,
+      body: created,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
     };
   }
 
@@ -544,10 +524,11 @@ export class ResourceApi {
     }
     // managedFields sent back by the client are replaced by the server's bookkeeping.
     obj.metadata!.managedFields = live.metadata?.managedFields;
+    const updated = this.commit(ctx, type, live, obj, { requestName: name });
     return {
       code: 200,
-      body: this.commit(ctx, type, live, obj, { requestName: name }),
-      warnings,
+      body: updated,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
     };
   }
 
@@ -578,6 +559,10 @@ export class ResourceApi {
     let patched: unknown;
     if (contentType === 'application/json-patch+json') {
       patched = jsonPatch(live, patchDoc);
+    } else if (contentType === 'application/strategic-merge-patch+json') {
+      if (!isObject(patchDoc))
+        throw badRequest('a strategic merge patch must be a JSON object');
+      patched = strategicMergePatch(live, patchDoc, type.kind);
     } else {
       if (!isObject(patchDoc))
         throw badRequest('a merge patch must be a JSON object');
@@ -596,10 +581,11 @@ export class ResourceApi {
       throw conflict(gr(type), name);
     }
     obj.metadata!.managedFields = live.metadata?.managedFields;
+    const updated = this.commit(ctx, type, live, obj, { requestName: name });
     return {
       code: 200,
-      body: this.commit(ctx, type, live, obj, { requestName: name }),
-      warnings,
+      body: updated,
+      warnings: [...warnings, ...(ctx.warnings ?? [])],
     };
   }
 
@@ -673,21 +659,17 @@ export class ResourceApi {
     if (!live) {
       delete merged.metadata.uid;
       delete merged.metadata.resourceVersion;
-      return {
-        code: 201,
-        body: this.commit(ctx, type, undefined, merged, {
-          applied: true,
-          requestName: name,
-        }),
-      };
-    }
-    return {
-      code: 200,
-      body: this.commit(ctx, type, live, merged, {
+      const body = this.commit(ctx, type, undefined, merged, {
         applied: true,
         requestName: name,
-      }),
-    };
+      });
+      return { code: 201, body, warnings: ctx.warnings };
+    }
+    const body = this.commit(ctx, type, live, merged, {
+      applied: true,
+      requestName: name,
+    });
+    return { code: 200, body, warnings: ctx.warnings };
   }
 
   delete(
@@ -758,16 +740,19 @@ export class ResourceApi {
       type: namespacesType,
       oldObject: live,
     });
-    const terminating = structuredClone(live);
-    if (!terminating.metadata!.deletionTimestamp) {
-      terminating.metadata!.deletionTimestamp = nowTimestamp();
-      terminating.status = { phase: 'Terminating' };
-      if (!ctx.dryRun) {
-        terminating.metadata!.resourceVersion =
-          this.store.nextResourceVersion();
-      }
+    if (live.metadata?.deletionTimestamp) {
+      // A second DELETE while the namespace controller still has work to do.
+      throw conflict(
+        gr(namespacesType),
+        name,
+        'The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.',
+      );
     }
+    const terminating = structuredClone(live);
+    terminating.metadata!.deletionTimestamp = nowTimestamp();
+    terminating.status = { phase: 'Terminating' };
     if (ctx.dryRun) return { code: 200, body: terminating };
+    terminating.metadata!.resourceVersion = this.store.nextResourceVersion();
     const finalize = () => {
       this.store.removeNamespaceContents(resourceTypes, name);
       this.store.remove(namespacesType, undefined, name);
@@ -867,7 +852,7 @@ export class ResourceApi {
       fieldManager: 'kube-apiserver',
       fieldValidation: 'Ignore',
       dryRun: false,
-      skipAdmission: true,
+      internal: true,
     };
     const copy = this.decodeBody(type, obj, obj.metadata?.namespace);
     pruneUnknownFields(type.kind, copy);

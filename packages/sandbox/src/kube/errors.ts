@@ -25,7 +25,7 @@ export interface StatusDetails {
 export interface StatusBody {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message?: string;
   reason?: string;
@@ -45,6 +45,8 @@ export class KubeStatusError extends Error {
   readonly reason: string;
   readonly details?: StatusDetails;
   readonly headers?: Record<string, string>;
+  /** The Status's list metadata, e.g. the inconsistent continue token of a 410. */
+  readonly listMeta?: { continue?: string };
 
   constructor(options: {
     code: number;
@@ -52,6 +54,7 @@ export class KubeStatusError extends Error {
     message: string;
     details?: StatusDetails;
     headers?: Record<string, string>;
+    listMeta?: { continue?: string };
   }) {
     super(options.message);
     this.name = 'KubeStatusError';
@@ -59,6 +62,7 @@ export class KubeStatusError extends Error {
     this.reason = options.reason;
     this.details = options.details;
     this.headers = options.headers;
+    this.listMeta = options.listMeta;
   }
 
   /** The wire form of this error. */
@@ -66,7 +70,7 @@ export class KubeStatusError extends Error {
     const body: StatusBody = {
       kind: 'Status',
       apiVersion: 'v1',
-      metadata: {},
+      metadata: { ...(this.listMeta ?? {}) },
       status: 'Failure',
       message: this.message,
       reason: this.reason,
@@ -149,7 +153,9 @@ export interface FieldError {
     | 'FieldValueInvalid'
     | 'FieldValueRequired'
     | 'FieldValueForbidden'
-    | 'FieldValueNotSupported';
+    | 'FieldValueNotSupported'
+    | 'FieldValueDuplicate'
+    | 'FieldValueNotFound';
   /** Human text after the type, e.g. `Invalid value: "Bad_Name": a lowercase RFC 1123 …` */
   detail: string;
 }
@@ -159,11 +165,19 @@ const fieldErrorLabels: Record<FieldError['type'], string> = {
   FieldValueRequired: 'Required value',
   FieldValueForbidden: 'Forbidden',
   FieldValueNotSupported: 'Unsupported value',
+  FieldValueDuplicate: 'Duplicate value',
+  FieldValueNotFound: 'Not found',
 };
+
+/** `field.Error.ErrorBody()`: the type's label, then the detail when there is one. */
+function fieldErrorBody(e: FieldError): string {
+  const label = fieldErrorLabels[e.type];
+  return e.detail ? `${label}: ${e.detail}` : label;
+}
 
 /** Renders a field error the way `field.Error.Error()` does. */
 export function fieldErrorText(e: FieldError): string {
-  return `${e.field}: ${fieldErrorLabels[e.type]}: ${e.detail}`;
+  return `${e.field}: ${fieldErrorBody(e)}`;
 }
 
 /** 422 `Invalid`: `ConfigMap "Bad" is invalid: metadata.name: Invalid value: …`. */
@@ -180,7 +194,7 @@ export function invalid(
   d.kind = kind;
   d.causes = errors.map(e => ({
     reason: e.type,
-    message: `${fieldErrorLabels[e.type]}: ${e.detail}`,
+    message: fieldErrorBody(e),
     field: e.field,
   }));
   return new KubeStatusError({
@@ -277,4 +291,18 @@ export function reasonForCode(code: number): string {
     default:
       return code >= 500 ? 'InternalError' : 'Unknown';
   }
+}
+
+/**
+ * 410 `Expired` for a continue token older than the last compaction, with the token that
+ * continues the list inconsistently (kube-apiserver's etcd3 store does the same).
+ */
+export function expiredContinue(inconsistentToken: string): KubeStatusError {
+  return new KubeStatusError({
+    code: 410,
+    reason: 'Expired',
+    message:
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    listMeta: { continue: inconsistentToken },
+  });
 }

@@ -11,6 +11,9 @@ import {
 } from './index';
 import { kubectlOk, runKubectl } from './__testUtils__/kubectl';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 describe('real kubectl against the kube peer', () => {
   let peer: KubePeer;
   let dir: string;
@@ -226,7 +229,7 @@ describe('real kubectl against the kube peer', () => {
     ).toBe(rv);
   });
 
-  it('kubectl delete ns removes the namespace and its contents', async () => {
+  it('kubectl delete ns waits until the namespace and its contents are gone', async () => {
     const created = await kubectl(adminConfig, ['create', 'ns', 'short-lived']);
     expect(created).toMatchObject({ code: 0 });
     await kubectl(adminConfig, [
@@ -241,10 +244,12 @@ describe('real kubectl against the kube peer', () => {
       code: 0,
       stdout: 'namespace "short-lived" deleted\n',
     });
+    // kubectl waits (through a watch) for the namespace controller to finish.
+    expect(deleted.stderr).toBe('');
     const gone = await kubectl(adminConfig, ['get', 'ns', 'short-lived']);
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('namespaces "short-lived" not found');
-  });
+  }, 20_000);
 
   it('kubectl apply takes the admission policy operators apply from deploy/', async () => {
     const file = join(
@@ -265,5 +270,5 @@ describe('real kubectl against the kube peer', () => {
     expect(listed.stdout).toBe(
       'validatingadmissionpolicybinding.admissionregistration.k8s.io/cluster-access-managed-namespaces\n',
     );
-  });
+  }, 20_000);
 });

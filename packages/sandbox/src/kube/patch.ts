@@ -5,15 +5,88 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * RFC 7386 JSON merge patch. Also used for strategic merge patch: none of the served kinds
- * has a list with a patch merge key, so strategic merge degenerates to this (the `$patch`
- * directives are honoured for `replace` and `delete` on maps).
+ * RFC 7386 JSON merge patch (the `$patch` directives of strategic merge are honoured for
+ * `replace` and `delete` on maps).
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
+  return merge(target, patch, undefined);
+}
+
+/**
+ * Lists that strategic merge patch merges item by item, by their `patchMergeKey` in the
+ * upstream types (paths without indices; every other list is replaced whole).
+ */
+const mergeKeys: Record<string, string> = {
+  'spec.containers': 'name',
+  'spec.initContainers': 'name',
+  'spec.ephemeralContainers': 'name',
+  'spec.volumes': 'name',
+  'spec.imagePullSecrets': 'name',
+  'spec.hostAliases': 'ip',
+  'spec.containers.env': 'name',
+  'spec.containers.ports': 'containerPort',
+  'spec.containers.volumeMounts': 'mountPath',
+  'spec.initContainers.env': 'name',
+  'spec.initContainers.ports': 'containerPort',
+  'spec.initContainers.volumeMounts': 'mountPath',
+};
+
+function mergeKeyFor(kind: string, path: string[]): string | undefined {
+  const p = path.join('.');
+  if (kind === 'Service' && p === 'spec.ports') return 'port';
+  if (kind === 'Deployment' && p.startsWith('spec.template.')) {
+    return mergeKeys[p.slice('spec.template.'.length)];
+  }
+  return kind === 'Pod' ? mergeKeys[p] : undefined;
+}
+
+/** Strategic merge patch: a merge patch whose lists with a merge key merge item by item. */
+export function strategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  kind: string,
+): unknown {
+  return merge(target, patch, { kind, path: [] });
+}
+
+function mergeList(
+  target: unknown,
+  patch: unknown[],
+  key: string,
+  order: unknown,
+  ctx: { kind: string; path: string[] },
+): unknown[] {
+  const result: Record<string, unknown>[] = Array.isArray(target)
+    ? structuredClone(target).filter(isPlainObject)
+    : [];
+  for (const item of patch) {
+    if (!isPlainObject(item)) continue;
+    const at = result.findIndex(r => r[key] === item[key]);
+    if (item.$patch === 'delete') {
+      if (at >= 0) result.splice(at, 1);
+    } else if (at >= 0) {
+      result[at] = merge(result[at], item, ctx) as Record<string, unknown>;
+    } else {
+      result.push(merge({}, item, ctx) as Record<string, unknown>);
+    }
+  }
+  if (!Array.isArray(order)) return result;
+  const position = (r: Record<string, unknown>) => {
+    const i = order.findIndex(o => isPlainObject(o) && o[key] === r[key]);
+    return i < 0 ? order.length : i;
+  };
+  return [...result].sort((a, b) => position(a) - position(b));
+}
+
+function merge(
+  target: unknown,
+  patch: unknown,
+  ctx: { kind: string; path: string[] } | undefined,
+): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
   if (patch.$patch === 'replace') {
     const { $patch: _ignored, ...rest } = patch;
-    return mergePatch({}, rest);
+    return merge({}, rest, ctx);
   }
   if (patch.$patch === 'delete') return undefined;
   const result: Record<string, unknown> = isPlainObject(target)
@@ -21,10 +94,20 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
     : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key === '$patch' || key.startsWith('$setElementOrder/')) continue;
+    const child = ctx && { kind: ctx.kind, path: [...ctx.path, key] };
+    const mergeKey = child && mergeKeyFor(child.kind, child.path);
     if (value === null) {
       delete result[key];
+    } else if (mergeKey && Array.isArray(value)) {
+      result[key] = mergeList(
+        result[key],
+        value,
+        mergeKey,
+        patch[`$setElementOrder/${key}`],
+        child!,
+      );
     } else {
-      const merged = mergePatch(result[key], value);
+      const merged = merge(result[key], value, child);
       if (merged === undefined) delete result[key];
       else result[key] = merged;
     }

@@ -41,7 +41,8 @@ export interface KubePeerOptions {
   provisionerServiceAccount?: { namespace: string; name: string } | null;
   /**
    * How long a deleted namespace stays `Terminating` before it and its contents are removed
-   * (default 0: removed before the DELETE returns).
+   * (default 2000: the namespace controller of a real cluster takes seconds to minutes;
+   * 0 removes it before the DELETE returns).
    */
   namespaceTerminationMs?: number;
 }
@@ -83,6 +84,11 @@ export interface KubePeer {
   failNext(fault: FaultSpec): void;
   /** Delays every request by `ms` (0 to stop). */
   setDelay(ms: number): void;
+  /**
+   * Compacts like kube-apiserver's periodic etcd compaction: continue tokens of lists started
+   * before now answer 410 Expired.
+   */
+  compact(): void;
   /** Resource request counts keyed `<verb> <resource>`, e.g. `list namespaces`. */
   requestCounts(): Record<string, number>;
   /** Clears the request counts and the authorization log. */
@@ -109,6 +115,9 @@ export interface KubePeer {
   kubeconfig(credentials: KubeconfigCredentials, namespace?: string): string;
   close(): Promise<void>;
 }
+
+/** How long a deleted namespace stays `Terminating` unless the options say otherwise. */
+export const DEFAULT_NAMESPACE_TERMINATION_MS = 2000;
 
 function typeFor(apiVersion: string, kind: string): ResourceType {
   const type = findResourceTypeByKind(apiVersion, kind);
@@ -193,7 +202,10 @@ export async function startKubePeer(
   const api = new ResourceApi(
     store,
     authorizer,
-    { namespaceTerminationMs: options.namespaceTerminationMs ?? 0 },
+    {
+      namespaceTerminationMs:
+        options.namespaceTerminationMs ?? DEFAULT_NAMESPACE_TERMINATION_MS,
+    },
     log,
   );
 
@@ -265,6 +277,7 @@ export async function startKubePeer(
     addStaticToken: (token, user) => authenticator.addStaticToken(token, user),
     failNext: fault => handler.failNext(fault),
     setDelay: ms => handler.setDelay(ms),
+    compact: () => api.compact(),
     requestCounts: () => handler.requestCounts(),
     resetCounts: () => {
       handler.resetCounts();

@@ -1,7 +1,8 @@
 /*
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`).
  *
- * kubectl 1.32's typed clients (`create namespace|configmap|role|rolebinding|quota`,
+ * kubectl 1.32's typed clients (`create namespace|configmap|role|rolebinding|quota|secret|
+ * serviceaccount|deployment|service`,
  * `auth whoami`, `auth can-i`) send their bodies as protobuf, and client-go does not retry a
  * 415 with JSON, so a faithful peer must read them. Responses stay JSON: those clients accept
  * `application/json` too.
@@ -20,6 +21,7 @@ type FieldType =
   | 'int'
   | 'time'
   | 'quantity'
+  | 'intOrString'
   | 'map<string,string>'
   | 'map<string,bytes>'
   | 'map<string,quantity>'
@@ -131,6 +133,138 @@ const messages: Record<string, MessageSpec> = {
     1: f('scopeName', 'string'),
     2: f('operator', 'string'),
     3: f('values', 'string', true),
+  },
+  Secret: {
+    1: f('metadata', m('ObjectMeta')),
+    2: f('data', 'map<string,bytes>'),
+    3: f('type', 'string'),
+    4: f('stringData', 'map<string,string>'),
+    5: f('immutable', 'bool'),
+  },
+  ServiceAccount: {
+    1: f('metadata', m('ObjectMeta')),
+    2: f('secrets', m('ObjectReference'), true),
+    3: f('imagePullSecrets', m('LocalObjectReference'), true),
+    4: f('automountServiceAccountToken', 'bool'),
+  },
+  ObjectReference: {
+    1: f('kind', 'string'),
+    2: f('namespace', 'string'),
+    3: f('name', 'string'),
+    4: f('uid', 'string'),
+    5: f('apiVersion', 'string'),
+    6: f('resourceVersion', 'string'),
+    7: f('fieldPath', 'string'),
+  },
+  LocalObjectReference: { 1: f('name', 'string') },
+  Service: {
+    1: f('metadata', m('ObjectMeta')),
+    2: f('spec', m('ServiceSpec')),
+  },
+  ServiceSpec: {
+    1: f('ports', m('ServicePort'), true),
+    2: f('selector', 'map<string,string>'),
+    3: f('clusterIP', 'string'),
+    4: f('type', 'string'),
+    5: f('externalIPs', 'string', true),
+    7: f('sessionAffinity', 'string'),
+    10: f('externalName', 'string'),
+    11: f('externalTrafficPolicy', 'string'),
+  },
+  ServicePort: {
+    1: f('name', 'string'),
+    2: f('protocol', 'string'),
+    3: f('port', 'int'),
+    4: f('targetPort', 'intOrString'),
+    5: f('nodePort', 'int'),
+    6: f('appProtocol', 'string'),
+  },
+  // Pod specs as `kubectl create deployment` sends them (fields it never sends, such as
+  // volumes, probes or security contexts, are not described and would be skipped).
+  PodTemplateSpec: {
+    1: f('metadata', m('ObjectMeta')),
+    2: f('spec', m('PodSpec')),
+  },
+  PodSpec: {
+    2: f('containers', m('Container'), true),
+    3: f('restartPolicy', 'string'),
+    4: f('terminationGracePeriodSeconds', 'int'),
+    5: f('activeDeadlineSeconds', 'int'),
+    6: f('dnsPolicy', 'string'),
+    7: f('nodeSelector', 'map<string,string>'),
+    8: f('serviceAccountName', 'string'),
+    9: f('serviceAccount', 'string'),
+    10: f('nodeName', 'string'),
+    11: f('hostNetwork', 'bool'),
+    12: f('hostPID', 'bool'),
+    13: f('hostIPC', 'bool'),
+    15: f('imagePullSecrets', m('LocalObjectReference'), true),
+    16: f('hostname', 'string'),
+    17: f('subdomain', 'string'),
+    19: f('schedulerName', 'string'),
+    20: f('initContainers', m('Container'), true),
+    21: f('automountServiceAccountToken', 'bool'),
+    24: f('priorityClassName', 'string'),
+    27: f('shareProcessNamespace', 'bool'),
+    29: f('runtimeClassName', 'string'),
+    30: f('enableServiceLinks', 'bool'),
+  },
+  Container: {
+    1: f('name', 'string'),
+    2: f('image', 'string'),
+    3: f('command', 'string', true),
+    4: f('args', 'string', true),
+    5: f('workingDir', 'string'),
+    6: f('ports', m('ContainerPort'), true),
+    7: f('env', m('EnvVar'), true),
+    8: f('resources', m('ResourceRequirements')),
+    13: f('terminationMessagePath', 'string'),
+    14: f('imagePullPolicy', 'string'),
+    16: f('stdin', 'bool'),
+    17: f('stdinOnce', 'bool'),
+    18: f('tty', 'bool'),
+    20: f('terminationMessagePolicy', 'string'),
+  },
+  ContainerPort: {
+    1: f('name', 'string'),
+    2: f('hostPort', 'int'),
+    3: f('containerPort', 'int'),
+    4: f('protocol', 'string'),
+    5: f('hostIP', 'string'),
+  },
+  EnvVar: { 1: f('name', 'string'), 2: f('value', 'string') },
+  ResourceRequirements: {
+    1: f('limits', 'map<string,quantity>'),
+    2: f('requests', 'map<string,quantity>'),
+  },
+  // k8s.io/api/apps/v1
+  Deployment: {
+    1: f('metadata', m('ObjectMeta')),
+    2: f('spec', m('DeploymentSpec')),
+  },
+  DeploymentSpec: {
+    1: f('replicas', 'int'),
+    2: f('selector', m('LabelSelector')),
+    3: f('template', m('PodTemplateSpec')),
+    4: f('strategy', m('DeploymentStrategy')),
+    5: f('minReadySeconds', 'int'),
+    6: f('revisionHistoryLimit', 'int'),
+    7: f('paused', 'bool'),
+    9: f('progressDeadlineSeconds', 'int'),
+  },
+  DeploymentStrategy: {
+    1: f('type', 'string'),
+    2: f('rollingUpdate', m('RollingUpdateDeployment')),
+  },
+  RollingUpdateDeployment: {
+    1: f('maxUnavailable', 'intOrString'),
+    2: f('maxSurge', 'intOrString'),
+  },
+  // k8s.io/apimachinery/pkg/util/intstr
+  IntOrString: {
+    1: f('type', 'int'),
+    2: f('intVal', 'int'),
+    3: f('strVal', 'string'),
   },
   // k8s.io/api/rbac/v1
   Role: {
@@ -343,6 +477,7 @@ function decodeMessage(buf: Buffer, name: string): Record<string, unknown> {
       else if (t === 'bytes') value = Buffer.from(bytes);
       else if (t === 'time') value = decodeTime(bytes);
       else if (t === 'quantity') value = decodeMessageQuantity(bytes);
+      else if (t === 'intOrString') value = decodeIntOrString(bytes);
       else if (typeof t === 'object') value = decodeMessage(bytes, t.message);
       else {
         const { key, value: raw } = decodeMapEntry(bytes);
@@ -372,6 +507,12 @@ function decodeMessage(buf: Buffer, name: string): Record<string, unknown> {
     if (isEmpty(v)) delete out[k];
   }
   return out;
+}
+
+/** `intstr.IntOrString`: {type, intVal, strVal} on the wire, a number or a string in JSON. */
+function decodeIntOrString(buf: Buffer): number | string {
+  const v = decodeMessage(buf, 'IntOrString');
+  return v.type === 1 ? String(v.strVal ?? '') : Number(v.intVal ?? 0);
 }
 
 function decodeMessageQuantity(buf: Buffer): string {

@@ -2,8 +2,13 @@ import {
   ConfigMap,
   LimitRange,
   Namespace,
+  Pod,
   ResourceQuota,
+  Secret,
+  Service,
+  ServiceAccount,
 } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import {
   ValidatingAdmissionPolicy,
@@ -54,7 +59,11 @@ export interface ManagedFieldsEntry {
 }
 
 /** How object names are validated (kube-apiserver uses different rules per kind). */
-export type NameRule = 'dns1123Label' | 'dns1123Subdomain' | 'pathSegment';
+export type NameRule =
+  | 'dns1123Label'
+  | 'dns1035Label'
+  | 'dns1123Subdomain'
+  | 'pathSegment';
 
 type ModelClass = new (data: any) => { validate(): void };
 
@@ -85,9 +94,10 @@ const crudVerbs = [
   'list',
   'patch',
   'update',
+  'watch',
 ];
 
-/** The resources this peer serves. Watch is deliberately not advertised: it is not served. */
+/** The resources this peer serves. */
 export const resourceTypes: ResourceType[] = [
   {
     group: '',
@@ -97,7 +107,7 @@ export const resourceTypes: ResourceType[] = [
     kind: 'Namespace',
     namespaced: false,
     shortNames: ['ns'],
-    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update'],
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
     stored: true,
     nameRule: 'dns1123Label',
     model: Namespace,
@@ -142,6 +152,75 @@ export const resourceTypes: ResourceType[] = [
     stored: true,
     nameRule: 'dns1123Subdomain',
     model: LimitRange,
+  },
+  // Workloads: stored, validated and admitted (LimitRanger, ResourceQuota, Pod Security);
+  // nothing schedules or runs them.
+  {
+    group: '',
+    version: 'v1',
+    resource: 'pods',
+    singular: 'pod',
+    kind: 'Pod',
+    namespaced: true,
+    shortNames: ['po'],
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: Pod,
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'services',
+    singular: 'service',
+    kind: 'Service',
+    namespaced: true,
+    shortNames: ['svc'],
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1035Label',
+    model: Service,
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'secrets',
+    singular: 'secret',
+    kind: 'Secret',
+    namespaced: true,
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: Secret,
+  },
+  {
+    group: '',
+    version: 'v1',
+    resource: 'serviceaccounts',
+    singular: 'serviceaccount',
+    kind: 'ServiceAccount',
+    namespaced: true,
+    shortNames: ['sa'],
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: ServiceAccount,
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    verbs: crudVerbs,
+    stored: true,
+    nameRule: 'dns1123Subdomain',
+    model: Deployment,
+    subresources: ['status'],
   },
   {
     group: 'networking.k8s.io',

@@ -88,6 +88,171 @@ const networkPolicyPeer = struct({
 });
 const networkPolicyPort = struct({ protocol: leaf, port: leaf, endPort: leaf });
 
+/** Fields with these names take any value (their structure is not checked). */
+const opaque = (...names: string[]): Record<string, Shape> =>
+  Object.fromEntries(names.map(n => [n, leaf]));
+
+const securityContext = struct({
+  ...opaque(
+    'allowPrivilegeEscalation',
+    'appArmorProfile',
+    'privileged',
+    'procMount',
+    'readOnlyRootFilesystem',
+    'runAsGroup',
+    'runAsNonRoot',
+    'runAsUser',
+    'seLinuxOptions',
+    'seccompProfile',
+    'windowsOptions',
+  ),
+  capabilities: struct({ add: list(leaf), drop: list(leaf) }),
+});
+
+// Containers are checked down to their own fields and those of ports, resources and the
+// security context; probes, lifecycle hooks and env sources are taken as sent.
+const container = struct({
+  ...opaque(
+    'args',
+    'command',
+    'envFrom',
+    'image',
+    'imagePullPolicy',
+    'lifecycle',
+    'livenessProbe',
+    'name',
+    'readinessProbe',
+    'resizePolicy',
+    'restartPolicy',
+    'startupProbe',
+    'stdin',
+    'stdinOnce',
+    'terminationMessagePath',
+    'terminationMessagePolicy',
+    'tty',
+    'volumeDevices',
+    'workingDir',
+  ),
+  env: list(struct(opaque('name', 'value', 'valueFrom'))),
+  ports: list(
+    struct(opaque('containerPort', 'hostIP', 'hostPort', 'name', 'protocol')),
+  ),
+  resources: struct({ limits: map(), requests: map(), claims: list(leaf) }),
+  securityContext,
+  volumeMounts: list(
+    struct(
+      opaque(
+        'mountPath',
+        'mountPropagation',
+        'name',
+        'readOnly',
+        'recursiveReadOnly',
+        'subPath',
+        'subPathExpr',
+      ),
+    ),
+  ),
+});
+
+const volume = struct(
+  opaque(
+    'name',
+    'awsElasticBlockStore',
+    'azureDisk',
+    'azureFile',
+    'cephfs',
+    'cinder',
+    'configMap',
+    'csi',
+    'downwardAPI',
+    'emptyDir',
+    'ephemeral',
+    'fc',
+    'flexVolume',
+    'flocker',
+    'gcePersistentDisk',
+    'gitRepo',
+    'glusterfs',
+    'hostPath',
+    'image',
+    'iscsi',
+    'nfs',
+    'persistentVolumeClaim',
+    'photonPersistentDisk',
+    'portworxVolume',
+    'projected',
+    'quobyte',
+    'rbd',
+    'scaleIO',
+    'secret',
+    'storageos',
+    'vsphereVolume',
+  ),
+);
+
+const podSpec = struct({
+  ...opaque(
+    'activeDeadlineSeconds',
+    'affinity',
+    'automountServiceAccountToken',
+    'dnsConfig',
+    'dnsPolicy',
+    'enableServiceLinks',
+    'hostAliases',
+    'hostIPC',
+    'hostNetwork',
+    'hostPID',
+    'hostUsers',
+    'hostname',
+    'imagePullSecrets',
+    'nodeName',
+    'nodeSelector',
+    'os',
+    'overhead',
+    'preemptionPolicy',
+    'priority',
+    'priorityClassName',
+    'readinessGates',
+    'resourceClaims',
+    'resources',
+    'restartPolicy',
+    'runtimeClassName',
+    'schedulerName',
+    'schedulingGates',
+    'serviceAccount',
+    'serviceAccountName',
+    'setHostnameAsFQDN',
+    'shareProcessNamespace',
+    'subdomain',
+    'terminationGracePeriodSeconds',
+    'tolerations',
+    'topologySpreadConstraints',
+  ),
+  containers: list(container),
+  initContainers: list(container),
+  ephemeralContainers: list(leaf),
+  securityContext: struct({
+    ...opaque(
+      'appArmorProfile',
+      'fsGroup',
+      'fsGroupChangePolicy',
+      'runAsGroup',
+      'runAsNonRoot',
+      'runAsUser',
+      'seLinuxChangePolicy',
+      'seLinuxOptions',
+      'seccompProfile',
+      'supplementalGroups',
+      'supplementalGroupsPolicy',
+      'sysctls',
+      'windowsOptions',
+    ),
+  }),
+  volumes: list(volume),
+});
+
+const podTemplate = struct({ metadata: objectMeta, spec: podSpec });
+
 const shapes: Record<string, Shape> = {
   Namespace: top({
     spec: struct({ finalizers: list(leaf) }),
@@ -134,6 +299,64 @@ const shapes: Record<string, Shape> = {
         struct({ to: list(networkPolicyPeer), ports: list(networkPolicyPort) }),
       ),
     }),
+  }),
+  Pod: top({ spec: podSpec, status: leaf }),
+  Service: top({
+    spec: struct({
+      ports: list(
+        struct(
+          opaque(
+            'appProtocol',
+            'name',
+            'nodePort',
+            'port',
+            'protocol',
+            'targetPort',
+          ),
+        ),
+      ),
+      ...opaque(
+        'allocateLoadBalancerNodePorts',
+        'clusterIP',
+        'clusterIPs',
+        'externalIPs',
+        'externalName',
+        'externalTrafficPolicy',
+        'healthCheckNodePort',
+        'internalTrafficPolicy',
+        'ipFamilies',
+        'ipFamilyPolicy',
+        'loadBalancerClass',
+        'loadBalancerIP',
+        'loadBalancerSourceRanges',
+        'publishNotReadyAddresses',
+        'selector',
+        'sessionAffinity',
+        'sessionAffinityConfig',
+        'trafficDistribution',
+        'type',
+      ),
+    }),
+    status: leaf,
+  }),
+  Secret: top(opaque('data', 'stringData', 'type', 'immutable')),
+  ServiceAccount: top(
+    opaque('automountServiceAccountToken', 'imagePullSecrets', 'secrets'),
+  ),
+  Deployment: top({
+    spec: struct({
+      ...opaque(
+        'minReadySeconds',
+        'paused',
+        'progressDeadlineSeconds',
+        'replicas',
+        'revisionHistoryLimit',
+        'strategy',
+      ),
+      selector: labelSelector,
+      template: podTemplate,
+    }),
+    status: leaf,
   }),
   Role: top({ rules: list(policyRule) }),
   ClusterRole: top({

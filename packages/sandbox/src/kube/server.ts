@@ -33,6 +33,7 @@ import { decodeKubeProtobuf } from './protobuf';
 import { parseFieldValidation } from './schema';
 import { handleReview } from './reviews';
 import { toTable } from './table';
+import { serveWatch } from './watch';
 
 /** Optional logger; the peer never writes to the console itself. */
 export interface KubePeerLogger {
@@ -51,11 +52,24 @@ export interface FaultSpec {
   times?: number;
   /** HTTP status of the failure (default 500). */
   status?: number;
-  /** Status message (default `injected fault`). */
+  /** Status message (default `injected fault`; for 429 API Priority and Fairness's). */
   message?: string;
+  /** `Retry-After` of a 429 (default 1, as API Priority and Fairness sends). */
+  retryAfterSeconds?: number;
+  /**
+   * Only lists that continue a paged list (carry a `continue` token), e.g. a 410 as etcd
+   * compaction causes between pages.
+   */
+  continued?: boolean;
 }
 
 const maxBodyBytes = 3 * 1024 * 1024;
+
+/** What kube-apiserver says with these codes, for injected faults without a message. */
+const defaultFaultMessages: Record<number, string> = {
+  429: 'Too many requests, please try again later.',
+  410: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+};
 
 function sendJson(
   res: ServerResponse,
@@ -142,9 +156,14 @@ function wantsTable(req: IncomingMessage): boolean {
     .some(part => /as=Table/.test(part) && /g=meta\.k8s\.io/.test(part));
 }
 
-interface Fault extends Required<Omit<FaultSpec, 'verb' | 'resource'>> {
+interface Fault
+  extends Required<
+    Omit<FaultSpec, 'verb' | 'resource' | 'retryAfterSeconds' | 'continued'>
+  > {
   verb?: string;
   resource?: string;
+  retryAfterSeconds: number;
+  continued?: boolean;
 }
 
 /** The request handler of the peer, with its test switches. */
@@ -175,7 +194,12 @@ export class KubeApiServer {
       resource: spec.resource,
       times: spec.times ?? 1,
       status: spec.status ?? 500,
-      message: spec.message ?? 'injected fault',
+      message:
+        spec.message ??
+        defaultFaultMessages[spec.status ?? 500] ??
+        'injected fault',
+      retryAfterSeconds: spec.retryAfterSeconds ?? 1,
+      continued: spec.continued,
     });
   }
 
@@ -302,14 +326,19 @@ export class KubeApiServer {
     };
   }
 
-  private takeFault(info: RequestInfo): Fault | undefined {
+  private takeFault(
+    info: RequestInfo,
+    query: URLSearchParams,
+  ): Fault | undefined {
     const resource = info.subresource
       ? `${info.resource}/${info.subresource}`
       : info.resource;
+    const continued = Boolean(query.get('continue'));
     const fault = this.faults.find(
       f =>
         (f.verb === undefined || f.verb === info.verb) &&
-        (f.resource === undefined || f.resource === resource),
+        (f.resource === undefined || f.resource === resource) &&
+        (f.continued === undefined || f.continued === continued),
     );
     if (!fault) return undefined;
     fault.times -= 1;
@@ -351,14 +380,14 @@ export class KubeApiServer {
           : info.resource
       }`;
       this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
-      const fault = this.takeFault(info);
+      const fault = this.takeFault(info, url.searchParams);
       if (fault) {
         req.resume();
         const headers: Record<string, string> = {};
         const details: { retryAfterSeconds?: number } = {};
         if (fault.status === 429) {
-          headers['Retry-After'] = '1';
-          details.retryAfterSeconds = 1;
+          headers['Retry-After'] = String(fault.retryAfterSeconds);
+          details.retryAfterSeconds = fault.retryAfterSeconds;
         }
         sendStatus(
           res,
@@ -547,6 +576,7 @@ export class KubeApiServer {
       fieldManager: query.get('fieldManager') || defaultFieldManager(req),
       fieldValidation: parseFieldValidation(query.get('fieldValidation')),
       dryRun: dryRunValues.length > 0,
+      warnings: [],
     };
 
     if (!type.stored) {
@@ -629,9 +659,17 @@ export class KubeApiServer {
       }
       case 'watch':
         req.resume();
-        throw methodNotAllowed(
-          'watch is not supported by this Kubernetes API peer',
-        );
+        serveWatch({
+          req,
+          res,
+          api,
+          type,
+          namespace,
+          name,
+          query,
+          table: wantsTable(req),
+        });
+        return;
       case 'create': {
         const body = decodeObjectBody(req, await readBody(req));
         const result = api.create(ctx, type, namespace, body);

@@ -1,6 +1,19 @@
 import { KubeObject, ResourceType } from './resources';
 
-function typeKey(type: ResourceType): string {
+/** A change, as a watch reports it. */
+export interface StoreEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** `<group>/<resource>` of the object's kind. */
+  typeKey: string;
+  object: KubeObject;
+  revision: number;
+}
+
+/** How many past events a watch may resume from (etcd keeps history until compaction). */
+const HISTORY = 2000;
+
+/** Identifies a kind in the store and in its events. */
+export function typeKey(type: ResourceType): string {
   return `${type.group}/${type.resource}`;
 }
 
@@ -15,7 +28,41 @@ function objectKey(namespace: string | undefined, name: string): string {
  */
 export class ObjectStore {
   private revision = 0;
+  private compactedRevision = 0;
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  private readonly listeners = new Set<(event: StoreEvent) => void>();
+
+  /** Calls `listener` for every change from now on; returns the unsubscribe function. */
+  subscribe(listener: (event: StoreEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Changes after `revision`, oldest first; undefined when that revision was compacted or
+   * fell out of the retained history (a watch must then answer 410).
+   */
+  eventsSince(revision: number): StoreEvent[] | undefined {
+    const oldest = this.history[0]?.revision ?? this.revision + 1;
+    if (revision < this.compactedRevision || revision < oldest - 1) {
+      return revision >= this.revision ? [] : undefined;
+    }
+    return this.history.filter(e => e.revision > revision);
+  }
+
+  /** Forgets history up to now, like etcd compaction. */
+  compact(): number {
+    this.compactedRevision = this.revision;
+    this.history.length = 0;
+    return this.compactedRevision;
+  }
+
+  private emit(event: Omit<StoreEvent, 'object'> & { object: KubeObject }) {
+    this.history.push(event);
+    if (this.history.length > HISTORY) this.history.shift();
+    for (const listener of this.listeners) listener(event);
+  }
 
   /** Advances and returns the cluster revision, as a string like real resourceVersions. */
   nextResourceVersion(): string {
@@ -79,29 +126,45 @@ export class ObjectStore {
 
   put(type: ResourceType, obj: KubeObject): void {
     const meta = obj.metadata ?? {};
-    this.bucket(type).set(
-      objectKey(type.namespaced ? meta.namespace : undefined, meta.name ?? ''),
-      structuredClone(obj),
+    const bucket = this.bucket(type);
+    const key = objectKey(
+      type.namespaced ? meta.namespace : undefined,
+      meta.name ?? '',
     );
+    const existed = bucket.has(key);
+    bucket.set(key, structuredClone(obj));
+    this.emit({
+      type: existed ? 'MODIFIED' : 'ADDED',
+      typeKey: typeKey(type),
+      object: structuredClone(obj),
+      revision: Number(meta.resourceVersion ?? this.revision),
+    });
   }
 
+  /** Removes an object; a deletion is a revision of its own, as in etcd. */
   remove(
     type: ResourceType,
     namespace: string | undefined,
     name: string,
   ): boolean {
-    return this.bucket(type).delete(
-      objectKey(type.namespaced ? namespace : undefined, name),
-    );
+    const bucket = this.bucket(type);
+    const key = objectKey(type.namespaced ? namespace : undefined, name);
+    const obj = bucket.get(key);
+    if (!obj) return false;
+    bucket.delete(key);
+    const revision = Number(this.nextResourceVersion());
+    const object = structuredClone(obj);
+    object.metadata = { ...object.metadata, resourceVersion: String(revision) };
+    this.emit({ type: 'DELETED', typeKey: typeKey(type), object, revision });
+    return true;
   }
 
   /** Removes every namespaced object in `namespace`, as the namespace controller does. */
   removeNamespaceContents(types: ResourceType[], namespace: string): void {
     for (const type of types) {
       if (!type.namespaced) continue;
-      const b = this.bucket(type);
-      for (const [key, obj] of b) {
-        if (obj.metadata?.namespace === namespace) b.delete(key);
+      for (const obj of this.list(type, namespace)) {
+        this.remove(type, namespace, obj.metadata?.name ?? '');
       }
     }
   }

@@ -96,6 +96,17 @@ function quotaSummary(o: KubeObject, limits: boolean): string {
     .join(', ');
 }
 
+const text = (
+  name: string,
+  description: string,
+  cell: Column['cell'],
+): Column => ({ name, type: 'string', description, priority: 0, cell });
+const int = (
+  name: string,
+  description: string,
+  cell: Column['cell'],
+): Column => ({ name, type: 'integer', description, priority: 0, cell });
+
 function columnsFor(type: ResourceType): Column[] {
   switch (type.kind) {
     case 'Namespace':
@@ -163,6 +174,110 @@ function columnsFor(type: ResourceType): Column[] {
             return s || '<none>';
           },
         },
+        ageColumn,
+      ];
+    case 'Pod':
+      return [
+        nameColumn,
+        text(
+          'Ready',
+          'The aggregate readiness state of this pod for accepting traffic.',
+          o => {
+            const statuses = ((o.status as any)?.containerStatuses ?? []) as {
+              ready?: boolean;
+            }[];
+            const total = ((o.spec as any)?.containers ?? []).length;
+            return `${statuses.filter(c => c.ready).length}/${total}`;
+          },
+        ),
+        text(
+          'Status',
+          'The aggregate status of the containers in this pod.',
+          o =>
+            o.metadata?.deletionTimestamp
+              ? 'Terminating'
+              : (o.status as any)?.phase ?? '',
+        ),
+        text(
+          'Restarts',
+          'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.',
+          () => '0',
+        ),
+        ageColumn,
+      ];
+    case 'Deployment':
+      return [
+        nameColumn,
+        text(
+          'Ready',
+          'Number of the pod with ready state',
+          o =>
+            `${(o.status as any)?.readyReplicas ?? 0}/${
+              (o.spec as any)?.replicas ?? 0
+            }`,
+        ),
+        int(
+          'Up-to-date',
+          'Total number of non-terminated pods targeted by this deployment that have the desired template spec.',
+          o => (o.status as any)?.updatedReplicas ?? 0,
+        ),
+        int(
+          'Available',
+          'Total number of available pods (ready for at least minReadySeconds) targeted by this deployment.',
+          o => (o.status as any)?.availableReplicas ?? 0,
+        ),
+        ageColumn,
+      ];
+    case 'Service':
+      return [
+        nameColumn,
+        text(
+          'Type',
+          'The type of the service.',
+          o => (o.spec as any)?.type ?? '',
+        ),
+        text(
+          'Cluster-IP',
+          'The IP address of the service.',
+          o => (o.spec as any)?.clusterIP ?? '<none>',
+        ),
+        text('External-IP', 'The external IP address of the service.', o =>
+          (o.spec as any)?.type === 'LoadBalancer' ? '<pending>' : '<none>',
+        ),
+        text(
+          'Port(s)',
+          'The ports that this service exposes.',
+          o =>
+            (((o.spec as any)?.ports ?? []) as any[])
+              .map(
+                p =>
+                  `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${
+                    p.protocol ?? 'TCP'
+                  }`,
+              )
+              .join(',') || '<none>',
+        ),
+        ageColumn,
+      ];
+    case 'Secret':
+      return [
+        nameColumn,
+        text('Type', 'The type of the secret', o => String(o.type ?? '')),
+        int(
+          'Data',
+          'The number of data items in the secret',
+          o => Object.keys((o.data ?? {}) as object).length,
+        ),
+        ageColumn,
+      ];
+    case 'ServiceAccount':
+      return [
+        nameColumn,
+        int(
+          'Secrets',
+          'The number of secrets in the service account',
+          o => ((o.secrets ?? []) as unknown[]).length,
+        ),
         ageColumn,
       ];
     case 'RoleBinding':

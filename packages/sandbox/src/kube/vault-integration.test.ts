@@ -17,6 +17,9 @@ import {
   VaultPeer,
 } from '../vault';
 
+// Real kubectl and TLS round trips on loaded CI cores run past jest's 5 s default.
+jest.setTimeout(30_000);
+
 const crypto = webcrypto as unknown as Crypto;
 
 // Several real kubectl runs: seconds each on a loaded machine.

@@ -184,7 +184,7 @@ export class NamespaceRequestService {
     input: NamespaceRequestInput,
     caller: Caller,
   ): Promise<NamespaceRequest> {
-    const { store, history, groups, provisioner, config } = this.options;
+    const { store, history, groups, config } = this.options;
     const tier = this.tiers.get(input.tier);
     if (!tier) {
       throw new InputError(
@@ -238,16 +238,7 @@ export class NamespaceRequestService {
         `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
       );
     }
-    const live = await provisioner.client(cluster.name).get({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: input.namespace,
-    });
-    if (live) {
-      throw new ConflictError(
-        `Namespace ${input.namespace} already exists on cluster ${cluster.name}`,
-      );
-    }
+    await this.ensureNameFree(cluster.name, input.namespace);
     const now = this.clock();
     const request = await store.createRequest({
       kind: 'create',
@@ -293,6 +284,36 @@ export class NamespaceRequestService {
       }
     }
     return toApiRequest(request);
+  }
+
+  /**
+   * Refuses a name that is taken on the cluster, saying so plainly when it is
+   * only taken until Kubernetes has finished deleting an earlier namespace
+   * (Terminating, seconds to minutes): the requester can ask again then.
+   */
+  private async ensureNameFree(cluster: string, namespace: string) {
+    const deleting = new ConflictError(
+      `Namespace ${namespace} on cluster ${cluster} is still being deleted; you can request it again once it is gone, usually within a few minutes`,
+    );
+    const leaving = await this.options.store.listRequests({
+      kind: 'create',
+      cluster,
+      namespace,
+      status: ['decommissioning'],
+      limit: 1,
+    });
+    if (leaving.length > 0) throw deleting;
+    const live = await this.options.provisioner.client(cluster).get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: namespace,
+    });
+    if (live?.metadata.deletionTimestamp) throw deleting;
+    if (live) {
+      throw new ConflictError(
+        `Namespace ${namespace} already exists on cluster ${cluster}`,
+      );
+    }
   }
 
   /**

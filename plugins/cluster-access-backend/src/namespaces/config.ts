@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TIERS } from './defaultTiers';
 import { RESERVED_LABEL_PREFIXES } from '../provisioning/labels';
+import { tierResourceProblems } from './tierResources';
 
 /**
  * How the backend authenticates to a cluster's API server to provision
@@ -101,6 +102,7 @@ const tierSchema = z.strictObject({
       defaultRequest: resourceList.optional(),
       max: resourceList.optional(),
       min: resourceList.optional(),
+      maxLimitRequestRatio: resourceList.optional(),
     })
     .optional(),
   networkPolicy: z.boolean().optional(),
@@ -122,6 +124,21 @@ function readTiers(config: Config, clusters: string[]): TierInfo[] {
   if (raw === undefined) {
     return DEFAULT_TIERS.map(t => ({ ...t, clusters }));
   }
+  const tiers = parseTiers(raw, clusters);
+  tiers.forEach((tier, index) => {
+    const problems = tierResourceProblems(tier);
+    if (problems.length > 0) {
+      throw new Error(
+        `Invalid configuration: clusterAccess.tiers[${index}] (${
+          tier.name
+        }) would be refused by Kubernetes: ${problems.join('; ')}`,
+      );
+    }
+  });
+  return tiers;
+}
+
+function parseTiers(raw: unknown, clusters: string[]): TierInfo[] {
   const parsed = z.array(tierSchema).min(1).safeParse(raw);
   if (!parsed.success) {
     throw new Error(

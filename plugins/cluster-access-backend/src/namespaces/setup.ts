@@ -21,6 +21,7 @@ import { NamespaceReconciler } from '../reconcile/NamespaceReconciler';
 import { scheduleNamespaceTasks } from '../reconcile/tasks';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { NamespacesConfig, readNamespacesConfig } from './config';
+import { tierResourceAdvice } from './tierResources';
 import { DatabaseNamespaceStore } from './DatabaseNamespaceStore';
 import { CatalogGroupDirectory, GroupDirectory } from './groups';
 import { NamespaceMembers } from './members';
@@ -124,6 +125,11 @@ export async function setupNamespaces(options: {
   logger: LoggerService;
 }): Promise<{ router: express.Router; services: NamespaceServices }> {
   const config = readNamespacesConfig(options.config);
+  for (const tier of config.tiers) {
+    for (const advice of tierResourceAdvice(tier)) {
+      options.logger.warn(`Tier ${tier.name}: ${advice}`);
+    }
+  }
   const store = await DatabaseNamespaceStore.create({
     database: options.database,
   });

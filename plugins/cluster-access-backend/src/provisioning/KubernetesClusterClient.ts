@@ -1,9 +1,4 @@
 import {
-  ConflictError,
-  InputError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
-import {
   ApiException,
   KubeConfig,
   KubernetesObject,
@@ -20,6 +15,12 @@ import {
   ClusterClientProvider,
   ObjectRef,
 } from './ClusterClient';
+import {
+  isExpiredContinue,
+  mapKubernetesError,
+  reasonOf,
+  retryAfterMsOf,
+} from './clusterFailures';
 import { FIELD_MANAGER } from './labels';
 import { KubeObject, MANAGED_KINDS, ManagedKind } from './manifests';
 
@@ -31,48 +32,25 @@ import { KubeObject, MANAGED_KINDS, ManagedKind } from './manifests';
 const LIST_PAGE_SIZE = 5000;
 /** How often a token file is checked for a new token (projected tokens rotate hourly). */
 const TOKEN_FILE_RECHECK_MS = 60_000;
-
-function statusOf(error: ApiException<unknown>): {
-  reason?: string;
-  message?: string;
-} {
-  const body =
-    typeof error.body === 'string'
-      ? (() => {
-          try {
-            return JSON.parse(error.body as string);
-          } catch {
-            return { message: error.body };
-          }
-        })()
-      : error.body;
-  return (body ?? {}) as { reason?: string; message?: string };
-}
-
 /**
- * Maps a client-node failure to an `@backstage/errors` type whose message
- * names the cluster, the operation and the API server's own reason. Never
- * includes request headers (which carry the token).
+ * Throttling (429) is waited out in place this many times, each wait bounded;
+ * a longer Retry-After, or a fourth 429, is handed to the caller as a
+ * ClusterBusyError to retry later.
  */
-export function mapKubernetesError(
-  cluster: string,
-  operation: string,
-  error: unknown,
-): Error {
-  if (error instanceof ApiException) {
-    const status = statusOf(error);
-    const text = `cluster ${cluster}: ${operation} failed with ${error.code}${
-      status.reason ? ` ${status.reason}` : ''
-    }: ${status.message ?? 'no message'}`;
-    if (error.code === 409) return new ConflictError(text);
-    if (error.code === 400 || error.code === 422) return new InputError(text);
-    return new ServiceUnavailableError(text);
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ServiceUnavailableError(
-    `cluster ${cluster}: ${operation} failed: ${message}`,
-  );
+const THROTTLE_RETRIES = 3;
+const MAX_INLINE_WAIT_MS = 5_000;
+/** A list whose continue token expired (410) is started again at most this often. */
+const LIST_RESTARTS = 3;
+
+/** Waits; replaceable in tests. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** Test seams of the client: how it waits, and how many objects a list page holds. */
+export interface KubernetesClientOptions {
+  sleep?: Sleep;
+  pageSize?: number;
 }
+const realSleep: Sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 function describe(ref: { kind: string; namespace?: string; name: string }) {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
@@ -113,7 +91,10 @@ class TokenSource {
  * @public
  */
 export class KubernetesClusterClient implements ClusterClient {
-  static create(config: ProvisioningClusterConfig): KubernetesClusterClient {
+  static create(
+    config: ProvisioningClusterConfig,
+    options: KubernetesClientOptions = {},
+  ): KubernetesClusterClient {
     if (!config.credentials) {
       throw new Error(
         `cluster ${config.name} has no serviceAccountToken or serviceAccountTokenFile`,
@@ -122,6 +103,8 @@ export class KubernetesClusterClient implements ClusterClient {
     return new KubernetesClusterClient(
       config,
       new TokenSource(config.credentials),
+      options.sleep ?? realSleep,
+      options.pageSize ?? LIST_PAGE_SIZE,
     );
   }
 
@@ -130,7 +113,27 @@ export class KubernetesClusterClient implements ClusterClient {
   private constructor(
     private readonly config: ProvisioningClusterConfig,
     private readonly tokens: TokenSource,
+    private readonly sleep: Sleep,
+    private readonly pageSize: number,
   ) {}
+
+  /**
+   * Runs one API call, honouring the cluster's Retry-After when it throttles
+   * (429): short waits happen here, longer ones become a ClusterBusyError
+   * that carries the wait. Other failures are returned as they are.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof ApiException) || e.code !== 429) throw e;
+        const wait = retryAfterMsOf(e) ?? 1000;
+        if (attempt >= THROTTLE_RETRIES || wait > MAX_INLINE_WAIT_MS) throw e;
+        await this.sleep(wait);
+      }
+    }
+  }
 
   get cluster(): string {
     return this.config.name;
@@ -178,7 +181,9 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return (await this.client().read(this.spec(ref))) as KubeObject;
+      return (await this.call(() =>
+        this.client().read(this.spec(ref)),
+      )) as KubeObject;
     } catch (e) {
       if (e instanceof ApiException && e.code === 404) return undefined;
       throw mapKubernetesError(this.cluster, `get ${describe(ref)}`, e);
@@ -187,18 +192,20 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async create(object: KubeObject): Promise<{ created: boolean }> {
     try {
-      await this.client().create(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
+      await this.call(() =>
+        this.client().create(
+          object as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+        ),
       );
       return { created: true };
     } catch (e) {
       if (
         e instanceof ApiException &&
         e.code === 409 &&
-        statusOf(e).reason === 'AlreadyExists'
+        reasonOf(e) === 'AlreadyExists'
       ) {
         return { created: false };
       }
@@ -212,13 +219,15 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async apply(object: KubeObject): Promise<KubeObject> {
     try {
-      return (await this.client().patch(
-        object as KubernetesObject,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
+      return (await this.call(() =>
+        this.client().patch(
+          object as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
       )) as KubeObject;
     } catch (e) {
       throw mapKubernetesError(
@@ -231,7 +240,7 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.client().delete(this.spec(ref));
+      await this.call(() => this.client().delete(this.spec(ref)));
       return true;
     } catch (e) {
       if (e instanceof ApiException && e.code === 404) return false;
@@ -240,12 +249,29 @@ export class KubernetesClusterClient implements ClusterClient {
   }
 
   async list(kind: ManagedKind, labelSelector: string): Promise<KubeObject[]> {
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await this.listPages(kind, labelSelector);
+      } catch (e) {
+        // An expired continue token (410) means the pages so far may be
+        // inconsistent with the rest: start the list again from the top.
+        if (isExpiredContinue(e) && restarts < LIST_RESTARTS) continue;
+        throw mapKubernetesError(this.cluster, `list ${kind}`, e);
+      }
+    }
+  }
+
+  private async listPages(
+    kind: ManagedKind,
+    labelSelector: string,
+  ): Promise<KubeObject[]> {
     const type = MANAGED_KINDS.find(k => k.kind === kind)!;
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
-    try {
-      do {
-        const page = await this.client().list(
+    do {
+      const token = continueToken;
+      const page = await this.call(() =>
+        this.client().list(
           type.apiVersion,
           kind,
           undefined,
@@ -254,22 +280,20 @@ export class KubernetesClusterClient implements ClusterClient {
           undefined,
           undefined,
           labelSelector,
-          LIST_PAGE_SIZE,
-          continueToken,
-        );
-        for (const item of page.items) {
-          // List items carry no apiVersion/kind of their own.
-          items.push({
-            ...(item as KubeObject),
-            apiVersion: type.apiVersion,
-            kind,
-          });
-        }
-        continueToken = page.metadata?._continue || undefined;
-      } while (continueToken);
-    } catch (e) {
-      throw mapKubernetesError(this.cluster, `list ${kind}`, e);
-    }
+          this.pageSize,
+          token,
+        ),
+      );
+      for (const item of page.items) {
+        // List items carry no apiVersion/kind of their own.
+        items.push({
+          ...(item as KubeObject),
+          apiVersion: type.apiVersion,
+          kind,
+        });
+      }
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
     return items;
   }
 }
@@ -283,10 +307,16 @@ export class KubernetesClusterClient implements ClusterClient {
 export class KubernetesClusterClientProvider implements ClusterClientProvider {
   private readonly clients = new Map<string, ClusterClient>();
 
-  constructor(clusters: ProvisioningClusterConfig[]) {
+  constructor(
+    clusters: ProvisioningClusterConfig[],
+    options: KubernetesClientOptions = {},
+  ) {
     for (const cluster of clusters) {
       if (cluster.credentials) {
-        this.clients.set(cluster.name, KubernetesClusterClient.create(cluster));
+        this.clients.set(
+          cluster.name,
+          KubernetesClusterClient.create(cluster, options),
+        );
       }
     }
   }

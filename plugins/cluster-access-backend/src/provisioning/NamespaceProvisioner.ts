@@ -6,6 +6,7 @@ import {
 import { TierInfo } from '@cluster-access/plugin-cluster-access-common';
 import { NamespaceMembers } from '../namespaces/members';
 import { ClusterClient, ClusterClientProvider } from './ClusterClient';
+import { NamespaceTerminatingError } from './clusterFailures';
 import {
   MANAGED_BY_LABEL,
   MANAGED_BY_VALUE,
@@ -161,24 +162,27 @@ export class NamespaceProvisioner {
   ): Promise<boolean> {
     const { created } = await client.create(namespace);
     if (!created) {
+      const name = namespace.metadata.name;
       const live = await client.get({
         apiVersion: 'v1',
         kind: 'Namespace',
-        name: namespace.metadata.name,
+        name,
       });
       if (!live) {
         throw new ServiceUnavailableError(
-          `Namespace ${namespace.metadata.name} vanished while being provisioned; will retry`,
+          `Namespace ${name} vanished while being provisioned; will retry`,
+        );
+      }
+      // A namespace being deleted (ours from before, or anyone's) is not a
+      // conflict: the name is free once Kubernetes has finished.
+      if (live.metadata.deletionTimestamp) {
+        throw new NamespaceTerminatingError(
+          `A namespace named ${name} is still being deleted on cluster ${client.cluster}; provisioning starts once it is gone`,
         );
       }
       if (!isOwnedBy(live, requestId)) {
         throw new ConflictError(
-          `Namespace ${namespace.metadata.name} already exists on cluster ${client.cluster} and is not managed by this request; it is never adopted`,
-        );
-      }
-      if (live.metadata.deletionTimestamp) {
-        throw new ServiceUnavailableError(
-          `Namespace ${namespace.metadata.name} is being deleted; will retry`,
+          `Namespace ${name} already exists on cluster ${client.cluster} and was not made by this request; Cluster Access never takes over a namespace it did not make`,
         );
       }
     }
@@ -215,18 +219,21 @@ export class NamespaceProvisioner {
 
   /**
    * Deletes the namespace of a create request (and with it everything in
-   * it), if it is ours. Returns false when it was gone already.
+   * it), if it is ours. `gone` once the cluster no longer has it; `deleting`
+   * while Kubernetes is still removing it (Terminating), which takes seconds
+   * to minutes: call again until it is gone.
    */
-  async decommission(target: ProvisionTarget): Promise<boolean> {
+  async decommission(target: ProvisionTarget): Promise<'gone' | 'deleting'> {
     const client = this.client(target.cluster);
     const ref = { apiVersion: 'v1', kind: 'Namespace', name: target.namespace };
     const live = await client.get(ref);
-    if (!live) return false;
+    if (!live) return 'gone';
     if (!isOwnedBy(live, target.id)) {
       throw new ConflictError(
-        `Namespace ${target.namespace} on cluster ${target.cluster} is not managed by request ${target.id}; refusing to delete it`,
+        `Namespace ${target.namespace} on cluster ${target.cluster} was not made by request ${target.id}; Cluster Access refuses to delete it`,
       );
     }
-    return client.delete(ref);
+    if (live.metadata.deletionTimestamp) return 'deleting';
+    return (await client.delete(ref)) ? 'deleting' : 'gone';
   }
 }

@@ -5,6 +5,7 @@ import {
   NamespaceStore,
   StoredNamespaceRequest,
 } from '../namespaces/NamespaceStore';
+import { failureSentence, requestedWaitMs } from './failureSentences';
 import { NamespaceProvisioner } from './NamespaceProvisioner';
 
 /**
@@ -25,6 +26,8 @@ const DEFAULT_RETRY: RetryPolicy = {
 const DEFAULT_LEASE_MS = 5 * 60_000;
 /** How long a decommission waits for an in-flight provisioning to settle. */
 const DEFER_MS = 15_000;
+/** How often a decommission checks whether Kubernetes has finished deleting. */
+const DELETION_POLL_MS = 10_000;
 
 /** `<cluster>/<namespace>`, as the history records it. */
 export function historyNamespace(request: {
@@ -78,7 +81,17 @@ export class NamespaceRequestWorker {
     await this.expirePending();
     const due = await this.options.store.listDueRequests(this.clock(), 100);
     for (const request of due) {
-      await this.process(request.id);
+      try {
+        await this.process(request.id);
+      } catch (error) {
+        // One request's trouble (a database hiccup, say) never holds up the
+        // others; its lease runs out and a later pass takes it up again.
+        this.options.logger.error(
+          `Processing namespace request ${request.id} failed: ${errorMessage(
+            error,
+          )}`,
+        );
+      }
     }
   }
 
@@ -282,8 +295,9 @@ export class NamespaceRequestWorker {
         details: { attempt, targetRequestId: target.id },
       });
     }
+    let outcome: 'gone' | 'deleting';
     try {
-      await provisioner.decommission(target);
+      outcome = await provisioner.decommission(target);
     } catch (error) {
       await this.recordFailure({
         request,
@@ -295,6 +309,22 @@ export class NamespaceRequestWorker {
       });
       return;
     }
+    if (outcome === 'deleting') {
+      // Kubernetes removes everything in the namespace first (Terminating);
+      // the name stays taken until the namespace is gone, so check back.
+      await store.updateRequest(
+        request.id,
+        { status: ['decommissioning'], claimedBy: this.workerId },
+        {
+          error: null,
+          claimedBy: null,
+          claimExpiresAt: null,
+          nextAttemptAt: new Date(this.clock().getTime() + DELETION_POLL_MS),
+        },
+        this.clock(),
+      );
+      return;
+    }
     await this.finishDecommission(
       { ...request, status: 'decommissioning' },
       target,
@@ -303,7 +333,8 @@ export class NamespaceRequestWorker {
 
   /**
    * A failed provisioning or decommissioning attempt: the request becomes
-   * `failed` with the error and the next attempt's time (backoff), its claim
+   * `failed` with a sentence about the error and the next attempt's time
+   * (the cluster's Retry-After, or backoff), its claim
    * is released, and the failure goes into the history — only if this worker
    * still held the claim, so a lost lease never writes twice.
    */
@@ -318,13 +349,18 @@ export class NamespaceRequestWorker {
     const { store, history, logger } = this.options;
     const { request, attempt } = options;
     const ns = historyNamespace(request);
-    const reason = errorMessage(options.error);
-    const nextAttemptAt = new Date(
-      this.clock().getTime() + this.backoff(attempt),
-    );
+    // When the cluster said how long to wait (Retry-After) or the name is
+    // still being freed, that wait replaces the generic backoff.
+    const wait = requestedWaitMs(options.error) ?? this.backoff(attempt);
+    const nextAttemptAt = new Date(this.clock().getTime() + wait);
+    // The details (cluster texts, operations) go to the logs; the request and
+    // the public history get a sentence a requester understands.
     logger.warn(
-      `${options.message} (${ns}, request ${request.id}, attempt ${attempt}): ${reason}`,
+      `${options.message} (${ns}, request ${
+        request.id
+      }, attempt ${attempt}): ${errorMessage(options.error)}`,
     );
+    const reason = failureSentence(options.error, wait);
     const failed = await store.updateRequest(
       request.id,
       { status: [options.from], claimedBy: this.workerId },

@@ -16,6 +16,7 @@ import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
   createHarness,
+  eventually,
   Harness,
   ORG,
   peerConfig,
@@ -177,6 +178,9 @@ describe('the backend service account permissions', () => {
       knex,
       peer,
       token,
+      // A clock the test moves, to reach the decommission's next check
+      // without waiting for it.
+      clock: new Date(),
       policy: {
         allowed: user => user !== 'user:default/mallory',
         approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
@@ -210,14 +214,32 @@ describe('the backend service account permissions', () => {
         .expect(200);
     }
     await slim.services.worker.idle();
+    // Kubernetes takes a while to delete a namespace; the decommission
+    // checks back (a GET until 404) before it calls the namespace deleted.
+    const decommissions = await slim.services.store.listRequests({
+      kind: 'decommission',
+    });
+    expect(decommissions.map(r => r.status)).toEqual([
+      'decommissioning',
+      'decommissioning',
+    ]);
     for (const namespace of [dev, qa]) {
-      expect(
-        peer.getObject({
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          name: namespace,
-        }),
-      ).toBeUndefined();
+      await eventually(
+        `${namespace} is gone`,
+        () =>
+          !peer.getObject({
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            name: namespace,
+          }),
+      );
+    }
+    slim.clock.now = new Date(slim.clock.now.getTime() + 60_000);
+    await slim.services.worker.runOnce();
+    for (const r of decommissions) {
+      expect((await slim.services.store.getRequest(r.id))?.status).toBe(
+        'deleted',
+      );
     }
   }
 

@@ -2,6 +2,7 @@ import { TierInfo } from '@cluster-access/plugin-cluster-access-common';
 import {
   containsDesired,
   desiredObjects,
+  labelValueFor,
   memberBindingName,
   needsApply,
 } from './manifests';
@@ -32,6 +33,23 @@ const spec = {
   ],
   delegableClusterRoles: ['view'],
 };
+
+describe('labelValueFor', () => {
+  const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+  it('keeps short names readable and makes long ones valid and distinct', () => {
+    expect(labelValueFor('Payments_EU')).toBe('payments-eu');
+    // 70 characters whose 63rd is a separator: a plain cut would end with '-'.
+    const long = `${'a'.repeat(62)}_${'b'.repeat(7)}`;
+    const other = `${'a'.repeat(62)}_${'c'.repeat(7)}`;
+    for (const name of [long, other, 'x'.repeat(200)]) {
+      const value = labelValueFor(name);
+      expect(value.length).toBeLessThanOrEqual(63);
+      expect(value).toMatch(labelValue);
+    }
+    expect(labelValueFor(long)).not.toBe(labelValueFor(other));
+  });
+});
 
 describe('desiredObjects', () => {
   it('leaves out what the tier does not ask for, and orders members', () => {

@@ -131,15 +131,25 @@ export function memberBindingName(
   return `${prefix}-${readable.slice(0, 40)}-${hash}`.replace(/-+/g, '-');
 }
 
+/**
+ * A label value for any text (Kubernetes allows at most 63 characters, and
+ * letters or digits at both ends). A value that had to be shortened ends with
+ * a hash of the whole text, so two long names never share a label.
+ */
+export function labelValueFor(text: string): string {
+  const readable = namespaceNamePart(text);
+  if (readable.length <= 63) return readable;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 10);
+  return `${readable.slice(0, 52).replace(/-+$/, '')}-${hash}`;
+}
+
 function managedLabels(
   spec: NamespaceSpec,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return {
     [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
-    [OWNER_GROUP_LABEL]: namespaceNamePart(
-      parseEntityRef(spec.owner).name,
-    ).slice(0, 63),
+    [OWNER_GROUP_LABEL]: labelValueFor(parseEntityRef(spec.owner).name),
     [TIER_LABEL]: spec.tier.name,
     ...extra,
   };
@@ -238,11 +248,13 @@ export function desiredObjects(spec: NamespaceSpec): KubeObject[] {
   const defaultRequest = nonEmpty(tier.limitRange.defaultRequest);
   const max = nonEmpty(tier.limitRange.max);
   const min = nonEmpty(tier.limitRange.min);
+  const ratio = nonEmpty(tier.limitRange.maxLimitRequestRatio);
   if (defaults) item._default = defaults;
   if (defaultRequest) item.defaultRequest = defaultRequest;
   if (max) item.max = max;
   if (min) item.min = min;
-  if (defaults || defaultRequest || max || min) {
+  if (ratio) item.maxLimitRequestRatio = ratio;
+  if (defaults || defaultRequest || max || min || ratio) {
     objects.push({
       apiVersion: 'v1',
       kind: 'LimitRange',

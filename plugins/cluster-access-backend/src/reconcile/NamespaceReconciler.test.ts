@@ -6,6 +6,7 @@ import {
   createHarness,
   Harness,
   ORG,
+  peerConfig,
   startPeer,
 } from '../namespaces/__testUtils__/harness';
 
@@ -33,11 +34,15 @@ describe('NamespaceReconciler', () => {
   });
   afterAll(() => peer.close());
 
-  async function setup(databaseId: Parameters<typeof databases.init>[0]) {
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: Partial<Parameters<typeof createHarness>[0]> = {},
+  ) {
     const h = await createHarness({
       knex: await databases.init(databaseId),
       peer,
       token,
+      ...options,
     });
     const namespaces: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -289,6 +294,98 @@ describe('NamespaceReconciler', () => {
           name: namespaces[1],
         })!.metadata?.annotations?.['cluster-access.backstage.io/request-id'],
       ).toBeDefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'goes on when one kind cannot be listed, and repairs it on the next pass, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[0];
+      for (const [apiVersion, kind, name] of [
+        ['v1', 'LimitRange', 'cluster-access-defaults'],
+        ['networking.k8s.io/v1', 'NetworkPolicy', 'cluster-access-isolation'],
+      ]) {
+        peer.deleteObject({ apiVersion, kind, namespace: ns, name });
+      }
+      peer.failNext({ verb: 'list', resource: 'networkpolicies', status: 500 });
+      const first = await reconcile(h);
+      expect(first.report.errors).toEqual([
+        expect.stringMatching(/^list NetworkPolicy: /),
+      ]);
+      expect(writes(first.counts)).toEqual({ 'patch limitranges': 1 });
+
+      const second = await reconcile(h);
+      expect(second.report.errors).toEqual([]);
+      expect(writes(second.counts)).toEqual({ 'patch networkpolicies': 1 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts a paged list again when its continue token expired, on %p',
+    async databaseId => {
+      const { h } = await setup(databaseId, { clientOptions: { pageSize: 2 } });
+      peer.failNext({
+        verb: 'list',
+        resource: 'rolebindings',
+        status: 410,
+        continued: true,
+      });
+      const { report, counts } = await reconcile(h);
+      expect(report.errors).toEqual([]);
+      expect(writes(counts)).toEqual({});
+      // First attempt: page 1, then 410 on page 2; then every page again.
+      const pages = Math.ceil(
+        peer
+          .listObjects({ apiVersion: RBAC, kind: 'RoleBinding' })
+          .filter(o => o.metadata?.labels?.['app.kubernetes.io/managed-by'])
+          .length / 2,
+      );
+      expect(counts['list rolebindings']).toBe(2 + pages);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reconciles the other clusters when one cannot be reached, on %p',
+    async databaseId => {
+      const config = peerConfig(peer, token) as any;
+      config.clusterAccess.clusters.push({
+        name: 'far',
+        url: 'https://127.0.0.1:9',
+        serviceAccountToken: token,
+      });
+      const { h, namespaces } = await setup(databaseId, { config });
+      const far = await h.services.store.createRequest({
+        kind: 'create',
+        cluster: 'far',
+        namespace: 'payments-far-dev',
+        owner: 'group:default/payments',
+        tier: 'dev',
+        reason: 'elsewhere',
+        requester: 'user:default/alice',
+        expiresAt: new Date(Date.now() + 86_400_000),
+        now: new Date(),
+      });
+      await h.services.store.updateRequest(
+        far.id,
+        { status: ['pending'] },
+        { status: 'ready' },
+        new Date(),
+      );
+      peer.deleteObject({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        namespace: namespaces[1],
+        name: 'cluster-access-defaults',
+      });
+      const reports = await h.services.reconciler.reconcileAll();
+      expect(reports.find(r => r.cluster === 'sandbox')).toMatchObject({
+        applied: 1,
+        errors: [],
+      });
+      const farReport = reports.find(r => r.cluster === 'far')!;
+      expect(farReport.errors[0]).toMatch(/^list Namespace: cluster far: /);
+      expect(farReport.applied).toBe(0);
     },
   );
 });

@@ -22,6 +22,7 @@ import {
   isOwnedBy,
   NamespaceProvisioner,
 } from '../provisioning/NamespaceProvisioner';
+import { ClusterBusyError } from '../provisioning/clusterFailures';
 import { historyNamespace } from '../provisioning/NamespaceRequestWorker';
 
 /**
@@ -81,9 +82,52 @@ export class NamespaceReconciler {
     }
     const reports: ClusterReconcileReport[] = [];
     for (const [cluster, list] of byCluster) {
-      reports.push(await this.reconcileCluster(cluster, list, resolved));
+      try {
+        reports.push(await this.reconcileCluster(cluster, list, resolved));
+      } catch (error) {
+        // One cluster's trouble never stops the others; the next pass retries.
+        this.options.logger.warn(
+          `Reconciling cluster ${cluster} failed: ${errorMessage(error)}`,
+        );
+        reports.push({
+          cluster,
+          namespaces: list.length,
+          applied: 0,
+          deleted: 0,
+          errors: [errorMessage(error)],
+        });
+      }
     }
     return reports;
+  }
+
+  /**
+   * Lists the managed objects of every kind, each kind on its own: a kind
+   * that fails (throttled, paging expired for good, refused) is recorded and
+   * left out of this pass, the others are still reconciled.
+   */
+  private async listManaged(
+    client: ClusterClient,
+    report: ClusterReconcileReport,
+  ): Promise<{ live: Map<string, KubeObject>; failedKinds: Set<string> }> {
+    const live = new Map<string, KubeObject>();
+    const failedKinds = new Set<string>();
+    for (const { kind } of MANAGED_KINDS) {
+      try {
+        for (const object of await client.list(kind, MANAGED_SELECTOR)) {
+          live.set(objectKey(object), object);
+        }
+      } catch (error) {
+        failedKinds.add(kind);
+        report.errors.push(`list ${kind}: ${errorMessage(error)}`);
+        this.options.logger.warn(
+          `Reconciling cluster ${
+            client.cluster
+          }: listing ${kind} failed, skipped this pass: ${errorMessage(error)}`,
+        );
+      }
+    }
+    return { live, failedKinds };
   }
 
   private async reconcileCluster(
@@ -99,19 +143,15 @@ export class NamespaceReconciler {
       errors: [],
     };
     let client: ClusterClient;
-    const live = new Map<string, KubeObject>();
     try {
       client = this.options.provisioner.client(cluster);
-      for (const { kind } of MANAGED_KINDS) {
-        for (const object of await client.list(kind, MANAGED_SELECTOR)) {
-          live.set(objectKey(object), object);
-        }
-      }
     } catch (error) {
       report.errors.push(errorMessage(error));
-      this.options.logger.warn(
-        `Reconciling cluster ${cluster} failed: ${errorMessage(error)}`,
-      );
+      return report;
+    }
+    const { live, failedKinds } = await this.listManaged(client, report);
+    if (failedKinds.has('Namespace')) {
+      // Without the Namespaces, ownership and termination cannot be checked.
       return report;
     }
     const liveByNamespace = new Map<string, KubeObject[]>();
@@ -129,8 +169,11 @@ export class NamespaceReconciler {
           request,
           resolved.get(request.id)!,
           live,
-          liveByNamespace.get(request.namespace) ?? [],
+          (liveByNamespace.get(request.namespace) ?? []).filter(
+            o => !failedKinds.has(o.kind),
+          ),
           report,
+          failedKinds,
         );
       } catch (error) {
         report.errors.push(`${request.namespace}: ${errorMessage(error)}`);
@@ -139,6 +182,13 @@ export class NamespaceReconciler {
             error,
           )}`,
         );
+        if (error instanceof ClusterBusyError) {
+          // The cluster asked to slow down: leave the rest for the next pass.
+          report.errors.push(
+            'the cluster is throttling; the remaining namespaces wait for the next pass',
+          );
+          break;
+        }
       }
     }
     return report;
@@ -151,6 +201,7 @@ export class NamespaceReconciler {
     live: Map<string, KubeObject>,
     liveInNamespace: KubeObject[],
     report: ClusterReconcileReport,
+    failedKinds: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const { provisioner, history } = this.options;
     const liveNamespace = live.get(
@@ -159,6 +210,11 @@ export class NamespaceReconciler {
         metadata: { name: request.namespace },
       }),
     );
+    // A namespace on its way out is left alone, whoever made it: there is
+    // nothing to repair, and once it is gone the next pass sees that.
+    if (liveNamespace?.metadata.deletionTimestamp) {
+      return;
+    }
     if (liveNamespace && !isOwnedBy(liveNamespace, request.id)) {
       throw new Error(
         `namespace carries our label but belongs to request ${
@@ -167,13 +223,11 @@ export class NamespaceReconciler {
         }; left alone`,
       );
     }
-    if (liveNamespace?.metadata.deletionTimestamp) {
-      return;
-    }
 
+    // Kinds whose list failed this pass are left alone: their live state is unknown.
     const desired = desiredObjects(
       provisioner.spec(request, membership.members),
-    );
+    ).filter(o => !failedKinds.has(o.kind));
     const desiredKeys = new Set(desired.map(objectKey));
     const repaired: string[] = [];
     const granted = new Set<string>();

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
   createHarness,
+  eventually,
   Harness,
   peerConfig,
   startPeer,
@@ -783,9 +784,11 @@ describe('namespace routes', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'decommissions a namespace after approval and frees its name, on %p',
+    'decommissions a namespace after approval, waits until it is gone, then frees its name, on %p',
     async databaseId => {
+      const start = new Date();
       const h = await harness(databaseId, {
+        clock: start,
         policy: {
           allowed: user => user !== 'user:default/mallory',
           approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
@@ -845,13 +848,29 @@ describe('namespace routes', () => {
         .set('authorization', as('carol'));
       expect(approved.status).toBe(200);
       await h.services.worker.idle();
-      expect(
+      const live = () =>
         peer.getObject({
           apiVersion: 'v1',
           kind: 'Namespace',
           name: namespace,
-        }),
-      ).toBeUndefined();
+        });
+      // Kubernetes takes a while (the peer, like a cluster, keeps the
+      // namespace Terminating for seconds): the name stays taken until then,
+      // which a new request is told plainly.
+      expect((await h.services.store.getRequest(asked.body.id))?.status).toBe(
+        'decommissioning',
+      );
+      const early = await request(h.app)
+        .post('/requests')
+        .set('authorization', as('alice'))
+        .send(namespaceRequest({ namespace }));
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toBe(
+        `Namespace ${namespace} on cluster sandbox is still being deleted; you can request it again once it is gone, usually within a few minutes`,
+      );
+      await eventually('the namespace is gone', () => !live());
+      h.clock.now = new Date(start.getTime() + 22_000);
+      await h.services.worker.runOnce();
       expect((await h.services.store.getRequest(asked.body.id))?.status).toBe(
         'deleted',
       );

@@ -21,6 +21,10 @@ import { DatabaseNamespaceStore } from '../DatabaseNamespaceStore';
 import { CatalogGroupDirectory } from '../groups';
 import { namespaceRequestPermissionRules } from '../permissionRules';
 import { createNamespaceServices, NamespaceServices } from '../setup';
+import {
+  KubernetesClientOptions,
+  KubernetesClusterClientProvider,
+} from '../../provisioning/KubernetesClusterClient';
 
 /** The sample organisation of the tests: who is in which Group. */
 export const ORG: Record<string, string[]> = {
@@ -59,8 +63,10 @@ export function orgEntities(org: Record<string, string[]>): Entity[] {
 }
 
 /** A kube peer with the backend's service-account token. */
-export async function startPeer(): Promise<{ peer: KubePeer; token: string }> {
-  const peer = await startKubePeer();
+export async function startPeer(
+  options: { namespaceTerminationMs?: number } = {},
+): Promise<{ peer: KubePeer; token: string }> {
+  const peer = await startKubePeer(options);
   const token = peer.issueServiceAccountToken({
     namespace: 'cluster-access',
     name: 'backstage',
@@ -127,6 +133,8 @@ export async function createHarness(options: {
   workerId?: string;
   /** Fixed clock; default real time. */
   clock?: Date;
+  /** Options of the Kubernetes clients (page size, how they wait). */
+  clientOptions?: KubernetesClientOptions;
 }): Promise<Harness> {
   const database = mockServices.database({
     knex: options.knex,
@@ -153,6 +161,12 @@ export async function createHarness(options: {
     store,
     history,
     groups,
+    clients: options.clientOptions
+      ? new KubernetesClusterClientProvider(
+          config.clusters,
+          options.clientOptions,
+        )
+      : undefined,
     logger: mockServices.logger.mock(),
     clock: options.clock ? () => clock.now : undefined,
     workerId: options.workerId,
@@ -231,4 +245,20 @@ export async function createHarness(options: {
       catalog = catalogServiceMock({ entities: orgEntities(org) });
     },
   };
+}
+
+/**
+ * Polls until `check` holds (the Kubernetes peer deletes namespaces after a
+ * delay, like a real namespace controller); fails after `timeoutMs`.
+ */
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }
