@@ -1,4 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { credentialCachePath, writeCredentialCache } from './cache';
@@ -46,7 +53,7 @@ async function cli(
   const code = await runCli({
     args,
     context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, XDG_CACHE_HOME: dir, ...env },
+      env: { CLUSTER_ACCESS_TOKEN: TOKEN, KUBECACHEDIR: dir, ...env },
       stdout,
       stderr,
       cwd: dir,
@@ -64,7 +71,7 @@ async function cache(url: string, ttlSeconds: number, from = url) {
     ttlSeconds,
   });
   await writeCredentialCache(
-    credentialCachePath({ backendUrl: url, env: { XDG_CACHE_HOME: dir } }),
+    credentialCachePath({ backendUrl: url, env: { KUBECACHEDIR: dir } }),
     credential,
   );
   return credential;
@@ -198,7 +205,7 @@ describe('cluster-access status', () => {
     const url = await setup({});
     const path = credentialCachePath({
       backendUrl: url,
-      env: { XDG_CACHE_HOME: dir },
+      env: { KUBECACHEDIR: dir },
     });
     expect(await cli(['status', '--backend-url', url])).toEqual({
       code: 1,
@@ -263,21 +270,38 @@ describe('resolveExecCommand', () => {
 });
 
 describe('cluster-access login', () => {
-  it('refuses to overwrite a kubeconfig before anything is signed', async () => {
+  it('refuses to overwrite an -o file before anything is signed', async () => {
     const url = await setup({
       'GET /identity': (_r, res) => json(res, 200, identity),
     });
-    writeFileSync(join(dir, 'alice-kubeconfig.yaml'), 'mine');
-    const result = await cli(['login', '--backend-url', url]);
+    writeFileSync(join(dir, 'alice.yaml'), 'mine');
+    const result = await cli(['login', '--backend-url', url, '-o', 'alice.yaml']);
     expect(result).toEqual({
       code: 1,
       stdout: '',
       stderr: `cluster-access: ${join(
         dir,
-        'alice-kubeconfig.yaml',
-      )} already exists; use --force to overwrite it, or --kubeconfig to write another file\n`,
+        'alice.yaml',
+      )} already exists; use --force to overwrite it, or leave out -o to merge into your kubeconfig\n`,
     });
     expect(backend.seen.map(r => r.path)).toEqual(['/identity']);
+  });
+
+  it('refuses to merge into a kubeconfig it cannot read as one, before anything is signed', async () => {
+    const url = await setup({
+      'GET /identity': (_r, res) => json(res, 200, identity),
+    });
+    mkdirSync(join(dir, '.kube'));
+    writeFileSync(join(dir, '.kube', 'config'), 'clusters: [');
+    const result = await cli(['login', '--backend-url', url]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^cluster-access: .*\.kube\/config is not valid YAML \(.*\); nothing was changed\n$/,
+    );
+    expect(backend.seen.map(r => r.path)).toEqual(['/identity']);
+    expect(readFileSync(join(dir, '.kube', 'config'), 'utf8')).toBe(
+      'clusters: [',
+    );
   });
 
   it('refuses an exec kubeconfig that kubectl could not run, before calling Backstage', async () => {

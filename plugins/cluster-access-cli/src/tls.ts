@@ -79,7 +79,9 @@ export async function backendFetch(
   const ca = await readCertificateAuthority(path);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const undici = require('undici') as typeof import('undici');
-  const dispatcher = new undici.Agent({ connect: { ca } });
+  // No keep-alive: an idle connection would keep the process (which kubectl
+  // waits for) alive for seconds after its two requests.
+  const dispatcher = new undici.Agent({ connect: { ca }, pipelining: 0 });
   return ((input: string, init?: RequestInit) =>
     undici.fetch(input, {
       ...(init as Parameters<typeof undici.fetch>[1]),

@@ -159,17 +159,17 @@ export async function findExecutable(options: {
 }): Promise<string | undefined> {
   const { name, env, platform = process.platform } = options;
   const names = candidateNames(name, env, platform);
-  const pathOf = platform === 'win32' ? win32 : { delimiter, isAbsolute, join };
+  const separator = platform === 'win32' ? win32.delimiter : delimiter;
   // Windows spells it Path; Node's env lookup ignores case only on Windows.
   const searchPath = env.PATH ?? env.Path ?? '';
   const first = async (directory: string) => {
-    for (const candidate of names.map(n => pathOf.join(directory, n))) {
+    for (const candidate of names.map(n => join(directory, n))) {
       if (await isExecutable(candidate, platform)) return candidate;
     }
     return undefined;
   };
-  for (const directory of searchPath.split(pathOf.delimiter)) {
-    if (directory && pathOf.isAbsolute(directory)) {
+  for (const directory of searchPath.split(separator)) {
+    if (directory && isAbsolute(directory)) {
       const found = await first(directory);
       if (found) return found;
     }
