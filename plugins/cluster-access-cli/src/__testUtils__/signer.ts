@@ -1,3 +1,5 @@
+// @peculiar/x509 (through tsyringe) needs the Reflect polyfill first.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { randomBytes, webcrypto } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
