@@ -118,11 +118,15 @@ export function splitCommandLine(
   let args: string[];
   try {
     args =
-      platform === 'win32' ? splitWindows(command) : splitPosix(command, options.env);
+      platform === 'win32'
+        ? splitWindows(command)
+        : splitPosix(command, options.env);
   } catch (e) {
     if (e instanceof CliError) throw e;
     throw new CliError(
-      `The token command cannot be split into arguments: ${(e as Error).message}`,
+      `The token command cannot be split into arguments: ${
+        (e as Error).message
+      }`,
     );
   }
   if (args.length === 0 || !args[0]) {

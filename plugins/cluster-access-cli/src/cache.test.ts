@@ -51,12 +51,12 @@ describe('credentialCachePath', () => {
         ...where,
       }),
     ).toBe('/x/kube-cache/cluster-access/localhost_7007.json');
-    expect(
-      cacheDirectory({ env: { KUBECACHEDIR: '~/c' }, ...where }),
-    ).toBe('/h/c/cluster-access');
-    expect(
-      cacheDirectory({ env: { KUBECACHEDIR: 'c' }, ...where }),
-    ).toBe('/work/c/cluster-access');
+    expect(cacheDirectory({ env: { KUBECACHEDIR: '~/c' }, ...where })).toBe(
+      '/h/c/cluster-access',
+    );
+    expect(cacheDirectory({ env: { KUBECACHEDIR: 'c' }, ...where })).toBe(
+      '/work/c/cluster-access',
+    );
     expect(cacheDirectory({ env: { KUBECACHEDIR: '' }, ...where })).toBe(
       '/h/.kube/cache/cluster-access',
     );

@@ -370,14 +370,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     });
 
     const again = await cli(
-      [
-        'login',
-        '--backend-url',
-        backendUrl,
-        '--embed',
-        '-o',
-        kubeconfig,
-      ],
+      ['login', '--backend-url', backendUrl, '--embed', '-o', kubeconfig],
       { KUBECACHEDIR: cacheHome },
     );
     expect(again.code).toBe(1);
@@ -539,21 +532,35 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(readFileSync(`${other}.bak`, 'utf8')).toBe(theirs);
     expect(existsSync(join(home, 'missing.yaml'))).toBe(false);
 
-    const kube = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    const kubectlMerged = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
       run(KUBECTL, args, { ...env, ...merged, ...extra });
-    expect((await kube(['config', 'get-contexts', '-o', 'name'])).stdout).toBe(
-      'elsewhere\nsandbox\n',
-    );
-    expect((await kube(['config', 'current-context'])).stdout).toBe(
+    expect(
+      (await kubectlMerged(['config', 'get-contexts', '-o', 'name'])).stdout,
+    ).toBe('elsewhere\nsandbox\n');
+    expect((await kubectlMerged(['config', 'current-context'])).stdout).toBe(
       'elsewhere\n',
     );
     expect(
-      whoami(await kube(['--context', 'sandbox', 'auth', 'whoami', '-o', 'json'])),
-    ).toEqual({ username: 'alice', groups: ['payments', 'system:authenticated'] });
+      whoami(
+        await kubectlMerged([
+          '--context',
+          'sandbox',
+          'auth',
+          'whoami',
+          '-o',
+          'json',
+        ]),
+      ),
+    ).toEqual({
+      username: 'alice',
+      groups: ['payments', 'system:authenticated'],
+    });
 
     // Again: the same entries, so nothing is written.
     const again = await cli(['login', '--backend-url', backendUrl], merged);
-    expect(again.stdout).toContain('already had these entries: nothing changed.');
+    expect(again.stdout).toContain(
+      'already had these entries: nothing changed.',
+    );
 
     // -o -: only the kubeconfig on stdout, which kubectl can use as it is.
     const standalone = await cli([
@@ -567,9 +574,9 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(standalone.code).toBe(0);
     const file = join(work, 'from-stdout.yaml');
     writeFileSync(file, standalone.stdout, { mode: 0o600 });
-    expect(whoami(await kubectl(file, { PATH: '/usr/bin:/bin' })).username).toBe(
-      'alice',
-    );
+    expect(
+      whoami(await kubectl(file, { PATH: '/usr/bin:/bin' })).username,
+    ).toBe('alice');
 
     // logout removes the certificate and key; the next kubectl call signs in.
     const signedBefore = signed();
@@ -577,8 +584,16 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(logout.code).toBe(0);
     expect(existsSync(cachePath())).toBe(false);
     expect(
-      whoami(await kube(['--context', 'sandbox', 'auth', 'whoami', '-o', 'json']))
-        .username,
+      whoami(
+        await kubectlMerged([
+          '--context',
+          'sandbox',
+          'auth',
+          'whoami',
+          '-o',
+          'json',
+        ]),
+      ).username,
     ).toBe('alice');
     expect(signed()).toBe(signedBefore + 1);
     expect(existsSync(cachePath())).toBe(true);

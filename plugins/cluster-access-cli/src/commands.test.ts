@@ -277,7 +277,13 @@ describe('cluster-access login', () => {
       'GET /identity': (_r, res) => json(res, 200, identity),
     });
     writeFileSync(join(dir, 'alice.yaml'), 'mine');
-    const result = await cli(['login', '--backend-url', url, '-o', 'alice.yaml']);
+    const result = await cli([
+      'login',
+      '--backend-url',
+      url,
+      '-o',
+      'alice.yaml',
+    ]);
     expect(result).toEqual({
       code: 1,
       stdout: '',
@@ -364,19 +370,30 @@ describe('cluster-access login, to the end', () => {
   it('writes only the kubeconfig to stdout with -o -, and the rest to stderr', async () => {
     const { routes } = await createSigningRoutes({});
     const url = await setup(routes);
-    const result = await cli(['login', '--backend-url', url, '--embed', '-o', '-']);
+    const result = await cli([
+      'login',
+      '--backend-url',
+      url,
+      '--embed',
+      '-o',
+      '-',
+    ]);
     expect(result.code).toBe(0);
     const config = parse(result.stdout);
     expect(config).toMatchObject({
       kind: 'Config',
       'current-context': 'dev',
-      contexts: [{ name: 'dev', context: { cluster: 'dev', user: 'alice@dev' } }],
+      contexts: [
+        { name: 'dev', context: { cluster: 'dev', user: 'alice@dev' } },
+      ],
     });
     expect(Object.keys(config.users[0].user)).toEqual([
       'client-certificate-data',
       'client-key-data',
     ]);
-    expect(result.stderr).toMatch(/^Signed in to .* as alice, groups payments\./);
+    expect(result.stderr).toMatch(
+      /^Signed in to .* as alice, groups payments\./,
+    );
     expect(result.stderr).toContain('Wrote the kubeconfig to stdout.');
     // Neither a kubeconfig file nor a cache was written.
     expect(existsSync(join(dir, '.kube'))).toBe(false);

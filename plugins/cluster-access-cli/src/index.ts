@@ -29,10 +29,13 @@ export { CliError, UsageError } from './errors';
 
 /**
  * The version in package.json, which sits one level above both
- * `src/index.ts` and the built `dist/index.cjs.js`.
+ * `src/index.ts` and the built `dist/index.cjs.js` (the CLI is not bundled
+ * into a backend, where `__dirname` would move; `package.test.ts` checks
+ * `--version` from the packed package).
  */
 function version(): string {
   return JSON.parse(
+    // eslint-disable-next-line no-restricted-syntax
     readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
   ).version;
 }

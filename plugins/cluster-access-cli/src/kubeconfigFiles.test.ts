@@ -199,7 +199,9 @@ describe('mergeIntoKubeconfig', () => {
     expect(existsSync(c)).toBe(true);
     expect(existsSync(b)).toBe(false);
     await merge(env, { explicit: 'mine.yaml' });
-    expect(names(parse(readFileSync(join(dir, 'mine.yaml'), 'utf8')), 'contexts')).toEqual(['dev', 'prod']);
+    expect(
+      names(parse(readFileSync(join(dir, 'mine.yaml'), 'utf8')), 'contexts'),
+    ).toEqual(['dev', 'prod']);
   });
 
   it('refuses to replace entries of the same name that are not its own, unless forced', async () => {

@@ -183,7 +183,9 @@ export function mergeKubeconfigs(options: MergeOptions): MergeResult {
             list = new YAMLSeq();
             target.document.set(kind, list);
           }
-          (list as YAMLSeq).items.push(target.document.createNode(entry, { aliasDuplicateObjects: false }));
+          (list as YAMLSeq).items.push(
+            target.document.createNode(entry, { aliasDuplicateObjects: false }),
+          );
           changed.add(target);
         });
         continue;

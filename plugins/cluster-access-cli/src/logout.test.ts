@@ -100,7 +100,9 @@ describe('cluster-access logout', () => {
     writeFileSync(broken, 'garbage');
     const result = await cli(['logout', '--all']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain(`Removed ${broken}, which could not be used.\n`);
+    expect(result.stdout).toContain(
+      `Removed ${broken}, which could not be used.\n`,
+    );
     for (const path of [one.path, two.path, broken]) {
       expect(existsSync(path)).toBe(false);
     }
@@ -127,7 +129,9 @@ describe('cluster-access logout', () => {
         authorization: `Bearer ${TOKEN}`,
       }),
     ]);
-    expect(result.stdout).toContain(`(serial ${revoked.serial}) and its key from ${revoked.path}.\nIt is revoked.\n`);
+    expect(result.stdout).toContain(
+      `(serial ${revoked.serial}) and its key from ${revoked.path}.\nIt is revoked.\n`,
+    );
     expect(existsSync(revoked.path)).toBe(false);
     expect(result.stderr).toBe(
       `cluster-access: could not revoke certificate ${refused.serial}: Vault is unavailable, so no certificate can be issued right now (503) (Vault is sealed). Try again in a few minutes.\ncluster-access: kept ${refused.path}\n`,
@@ -179,7 +183,9 @@ describe('cluster-access status -o json', () => {
         },
       ],
     });
-    expect(JSON.parse(result.stdout).credentials[0].secondsLeft).toBeGreaterThan(7000);
+    expect(
+      JSON.parse(result.stdout).credentials[0].secondsLeft,
+    ).toBeGreaterThan(7000);
 
     // KUBECACHEDIR moves the cache; an expired certificate exits 1.
     const old = await cli(['status', '-o', 'json'], {
@@ -195,9 +201,13 @@ describe('cluster-access status -o json', () => {
     ]);
     expect(JSON.parse(old.stdout).credentials[0].secondsLeft).toBeLessThan(0);
 
-    const missing = await cli(
-      ['status', '-o', 'json', '--backend-url', 'https://none.example.com'],
-    );
+    const missing = await cli([
+      'status',
+      '-o',
+      'json',
+      '--backend-url',
+      'https://none.example.com',
+    ]);
     expect(missing.code).toBe(1);
     expect(JSON.parse(missing.stdout).credentials).toEqual([
       {

@@ -196,9 +196,9 @@ describe('the @cluster-access/cli package, as npm would install it', () => {
     expect(
       files.filter(f => /\/src\/|\.test\.|__testUtils__|\/bench\//.test(f)),
     ).toEqual([]);
-    expect(statSync(join(installed, 'bin', 'cluster-access')).mode & 0o111).toBe(
-      0o111,
-    );
+    expect(
+      statSync(join(installed, 'bin', 'cluster-access')).mode & 0o111,
+    ).toBe(0o111);
     const readme = readFileSync(join(installed, 'README.md'), 'utf8');
     expect(readme).toContain('npm install -g @cluster-access/cli');
   });
@@ -257,12 +257,15 @@ describe('the @cluster-access/cli package, as npm would install it', () => {
         CLUSTER_ACCESS_TOKEN: 'packed-token',
       };
       const bin = join(installed, 'bin', 'cluster-access');
-      const cli = (args: string[]) => run(node, [bin, ...args], { cwd: app, env });
+      const cli = (args: string[]) =>
+        run(node, [bin, ...args], { cwd: app, env });
 
       const version = await cli(['--version']);
       expect(version).toEqual({
         code: 0,
-        stdout: `${JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version}\n`,
+        stdout: `${
+          JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8')).version
+        }\n`,
         stderr: '',
       });
       const help = await cli(['--help']);
@@ -274,7 +277,9 @@ describe('the @cluster-access/cli package, as npm would install it', () => {
         node,
         [
           '-p',
-          `require.resolve('@cluster-access/plugin-cluster-access-common', { paths: [${JSON.stringify(installed)}] })`,
+          `require.resolve('@cluster-access/plugin-cluster-access-common', { paths: [${JSON.stringify(
+            installed,
+          )}] })`,
         ],
         { cwd: app, env },
       );

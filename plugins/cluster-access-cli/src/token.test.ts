@@ -89,7 +89,9 @@ describe('getBackstageToken', () => {
     ]) {
       await expect(
         getBackstageToken({ backendUrl, tokenCommand: command, env: {} }),
-      ).rejects.toThrow(/is run without a shell, so '.+' cannot be used in it.*sh -c/);
+      ).rejects.toThrow(
+        /is run without a shell, so '.+' cannot be used in it.*sh -c/,
+      );
     }
     await expect(
       getBackstageToken({ backendUrl, tokenCommand: "a 'b", env: {} }),
@@ -293,10 +295,13 @@ describe('splitCommandLine', () => {
 
   it('splits by POSIX shell rules elsewhere', () => {
     expect(
-      splitCommandLine(`vault read -field=token "secret/$U" 'a\\b' c\\ d # note`, {
-        env: { U: 'alice' },
-        platform: 'linux',
-      }),
+      splitCommandLine(
+        `vault read -field=token "secret/$U" 'a\\b' c\\ d # note`,
+        {
+          env: { U: 'alice' },
+          platform: 'linux',
+        },
+      ),
     ).toEqual(['vault', 'read', '-field=token', 'secret/alice', 'a\\b', 'c d']);
   });
 });

@@ -2,7 +2,14 @@ import { spawn } from 'cross-spawn';
 import { constants } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve, win32 } from 'node:path';
+import {
+  delimiter,
+  dirname,
+  isAbsolute,
+  join,
+  resolve,
+  win32,
+} from 'node:path';
 import { parse } from 'yaml';
 import { normalizeBackendUrl } from './args';
 import { splitCommandLine } from './argv';
@@ -82,7 +89,8 @@ function run(
     };
     child.on('error', e => {
       const code = (e as NodeJS.ErrnoException).code;
-      failure ??= code === 'ENOENT' ? `${file} was not found` : code ?? e.message;
+      failure ??=
+        code === 'ENOENT' ? `${file} was not found` : code ?? e.message;
       finish(null);
     });
     child.on('close', (code, signal) => finish(code ?? signal));

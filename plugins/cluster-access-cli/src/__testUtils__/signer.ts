@@ -85,7 +85,9 @@ export async function createSigningRoutes(options: {
           maxTtlSeconds: 7200,
         }),
       'POST /certificates': (r: SeenRequest, res: ServerResponse) => {
-        sign(r, res).catch(e => json(res, 500, { error: { message: String(e) } }));
+        sign(r, res).catch(e =>
+          json(res, 500, { error: { message: String(e) } }),
+        );
       },
     },
   };

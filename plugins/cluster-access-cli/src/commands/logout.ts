@@ -58,7 +58,9 @@ export async function runLogout(
     ? [credentialCachePath({ backendUrl: options.backendUrl, ...where })]
     : await cachedPaths(directory);
   if (paths.length === 0) {
-    stdout.write(`No certificates cached in ${directory}: nothing to remove.\n`);
+    stdout.write(
+      `No certificates cached in ${directory}: nothing to remove.\n`,
+    );
     return 0;
   }
   let failed = false;

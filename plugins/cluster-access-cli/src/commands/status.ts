@@ -133,7 +133,11 @@ export async function runStatus(
       credentials.push(entry(path, await readCredentialCache(path), now));
     }
     stdout.write(
-      `${JSON.stringify({ cacheDirectory: directory, credentials }, null, 2)}\n`,
+      `${JSON.stringify(
+        { cacheDirectory: directory, credentials },
+        null,
+        2,
+      )}\n`,
     );
     return credentials.some(c => c.state === 'valid') ? 0 : 1;
   }
