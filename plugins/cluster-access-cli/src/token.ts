@@ -79,6 +79,8 @@ function run(
       failure ??= `no answer within ${Math.round(timeoutMs / 1000)}s`;
       child.kill();
     }, timeoutMs);
+    // The child keeps the process alive while it runs; the timer need not.
+    timer.unref();
     const finish = (code: number | string | null) => {
       clearTimeout(timer);
       resolvePromise({
