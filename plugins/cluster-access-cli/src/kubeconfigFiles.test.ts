@@ -213,7 +213,7 @@ describe('mergeIntoKubeconfig', () => {
 `.replace(/^contexts:\n(.*\n){2}/m, '');
     writeFileSync(path, other);
     await expect(merge({ KUBECONFIG: path })).rejects.toThrow(
-      `Your kubeconfig has entries of the same name that are not from Cluster Access:\n  cluster 'dev' in ${path} is for https://127.0.0.1:40000, not https://dev.example.com:6443\n  context 'prod' in ${path} uses cluster 'dev', not 'prod'\nNothing was changed. Use --force to replace them, or -o FILE to write a separate kubeconfig.`,
+      `Your kubeconfig already has entries of these names for something else:\n  cluster 'dev' in ${path} is for https://127.0.0.1:40000, not https://dev.example.com:6443\n  context 'prod' in ${path} uses cluster 'dev', not 'prod'\nNothing was changed. Use --force to replace them, or -o FILE to write a separate kubeconfig.`,
     );
     expect(readFileSync(path, 'utf8')).toBe(other);
     expect(existsSync(`${path}.bak`)).toBe(false);

@@ -205,7 +205,7 @@ export function mergeKubeconfigs(options: MergeOptions): MergeResult {
   }
   if (conflicts.length > 0 && !options.force) {
     throw new CliError(
-      `Your kubeconfig has entries of the same name that are not from Cluster Access:\n  ${conflicts.join(
+      `Your kubeconfig already has entries of these names for something else:\n  ${conflicts.join(
         '\n  ',
       )}\nNothing was changed. Use --force to replace them, or -o FILE to write a separate kubeconfig.`,
     );
