@@ -10,6 +10,9 @@ import {
   startFakeBackend,
 } from './__testUtils__/fakeBackend';
 
+// Key generation, TLS and signing on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 const TOKEN = 'token-that-must-not-be-shown';
 type Backend = Awaited<ReturnType<typeof startFakeBackend>>;
 let backends: Backend[] = [];

@@ -10,6 +10,9 @@ import {
   createSigningRoutes,
 } from './__testUtils__/signer';
 
+// Key generation, TLS and signing on a loaded 2-core machine.
+jest.setTimeout(30_000);
+
 const TOKEN = 'token-that-must-not-be-shown';
 let dir: string;
 let backend: Awaited<ReturnType<typeof startFakeBackend>>;
