@@ -18,7 +18,7 @@ import { startFakeBackend } from './__testUtils__/fakeBackend';
 import { createSigningRoutes } from './__testUtils__/signer';
 
 // Builds both packages and packs them: slow on a loaded 2-core machine.
-jest.setTimeout(300_000);
+jest.setTimeout(600_000);
 
 const cliDir = resolve(__dirname, '..');
 const root = resolve(cliDir, '..', '..');
