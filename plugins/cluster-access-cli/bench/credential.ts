@@ -112,7 +112,7 @@ async function main() {
   const env = {
     PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
     HOME: work,
-    XDG_CACHE_HOME: join(work, 'cache'),
+    KUBECACHEDIR: join(work, 'cache'),
     XDG_CONFIG_HOME: join(work, 'config'),
     XDG_DATA_HOME: join(work, 'data'),
     CLUSTER_ACCESS_TOKEN: mockCredentials.user.token('user:default/alice'),
@@ -120,7 +120,7 @@ async function main() {
   const execConfig = join(work, 'exec.yaml');
   const embedConfig = join(work, 'embed.yaml');
   try {
-    const login = ['login', '--backend-url', backendUrl, '--kubeconfig'];
+    const login = ['login', '--backend-url', backendUrl, '-o'];
     await run(LAUNCHER, [...login, execConfig], env);
     await run(LAUNCHER, [...login, embedConfig, '--embed'], env);
     const credential = ['credential', '--backend-url', backendUrl];

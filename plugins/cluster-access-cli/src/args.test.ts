@@ -12,7 +12,7 @@ function usageError(args: string[]): UsageError {
 }
 
 describe('parseCommandLine', () => {
-  it('reads login with its defaults: exec mode, no overwrite', () => {
+  it('reads login with its defaults: exec mode, merge, no overwrite', () => {
     expect(
       parseCommandLine(['login', '--backend-url', 'https://bs.example.com/']),
     ).toEqual({
@@ -20,11 +20,14 @@ describe('parseCommandLine', () => {
       backendUrl: 'https://bs.example.com',
       mode: 'exec',
       force: false,
+      setCurrent: false,
       ttlSeconds: undefined,
       keyType: undefined,
       kubeconfig: undefined,
+      output: undefined,
       tokenCommand: undefined,
       minRemainingSeconds: undefined,
+      certificateAuthority: undefined,
     });
   });
 
@@ -39,8 +42,11 @@ describe('parseCommandLine', () => {
         'ECDSA-P384',
         '--kubeconfig',
         'x.yaml',
+        '--set-current',
         '--embed',
         '--force',
+        '--certificate-authority',
+        'ca.pem',
         '--token-command',
         'pass show bs',
       ]),
@@ -49,12 +55,18 @@ describe('parseCommandLine', () => {
       backendUrl: 'http://localhost:7007',
       mode: 'embed',
       force: true,
+      setCurrent: true,
       ttlSeconds: 5400,
       keyType: 'ECDSA-P384',
       kubeconfig: 'x.yaml',
+      output: undefined,
       tokenCommand: 'pass show bs',
       minRemainingSeconds: undefined,
+      certificateAuthority: 'ca.pem',
     });
+    expect(
+      parseCommandLine(['login', '--backend-url', 'https://a', '-o', '-']),
+    ).toMatchObject({ output: '-', kubeconfig: undefined });
   });
 
   it('reads credential with a default --min-remaining of 10 minutes', () => {
@@ -78,14 +90,47 @@ describe('parseCommandLine', () => {
     ).toMatchObject({ minRemainingSeconds: 0, keyType: 'RSA-2048' });
   });
 
-  it('reads status with or without a backend', () => {
+  it('reads status with or without a backend, as text or JSON', () => {
     expect(parseCommandLine(['status'])).toEqual({
       command: 'status',
       backendUrl: undefined,
+      output: 'text',
     });
     expect(
-      parseCommandLine(['status', '--backend-url', 'https://bs.example.com']),
-    ).toEqual({ command: 'status', backendUrl: 'https://bs.example.com' });
+      parseCommandLine([
+        'status',
+        '--backend-url',
+        'https://bs.example.com',
+        '-o',
+        'json',
+      ]),
+    ).toEqual({
+      command: 'status',
+      backendUrl: 'https://bs.example.com',
+      output: 'json',
+    });
+  });
+
+  it('reads logout for one backend or all, with or without revoking', () => {
+    expect(parseCommandLine(['logout', '--all'])).toEqual({
+      command: 'logout',
+      backendUrl: undefined,
+      revoke: false,
+      tokenCommand: undefined,
+      certificateAuthority: undefined,
+    });
+    expect(
+      parseCommandLine([
+        'logout',
+        '--backend-url',
+        'https://bs.example.com',
+        '--revoke',
+      ]),
+    ).toMatchObject({ backendUrl: 'https://bs.example.com', revoke: true });
+    expect(parseCommandLine(['--version'])).toEqual({
+      command: 'help',
+      version: true,
+    });
   });
 
   it('answers help for the CLI and for each command', () => {
@@ -169,6 +214,31 @@ describe('parseCommandLine', () => {
       ['status', '--backend-url', ''],
       '--backend-url needs a value',
       'Usage: cluster-access status',
+    ],
+    [
+      ['status', '-o', 'yaml'],
+      "--output must be text or json, got 'yaml'",
+      'Usage: cluster-access status',
+    ],
+    [
+      ['login', '--backend-url', 'https://a', '--kubeconfig', 'k', '-o', 'f'],
+      '--kubeconfig names the kubeconfig to merge into and -o a separate file to write',
+      'Usage: cluster-access login',
+    ],
+    [
+      ['login', '--backend-url', 'https://a', '-o', '-', '--set-current'],
+      '--set-current only applies when merging',
+      'Usage: cluster-access login',
+    ],
+    [
+      ['logout', '--all', '--backend-url', 'https://a'],
+      'give either --backend-url URL or --all',
+      'Usage: cluster-access logout',
+    ],
+    [
+      ['logout', '--all', '--token-command', 'x'],
+      '--token-command only applies with --revoke',
+      'Usage: cluster-access logout',
     ],
   ])('refuses %j with exit code 2 and the usage', (args, message, usage) => {
     const error = usageError(args);

@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 import type { ClientKeyAlgorithm } from '@cluster-access/plugin-cluster-access-common';
 import { parseDuration } from './duration';
 import { UsageError } from './errors';
+import { CommandName, usage } from './usage';
+
+export { usage } from './usage';
 
 /** Key types on the command line, and the algorithm each one stands for. */
 const keyTypes: Record<string, ClientKeyAlgorithm> = {
@@ -24,13 +27,19 @@ export interface LoginOptions {
   backendUrl: string;
   ttlSeconds?: number;
   keyType?: ClientKeyAlgorithm;
-  /** Where to write the kubeconfig; defaults to `<username>-kubeconfig.yaml`. */
+  /** `--kubeconfig`: the kubeconfig to merge into, as for kubectl. */
   kubeconfig?: string;
+  /** `-o`: a separate kubeconfig file, or `-` for stdout, instead of merging. */
+  output?: string;
+  /** Make the first new context current even if one is set. */
+  setCurrent: boolean;
   mode: 'exec' | 'embed';
   force: boolean;
   tokenCommand?: string;
   /** Only given to the exec plugin's arguments when set. */
   minRemainingSeconds?: number;
+  /** `--certificate-authority`, as given. */
+  certificateAuthority?: string;
 }
 
 /** Options of `cluster-access credential`. @public */
@@ -41,18 +50,36 @@ export interface CredentialOptions {
   ttlSeconds?: number;
   keyType?: ClientKeyAlgorithm;
   tokenCommand?: string;
+  certificateAuthority?: string;
 }
 
 /** Options of `cluster-access status`. @public */
 export interface StatusOptions {
   command: 'status';
   backendUrl?: string;
+  output: 'text' | 'json';
 }
 
-/** A help request: `--help`, `help [command]` or no command at all. @public */
+/** Options of `cluster-access logout`. @public */
+export interface LogoutOptions {
+  command: 'logout';
+  /** One backend, or `undefined` for every cached one (`--all`). */
+  backendUrl?: string;
+  revoke: boolean;
+  tokenCommand?: string;
+  certificateAuthority?: string;
+}
+
+/**
+ * Something to print and exit 0: `--help`, `help [command]`, no command at
+ * all, or `--version`.
+ *
+ * @public
+ */
 export interface HelpRequest {
   command: 'help';
-  text: string;
+  text?: string;
+  version?: boolean;
 }
 
 /** A parsed command line. @public */
@@ -60,93 +87,8 @@ export type CommandLine =
   | LoginOptions
   | CredentialOptions
   | StatusOptions
+  | LogoutOptions
   | HelpRequest;
-
-const tokenHelp = `Backstage token (first that is set):
-  --token-command CMD       run CMD in a shell and use its output
-                            (or env CLUSTER_ACCESS_TOKEN_COMMAND)
-  env CLUSTER_ACCESS_TOKEN  the token itself, for CI and scripts
-  otherwise                 backstage-cli auth print-token, for the instance
-                            signed in to --backend-url
-                            (run: backstage-cli auth login --backend-url URL)`;
-
-const usages = {
-  main: `Usage: cluster-access <command> [options]
-
-Get a short-lived Kubernetes client certificate from Backstage, and let
-kubectl renew it. The private key is made on this machine and never sent.
-
-Commands:
-  login       get a certificate and write a kubeconfig
-  credential  the kubectl exec-credential plugin (kubectl runs it)
-  status      show the cached certificate: user, groups, time left
-
-Run 'cluster-access <command> --help' for a command's options.
-`,
-  login: `Usage: cluster-access login --backend-url URL [options]
-
-Asks Backstage who you are, makes a key pair and a CSR here, gets the
-certificate signed, and writes a kubeconfig.
-
-Options:
-  --backend-url URL      the Backstage backend, e.g. https://backstage.example.com
-  --ttl DURATION         certificate lifetime, e.g. 8h (default: the portal's)
-  --key-type TYPE        ecdsa-p256 (default), ecdsa-p384 or rsa-2048
-  --kubeconfig PATH      file to write (default: ./<username>-kubeconfig.yaml)
-  --exec                 the kubeconfig runs 'cluster-access credential', which
-                         renews the certificate (default); the certificate and
-                         key are cached in $XDG_CACHE_HOME/cluster-access
-  --embed                embed the certificate and key in the kubeconfig, like
-                         the portal's download (no renewal)
-  --min-remaining DUR    with --exec: renew when less than DUR is left
-                         (default: 10m)
-  --force                overwrite an existing kubeconfig file
-  --token-command CMD    see below
-  -h, --help             show this help
-
-${tokenHelp}
-`,
-  credential: `Usage: cluster-access credential --backend-url URL [options]
-
-The kubectl exec-credential plugin: prints an ExecCredential with a client
-certificate and key. Uses the cached certificate while it has at least
---min-remaining left; otherwise makes a new key pair, gets a new certificate
-from Backstage, and caches it.
-
-Options:
-  --backend-url URL      the Backstage backend
-  --min-remaining DUR    renew when less than DUR is left (default: 10m)
-  --ttl DURATION         lifetime of renewed certificates (default: the
-                         portal's, or what login was given)
-  --key-type TYPE        ecdsa-p256, ecdsa-p384 or rsa-2048 (default: as
-                         before, else ecdsa-p256)
-  --token-command CMD    see below
-  -h, --help             show this help
-
-${tokenHelp}
-`,
-  status: `Usage: cluster-access status [--backend-url URL]
-
-Shows who the cached certificate says you are, its groups and the time it
-has left, for one backend or for every cached one. Makes no network calls.
-Exits 1 when there is no valid certificate.
-
-Options:
-  --backend-url URL      only this backend
-  -h, --help             show this help
-`,
-};
-
-/**
- * The usage text of a command, or of the whole CLI.
- *
- * @public
- */
-export function usage(command?: string): string {
-  return command && command in usages
-    ? usages[command as keyof typeof usages]
-    : usages.main;
-}
 
 function isLoopback(hostname: string): boolean {
   return (
@@ -195,10 +137,13 @@ const optionSpecs = {
     ttl: { type: 'string' },
     'key-type': { type: 'string' },
     kubeconfig: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'set-current': { type: 'boolean' },
     exec: { type: 'boolean' },
     embed: { type: 'boolean' },
     'min-remaining': { type: 'string' },
     force: { type: 'boolean' },
+    'certificate-authority': { type: 'string' },
     'token-command': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
@@ -207,16 +152,24 @@ const optionSpecs = {
     'min-remaining': { type: 'string' },
     ttl: { type: 'string' },
     'key-type': { type: 'string' },
+    'certificate-authority': { type: 'string' },
     'token-command': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
   status: {
     'backend-url': { type: 'string' },
+    output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h' },
   },
-} as const;
-
-type CommandName = keyof typeof optionSpecs;
+  logout: {
+    'backend-url': { type: 'string' },
+    all: { type: 'boolean' },
+    revoke: { type: 'boolean' },
+    'certificate-authority': { type: 'string' },
+    'token-command': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+} as const satisfies Record<CommandName, unknown>;
 
 /** Reads one command's options, turning every complaint into a UsageError. */
 class OptionReader {
@@ -289,6 +242,9 @@ class OptionReader {
  */
 export function parseCommandLine(args: string[]): CommandLine {
   const [command, ...rest] = args;
+  if (command === '--version') {
+    return { command: 'help', version: true };
+  }
   if (
     command === undefined ||
     command === '--help' ||
@@ -325,28 +281,8 @@ export function parseCommandLine(args: string[]): CommandLine {
   const read = new OptionReader(name, values);
 
   switch (name) {
-    case 'login': {
-      if (values.exec && values.embed) {
-        read.fail('--exec and --embed exclude each other');
-      }
-      const kubeconfig = read.string('kubeconfig');
-      const minRemainingSeconds = read.duration('min-remaining', { min: 0 });
-      if (values.embed && minRemainingSeconds !== undefined) {
-        read.fail('--min-remaining only applies with --exec');
-      }
-      return {
-        command: 'login',
-        backendUrl: read.backendUrl(true),
-        // The backend refuses anything under a minute.
-        ttlSeconds: read.duration('ttl', { min: 60 }),
-        keyType: read.keyType(),
-        kubeconfig,
-        mode: values.embed ? 'embed' : 'exec',
-        force: Boolean(values.force),
-        tokenCommand: read.string('token-command'),
-        minRemainingSeconds,
-      };
-    }
+    case 'login':
+      return loginOptions(read, values);
     case 'credential':
       return {
         command: 'credential',
@@ -357,8 +293,69 @@ export function parseCommandLine(args: string[]): CommandLine {
         ttlSeconds: read.duration('ttl', { min: 60 }),
         keyType: read.keyType(),
         tokenCommand: read.string('token-command'),
+        certificateAuthority: read.string('certificate-authority'),
       };
-    default:
-      return { command: 'status', backendUrl: read.backendUrl(false) };
+    case 'status': {
+      const output = read.string('output') ?? 'text';
+      if (output !== 'text' && output !== 'json') {
+        read.fail(`--output must be text or json, got '${output}'`);
+      }
+      return {
+        command: 'status',
+        backendUrl: read.backendUrl(false),
+        output: output as 'text' | 'json',
+      };
+    }
+    default: {
+      const backendUrl = read.backendUrl(false);
+      if (Boolean(backendUrl) === Boolean(values.all)) {
+        read.fail('give either --backend-url URL or --all');
+      }
+      if (!values.revoke && values['token-command'] !== undefined) {
+        read.fail('--token-command only applies with --revoke');
+      }
+      return {
+        command: 'logout',
+        backendUrl,
+        revoke: Boolean(values.revoke),
+        tokenCommand: read.string('token-command'),
+        certificateAuthority: read.string('certificate-authority'),
+      };
+    }
   }
+}
+
+function loginOptions(read: OptionReader, values: Values): LoginOptions {
+  if (values.exec && values.embed) {
+    read.fail('--exec and --embed exclude each other');
+  }
+  const output = read.string('output');
+  const kubeconfig = read.string('kubeconfig');
+  if (output !== undefined && kubeconfig !== undefined) {
+    read.fail(
+      '--kubeconfig names the kubeconfig to merge into and -o a separate file to write: give one of them',
+    );
+  }
+  if (output !== undefined && values['set-current']) {
+    read.fail('--set-current only applies when merging (without -o)');
+  }
+  const minRemainingSeconds = read.duration('min-remaining', { min: 0 });
+  if (values.embed && minRemainingSeconds !== undefined) {
+    read.fail('--min-remaining only applies with --exec');
+  }
+  return {
+    command: 'login',
+    backendUrl: read.backendUrl(true),
+    // The backend refuses anything under a minute.
+    ttlSeconds: read.duration('ttl', { min: 60 }),
+    keyType: read.keyType(),
+    kubeconfig,
+    output,
+    setCurrent: Boolean(values['set-current']),
+    mode: values.embed ? 'embed' : 'exec',
+    force: Boolean(values.force),
+    tokenCommand: read.string('token-command'),
+    minRemainingSeconds,
+    certificateAuthority: read.string('certificate-authority'),
+  };
 }

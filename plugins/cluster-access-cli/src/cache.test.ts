@@ -24,33 +24,42 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('credentialCachePath', () => {
-  it('uses $XDG_CACHE_HOME, else ~/.cache, and one file per backend host and port', () => {
-    expect(
-      credentialCachePath({
-        backendUrl: 'http://localhost:7007',
-        env: { XDG_CACHE_HOME: '/x/cache' },
-      }),
-    ).toBe('/x/cache/cluster-access/localhost_7007.json');
+  it('uses ~/.kube/cache/cluster-access, and one file per backend host and port', () => {
     expect(
       credentialCachePath({
         backendUrl: 'https://bs.example.com/backstage',
-        env: {},
+        // Not the XDG directory any more: kubectl's.
+        env: { XDG_CACHE_HOME: '/x/cache' },
         homeDirectory: '/home/alice',
       }),
-    ).toBe('/home/alice/.cache/cluster-access/bs.example.com.json');
+    ).toBe('/home/alice/.kube/cache/cluster-access/bs.example.com.json');
     expect(
       credentialCachePath({
         backendUrl: 'http://[::1]:7007',
         env: {},
         homeDirectory: '/h',
       }),
-    ).toBe('/h/.cache/cluster-access/___1__7007.json');
+    ).toBe('/h/.kube/cache/cluster-access/___1__7007.json');
   });
 
-  it('ignores a relative XDG_CACHE_HOME, as the XDG spec says', () => {
+  it('honours KUBECACHEDIR as kubectl does: absolute, ~/, or from the working directory', () => {
+    const where = { homeDirectory: '/h', cwd: '/work' };
     expect(
-      cacheDirectory({ env: { XDG_CACHE_HOME: 'cache' }, homeDirectory: '/h' }),
-    ).toBe('/h/.cache/cluster-access');
+      credentialCachePath({
+        backendUrl: 'http://localhost:7007',
+        env: { KUBECACHEDIR: '/x/kube-cache' },
+        ...where,
+      }),
+    ).toBe('/x/kube-cache/cluster-access/localhost_7007.json');
+    expect(cacheDirectory({ env: { KUBECACHEDIR: '~/c' }, ...where })).toBe(
+      '/h/c/cluster-access',
+    );
+    expect(cacheDirectory({ env: { KUBECACHEDIR: 'c' }, ...where })).toBe(
+      '/work/c/cluster-access',
+    );
+    expect(cacheDirectory({ env: { KUBECACHEDIR: '' }, ...where })).toBe(
+      '/h/.kube/cache/cluster-access',
+    );
   });
 });
 

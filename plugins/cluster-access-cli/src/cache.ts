@@ -1,16 +1,9 @@
-import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
-import {
-  chmod,
-  mkdir,
-  open,
-  readFile,
-  rename,
-  rm,
-  stat,
-} from 'node:fs/promises';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
+import { acquireFileLock, FileLockOptions, writeFileAtomic } from './files';
 
 const cachedCredentialSchema = z.object({
   version: z.literal(1),
@@ -50,21 +43,29 @@ export type CacheReadResult =
   | { state: 'ok'; credential: CachedCredential };
 
 /**
- * The cache directory: `$XDG_CACHE_HOME/cluster-access`, or
- * `~/.cache/cluster-access` (the XDG default, also when `XDG_CACHE_HOME` is
- * not absolute, as the spec asks).
+ * The cache directory: `cluster-access` in kubectl's cache directory, which
+ * is `$KUBECACHEDIR` when set, else `~/.kube/cache` (where kubectl keeps its
+ * discovery cache and kubelogin its tokens). A relative `KUBECACHEDIR` is
+ * taken from the working directory, as kubectl does; a leading `~/` is the
+ * home directory.
  *
  * @public
  */
 export function cacheDirectory(options: {
   env: NodeJS.ProcessEnv;
   homeDirectory?: string;
+  cwd?: string;
 }): string {
-  const xdg = options.env.XDG_CACHE_HOME;
-  const root =
-    xdg && isAbsolute(xdg)
-      ? xdg
-      : join(options.homeDirectory ?? homedir(), '.cache');
+  const home = options.homeDirectory ?? homedir();
+  const configured = options.env.KUBECACHEDIR;
+  let root: string;
+  if (!configured) {
+    root = join(home, '.kube', 'cache');
+  } else if (configured === '~' || /^~[\\/]/.test(configured)) {
+    root = join(home, configured.slice(1));
+  } else {
+    root = resolve(options.cwd ?? process.cwd(), configured);
+  }
   return join(root, 'cluster-access');
 }
 
@@ -79,6 +80,7 @@ export function credentialCachePath(options: {
   backendUrl: string;
   env: NodeJS.ProcessEnv;
   homeDirectory?: string;
+  cwd?: string;
 }): string {
   const host = new URL(options.backendUrl).host.replace(/[^A-Za-z0-9.-]/g, '_');
   return join(cacheDirectory(options), `${host}.json`);
@@ -164,9 +166,9 @@ async function ensurePrivateDirectory(directory: string) {
 }
 
 /**
- * Writes a cache file atomically: a private (0600) temporary file next to it,
- * flushed, then renamed over it, so a reader (another kubectl) sees either
- * the old credential or the new one, never half of one.
+ * Writes a cache file atomically ({@link writeFileAtomic}, mode 0600) in a
+ * private directory, so a reader (another kubectl) sees either the old
+ * credential or the new one, never half of one.
  *
  * @public
  */
@@ -174,25 +176,8 @@ export async function writeCredentialCache(
   path: string,
   credential: CachedCredential,
 ): Promise<void> {
-  const directory = dirname(path);
-  await ensurePrivateDirectory(directory);
-  const temporary = join(
-    directory,
-    `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  const file = await open(temporary, 'wx', 0o600);
-  try {
-    try {
-      await file.writeFile(`${JSON.stringify(credential, null, 2)}\n`);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
+  await ensurePrivateDirectory(dirname(path));
+  await writeFileAtomic(path, `${JSON.stringify(credential, null, 2)}\n`);
 }
 
 /**
@@ -200,51 +185,18 @@ export async function writeCredentialCache(
  *
  * @public
  */
-export interface CacheLockOptions {
-  /** Give up waiting after this long; defaults to 20 s. */
-  timeoutMs?: number;
-  /** A lock older than this is left over from a crash; defaults to 60 s. */
-  staleMs?: number;
+export interface CacheLockOptions extends FileLockOptions {
   /** Told when the lock could not be had in time. */
   onTimeout?: () => void;
 }
 
-function processIsGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
-
-async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
-  try {
-    const [info, text] = await Promise.all([
-      stat(lockPath),
-      readFile(lockPath, 'utf8'),
-    ]);
-    const pid = Number(text.split(' ')[0]);
-    return (
-      Date.now() - info.mtimeMs > staleMs ||
-      (Number.isInteger(pid) && pid > 0 && processIsGone(pid))
-    );
-  } catch {
-    // Gone already (or not yet written): try again to take it.
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
-
 /**
- * Runs `fn` while holding `<path>.lock`, so that of several kubectl processes
- * that find the cached certificate near expiry at once, one renews it and the
- * others, having waited, find the renewed one. The lock is a file created
- * exclusively, holding `<pid> <random>`; one left by a dead process or older
- * than `staleMs` is taken over. If the lock cannot be had within `timeoutMs`,
- * `fn` runs anyway: the cache is written atomically, so the worst outcome is
- * one certificate more than needed, not a broken cache.
+ * Runs `fn` while holding `<path>.lock` ({@link acquireFileLock}), so that of
+ * several kubectl processes that find the cached certificate near expiry at
+ * once, one renews it and the others, having waited, find the renewed one.
+ * If the lock cannot be had within `timeoutMs`, `fn` runs anyway: the cache
+ * is written atomically, so the worst outcome is one certificate more than
+ * needed, not a broken cache.
  *
  * @public
  */
@@ -253,43 +205,12 @@ export async function withCacheLock<T>(
   fn: () => Promise<T>,
   options: CacheLockOptions = {},
 ): Promise<T> {
-  const { timeoutMs = 20_000, staleMs = 60_000 } = options;
-  const lockPath = `${path}.lock`;
   await ensurePrivateDirectory(dirname(path));
-  const owner = `${process.pid} ${randomBytes(8).toString('hex')}`;
-  const deadline = Date.now() + timeoutMs;
-  let held = false;
-  while (!held) {
-    try {
-      const file = await open(lockPath, 'wx', 0o600);
-      try {
-        await file.writeFile(owner);
-      } finally {
-        await file.close();
-      }
-      held = true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      if (await isStale(lockPath, staleMs)) {
-        await rm(lockPath, { force: true });
-        continue;
-      }
-      if (Date.now() >= deadline) {
-        options.onTimeout?.();
-        break;
-      }
-      await sleep(40 + Math.random() * 60);
-    }
-  }
+  const release = await acquireFileLock(`${path}.lock`, options);
+  if (!release) options.onTimeout?.();
   try {
     return await fn();
   } finally {
-    if (held) {
-      // Only our own lock: a waiter may have judged ours stale and replaced it.
-      const current = await readFile(lockPath, 'utf8').catch(() => undefined);
-      if (current === owner) {
-        await rm(lockPath, { force: true });
-      }
-    }
+    await release?.();
   }
 }

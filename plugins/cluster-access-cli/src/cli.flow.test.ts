@@ -99,7 +99,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     });
   const cachePath = () =>
     join(
-      env.XDG_CACHE_HOME!,
+      env.KUBECACHEDIR!,
       'cluster-access',
       `127.0.0.1_${new URL(backendUrl).port}.json`,
     );
@@ -178,7 +178,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
       // work without cluster-access in PATH.
       PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
       HOME: work,
-      XDG_CACHE_HOME: join(work, 'cache'),
+      KUBECACHEDIR: join(work, 'cache'),
       XDG_CONFIG_HOME: join(work, 'config'),
       XDG_DATA_HOME: join(work, 'data'),
       CLUSTER_ACCESS_TOKEN: mockCredentials.user.token('user:default/alice'),
@@ -193,6 +193,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
   });
 
   it('logs in with --exec, and kubectl gets its certificate from the plugin as the user, from the cache while it is fresh', async () => {
+    // --kubeconfig as kubectl means it: the file to merge into (new here).
     const kubeconfig = join(work, 'exec.yaml');
     const login = await cli([
       'login',
@@ -212,7 +213,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
       /valid until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(1h\)\./,
     );
     expect(login.stdout).toContain(
-      `\nTry it:\n  kubectl --kubeconfig ${kubeconfig} auth whoami\n`,
+      `\nTry it:\n  kubectl --kubeconfig ${kubeconfig} --context sandbox auth whoami\n`,
     );
     expect(signed()).toBe(1);
 
@@ -334,7 +335,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(existsSync(`${cachePath()}.lock`)).toBe(false);
   });
 
-  it('logs in with --embed: a self-contained kubeconfig, no cache', async () => {
+  it('logs in with --embed -o FILE: a self-contained kubeconfig, no cache, never overwritten without --force', async () => {
     const cacheHome = join(work, 'embed-cache');
     const kubeconfig = join(work, 'embed.yaml');
     const login = await cli(
@@ -343,12 +344,12 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
         '--backend-url',
         backendUrl,
         '--embed',
-        '--kubeconfig',
+        '-o',
         kubeconfig,
         '--key-type',
         'ecdsa-p384',
       ],
-      { XDG_CACHE_HOME: cacheHome },
+      { KUBECACHEDIR: cacheHome },
     );
     expect(login).toMatchObject({ code: 0, stderr: '' });
     expect(login.stdout).toContain('ECDSA P-384 key made here');
@@ -369,15 +370,8 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     });
 
     const again = await cli(
-      [
-        'login',
-        '--backend-url',
-        backendUrl,
-        '--embed',
-        '--kubeconfig',
-        kubeconfig,
-      ],
-      { XDG_CACHE_HOME: cacheHome },
+      ['login', '--backend-url', backendUrl, '--embed', '-o', kubeconfig],
+      { KUBECACHEDIR: cacheHome },
     );
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already exists; use --force');
@@ -387,11 +381,11 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
         '--backend-url',
         backendUrl,
         '--embed',
-        '--kubeconfig',
+        '-o',
         kubeconfig,
         '--force',
       ],
-      { XDG_CACHE_HOME: cacheHome },
+      { KUBECACHEDIR: cacheHome },
     );
     expect(forced.code).toBe(0);
   });
@@ -409,7 +403,7 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
         CLUSTER_ACCESS_TOKEN: mockCredentials.user.token(
           'user:default/mallory',
         ),
-        XDG_CACHE_HOME: join(work, 'mallory-cache'),
+        KUBECACHEDIR: join(work, 'mallory-cache'),
       },
     );
     expect(mallory.code).toBe(1);
@@ -506,5 +500,102 @@ describe('the cluster-access CLI against the backend, Vault and Kubernetes', () 
     expect(signed()).toBe(signedBefore + 1);
     // alice's token (instance "demo"), not the selected instance's mallory.
     expect(readCache().username).toBe('alice');
+  });
+
+  it('merges into the kubeconfig kubectl uses next to other clusters; -o - feeds kubectl; logout makes kubectl sign in again', async () => {
+    const home = join(work, 'merge-home');
+    mkdirSync(home);
+    const theirs = stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [
+        { name: 'elsewhere', cluster: { server: 'https://127.0.0.1:1' } },
+      ],
+      contexts: [
+        { name: 'elsewhere', context: { cluster: 'elsewhere', user: 'me' } },
+      ],
+      'current-context': 'elsewhere',
+      users: [{ name: 'me', user: { token: 'abc' } }],
+    });
+    const other = join(home, 'other.yaml');
+    writeFileSync(other, theirs);
+    // kubectl's rules: new entries go to the first file of the list that exists.
+    const merged = {
+      HOME: home,
+      KUBECONFIG: `${join(home, 'missing.yaml')}:${other}`,
+    };
+    const login = await cli(['login', '--backend-url', backendUrl], merged);
+    expect(login).toMatchObject({ code: 0, stderr: '' });
+    expect(login.stdout).toContain(
+      `Updated ${other} (the previous version is in ${other}.bak).\nContexts: sandbox.\n\nTry it:\n  kubectl --context sandbox auth whoami\n`,
+    );
+    expect(readFileSync(`${other}.bak`, 'utf8')).toBe(theirs);
+    expect(existsSync(join(home, 'missing.yaml'))).toBe(false);
+
+    const kubectlMerged = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+      run(KUBECTL, args, { ...env, ...merged, ...extra });
+    expect(
+      (await kubectlMerged(['config', 'get-contexts', '-o', 'name'])).stdout,
+    ).toBe('elsewhere\nsandbox\n');
+    expect((await kubectlMerged(['config', 'current-context'])).stdout).toBe(
+      'elsewhere\n',
+    );
+    expect(
+      whoami(
+        await kubectlMerged([
+          '--context',
+          'sandbox',
+          'auth',
+          'whoami',
+          '-o',
+          'json',
+        ]),
+      ),
+    ).toEqual({
+      username: 'alice',
+      groups: ['payments', 'system:authenticated'],
+    });
+
+    // Again: the same entries, so nothing is written.
+    const again = await cli(['login', '--backend-url', backendUrl], merged);
+    expect(again.stdout).toContain(
+      'already had these entries: nothing changed.',
+    );
+
+    // -o -: only the kubeconfig on stdout, which kubectl can use as it is.
+    const standalone = await cli([
+      'login',
+      '--backend-url',
+      backendUrl,
+      '--embed',
+      '-o',
+      '-',
+    ]);
+    expect(standalone.code).toBe(0);
+    const file = join(work, 'from-stdout.yaml');
+    writeFileSync(file, standalone.stdout, { mode: 0o600 });
+    expect(
+      whoami(await kubectl(file, { PATH: '/usr/bin:/bin' })).username,
+    ).toBe('alice');
+
+    // logout removes the certificate and key; the next kubectl call signs in.
+    const signedBefore = signed();
+    const logout = await cli(['logout', '--backend-url', backendUrl]);
+    expect(logout.code).toBe(0);
+    expect(existsSync(cachePath())).toBe(false);
+    expect(
+      whoami(
+        await kubectlMerged([
+          '--context',
+          'sandbox',
+          'auth',
+          'whoami',
+          '-o',
+          'json',
+        ]),
+      ).username,
+    ).toBe('alice');
+    expect(signed()).toBe(signedBefore + 1);
+    expect(existsSync(cachePath())).toBe(true);
   });
 });

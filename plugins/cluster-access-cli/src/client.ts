@@ -30,6 +30,8 @@ const issuedSchema = z.object({
   warnings: z.array(z.string()).default([]),
 });
 
+const revokedSchema = z.object({ serialNumber: z.string() });
+
 /** Backstage's error body: `{ error: { name, message }, response: {...} }`. */
 const errorBodySchema = z.object({
   error: z.object({ name: z.string().optional(), message: z.string() }),
@@ -106,11 +108,26 @@ export class ClusterAccessClient {
     return this.call('POST', '/certificates', request, issuedSchema);
   }
 
+  /**
+   * `POST /certificates/:serial/revoke`: revokes one of the caller's own
+   * certificates in Vault and the portal's records.
+   */
+  async revokeCertificate(serialNumber: string): Promise<void> {
+    await this.call(
+      'POST',
+      `/certificates/${encodeURIComponent(serialNumber)}/revoke`,
+      undefined,
+      revokedSchema,
+      `Backstage at ${this.options.backendUrl} has no certificate ${serialNumber} of yours to revoke (404)`,
+    );
+  }
+
   private async call<T>(
     method: string,
     path: string,
     body: unknown,
     schema: z.ZodType<T>,
+    notFound?: string,
   ): Promise<T> {
     const { backendUrl, token, timeoutMs = 60_000 } = this.options;
     const doFetch = this.options.fetch ?? fetch;
@@ -139,8 +156,12 @@ export class ClusterAccessClient {
         error.name === 'TimeoutError'
           ? `no answer within ${Math.round(timeoutMs / 1000)}s`
           : error.cause?.code ?? error.cause?.message ?? error.message;
+      const untrusted =
+        /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(reason)
+          ? '. Its TLS certificate is not trusted here: give the CA that signed it with --certificate-authority FILE (or CLUSTER_ACCESS_CERTIFICATE_AUTHORITY)'
+          : '';
       throw new CliError(
-        `Could not reach Backstage at ${backendUrl}: ${reason}`,
+        `Could not reach Backstage at ${backendUrl}: ${reason}${untrusted}`,
       );
     }
 
@@ -156,6 +177,9 @@ export class ClusterAccessClient {
     }
     if (!response.ok) {
       const parsed = errorBodySchema.safeParse(json);
+      if (response.status === 404 && notFound && parsed.success) {
+        throw new CliError(notFound);
+      }
       throw new CliError(
         describeFailure({
           status: response.status,

@@ -46,7 +46,7 @@ async function cli(
   const code = await runCli({
     args,
     context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, XDG_CACHE_HOME: dir, ...env },
+      env: { CLUSTER_ACCESS_TOKEN: TOKEN, KUBECACHEDIR: dir, ...env },
       stdout,
       stderr,
       cwd: dir,
@@ -64,7 +64,7 @@ async function cache(url: string, ttlSeconds: number, from = url) {
     ttlSeconds,
   });
   await writeCredentialCache(
-    credentialCachePath({ backendUrl: url, env: { XDG_CACHE_HOME: dir } }),
+    credentialCachePath({ backendUrl: url, env: { KUBECACHEDIR: dir } }),
     credential,
   );
   return credential;
@@ -198,7 +198,7 @@ describe('cluster-access status', () => {
     const url = await setup({});
     const path = credentialCachePath({
       backendUrl: url,
-      env: { XDG_CACHE_HOME: dir },
+      env: { KUBECACHEDIR: dir },
     });
     expect(await cli(['status', '--backend-url', url])).toEqual({
       code: 1,
@@ -262,39 +262,6 @@ describe('resolveExecCommand', () => {
   });
 });
 
-describe('cluster-access login', () => {
-  it('refuses to overwrite a kubeconfig before anything is signed', async () => {
-    const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
-    });
-    writeFileSync(join(dir, 'alice-kubeconfig.yaml'), 'mine');
-    const result = await cli(['login', '--backend-url', url]);
-    expect(result).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: `cluster-access: ${join(
-        dir,
-        'alice-kubeconfig.yaml',
-      )} already exists; use --force to overwrite it, or --kubeconfig to write another file\n`,
-    });
-    expect(backend.seen.map(r => r.path)).toEqual(['/identity']);
-  });
-
-  it('refuses an exec kubeconfig that kubectl could not run, before calling Backstage', async () => {
-    const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
-    });
-    const result = await cli(
-      ['login', '--backend-url', url],
-      { PATH: '/nonexistent' },
-      {},
-    );
-    expect(result.code).toBe(1);
-    expect(result.stderr).toContain('cluster-access is not in PATH');
-    expect(backend.seen).toEqual([]);
-  });
-});
-
 describe('the command line', () => {
   it('exits 2 with the usage on an unknown option, and 0 with help', async () => {
     dir = mkdtempSync(join(tmpdir(), 'cluster-access-cmd-'));
@@ -307,5 +274,11 @@ describe('the command line', () => {
     const help = await cli(['credential', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: cluster-access credential/);
+    const version = await cli(['--version']);
+    expect(version).toEqual({
+      code: 0,
+      stdout: `${require('../package.json').version}\n`,
+      stderr: '',
+    });
   });
 });

@@ -1,13 +1,16 @@
 /**
  * The Cluster Access command line: `cluster-access login`, the kubectl
- * exec-credential plugin `cluster-access credential`, and
- * `cluster-access status`.
+ * exec-credential plugin `cluster-access credential`, `cluster-access
+ * status` and `cluster-access logout`.
  *
  * @packageDocumentation
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseCommandLine } from './args';
 import { runCredential } from './commands/credential';
 import { runLogin } from './commands/login';
+import { runLogout } from './commands/logout';
 import { runStatus } from './commands/status';
 import type { CliContext } from './context';
 import { CliError, UsageError } from './errors';
@@ -18,10 +21,24 @@ export type {
   CredentialOptions,
   HelpRequest,
   LoginOptions,
+  LogoutOptions,
   StatusOptions,
 } from './args';
 export type { CliContext } from './context';
 export { CliError, UsageError } from './errors';
+
+/**
+ * The version in package.json, which sits one level above both
+ * `src/index.ts` and the built `dist/index.cjs.js` (the CLI is not bundled
+ * into a backend, where `__dirname` would move; `package.test.ts` checks
+ * `--version` from the packed package).
+ */
+function version(): string {
+  return JSON.parse(
+    // eslint-disable-next-line no-restricted-syntax
+    readFileSync(join(__dirname, '..', 'package.json'), 'utf8'),
+  ).version;
+}
 
 /**
  * Runs one command line and returns the exit code: 0 on success, 1 when the
@@ -39,7 +56,9 @@ export async function runCli(options: {
     const commandLine = parseCommandLine(args);
     switch (commandLine.command) {
       case 'help':
-        context.stdout.write(commandLine.text);
+        context.stdout.write(
+          commandLine.version ? `${version()}\n` : commandLine.text ?? '',
+        );
         return 0;
       case 'login':
         await runLogin(commandLine, context);
@@ -47,6 +66,8 @@ export async function runCli(options: {
       case 'credential':
         await runCredential(commandLine, context);
         return 0;
+      case 'logout':
+        return await runLogout(commandLine, context);
       default:
         return await runStatus(commandLine, context);
     }

@@ -8,7 +8,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { backstageCliInstance, getBackstageToken } from './token';
+import { splitCommandLine } from './argv';
+import {
+  backstageCliInstance,
+  findExecutable,
+  getBackstageToken,
+} from './token';
 
 const backendUrl = 'http://localhost:7007';
 let dir: string;
@@ -43,16 +48,71 @@ function writeInstances(instances: object[]) {
 }
 
 describe('getBackstageToken', () => {
-  it('runs --token-command in a shell and takes its trimmed output, before any other source', async () => {
+  it('runs --token-command without a shell and takes its trimmed output, before any other source', async () => {
+    // A program whose path has a space, with an argument that has one: the
+    // quoting is undone by the CLI, and no shell sees the command.
+    const bin = join(dir, 'my tools');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'get-token'),
+      `#!/bin/sh\nprintf '%s\\n' "$@" > "${dir}/args"\necho " from-option "\necho noise >&2\n`,
+      { mode: 0o755 },
+    );
     const token = await getBackstageToken({
       backendUrl,
-      tokenCommand: 'echo " from-option "; echo noise >&2',
+      tokenCommand: `'${bin}/get-token' --audience "my app" $USER_NAME '$HOME' '$(id)'`,
       env: {
+        PATH: '/usr/bin:/bin',
+        USER_NAME: 'alice',
         CLUSTER_ACCESS_TOKEN_COMMAND: 'echo from-env-command',
         CLUSTER_ACCESS_TOKEN: 'from-env',
       },
     });
     expect(token).toBe('from-option');
+    expect(readFileSync(join(dir, 'args'), 'utf8').split('\n')).toEqual([
+      '--audience',
+      'my app',
+      'alice',
+      '$HOME',
+      '$(id)',
+      '',
+    ]);
+  });
+
+  it('refuses what only a shell could run, and says how to use one', async () => {
+    for (const command of [
+      'get-token | tr -d x',
+      'a; b',
+      'a > f',
+      'a *',
+      'a $(id)',
+    ]) {
+      await expect(
+        getBackstageToken({ backendUrl, tokenCommand: command, env: {} }),
+      ).rejects.toThrow(
+        /is run without a shell, so '.+' cannot be used in it.*sh -c/,
+      );
+    }
+    await expect(
+      getBackstageToken({ backendUrl, tokenCommand: "a 'b", env: {} }),
+    ).rejects.toThrow('The token command has an unclosed single quote');
+    await expect(
+      getBackstageToken({
+        backendUrl,
+        tokenCommand: 'no-such-program-here',
+        env: { PATH: dir },
+      }),
+    ).rejects.toThrow(
+      'The token command failed (no-such-program-here was not found)',
+    );
+    // A shell, asked for explicitly, still works.
+    expect(
+      await getBackstageToken({
+        backendUrl,
+        tokenCommand: `sh -c 'echo one | tr o O'`,
+        env: {},
+      }),
+    ).toBe('One');
   });
 
   it('then CLUSTER_ACCESS_TOKEN_COMMAND, then CLUSTER_ACCESS_TOKEN', async () => {
@@ -77,7 +137,7 @@ describe('getBackstageToken', () => {
     await expect(
       getBackstageToken({
         backendUrl,
-        tokenCommand: 'echo "vault: permission denied" >&2; exit 3',
+        tokenCommand: `sh -c 'echo "vault: permission denied" >&2; exit 3'`,
         env: {},
       }),
     ).rejects.toThrow(
@@ -142,6 +202,28 @@ describe('getBackstageToken', () => {
     );
   });
 
+  it('finds programs on Windows by PATHEXT, without an execute bit', async () => {
+    const bin = join(dir, 'win');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'backstage-cli.cmd'), '@echo off');
+    writeFileSync(join(bin, 'backstage-cli'), '#!/bin/sh\n');
+    expect(
+      await findExecutable({
+        name: 'backstage-cli',
+        env: { Path: bin, PATHEXT: '.COM;.EXE;.CMD' },
+        platform: 'win32',
+      }),
+    ).toBe(join(bin, 'backstage-cli.cmd'));
+    // The sh script npm also installs is not what Windows would run.
+    expect(
+      await findExecutable({
+        name: 'backstage-cli',
+        env: { PATH: bin, PATHEXT: '.EXE' },
+        platform: 'win32',
+      }),
+    ).toBeUndefined();
+  });
+
   it('says what to install when there is no backstage-cli', async () => {
     await expect(
       getBackstageToken({
@@ -181,5 +263,45 @@ describe('backstageCliInstance', () => {
     expect(await backstageCliInstance({ backendUrl, env })).toBe(
       'localhost:7007',
     );
+  });
+});
+
+describe('splitCommandLine', () => {
+  it('splits by Windows rules on Windows: backslashes are path separators', () => {
+    const split = (command: string) =>
+      splitCommandLine(command, { env: {}, platform: 'win32' });
+    expect(split('C:\\Tools\\token.exe --for prod')).toEqual([
+      'C:\\Tools\\token.exe',
+      '--for',
+      'prod',
+    ]);
+    expect(
+      split('"C:\\Program Files\\Az\\az.cmd" account get-access-token'),
+    ).toEqual(['C:\\Program Files\\Az\\az.cmd', 'account', 'get-access-token']);
+    // CommandLineToArgvW: \" is a quote, "" inside quotes is one, 2n
+    // backslashes before a quote are n.
+    expect(split('a "b \\"c\\" d" "e""f" g\\\\"h i"')).toEqual([
+      'a',
+      'b "c" d',
+      'e"f',
+      'g\\h i',
+    ]);
+    // No single-quote meaning, no %VAR% expansion: nothing cmd.exe does.
+    expect(split("'a b' %USERNAME%")).toEqual(["'a", "b'", '%USERNAME%']);
+    expect(() => split('a | b')).toThrow("'|' cannot be used in it");
+    expect(() => split('a "b')).toThrow('unclosed double quote');
+    expect(() => split('   ')).toThrow('The token command is empty');
+  });
+
+  it('splits by POSIX shell rules elsewhere', () => {
+    expect(
+      splitCommandLine(
+        `vault read -field=token "secret/$U" 'a\\b' c\\ d # note`,
+        {
+          env: { U: 'alice' },
+          platform: 'linux',
+        },
+      ),
+    ).toEqual(['vault', 'read', '-field=token', 'secret/alice', 'a\\b', 'c d']);
   });
 });

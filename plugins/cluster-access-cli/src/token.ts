@@ -1,10 +1,18 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'cross-spawn';
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import {
+  delimiter,
+  dirname,
+  isAbsolute,
+  join,
+  resolve,
+  win32,
+} from 'node:path';
 import { parse } from 'yaml';
 import { normalizeBackendUrl } from './args';
+import { splitCommandLine } from './argv';
 import { CliError } from './errors';
 
 /**
@@ -33,6 +41,14 @@ interface CommandResult {
   stderr: string;
 }
 
+const MAX_OUTPUT = 1024 * 1024;
+
+/**
+ * Runs a program without a shell and collects its output. cross-spawn is
+ * child_process.spawn on Linux and macOS; on Windows it finds the program
+ * through PATHEXT and runs `.cmd` shims (`az.cmd`, npm's `backstage-cli.cmd`)
+ * with their arguments escaped for cmd.exe, which spawn alone cannot do.
+ */
 function run(
   file: string,
   args: string[],
@@ -40,17 +56,46 @@ function run(
   timeoutMs: number,
 ): Promise<CommandResult> {
   return new Promise(resolvePromise => {
-    execFile(
-      file,
-      args,
-      { env, timeout: timeoutMs, maxBuffer: 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const code = error
-          ? (error as { code?: number | string }).code ?? error.message
-          : 0;
-        resolvePromise({ code: code ?? null, stdout, stderr });
-      },
-    );
+    const child = spawn(file, args, {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let size = 0;
+    let failure: string | undefined;
+    const collect = (chunks: Buffer[]) => (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT && !failure) {
+        failure = 'printed too much';
+        child.kill();
+      }
+      chunks.push(chunk);
+    };
+    child.stdout!.on('data', collect(out));
+    child.stderr!.on('data', collect(err));
+    const timer = setTimeout(() => {
+      failure ??= `no answer within ${Math.round(timeoutMs / 1000)}s`;
+      child.kill();
+    }, timeoutMs);
+    // The child keeps the process alive while it runs; the timer need not.
+    timer.unref();
+    const finish = (code: number | string | null) => {
+      clearTimeout(timer);
+      resolvePromise({
+        code: failure ?? code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
+    };
+    child.on('error', e => {
+      const code = (e as NodeJS.ErrnoException).code;
+      failure ??=
+        code === 'ENOENT' ? `${file} was not found` : code ?? e.message;
+      finish(null);
+    });
+    child.on('close', (code, signal) => finish(code ?? signal));
   });
 }
 
@@ -81,13 +126,31 @@ function checkToken(output: string, source: string): string {
   return token;
 }
 
-async function isExecutable(path: string): Promise<boolean> {
+async function isExecutable(
+  path: string,
+  platform: NodeJS.Platform,
+): Promise<boolean> {
   try {
+    // Windows has no execute bit: a file with a PATHEXT extension runs.
+    if (platform === 'win32') return (await stat(path)).isFile();
     await access(path, constants.X_OK);
     return true;
   } catch {
     return false;
   }
+}
+
+/** The names a program may have on disk: on Windows, with each PATHEXT. */
+function candidateNames(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform,
+): string[] {
+  if (platform !== 'win32') return [name];
+  const extensions = (env.PATHEXT || '.COM;.EXE;.BAT;.CMD')
+    .split(';')
+    .filter(Boolean);
+  return extensions.map(extension => `${name}${extension.toLowerCase()}`);
 }
 
 /**
@@ -101,19 +164,31 @@ export async function findExecutable(options: {
   name: string;
   env: NodeJS.ProcessEnv;
   searchFrom?: string[];
+  /** Defaults to this machine's. */
+  platform?: NodeJS.Platform;
 }): Promise<string | undefined> {
-  const { name, env } = options;
-  for (const directory of (env.PATH ?? '').split(delimiter)) {
+  const { name, env, platform = process.platform } = options;
+  const names = candidateNames(name, env, platform);
+  const separator = platform === 'win32' ? win32.delimiter : delimiter;
+  // Windows spells it Path; Node's env lookup ignores case only on Windows.
+  const searchPath = env.PATH ?? env.Path ?? '';
+  const first = async (directory: string) => {
+    for (const candidate of names.map(n => join(directory, n))) {
+      if (await isExecutable(candidate, platform)) return candidate;
+    }
+    return undefined;
+  };
+  for (const directory of searchPath.split(separator)) {
     if (directory && isAbsolute(directory)) {
-      const candidate = join(directory, name);
-      if (await isExecutable(candidate)) return candidate;
+      const found = await first(directory);
+      if (found) return found;
     }
   }
   for (const start of options.searchFrom ?? []) {
     let directory = resolve(start);
     for (;;) {
-      const candidate = join(directory, 'node_modules', '.bin', name);
-      if (await isExecutable(candidate)) return candidate;
+      const found = await first(join(directory, 'node_modules', '.bin'));
+      if (found) return found;
       const parent = dirname(directory);
       if (parent === directory) break;
       directory = parent;
@@ -175,8 +250,9 @@ export async function backstageCliInstance(options: {
 
 /**
  * A Backstage user token for `backendUrl`, from the first source that is
- * set: `--token-command`, `CLUSTER_ACCESS_TOKEN_COMMAND` (run in a shell,
- * trimmed output), `CLUSTER_ACCESS_TOKEN`, or else
+ * set: `--token-command`, `CLUSTER_ACCESS_TOKEN_COMMAND` (split into
+ * arguments by {@link splitCommandLine} and run without a shell; trimmed
+ * output), `CLUSTER_ACCESS_TOKEN`, or else
  * `backstage-cli auth print-token` for the instance signed in to the
  * backend. The token is never printed, not even in errors.
  *
@@ -188,7 +264,8 @@ export async function getBackstageToken(
   const { backendUrl, env, timeoutMs = 120_000 } = options;
   const command = options.tokenCommand ?? env.CLUSTER_ACCESS_TOKEN_COMMAND;
   if (command) {
-    const result = await run('/bin/sh', ['-c', command], env, timeoutMs);
+    const [file, ...args] = splitCommandLine(command, { env });
+    const result = await run(file, args, env, timeoutMs);
     if (result.code !== 0) {
       const why = lastLine(result.stderr);
       throw new CliError(

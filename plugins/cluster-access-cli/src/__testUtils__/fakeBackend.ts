@@ -1,4 +1,5 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One request the fake backend saw. */
@@ -16,9 +17,12 @@ type Handler = (request: SeenRequest, res: ServerResponse) => void;
  * CLI reacts to its answers. Routes are `METHOD /path` under
  * `/api/cluster-access`; anything else is a 404 like Backstage's.
  */
-export async function startFakeBackend(routes: Record<string, Handler>) {
+export async function startFakeBackend(
+  routes: Record<string, Handler>,
+  options: { tls?: { key: string; cert: string } } = {},
+) {
   const seen: SeenRequest[] = [];
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', chunk => chunks.push(chunk));
     req.on('end', () => {
@@ -37,13 +41,20 @@ export async function startFakeBackend(routes: Record<string, Handler>) {
         backstageError(res, 404, 'NotFoundError', 'Not found');
       }
     });
-  });
+  };
+  const server = options.tls
+    ? createTlsServer(options.tls, listener)
+    : createServer(listener);
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     seen,
-    close: () => new Promise<void>(resolve => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>(resolve => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

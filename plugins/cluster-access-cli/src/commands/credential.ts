@@ -16,6 +16,7 @@ import {
   renewalReason,
 } from '../execCredential';
 import { issueCredential } from '../issue';
+import { backendFetch } from '../tls';
 import { getBackstageToken, tokenSearchFrom } from '../token';
 
 /**
@@ -45,6 +46,7 @@ export async function runCredential(
     backendUrl,
     env,
     homeDirectory: context.homeDirectory,
+    cwd: context.cwd,
   });
   const reason = (cache: CacheReadResult) =>
     renewalReason({ cache, backendUrl, minRemainingSeconds, now: now() });
@@ -80,7 +82,7 @@ export async function runCredential(
           token,
           ttlSeconds: options.ttlSeconds ?? previous?.ttlSeconds,
           keyType: options.keyType ?? previous?.keyType,
-          fetch: context.fetch,
+          fetch: await backendFetch(options.certificateAuthority, context),
           now,
         });
         await writeCredentialCache(path, issued.credential);

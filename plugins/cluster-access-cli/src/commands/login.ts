@@ -1,7 +1,7 @@
 import type { ClientKeyAlgorithm } from '@cluster-access/plugin-cluster-access-common';
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse } from 'yaml';
 import { DEFAULT_MIN_REMAINING_SECONDS, LoginOptions } from '../args';
 import {
   credentialCachePath,
@@ -12,7 +12,16 @@ import { loadCommon } from '../common';
 import type { CliContext } from '../context';
 import { formatDuration } from '../duration';
 import { CliError } from '../errors';
-import { issueCredential } from '../issue';
+import { pathExists, writeFileAtomic } from '../files';
+import { issueCredential, IssuedCredential } from '../issue';
+import {
+  KubeconfigLocations,
+  kubeconfigLocations,
+  mergeIntoKubeconfig,
+  readKubeconfigs,
+} from '../kubeconfigFiles';
+import type { KubeconfigEntries } from '../kubeconfigMerge';
+import { backendFetch, certificateAuthorityPath } from '../tls';
 import { findExecutable, getBackstageToken, tokenSearchFrom } from '../token';
 
 /**
@@ -37,7 +46,7 @@ export async function resolveExecCommand(options: {
 }
 
 /** The exec plugin's arguments: the backend, and only the options given. */
-function credentialArgs(options: LoginOptions): string[] {
+function credentialArgs(options: LoginOptions, context: CliContext): string[] {
   const args = ['credential', '--backend-url', options.backendUrl];
   if (options.ttlSeconds !== undefined) {
     args.push('--ttl', formatDuration(options.ttlSeconds));
@@ -48,41 +57,17 @@ function credentialArgs(options: LoginOptions): string[] {
   if (options.minRemainingSeconds !== undefined) {
     args.push('--min-remaining', formatDuration(options.minRemainingSeconds));
   }
+  if (options.certificateAuthority) {
+    // Absolute: kubectl runs the plugin from wherever the user is.
+    args.push(
+      '--certificate-authority',
+      certificateAuthorityPath(options.certificateAuthority, context)!,
+    );
+  }
   if (options.tokenCommand) {
     args.push('--token-command', options.tokenCommand);
   }
   return args;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-}
-
-/** Private (0600) and atomic: an embedded kubeconfig holds the key. */
-async function writePrivateFile(path: string, text: string) {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`,
-  );
-  const file = await open(temporary, 'wx', 0o600);
-  try {
-    try {
-      await file.writeFile(text);
-    } finally {
-      await file.close();
-    }
-    await rename(temporary, path);
-  } catch (e) {
-    await rm(temporary, { force: true });
-    throw e;
-  }
 }
 
 /** Quotes a path for a POSIX shell, only when it needs it. */
@@ -98,77 +83,17 @@ const keyTypeNames: Record<ClientKeyAlgorithm, string> = {
   'RSA-2048': 'RSA 2048',
 };
 
-/**
- * `cluster-access login`: gets a certificate for a key made here and writes
- * a kubeconfig, either one that runs `cluster-access credential` (with the
- * certificate and key in the cache) or one with both embedded.
- *
- * @public
- */
-export async function runLogin(
+/** The standalone kubeconfig for the new certificate, exec or embedded. */
+async function buildStandaloneKubeconfig(
   options: LoginOptions,
   context: CliContext,
-): Promise<void> {
-  const { backendUrl, mode } = options;
-  const { env, stdout, stderr } = context;
-  const cwd = context.cwd ?? process.cwd();
-  const { kubeconfigFileName, buildExecKubeconfig, buildKubeconfig } =
-    loadCommon();
-
-  // Before anything is issued: a kubeconfig kubectl cannot run is no use.
-  const execCommand =
-    mode === 'exec'
-      ? await resolveExecCommand({ env, launcher: context.launcher })
-      : undefined;
-  let target: string | undefined;
-  const token = await getBackstageToken({
-    backendUrl,
-    tokenCommand: options.tokenCommand,
-    env,
-    searchFrom: tokenSearchFrom(context),
-  });
-  const { credential, issued, privateKeyPem } = await issueCredential({
-    backendUrl,
-    token,
-    ttlSeconds: options.ttlSeconds,
-    keyType: options.keyType,
-    fetch: context.fetch,
-    now: context.now,
-    onIdentity: async identity => {
-      target = resolve(
-        cwd,
-        options.kubeconfig ??
-          kubeconfigFileName({ username: identity.username }),
-      );
-      if (!options.force && (await exists(target))) {
-        throw new CliError(
-          `${target} already exists; use --force to overwrite it, or --kubeconfig to write another file`,
-        );
-      }
-    },
-  });
-  const file = target!;
-
-  let kubeconfig: string;
-  if (execCommand) {
-    const cachePath = credentialCachePath({
-      backendUrl,
-      env,
-      homeDirectory: context.homeDirectory,
-    });
-    await withCacheLock(cachePath, () =>
-      writeCredentialCache(cachePath, credential),
-    );
-    kubeconfig = buildExecKubeconfig({
-      username: issued.username,
-      clusters: issued.clusters,
-      command: execCommand,
-      args: credentialArgs(options),
-      installHint:
-        'The kubeconfig runs the Cluster Access CLI (cluster-access, package @cluster-access/cli) for its credentials: install it, or run "cluster-access login" again from where it is installed.',
-    });
-  } else {
-    kubeconfig = buildKubeconfig({
+  result: IssuedCredential,
+  execCommand: string | undefined,
+): Promise<string> {
+  const { buildExecKubeconfig, buildKubeconfig } = loadCommon();
+  const { credential, issued, privateKeyPem } = result;
+  if (!execCommand) {
+    return buildKubeconfig({
       username: issued.username,
       certificatePem: issued.certificate,
       caChain: issued.caChain,
@@ -176,17 +101,175 @@ export async function runLogin(
       clusters: issued.clusters,
     });
   }
-  await writePrivateFile(file, kubeconfig);
+  const cachePath = credentialCachePath({
+    backendUrl: options.backendUrl,
+    env: context.env,
+    homeDirectory: context.homeDirectory,
+    cwd: context.cwd,
+  });
+  await withCacheLock(cachePath, () =>
+    writeCredentialCache(cachePath, credential),
+  );
+  return buildExecKubeconfig({
+    username: issued.username,
+    clusters: issued.clusters,
+    command: execCommand,
+    args: credentialArgs(options, context),
+    installHint:
+      'The kubeconfig runs the Cluster Access CLI (cluster-access, npm package @cluster-access/cli) for its credentials: install it (npm install -g @cluster-access/cli), or run "cluster-access login" again from where it is installed.',
+  });
+}
 
+/** Merges the kubeconfig's entries and says what changed. */
+async function merge(
+  options: LoginOptions,
+  locations: KubeconfigLocations,
+  kubeconfig: string,
+): Promise<string[]> {
+  const config = parse(kubeconfig);
+  const entries: KubeconfigEntries = {
+    clusters: config.clusters,
+    contexts: config.contexts,
+    users: config.users,
+  };
+  const { written, currentContext } = await mergeIntoKubeconfig({
+    locations,
+    entries,
+    setCurrent: options.setCurrent,
+    force: options.force,
+  });
+  const contexts = entries.contexts.map(c => c.name);
+  const lines = written.map(({ path, backup }) =>
+    backup
+      ? `Updated ${path} (the previous version is in ${backup}).`
+      : `Created ${path}.`,
+  );
+  if (written.length === 0) {
+    lines.push(
+      `${locations.precedence.join(
+        ', ',
+      )} already had these entries: nothing changed.`,
+    );
+  }
+  lines.push(
+    `Contexts: ${contexts.join(', ')}${
+      currentContext ? ` (current-context is now ${currentContext})` : ''
+    }.`,
+  );
+  const flag = locations.explicit
+    ? ` --kubeconfig ${shellQuote(locations.defaultPath)}`
+    : '';
+  lines.push(
+    '',
+    'Try it:',
+    `  kubectl${flag} --context ${shellQuote(contexts[0])} auth whoami`,
+  );
+  return lines;
+}
+
+/**
+ * `cluster-access login`: gets a certificate for a key made here, and adds
+ * its clusters, users and contexts to the kubeconfig kubectl uses, or writes
+ * a separate kubeconfig (`-o FILE`, or `-o -` for stdout). Its users either
+ * run `cluster-access credential` (with the certificate and key in the
+ * cache) or embed both.
+ *
+ * @public
+ */
+export async function runLogin(
+  options: LoginOptions,
+  context: CliContext,
+): Promise<void> {
+  const { backendUrl, mode, output } = options;
+  const { env, stderr } = context;
+  const cwd = context.cwd ?? process.cwd();
+  // With -o -, stdout is the kubeconfig alone.
+  const messages = output === '-' ? stderr : context.stdout;
+
+  // Before anything is issued: a kubeconfig kubectl cannot run is no use,
+  // and neither is one that cannot be written.
+  const execCommand =
+    mode === 'exec'
+      ? await resolveExecCommand({ env, launcher: context.launcher })
+      : undefined;
+  const locations =
+    output === undefined
+      ? await kubeconfigLocations({
+          explicit: options.kubeconfig,
+          env,
+          cwd,
+          homeDirectory: context.homeDirectory,
+        })
+      : undefined;
+  const outputFile =
+    output !== undefined && output !== '-' ? resolve(cwd, output) : undefined;
+  const fetch = await backendFetch(options.certificateAuthority, context);
+  const token = await getBackstageToken({
+    backendUrl,
+    tokenCommand: options.tokenCommand,
+    env,
+    searchFrom: tokenSearchFrom(context),
+  });
+  const result = await issueCredential({
+    backendUrl,
+    token,
+    ttlSeconds: options.ttlSeconds,
+    keyType: options.keyType,
+    fetch,
+    now: context.now,
+    onIdentity: async () => {
+      if (locations) await readKubeconfigs(locations.precedence);
+      if (outputFile && !options.force && (await pathExists(outputFile))) {
+        throw new CliError(
+          `${outputFile} already exists; use --force to overwrite it, or leave out -o to merge into your kubeconfig`,
+        );
+      }
+    },
+  });
+  const kubeconfig = await buildStandaloneKubeconfig(
+    options,
+    context,
+    result,
+    execCommand,
+  );
+
+  let delivered: string[];
+  if (locations) {
+    delivered = await merge(options, locations, kubeconfig);
+  } else if (outputFile) {
+    await mkdir(dirname(outputFile), { recursive: true });
+    await writeFileAtomic(outputFile, kubeconfig);
+    delivered = [
+      `Wrote ${outputFile}.`,
+      '',
+      'Try it:',
+      `  kubectl --kubeconfig ${shellQuote(outputFile)} auth whoami`,
+    ];
+  } else {
+    context.stdout.write(kubeconfig);
+    delivered = ['Wrote the kubeconfig to stdout.'];
+  }
+  reportLogin(options, context, result, messages, delivered);
+}
+
+function reportLogin(
+  options: LoginOptions,
+  context: CliContext,
+  { credential, issued }: IssuedCredential,
+  messages: { write(text: string): unknown },
+  delivered: string[],
+) {
   for (const warning of issued.warnings) {
-    stderr.write(`cluster-access: warning from Backstage: ${warning}\n`);
+    context.stderr.write(
+      `cluster-access: warning from Backstage: ${warning}\n`,
+    );
   }
   const now = (context.now ?? Date.now)();
   const lifetime = Math.floor((Date.parse(credential.expiresAt) - now) / 1000);
   const minRemaining =
     options.minRemainingSeconds ?? DEFAULT_MIN_REMAINING_SECONDS;
   const lines = [
-    `Signed in to ${backendUrl} as ${issued.username}${
+    `Signed in to ${options.backendUrl} as ${issued.username}${
       issued.groups.length ? `, groups ${issued.groups.join(', ')}` : ''
     }.`,
     `Certificate ${issued.serialNumber} (${
@@ -195,19 +278,17 @@ export async function runLogin(
       // To the minute: "8h", not "7h59m59s" a second after issuance.
       lifetime >= 600 ? Math.round(lifetime / 60) * 60 : lifetime,
     )}).`,
-    mode === 'exec'
-      ? `Wrote ${file}: kubectl runs 'cluster-access credential', which gets a new certificate when less than ${formatDuration(
+    options.mode === 'exec'
+      ? `kubectl runs 'cluster-access credential', which gets a new certificate when less than ${formatDuration(
           minRemaining,
         )} is left.`
-      : `Wrote ${file} with the certificate and key embedded; run login again when it expires.`,
-    '',
-    'Try it:',
-    `  kubectl --kubeconfig ${shellQuote(file)} auth whoami`,
+      : 'The certificate and key are embedded in the kubeconfig; run login again when it expires.',
+    ...delivered,
     '',
   ];
-  stdout.write(lines.join('\n'));
-  if (mode === 'exec' && lifetime <= minRemaining) {
-    stderr.write(
+  messages.write(lines.join('\n'));
+  if (options.mode === 'exec' && lifetime <= minRemaining) {
+    context.stderr.write(
       `cluster-access: warning: the certificate lives ${formatDuration(
         lifetime,
       )}, no more than --min-remaining ${formatDuration(

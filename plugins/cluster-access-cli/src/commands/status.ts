@@ -10,6 +10,20 @@ import {
 import type { CliContext } from '../context';
 import { formatDuration } from '../duration';
 
+/**
+ * Every cache file in the directory: `<host>.json`, not the temporary files
+ * of a write in progress (which start with a dot).
+ *
+ * @public
+ */
+export async function cachedPaths(directory: string): Promise<string[]> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  return names
+    .filter(name => name.endsWith('.json') && !name.startsWith('.'))
+    .sort()
+    .map(name => join(directory, name));
+}
+
 /** Time left, to the minute once it is more than an hour. */
 function timeLeft(seconds: number): string {
   return formatDuration(seconds >= 3600 ? seconds - (seconds % 60) : seconds);
@@ -47,9 +61,58 @@ function describe(options: {
 }
 
 /**
+ * One cache file in `status -o json`. Never the certificate or the key.
+ *
+ * @public
+ */
+export interface StatusEntry {
+  cachePath: string;
+  /** `valid` until NotAfter, then `expired`; `invalid` when unusable. */
+  state: 'valid' | 'expired' | 'invalid' | 'missing';
+  /** Why an `invalid` file cannot be used. */
+  reason?: string;
+  backendUrl?: string;
+  username?: string;
+  groups?: string[];
+  serialNumber?: string;
+  issuedAt?: string;
+  expiresAt?: string;
+  /** Negative once expired. */
+  secondsLeft?: number;
+  keyType?: string;
+}
+
+function entry(path: string, cache: CacheReadResult, now: number): StatusEntry {
+  if (cache.state !== 'ok') {
+    return {
+      cachePath: path,
+      state: cache.state,
+      ...(cache.state === 'invalid' ? { reason: cache.reason } : {}),
+    };
+  }
+  const { credential } = cache;
+  const secondsLeft = Math.floor(
+    (Date.parse(credential.expiresAt) - now) / 1000,
+  );
+  return {
+    cachePath: path,
+    state: secondsLeft > 0 ? 'valid' : 'expired',
+    backendUrl: credential.backendUrl,
+    username: credential.username,
+    groups: credential.groups,
+    serialNumber: credential.serialNumber,
+    issuedAt: credential.issuedAt,
+    expiresAt: credential.expiresAt,
+    secondsLeft,
+    keyType: credential.keyType,
+  };
+}
+
+/**
  * `cluster-access status`: what the credential cache holds, for one backend
- * or all of them, without calling anything. Returns the exit code: 0 when
- * there is at least one certificate that has not expired, else 1.
+ * or all of them, without calling anything, as text or (`-o json`) as
+ * `{ cacheDirectory, credentials: StatusEntry[] }`. Returns the exit code:
+ * 0 when there is at least one certificate that has not expired, else 1.
  *
  * @public
  */
@@ -59,29 +122,30 @@ export async function runStatus(
 ): Promise<number> {
   const { env, stdout } = context;
   const now = (context.now ?? Date.now)();
-  const homeDirectory = context.homeDirectory;
-  let paths: string[];
-  if (options.backendUrl) {
-    paths = [
-      credentialCachePath({
-        backendUrl: options.backendUrl,
-        env,
-        homeDirectory,
-      }),
-    ];
-  } else {
-    const directory = cacheDirectory({ env, homeDirectory });
-    const names = await readdir(directory).catch(() => [] as string[]);
-    paths = names
-      .filter(name => name.endsWith('.json') && !name.startsWith('.'))
-      .sort()
-      .map(name => join(directory, name));
-    if (paths.length === 0) {
-      stdout.write(
-        `No certificates cached in ${directory}. Get one with: cluster-access login --backend-url URL\n`,
-      );
-      return 1;
+  const where = { env, homeDirectory: context.homeDirectory, cwd: context.cwd };
+  const directory = cacheDirectory(where);
+  const paths = options.backendUrl
+    ? [credentialCachePath({ backendUrl: options.backendUrl, ...where })]
+    : await cachedPaths(directory);
+  if (options.output === 'json') {
+    const credentials: StatusEntry[] = [];
+    for (const path of paths) {
+      credentials.push(entry(path, await readCredentialCache(path), now));
     }
+    stdout.write(
+      `${JSON.stringify(
+        { cacheDirectory: directory, credentials },
+        null,
+        2,
+      )}\n`,
+    );
+    return credentials.some(c => c.state === 'valid') ? 0 : 1;
+  }
+  if (paths.length === 0) {
+    stdout.write(
+      `No certificates cached in ${directory}. Get one with: cluster-access login --backend-url URL\n`,
+    );
+    return 1;
   }
   let anyValid = false;
   const texts: string[] = [];
