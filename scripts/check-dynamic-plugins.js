@@ -9,6 +9,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const ts = require('typescript');
 const YAML = require('yaml');
+const { loadConfigSchema } = require('@backstage/config-loader');
 const { runNode } = require('./lib/tarball-checks');
 
 const root = path.resolve(__dirname, '..');
@@ -78,7 +79,7 @@ function checkPackage(folder, source, example, integrity) {
   return { problems, pkg, entry };
 }
 
-function checkBackend(folder, source, pkg, entry) {
+async function checkBackend(folder, source, pkg, entry) {
   const problems = [];
   const shared = Object.keys(pkg.dependencies ?? {}).filter(d =>
     d.startsWith('@backstage/'),
@@ -138,34 +139,35 @@ function checkBackend(folder, source, pkg, entry) {
         .join(' | ')}`,
     );
   if (entry?.pluginConfig && source.configSchema) {
-    problems.push(...checkExampleConfig(folder, entry.pluginConfig));
+    problems.push(...(await checkExampleConfig(folder, entry.pluginConfig)));
   }
   return problems;
 }
 
-// The example's pluginConfig against the schema RHDH reads from the export.
-function checkExampleConfig(folder, pluginConfig) {
+// The example's pluginConfig against the schema RHDH reads from the export,
+// with undeclared keys refused so that a misspelt key fails too.
+async function checkExampleConfig(folder, pluginConfig) {
   const schemaFile = path.join(folder, 'dist/.config-schema.json');
-  if (!fs.existsSync(schemaFile))
+  if (!fs.existsSync(schemaFile)) {
     return ['dist/.config-schema.json is missing'];
-  const code = `
-    const { loadConfigSchema } = require('@backstage/config-loader');
-    (async () => {
-      const schema = await loadConfigSchema({ serialized: require(${JSON.stringify(
-        schemaFile,
-      )}) });
-      try {
-        schema.process([{ data: ${JSON.stringify(
-          pluginConfig,
-        )}, context: 'example' }], { visibility: ['frontend', 'backend', 'secret'] });
-      } catch (e) { console.log(e.message); process.exit(1); }
-    })();`;
-  const { ok, output } = runNode(code, path.join(root, 'node_modules'));
-  return ok
-    ? []
-    : [
-        `${examplePath}: the backend's pluginConfig fails the plugin's config schema: ${output}`,
-      ];
+  }
+  const schema = await loadConfigSchema({
+    serialized: {
+      backstageConfigSchemaVersion: 1,
+      schemas: [{ path: 'config.d.ts', value: readJson(schemaFile) }],
+    },
+    noUndeclaredProperties: true,
+  });
+  try {
+    schema.process([{ data: pluginConfig, context: examplePath }], {
+      visibility: ['frontend', 'backend', 'secret'],
+    });
+    return [];
+  } catch (error) {
+    return [
+      `the backend's pluginConfig in ${examplePath} fails the exported config schema: ${error.message}`,
+    ];
+  }
 }
 
 /** Names of the values (not types) a declaration file exports. */
@@ -231,9 +233,13 @@ function checkFrontend(folder, source, entry) {
     else entryScript += fs.readFileSync(file, 'utf8');
   }
   for (const module of Object.keys(scalprum.exposedModules ?? {})) {
-    if (!entryScript.includes(`"./${module}"`))
-      problems.push(`the Scalprum container does not expose ./${module}`);
+    // The container's module map: {PluginRoot:()=>…} once minified.
+    const exposed = new RegExp(`[{,]\\s*["']?(\\./)?${module}["']?\\s*:`);
+    if (!exposed.test(entryScript)) {
+      problems.push(`the Scalprum container does not expose ${module}`);
+    }
   }
+
   const mfFile = path.join(folder, 'dist/mf-manifest.json');
   const mf = fs.existsSync(mfFile) ? readJson(mfFile) : { exposes: [] };
   for (const wanted of ['.', './alpha']) {
@@ -278,7 +284,7 @@ function checkFrontend(folder, source, entry) {
   return problems;
 }
 
-function main() {
+async function main() {
   const example = YAML.parse(
     fs.readFileSync(path.join(root, examplePath), 'utf8'),
   );
@@ -300,7 +306,7 @@ function main() {
       problems.push(
         ...(source.backstage.role === 'frontend-plugin'
           ? checkFrontend(folder, source, result.entry)
-          : checkBackend(folder, source, result.pkg, result.entry)),
+          : await checkBackend(folder, source, result.pkg, result.entry)),
       );
     }
     if (problems.length === 0) {
@@ -319,4 +325,12 @@ function main() {
   return failed ? 1 : 0;
 }
 
-process.exitCode = main();
+main().then(
+  code => {
+    process.exitCode = code;
+  },
+  error => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

@@ -35,17 +35,22 @@ fi
 # rhdh-cli runs `yarn install` in the exported backend packages: give it this
 # repository's Yarn under the name it calls.
 shim="$(mktemp -d)"
-frontend_dist_backup=""
-cleanup() {
-  rm -rf "$shim"
-  # The frontend export writes module-federation assets over the package's
-  # own dist/; put the npm build back whatever happened.
-  if [ -n "$frontend_dist_backup" ] && [ -d "$frontend_dist_backup" ]; then
+# The frontend export writes module-federation assets over the package's own
+# dist/ (the npm build): it is kept here meanwhile, and put back whatever
+# happens, even after a run that was killed.
+frontend_dist_backup="$CA_ROOT/dist-packages/.cluster-access-npm-dist"
+restore_frontend_dist() {
+  if [ -d "$frontend_dist_backup" ]; then
     rm -rf plugins/cluster-access/dist
     mv "$frontend_dist_backup" plugins/cluster-access/dist
   fi
+}
+cleanup() {
+  rm -rf "$shim"
+  restore_frontend_dist
   rm -rf plugins/*/dist-dynamic
 }
+restore_frontend_dist
 trap cleanup EXIT
 printf '#!/bin/sh\nexec node "%s" "$@"\n' "$CA_ROOT/.yarn/releases/yarn-4.13.0.cjs" >"$shim/yarn"
 chmod +x "$shim/yarn"
@@ -84,15 +89,12 @@ export_plugin() {
 
 # Frontend: Scalprum assets (dist-scalprum/, for RHDH's current app) and
 # module-federation assets (dist/, for RHDH's new-frontend-system app).
-frontend_dist_backup="$(mktemp -d)/dist"
 mv plugins/cluster-access/dist "$frontend_dist_backup"
 export_plugin plugins/cluster-access
-rm -rf plugins/cluster-access/dist
-mv "$frontend_dist_backup" plugins/cluster-access/dist
-frontend_dist_backup=""
+restore_frontend_dist
 
-# Backend and scaffolder module: -common and -node are not on the registry
-# RHDH installs from, so they are embedded; @backstage/* stay shared.
+# Backend and scaffolder module: RHDH shares only @backstage/* packages
+# between dynamic plugins, so -common and -node are embedded in each.
 embed=(--embed-package @cluster-access/plugin-cluster-access-common
   @cluster-access/plugin-cluster-access-node)
 export_plugin plugins/cluster-access-backend --no-build "${embed[@]}"
