@@ -1,1 +1,5 @@
-module.exports = require('@backstage/cli/config/eslint-factory')(__dirname);
+module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
+  // Output of the RHDH dynamic-plugin export (scripts/export-dynamic.sh):
+  // bundles that ESLint must not read.
+  ignorePatterns: ['dist-dynamic/**', 'dist-scalprum/**'],
+});

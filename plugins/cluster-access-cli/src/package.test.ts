@@ -1,5 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import {
+  copyFileSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -138,15 +139,48 @@ let app: string;
 let installed: string;
 const madeDist: string[] = [];
 
+/**
+ * The tarballs of the test command's pack step (`scripts/check-packages.js`,
+ * which runs before jest and says where through CLUSTER_ACCESS_PACKED_DIR):
+ * packing here again would rewrite the common package's package.json
+ * (prepack) while other test files load it.
+ */
+function packedByTestCommand(name: string): string | undefined {
+  const dir = process.env.CLUSTER_ACCESS_PACKED_DIR;
+  if (!dir) return undefined;
+  const manifest = JSON.parse(
+    readFileSync(join(name === 'cli' ? cliDir : commonDir, 'package.json'), 'utf8'),
+  );
+  const file = join(
+    dir,
+    `${manifest.name.replace(/^@/, '').replace('/', '-')}-${
+      manifest.version
+    }.tgz`,
+  );
+  if (!existsSync(file)) {
+    throw new Error(
+      `CLUSTER_ACCESS_PACKED_DIR is set but ${file} is missing: run node scripts/check-packages.js first`,
+    );
+  }
+  return file;
+}
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cluster-access-pack-'));
-  await ensureCommonDeclarations();
-  for (const dir of [commonDir, cliDir]) {
-    if (!existsSync(join(dir, 'dist'))) madeDist.push(join(dir, 'dist'));
-    await yarn(['backstage-cli', 'package', 'build'], dir);
+  const packedCli = packedByTestCommand('cli');
+  const packedCommon = packedByTestCommand('common');
+  if (packedCli && packedCommon) {
+    copyFileSync(packedCli, join(work, 'cli.tgz'));
+    copyFileSync(packedCommon, join(work, 'common.tgz'));
+  } else {
+    await ensureCommonDeclarations();
+    for (const dir of [commonDir, cliDir]) {
+      if (!existsSync(join(dir, 'dist'))) madeDist.push(join(dir, 'dist'));
+      await yarn(['backstage-cli', 'package', 'build'], dir);
+    }
+    await yarn(['pack', '--out', join(work, 'common.tgz')], commonDir);
+    await yarn(['pack', '--out', join(work, 'cli.tgz')], cliDir);
   }
-  await yarn(['pack', '--out', join(work, 'common.tgz')], commonDir);
-  await yarn(['pack', '--out', join(work, 'cli.tgz')], cliDir);
 
   // As npm would lay them out in a project of the user's, far from this
   // repository: the two packages in node_modules. Their third-party
