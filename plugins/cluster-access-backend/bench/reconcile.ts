@@ -24,6 +24,7 @@ import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
 import knexFactory from 'knex';
 import { DatabaseClusterAccessStore } from '../src/database/DatabaseClusterAccessStore';
 import { readNamespacesConfig } from '../src/namespaces/config';
+import { DatabaseAccessStore } from '../src/namespaces/DatabaseAccessStore';
 import { DatabaseNamespaceStore } from '../src/namespaces/DatabaseNamespaceStore';
 import { CatalogGroupDirectory } from '../src/namespaces/groups';
 import { StoredNamespaceRequest } from '../src/namespaces/NamespaceStore';
@@ -178,6 +179,7 @@ async function main() {
   const services = createNamespaceServices({
     config,
     store,
+    accessStore: await DatabaseAccessStore.create({ database }),
     history,
     groups: new CatalogGroupDirectory({ catalog, auth: mockServices.auth() }),
     logger: silentLogger,

@@ -17,13 +17,17 @@ import { ClusterClientProvider } from '../provisioning/ClusterClient';
 import { KubernetesClusterClientProvider } from '../provisioning/KubernetesClusterClient';
 import { NamespaceProvisioner } from '../provisioning/NamespaceProvisioner';
 import { NamespaceRequestWorker } from '../provisioning/NamespaceRequestWorker';
+import { AccessRecorder } from '../reconcile/AccessRecorder';
 import { NamespaceReconciler } from '../reconcile/NamespaceReconciler';
 import { scheduleNamespaceTasks } from '../reconcile/tasks';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { NamespacesConfig, readNamespacesConfig } from './config';
+import { NamespaceAccessStore } from './AccessStore';
+import { DatabaseAccessStore } from './DatabaseAccessStore';
 import { DatabaseNamespaceStore } from './DatabaseNamespaceStore';
 import { CatalogGroupDirectory, GroupDirectory } from './groups';
 import { NamespaceMembers } from './members';
+import { NamespaceAccessService } from './NamespaceAccessService';
 import { NamespaceRequestService } from './NamespaceRequestService';
 import { NamespaceStore } from './NamespaceStore';
 import {
@@ -44,6 +48,8 @@ export interface NamespaceServices {
   reconciler: NamespaceReconciler;
   service: NamespaceRequestService;
   members: NamespaceMembers;
+  /** Who can get in, and why (`GET /access`). */
+  access: NamespaceAccessService;
 }
 
 /**
@@ -55,6 +61,7 @@ export interface NamespaceServices {
 export function createNamespaceServices(options: {
   config: NamespacesConfig;
   store: NamespaceStore;
+  accessStore: NamespaceAccessStore;
   history: Pick<ClusterAccessStore, 'addHistoryEvent'>;
   groups: GroupDirectory;
   clients?: ClusterClientProvider;
@@ -62,11 +69,14 @@ export function createNamespaceServices(options: {
   clock?: () => Date;
   workerId?: string;
 }): NamespaceServices {
-  const { config, store, history, groups, logger, clock } = options;
+  const { config, store, accessStore, history, groups, logger, clock } =
+    options;
   const members = new NamespaceMembers({
     groups,
     store,
     usernameFormat: config.usernameFormat,
+    tiers: config.tiers,
+    clock,
   });
   const provisioner = new NamespaceProvisioner({
     clients:
@@ -89,6 +99,15 @@ export function createNamespaceServices(options: {
     provisioner,
     members,
     logger,
+    access: new AccessRecorder({
+      store: accessStore,
+      extras: store,
+      history,
+      tiers: config.tiers,
+      groupPrefix: config.groupPrefix,
+      logger,
+      clock,
+    }),
   });
   const service = new NamespaceRequestService({
     config,
@@ -101,7 +120,23 @@ export function createNamespaceServices(options: {
     logger,
     clock,
   });
-  return { config, store, provisioner, worker, reconciler, service, members };
+  const access = new NamespaceAccessService({
+    store,
+    access: accessStore,
+    members,
+    groups,
+    groupPrefix: config.groupPrefix,
+  });
+  return {
+    config,
+    store,
+    provisioner,
+    worker,
+    reconciler,
+    service,
+    members,
+    access,
+  };
 }
 
 /**
@@ -130,6 +165,9 @@ export async function setupNamespaces(options: {
   const services = createNamespaceServices({
     config,
     store,
+    accessStore: await DatabaseAccessStore.create({
+      database: options.database,
+    }),
     history: options.history,
     groups: new CatalogGroupDirectory({
       catalog: options.catalog,
@@ -161,6 +199,7 @@ export async function setupNamespaces(options: {
       namespaceRequestResourceRef,
     ),
     service: services.service,
+    access: services.access,
   });
   return { router, services };
 }

@@ -18,6 +18,7 @@ const tier: TierInfo = {
   podSecurity: { enforce: 'baseline', warn: 'restricted' },
   labels: { 'cost-center': '42' },
   annotations: {},
+  nonMemberBindings: 'report',
 };
 
 const spec = {

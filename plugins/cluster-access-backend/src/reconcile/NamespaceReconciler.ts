@@ -7,6 +7,8 @@ import {
 } from '../namespaces/NamespaceStore';
 import { ClusterClient } from '../provisioning/ClusterClient';
 import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
   MANAGED_SELECTOR,
   REQUEST_ID_ANNOTATION,
   USER_ANNOTATION,
@@ -23,6 +25,7 @@ import {
   NamespaceProvisioner,
 } from '../provisioning/NamespaceProvisioner';
 import { historyNamespace } from '../provisioning/NamespaceRequestWorker';
+import { AccessRecorder } from './AccessRecorder';
 
 /**
  * What one reconcile pass of one cluster did.
@@ -63,6 +66,8 @@ export class NamespaceReconciler {
       provisioner: NamespaceProvisioner;
       members: NamespaceMembers;
       logger: LoggerService;
+      /** Records who can get in through kubectl-made bindings, and acts on leavers. */
+      access?: AccessRecorder;
     },
   ) {}
 
@@ -100,11 +105,23 @@ export class NamespaceReconciler {
     };
     let client: ClusterClient;
     const live = new Map<string, KubeObject>();
+    // RoleBindings made with kubectl (without our label), for the access view.
+    const unmanaged: KubeObject[] = [];
     try {
       client = this.options.provisioner.client(cluster);
       for (const { kind } of MANAGED_KINDS) {
-        for (const object of await client.list(kind, MANAGED_SELECTOR)) {
-          live.set(objectKey(object), object);
+        // RoleBindings are listed whole, still one list: the access view
+        // needs the ones made without Cluster Access too.
+        const all = kind === 'RoleBinding' && this.options.access;
+        for (const object of await client.list(
+          kind,
+          all ? '' : MANAGED_SELECTOR,
+        )) {
+          if (object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
+            live.set(objectKey(object), object);
+          } else {
+            unmanaged.push(object);
+          }
         }
       }
     } catch (error) {
@@ -141,7 +158,30 @@ export class NamespaceReconciler {
         );
       }
     }
+    await this.recordAccess(
+      { client, requests, resolved, live, unmanaged },
+      report,
+    );
     return report;
+  }
+
+  private async recordAccess(
+    input: Parameters<AccessRecorder['recordCluster']>[0],
+    report: ClusterReconcileReport,
+  ): Promise<void> {
+    if (!this.options.access) return;
+    try {
+      const access = await this.options.access.recordCluster(input);
+      report.deleted += access.deleted;
+      report.errors.push(...access.errors.map(e => `access: ${e}`));
+    } catch (error) {
+      report.errors.push(`access: ${errorMessage(error)}`);
+      this.options.logger.warn(
+        `Recording access on cluster ${report.cluster} failed: ${errorMessage(
+          error,
+        )}`,
+      );
+    }
   }
 
   private async reconcileNamespace(

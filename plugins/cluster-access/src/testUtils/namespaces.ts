@@ -21,6 +21,7 @@ export const tiers: TierInfo[] = [
     podSecurity: { enforce: 'baseline', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
   {
     name: 'qa',
@@ -34,6 +35,7 @@ export const tiers: TierInfo[] = [
     podSecurity: { enforce: 'restricted', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
 ];
 

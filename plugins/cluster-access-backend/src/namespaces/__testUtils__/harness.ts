@@ -17,6 +17,7 @@ import { Knex } from 'knex';
 import { DatabaseClusterAccessStore } from '../../database/DatabaseClusterAccessStore';
 import { createNamespacesRouter } from '../../service/namespacesRouter';
 import { readNamespacesConfig } from '../config';
+import { DatabaseAccessStore } from '../DatabaseAccessStore';
 import { DatabaseNamespaceStore } from '../DatabaseNamespaceStore';
 import { CatalogGroupDirectory } from '../groups';
 import { namespaceRequestPermissionRules } from '../permissionRules';
@@ -45,16 +46,21 @@ export function orgEntities(org: Record<string, string[]>): Entity[] {
         targetRef: `user:default/${m}`,
       })),
     })),
-    ...users.map(u => ({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: u, namespace: 'default' },
-      spec: {
-        memberOf: Object.entries(org)
-          .filter(([, m]) => m.includes(u))
-          .map(([g]) => g),
-      },
-    })),
+    ...users.map(u => {
+      const groups = Object.entries(org)
+        .filter(([, m]) => m.includes(u))
+        .map(([g]) => g);
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: u, namespace: 'default' },
+        spec: { memberOf: groups },
+        relations: groups.map(g => ({
+          type: 'memberOf',
+          targetRef: `group:default/${g}`,
+        })),
+      };
+    }),
   ];
 }
 
@@ -151,6 +157,7 @@ export async function createHarness(options: {
   const services = createNamespaceServices({
     config,
     store,
+    accessStore: await DatabaseAccessStore.create({ database }),
     history,
     groups,
     logger: mockServices.logger.mock(),
@@ -217,6 +224,7 @@ export async function createHarness(options: {
       },
     },
     service: services.service,
+    access: services.access,
   });
   const app = express();
   app.use(router);
