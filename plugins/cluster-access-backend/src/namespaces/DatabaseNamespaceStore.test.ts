@@ -333,6 +333,14 @@ describe('DatabaseNamespaceStore', () => {
       expect(
         await knex.schema.hasTable('cluster_access_namespace_requests'),
       ).toBe(true);
+      // Later migrations refer to these tables, so they go first.
+      await knex.migrate.down({
+        directory: `${__dirname}/../../migrations`,
+        name: '20261202000000_namespace_bindings.js',
+      });
+      expect(
+        await knex.schema.hasTable('cluster_access_namespace_bindings'),
+      ).toBe(false);
       await knex.migrate.down({
         directory: `${__dirname}/../../migrations`,
         name: '20261128120000_namespace_requests.js',

@@ -33,8 +33,12 @@ export const ORG: Record<string, string[]> = {
 };
 
 /** Catalog entities for a membership map. */
-export function orgEntities(org: Record<string, string[]>): Entity[] {
-  const users = [...new Set([...Object.values(org).flat(), 'erin', 'frank'])];
+export function orgEntities(
+  org: Record<string, string[]>,
+  /** Users outside every Group; default erin and frank. */
+  extraUsers: string[] = ['erin', 'frank'],
+): Entity[] {
+  const users = [...new Set([...Object.values(org).flat(), ...extraUsers])];
   return [
     ...Object.entries(org).map(([group, members]) => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -117,6 +121,8 @@ export interface Harness {
   services: NamespaceServices;
   history: DatabaseClusterAccessStore;
   setOrg(org: Record<string, string[]>): void;
+  /** Changes the catalog only: tokens keep the claims of the last `setOrg`. */
+  setCatalog(org: Record<string, string[]>, extraUsers?: string[]): void;
   clock: { now: Date };
 }
 
@@ -237,6 +243,11 @@ export async function createHarness(options: {
     setOrg(org) {
       currentOrg = org;
       catalog = catalogServiceMock({ entities: orgEntities(org) });
+    },
+    setCatalog(org, extraUsers) {
+      catalog = catalogServiceMock({
+        entities: orgEntities(org, extraUsers),
+      });
     },
   };
 }
