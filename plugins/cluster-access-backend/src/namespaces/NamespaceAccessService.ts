@@ -88,14 +88,15 @@ export class NamespaceAccessService {
       list.push(row);
       observedByRequest.set(row.requestId, list);
     }
-    return requests
-      .flatMap(request =>
-        this.entries(
-          request,
-          resolved.get(request.id)!,
-          observedByRequest.get(request.id) ?? [],
-        ),
-      )
+    const entries = requests.flatMap(request =>
+      this.entries(
+        request,
+        resolved.get(request.id)!,
+        observedByRequest.get(request.id) ?? [],
+      ),
+    );
+    await this.nameOutsiders(entries);
+    return entries
       .filter(entry => !filter.flagged || entry.flagged)
       .filter(matches)
       .sort(
@@ -134,6 +135,58 @@ export class NamespaceAccessService {
       entry.user?.toLocaleLowerCase('en-US') === self ||
       (entry.subject.kind === 'User' && entry.subject.name === username) ||
       (entry.subject.kind === 'Group' && groupNames.has(entry.subject.name));
+  }
+
+  /**
+   * Finds the catalog User behind outsiders' user names, so that the page
+   * can name them: the refs whose certificate user name is exactly that
+   * name, among those that exist (one catalog read).
+   */
+  private async nameOutsiders(entries: NamespaceAccess[]): Promise<void> {
+    const outsiders = entries.filter(
+      e => e.standing === 'outsider' && e.subject.kind === 'User' && !e.user,
+    );
+    const candidates = new Map<string, string[]>();
+    for (const { subject } of outsiders) {
+      if (candidates.has(subject.name)) continue;
+      const refs = [`user:default/${subject.name}`];
+      // With the '{{namespace}}-{{name}}' format, any '-' may be the seam.
+      for (let i = subject.name.indexOf('-'); i > 0; ) {
+        refs.push(
+          `user:${subject.name.slice(0, i)}/${subject.name.slice(i + 1)}`,
+        );
+        i = subject.name.indexOf('-', i + 1);
+      }
+      candidates.set(
+        subject.name,
+        refs.filter(ref => this.usernameOf(ref) === subject.name),
+      );
+    }
+    const refs = [...candidates.values()].flat();
+    if (refs.length === 0) return;
+    let users: Map<string, unknown>;
+    try {
+      users = await this.options.groups.getUsers(refs);
+    } catch {
+      // Names are a courtesy: without them the user names are shown.
+      return;
+    }
+    for (const entry of outsiders) {
+      const found = candidates
+        .get(entry.subject.name)!
+        .filter(ref => users.get(ref));
+      // Only a name that points at one person.
+      if (found.length === 1) entry.user = found[0];
+    }
+  }
+
+  /** The certificate user name of a ref; undefined for what is no entity ref at all. */
+  private usernameOf(ref: string): string | undefined {
+    try {
+      return this.options.members.username(ref);
+    } catch {
+      return undefined;
+    }
   }
 
   private entries(

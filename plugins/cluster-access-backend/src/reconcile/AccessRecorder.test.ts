@@ -192,6 +192,10 @@ describe('access view and leavers', () => {
         ['binding', 'search-view', 'search', 'outsider', true],
         ['binding', 'team-view', 'payments', 'owner-group', false],
       ]);
+      // mallory is in the catalog: the page can name her.
+      expect(entries.find(e => e.binding === 'mallory-view')?.user).toBe(
+        'user:default/mallory',
+      );
       expect(entries.find(e => e.binding === 'bob-view')).toMatchObject({
         user: 'user:default/bob',
         role: { kind: 'ClusterRole', name: 'view' },
@@ -247,12 +251,21 @@ describe('access view and leavers', () => {
         'search-view',
       ]);
 
-      // A deleted kubectl binding leaves the view.
+      // A deleted kubectl binding leaves the view; names that are no entity
+      // ref at all are shown as they are.
       await kubectlAsAlice('-n', namespace, 'delete', 'rolebinding', 'ci-edit');
+      putBinding(namespace, 'anyone-view', [user('system:anonymous')]);
       await reconcile(h);
-      expect(
-        (await access(h, `namespace=${namespace}`)).map(e => e.binding),
-      ).not.toContain('ci-edit');
+      const after = await access(h, `namespace=${namespace}`);
+      expect(after.map(e => e.binding)).not.toContain('ci-edit');
+      expect(after.find(e => e.binding === 'anyone-view')).toMatchObject({
+        subject: { kind: 'User', name: 'system:anonymous' },
+        standing: 'outsider',
+        flagged: true,
+      });
+      expect(after.find(e => e.binding === 'anyone-view')).not.toHaveProperty(
+        'user',
+      );
       expect(
         (await request(h.app).get('/access?flagged=maybe').set('authorization', as('dave')))
           .status,

@@ -205,8 +205,14 @@ describe('ClusterAccessClient', () => {
     await expect(
       client.listAccess({ owner: 'group:default/payments', flagged: true }),
     ).resolves.toEqual(items);
-    await client.listAccess({ namespace: 'payments-api-dev', flagged: false });
-    const [first, second] = fetch.mock.calls.map(([url]) => new URL(url));
+    const other = setup(jsonResponse(200, { items: [] }));
+    await other.client.listAccess({
+      namespace: 'payments-api-dev',
+      flagged: false,
+    });
+    const [first, second] = [...fetch.mock.calls, ...other.fetch.mock.calls].map(
+      ([url]) => new URL(url),
+    );
     expect(first.pathname).toBe('/api/cluster-access/access');
     expect(Object.fromEntries(first.searchParams)).toEqual({
       owner: 'group:default/payments',
