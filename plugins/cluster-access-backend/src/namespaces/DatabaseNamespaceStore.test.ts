@@ -320,6 +320,18 @@ describe('DatabaseNamespaceStore', () => {
           }),
         ]),
       );
+      // Only the row added at that time, when the time is given.
+      expect(
+        await store.removeMember(a.id, 'user:default/erin', {
+          addedAt: new Date(t0.getTime() + 1).toISOString(),
+        }),
+      ).toBe(false);
+      expect(
+        await store.removeMember(a.id, 'user:default/erin', {
+          addedAt: t0.toISOString(),
+        }),
+      ).toBe(true);
+      expect(await add(a.id, 'user:default/erin')).toBe(true);
       expect(await store.removeMember(a.id, 'user:default/erin')).toBe(true);
       expect(await store.removeMember(a.id, 'user:default/erin')).toBe(false);
       expect(await store.listMembers([a.id])).toEqual([]);

@@ -535,6 +535,13 @@ export class NamespaceRequestService {
     if (!(await groups.userExists(user))) {
       throw new InputError(`Unknown user ${user}`);
     }
+    // An extra membership that ran out but that the reconciler has not
+    // cleaned up yet: adding them again starts a new one.
+    const { lapsed } = (await members.resolve([request])).get(request.id)!;
+    const old = lapsed.find(l => l.user === user && l.reason === 'expired');
+    if (old) {
+      await store.removeMember(request.id, user, { addedAt: old.createdAt });
+    }
     const added = await store.addMember({
       requestId: request.id,
       user,

@@ -325,6 +325,23 @@ describe('access view and leavers', () => {
 
       const again = await reconcile(h);
       expect(writes(again.counts)).toEqual({});
+
+      // Someone takes the namespace over (our labels gone): its bindings are
+      // no longer ours to judge, whatever the tier says.
+      const live = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: namespace,
+      })!;
+      peer.putObject({
+        ...live,
+        metadata: { ...live.metadata, labels: {}, annotations: {} },
+      });
+      putBinding(namespace, 'mallory-view', [user('mallory')]);
+      const foreign = await reconcile(h);
+      expect(foreign.report.errors.join()).toMatch(/never adopted/);
+      expect(writes(foreign.counts)['delete rolebindings']).toBeUndefined();
+      expect(bindingNames(namespace)).toContain('mallory-view');
     },
   );
 
@@ -408,6 +425,25 @@ describe('access view and leavers', () => {
       expect(await h.services.store.listMembers([requestId])).toEqual([]);
       const quiet = await reconcile(h);
       expect(writes(quiet.counts)).toEqual({});
+
+      // Added again, she runs out again; adding her before the reconciler
+      // has cleaned up starts a new lifetime rather than a conflict.
+      const addErin = () =>
+        request(h.app)
+          .post(members)
+          .set('authorization', as('alice'))
+          .send({ user: 'user:default/erin' });
+      expect((await addErin()).status).toBe(201);
+      h.clock.now = new Date('2026-12-04T09:00:02Z');
+      expect((await addErin()).status).toBe(201);
+      await reconcile(h);
+      expect(bindingNames(namespace)).toContain('ca-edit-erin');
+      expect(await h.services.store.listMembers([requestId])).toEqual([
+        expect.objectContaining({
+          user: 'user:default/erin',
+          createdAt: '2026-12-04T09:00:02.000Z',
+        }),
+      ]);
     },
   );
 

@@ -111,10 +111,11 @@ export class AccessRecorder {
       const namespace = live.get(
         objectKey({ kind: 'Namespace', metadata: { name: request.namespace } }),
       );
-      // Someone else's namespace of that name, or one being deleted: its
-      // bindings are not this request's to record or remove.
-      if (namespace && !isOwnedBy(namespace, request.id)) continue;
-      if (namespace?.metadata.deletionTimestamp) continue;
+      // Only a namespace this request owns, as listed at the start of the
+      // pass: one missing from that list may be someone else's of the same
+      // name (never touched) or is being made again (seen next pass).
+      if (!namespace || !isOwnedBy(namespace, request.id)) continue;
+      if (namespace.metadata.deletionTimestamp) continue;
       try {
         seen.push(
           ...(await this.observe(
@@ -142,9 +143,12 @@ export class AccessRecorder {
     membership: ResolvedMembers,
   ): Promise<void> {
     for (const extra of membership.lapsed) {
-      if (!(await this.options.extras.removeMember(request.id, extra.user))) {
-        continue;
-      }
+      const removed = await this.options.extras.removeMember(
+        request.id,
+        extra.user,
+        { addedAt: extra.createdAt },
+      );
+      if (!removed) continue;
       await this.options.history.addHistoryEvent({
         actor: 'system',
         type: LAPSED_EVENT[extra.reason],
