@@ -205,7 +205,8 @@ describe('ManagedNamespaces', () => {
     expect(field).toHaveValue('');
     // Each change reloads the list, so the dialog shows the new members.
     await waitFor(() => expect(api.listNamespaces).toHaveBeenCalledTimes(3));
-  });
+    // Typing 40 characters into a dialog: slow on a loaded machine.
+  }, 90_000);
 
   it('shows who added each extra member and until when, the bindings made with kubectl, and marks outsider access', async () => {
     const withExtra = managedNamespace({
