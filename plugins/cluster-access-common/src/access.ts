@@ -10,6 +10,7 @@
  * @public
  */
 export interface AccessSubject {
+  /** The RBAC subject kind. */
   kind: 'User' | 'Group' | 'ServiceAccount';
   /** Kubernetes user or group name, or the service account's name. */
   name: string;
@@ -24,7 +25,9 @@ export interface AccessSubject {
  * @public
  */
 export interface AccessRole {
+  /** `ClusterRole`, or `Role` for a Role of the namespace. */
   kind: 'ClusterRole' | 'Role';
+  /** The role's name, e.g. `edit`. */
   name: string;
 }
 
@@ -64,17 +67,21 @@ export type AccessStanding =
  * @public
  */
 export interface NamespaceAccess {
+  /** Name of the configured cluster. */
   cluster: string;
+  /** The namespace's name in the cluster. */
   namespace: string;
   /** Owner Group entity ref of the namespace. */
   owner: string;
   /** Status of the namespace's request (`ready`, `provisioning`, ...). */
   status: string;
+  /** How they get in. */
   via: AccessVia;
   /** Who is let in, as Kubernetes sees it. */
   subject: AccessSubject;
   /** User entity ref of the person, when the catalog knows who it is. */
   user?: string;
+  /** What they may do: `edit` for members and extra members. */
   role: AccessRole;
   /** `binding`: name of the RoleBinding made with kubectl. */
   binding?: string;

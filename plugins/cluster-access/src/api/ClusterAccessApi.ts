@@ -67,6 +67,7 @@ export interface ManagedNamespaceFilter {
 export interface NamespaceAccessFilter {
   /** Only namespaces owned by this Group entity ref. */
   owner?: string;
+  /** Only namespaces on this cluster. */
   cluster?: string;
   /** The namespace's name in the cluster. */
   namespace?: string;
