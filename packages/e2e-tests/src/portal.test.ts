@@ -259,7 +259,9 @@ describe('the demo portal in Chromium', () => {
       await page.reload();
       await access.waitFor({ timeout: 60_000 });
     }
-    expect(await access.getByTitle('Outsider access').count()).toBe(1);
+    expect(
+      await access.getByRole('img', { name: 'Outsider access' }).count(),
+    ).toBe(1);
     await page.goto(`${APP_URL}/cluster-access/history`);
     await page.getByText('binding.flagged').first().waitFor();
     await page.close();
