@@ -119,8 +119,11 @@ describe('access view and leavers', () => {
   }
 
   const access = async (h: Harness, query: string) =>
-    (await request(h.app).get(`/access?${query}`).set('authorization', as('dave')))
-      .body.items as any[];
+    (
+      await request(h.app)
+        .get(`/access?${query}`)
+        .set('authorization', as('dave'))
+    ).body.items as any[];
 
   const bindingNames = (namespace: string) =>
     peer
@@ -170,7 +173,11 @@ describe('access view and leavers', () => {
       }
 
       const first = await reconcile(h);
-      expect(first.report).toMatchObject({ applied: 0, deleted: 0, errors: [] });
+      expect(first.report).toMatchObject({
+        applied: 0,
+        deleted: 0,
+        errors: [],
+      });
       expect(writes(first.counts)).toEqual({});
       expect(first.counts['list rolebindings']).toBe(1);
 
@@ -267,8 +274,11 @@ describe('access view and leavers', () => {
         'user',
       );
       expect(
-        (await request(h.app).get('/access?flagged=maybe').set('authorization', as('dave')))
-          .status,
+        (
+          await request(h.app)
+            .get('/access?flagged=maybe')
+            .set('authorization', as('dave'))
+        ).status,
       ).toBe(400);
     },
   );
@@ -280,9 +290,12 @@ describe('access view and leavers', () => {
       putBinding(namespace, 'mallory-view', [user('mallory')]);
       putBinding(namespace, 'mixed-view', [user('bob'), user('mallory')]);
       putBinding(namespace, 'bob-view', [user('bob')]);
-      putBinding(namespace, 'ci-edit', [
-        { kind: 'ServiceAccount', name: 'ci', namespace },
-      ], 'edit');
+      putBinding(
+        namespace,
+        'ci-edit',
+        [{ kind: 'ServiceAccount', name: 'ci', namespace }],
+        'edit',
+      );
       // Our own binding, replaced by hand with one for an outsider and
       // without our label: the reconciler makes it ours again.
       putBinding(namespace, 'ca-edit-alice', [user('mallory')], 'edit');
@@ -420,7 +433,10 @@ describe('access view and leavers', () => {
       h.clock.now = new Date('2026-12-03T09:00:01Z');
       const expired = await reconcile(h);
       expect(expired.report).toMatchObject({ deleted: 2, errors: [] });
-      expect(bindingNames(namespace)).toEqual(['ca-edit-alice', 'ca-rbm-alice']);
+      expect(bindingNames(namespace)).toEqual([
+        'ca-edit-alice',
+        'ca-rbm-alice',
+      ]);
       expect(await events()).toContain('member.expired user:default/erin');
       expect(await h.services.store.listMembers([requestId])).toEqual([]);
       const quiet = await reconcile(h);

@@ -376,7 +376,11 @@ describe('openapi.yaml', () => {
         name: 'view',
       },
       subjects: [
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'mallory' },
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: 'mallory',
+        },
       ],
     });
     await h.services.reconciler.reconcileAll();

@@ -210,9 +210,10 @@ describe('ClusterAccessClient', () => {
       namespace: 'payments-api-dev',
       flagged: false,
     });
-    const [first, second] = [...fetch.mock.calls, ...other.fetch.mock.calls].map(
-      ([url]) => new URL(url),
-    );
+    const [first, second] = [
+      ...fetch.mock.calls,
+      ...other.fetch.mock.calls,
+    ].map(([url]) => new URL(url));
     expect(first.pathname).toBe('/api/cluster-access/access');
     expect(Object.fromEntries(first.searchParams)).toEqual({
       owner: 'group:default/payments',

@@ -140,7 +140,11 @@ export const paymentsAccess: NamespaceAccess[] = [
   namespaceAccess({
     via: 'binding',
     binding: 'ci-edit',
-    subject: { kind: 'ServiceAccount', name: 'ci', namespace: 'payments-api-dev' },
+    subject: {
+      kind: 'ServiceAccount',
+      name: 'ci',
+      namespace: 'payments-api-dev',
+    },
     user: undefined,
     standing: 'own-service-account',
     since: '2026-11-21T12:00:00.000Z',

@@ -5,10 +5,7 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { clusterAccessApiRef } from '../../api';
-import {
-  fakeNamespaceApi,
-  namespaceAccess,
-} from '../../testUtils/namespaces';
+import { fakeNamespaceApi, namespaceAccess } from '../../testUtils/namespaces';
 import { EntityUserAccessCard } from './EntityUserAccessCard';
 
 describe('EntityUserAccessCard', () => {

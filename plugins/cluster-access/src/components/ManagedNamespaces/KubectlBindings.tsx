@@ -26,7 +26,10 @@ export const KubectlBindings = (props: { namespace: ManagedNamespace }) => {
       </Typography>
       {loading && <Progress />}
       {error && (
-        <ResponseErrorPanel error={error} title={describeNamespaceError(error)} />
+        <ResponseErrorPanel
+          error={error}
+          title={describeNamespaceError(error)}
+        />
       )}
       {value && (
         <NamespaceAccessList

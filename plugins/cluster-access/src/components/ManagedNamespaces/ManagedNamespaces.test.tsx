@@ -244,9 +244,7 @@ describe('ManagedNamespaces', () => {
     );
     const dialog = screen.getByRole('dialog');
     const members = within(dialog).getByRole('list', { name: 'Members' });
-    expect(
-      within(members).getByText(/^dave · extra member/).textContent,
-    ).toBe(
+    expect(within(members).getByText(/^dave · extra member/).textContent).toBe(
       'dave · extra member, added by alice on 20 Nov 2026 · access ends 20 Dec 2026',
     );
     const bindings = await within(dialog).findByRole('list', {

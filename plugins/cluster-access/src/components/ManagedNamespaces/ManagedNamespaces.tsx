@@ -247,8 +247,7 @@ const MembersDialog = (props: {
                         <>
                           , added by{' '}
                           <EntityRefLink entityRef={member.addedBy} hideIcon />
-                          {member.addedAt &&
-                            ` on ${formatDay(member.addedAt)}`}
+                          {member.addedAt && ` on ${formatDay(member.addedAt)}`}
                         </>
                       )}
                       {member.expiresAt &&

@@ -92,8 +92,8 @@ export const AccessSentence = (props: { line: AccessLine }) => {
   if (line.kind === 'members') {
     return (
       <>
-        {listOf(line.users.map(u => <Person key={u} entityRef={u} />))} {what(entry)}{' '}
-        as {line.users.length > 1 ? 'members' : 'a member'} of{' '}
+        {listOf(line.users.map(u => <Person key={u} entityRef={u} />))}{' '}
+        {what(entry)} as {line.users.length > 1 ? 'members' : 'a member'} of{' '}
         <Person entityRef={entry.owner} />.
       </>
     );

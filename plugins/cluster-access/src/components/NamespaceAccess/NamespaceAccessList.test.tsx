@@ -7,13 +7,19 @@ import { NamespaceAccessList } from './NamespaceAccessList';
 
 async function sentences(entries: NamespaceAccess[]) {
   await renderInTestApp(
-    <NamespaceAccessList entries={entries} label="Access" emptyText="Nobody." />,
+    <NamespaceAccessList
+      entries={entries}
+      label="Access"
+      emptyText="Nobody."
+    />,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
-  return within(screen.getByRole('list', { name: 'Access' }))
-    .getAllByRole('listitem')
-    // The sentence, without the warning icon's title.
-    .map(item => item.lastElementChild!.textContent);
+  return (
+    within(screen.getByRole('list', { name: 'Access' }))
+      .getAllByRole('listitem')
+      // The sentence, without the warning icon's title.
+      .map(item => item.lastElementChild!.textContent)
+  );
 }
 
 describe('NamespaceAccessList', () => {
@@ -40,7 +46,11 @@ describe('NamespaceAccessList', () => {
           via: 'binding',
           binding: 'robot',
           user: undefined,
-          subject: { kind: 'ServiceAccount', name: 'deployer', namespace: 'ci' },
+          subject: {
+            kind: 'ServiceAccount',
+            name: 'deployer',
+            namespace: 'ci',
+          },
           role: { kind: 'Role', name: 'secret-reader' },
           standing: 'outsider',
           flagged: true,

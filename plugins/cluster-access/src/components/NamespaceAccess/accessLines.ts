@@ -18,7 +18,10 @@ export type AccessLine =
  */
 export function accessLines(entries: NamespaceAccess[]): AccessLine[] {
   const lines: AccessLine[] = [];
-  const members = new Map<string, { entry: NamespaceAccess; users: string[] }>();
+  const members = new Map<
+    string,
+    { entry: NamespaceAccess; users: string[] }
+  >();
   for (const entry of entries) {
     const ns = `${entry.cluster}/${entry.namespace}`;
     if (entry.via === 'group' && entry.user) {
