@@ -154,6 +154,20 @@ export interface Config {
       labels?: { [key: string]: string };
       /** Extra annotations of the Namespace. */
       annotations?: { [key: string]: string };
+      /**
+       * What the reconciler does with RoleBindings made with kubectl (without
+       * Cluster Access's label) that let in someone who is neither a member
+       * nor an extra member: `report` (default) flags them on the access view
+       * and in the history; `remove` deletes them. The product's own bindings
+       * are never touched by this setting.
+       */
+      nonMemberBindings?: 'report' | 'remove';
+      /**
+       * How long an extra member keeps access after being added, e.g.
+       * `{ days: 30 }`, `P30D` or `30d`; then the reconciler removes them and
+       * they must be added again. Default: no limit.
+       */
+      extraMemberMaxLifetime?: HumanDuration | string;
     }>;
     /** Namespace requests. */
     requests?: {

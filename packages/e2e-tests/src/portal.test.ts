@@ -216,6 +216,57 @@ describe('the demo portal in Chromium', () => {
     await page.close();
   });
 
+  it('the Payments Group page says who can get into its namespaces, flagging a binding alice made with kubectl for an outsider', async () => {
+    // alice delegates read access to mallory (outside the organisation)
+    // through the rolebinding-manager role her namespace gives her.
+    const kubeconfig = path.join(tmp, 'alice-kubeconfig.yaml');
+    await run('kubectl', [
+      '--kubeconfig',
+      kubeconfig,
+      '-n',
+      'payments-e2e-dev',
+      'create',
+      'rolebinding',
+      'mallory-view',
+      '--clusterrole=view',
+      '--user=mallory',
+    ]);
+
+    const page = await browser.newPage();
+    await signInAs(page, 'alice');
+    await page.goto(`${APP_URL}/catalog/default/group/payments`);
+    const access = page.getByRole('list', {
+      name: 'Who can get into the namespaces of Payments team',
+    });
+    await access
+      .getByText(
+        'Alice Andersson and Bob Berg can edit payments-e2e-dev as members of Payments team.',
+      )
+      .first()
+      .waitFor({ timeout: 60_000 });
+
+    // The reconciler (every 10 s in the demo, after 30 s) records the
+    // binding; the page shows it after a reload.
+    const flagged = access.getByText(
+      /^Mallory Moss can view payments-e2e-dev through the RoleBinding mallory-view, made with kubectl: neither a member nor an extra member\.$/,
+    );
+    const deadline = Date.now() + 120_000;
+    while (!(await flagged.count())) {
+      if (Date.now() > deadline) {
+        throw new Error('The kubectl-made binding never showed');
+      }
+      await page.waitForTimeout(3000);
+      await page.reload();
+      await access.waitFor({ timeout: 60_000 });
+    }
+    expect(
+      await access.getByRole('img', { name: 'Outsider access' }).count(),
+    ).toBe(1);
+    await page.goto(`${APP_URL}/cluster-access/history`);
+    await page.getByText('binding.flagged').first().waitFor();
+    await page.close();
+  });
+
   it('a qa namespace waits for carol, who approves it on the Requests tab', async () => {
     const alice = await browser.newPage();
     await signInAs(alice, 'alice');

@@ -3,6 +3,7 @@
  *
  * @packageDocumentation
  */
+export * from './access';
 export * from './csr';
 export * from './kubeconfig';
 export * from './names';

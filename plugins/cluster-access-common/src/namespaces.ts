@@ -181,6 +181,15 @@ export type TierApproval = 'none' | 'required';
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
 /**
+ * What happens to RoleBindings made with kubectl for people who are neither
+ * members nor extra members of a namespace: `report` (flag them) or `remove`
+ * (delete them at the next reconcile).
+ *
+ * @public
+ */
+export type NonMemberBindingsPolicy = 'report' | 'remove';
+
+/**
  * Default requests and limits of containers in a namespace (a LimitRange of
  * type Container).
  *
@@ -223,6 +232,17 @@ export interface TierInfo {
   labels: Record<string, string>;
   /** Extra annotations of the Namespace object. */
   annotations: Record<string, string>;
+  /**
+   * What the reconciler does with RoleBindings made with kubectl for people
+   * who are neither members nor extra members: `report` flags them in the
+   * access view and the history, `remove` deletes them.
+   */
+  nonMemberBindings: NonMemberBindingsPolicy;
+  /**
+   * How long an extra member keeps access after being added; then they must
+   * be added again. Absent: no limit.
+   */
+  extraMemberMaxLifetimeSeconds?: number;
 }
 
 /**
@@ -274,6 +294,12 @@ export interface NamespaceMember {
   username: string;
   /** `group`: a member of the owner Group; `extra`: added by hand. */
   source: 'group' | 'extra';
+  /** Extra members: entity ref of the user who added them. */
+  addedBy?: string;
+  /** Extra members: ISO 8601 time they were added. */
+  addedAt?: string;
+  /** Extra members of a tier with a maximum lifetime: ISO 8601 time their access ends. */
+  expiresAt?: string;
 }
 
 /**

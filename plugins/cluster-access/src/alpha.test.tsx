@@ -17,7 +17,11 @@ import clusterAccessPlugin, {
   entityUserAccessCard,
 } from './alpha';
 import { rootRouteRef } from './routes';
-import { fakeNamespaceApi, managedNamespace } from './testUtils/namespaces';
+import {
+  fakeNamespaceApi,
+  managedNamespace,
+  namespaceAccess,
+} from './testUtils/namespaces';
 
 const history = [
   {
@@ -100,7 +104,7 @@ describe('new frontend system export (/alpha)', () => {
 
   it('renders the User card for a user entity', async () => {
     const listHistory = jest.fn(async () => history);
-    const listNamespaces = jest.fn(async () => [managedNamespace()]);
+    const listAccess = jest.fn(async () => [namespaceAccess()]);
     const card = createExtensionTester(entityUserAccessCard).reactElement();
     await renderInTestApp(
       <EntityProvider
@@ -113,7 +117,7 @@ describe('new frontend system export (/alpha)', () => {
         {card}
       </EntityProvider>,
       {
-        apis: [[clusterAccessApiRef, { listHistory, listNamespaces }]],
+        apis: [[clusterAccessApiRef, { listHistory, listAccess }]],
         mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       },
     );
@@ -125,7 +129,7 @@ describe('new frontend system export (/alpha)', () => {
       actor: 'user:default/carol',
       limit: 20,
     });
-    expect(listNamespaces).toHaveBeenCalledWith({
+    expect(listAccess).toHaveBeenCalledWith({
       user: 'user:default/carol',
     });
   });
@@ -147,7 +151,7 @@ describe('new frontend system export (/alpha)', () => {
       </EntityProvider>,
       {
         apis: [
-          [clusterAccessApiRef, { listNamespaces }],
+          [clusterAccessApiRef, { listNamespaces, listAccess: async () => [] }],
           mockApis.identity({
             userEntityRef: 'user:default/alice',
             ownershipEntityRefs: ['group:default/payments'],

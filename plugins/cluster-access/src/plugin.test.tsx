@@ -23,6 +23,7 @@ import { ClusterAccessPage } from './components/ClusterAccessPage';
 import {
   fakeNamespaceApi,
   managedNamespace,
+  namespaceAccess,
   namespaceRequest,
 } from './testUtils/namespaces';
 
@@ -94,10 +95,10 @@ describe('legacy frontend system export', () => {
 
   it('renders the User card with that user’s namespaces and activity', async () => {
     const listHistory = jest.fn(async () => history);
-    const listNamespaces = jest.fn(async () => [managedNamespace()]);
+    const listAccess = jest.fn(async () => [namespaceAccess()]);
     await renderInTestApp(
       <TestApiProvider
-        apis={[[clusterAccessApiRef, { listHistory, listNamespaces }]]}
+        apis={[[clusterAccessApiRef, { listHistory, listAccess }]]}
       >
         <EntityProvider
           entity={{
@@ -121,7 +122,7 @@ describe('legacy frontend system export', () => {
       actor: 'user:default/alice',
       limit: 20,
     });
-    expect(listNamespaces).toHaveBeenCalledWith({
+    expect(listAccess).toHaveBeenCalledWith({
       user: 'user:default/alice',
     });
   });
@@ -131,7 +132,7 @@ describe('legacy frontend system export', () => {
     await renderInTestApp(
       <TestApiProvider
         apis={[
-          [clusterAccessApiRef, { listNamespaces }],
+          [clusterAccessApiRef, { listNamespaces, listAccess: async () => [] }],
           [
             identityApiRef,
             mockApis.identity({

@@ -320,6 +320,18 @@ describe('DatabaseNamespaceStore', () => {
           }),
         ]),
       );
+      // Only the row added at that time, when the time is given.
+      expect(
+        await store.removeMember(a.id, 'user:default/erin', {
+          addedAt: new Date(t0.getTime() + 1).toISOString(),
+        }),
+      ).toBe(false);
+      expect(
+        await store.removeMember(a.id, 'user:default/erin', {
+          addedAt: t0.toISOString(),
+        }),
+      ).toBe(true);
+      expect(await add(a.id, 'user:default/erin')).toBe(true);
       expect(await store.removeMember(a.id, 'user:default/erin')).toBe(true);
       expect(await store.removeMember(a.id, 'user:default/erin')).toBe(false);
       expect(await store.listMembers([a.id])).toEqual([]);
@@ -333,6 +345,14 @@ describe('DatabaseNamespaceStore', () => {
       expect(
         await knex.schema.hasTable('cluster_access_namespace_requests'),
       ).toBe(true);
+      // Later migrations refer to these tables, so they go first.
+      await knex.migrate.down({
+        directory: `${__dirname}/../../migrations`,
+        name: '20261202000000_namespace_bindings.js',
+      });
+      expect(
+        await knex.schema.hasTable('cluster_access_namespace_bindings'),
+      ).toBe(false);
       await knex.migrate.down({
         directory: `${__dirname}/../../migrations`,
         name: '20261128120000_namespace_requests.js',

@@ -350,11 +350,14 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     }
   }
 
-  async removeMember(requestId: string, user: string): Promise<boolean> {
-    const removed = await this.db<MemberRow>(MEMBERS)
-      .where({ request_id: requestId, user })
-      .delete();
-    return removed > 0;
+  async removeMember(
+    requestId: string,
+    user: string,
+    options: { addedAt?: string } = {},
+  ): Promise<boolean> {
+    let q = this.db<MemberRow>(MEMBERS).where({ request_id: requestId, user });
+    if (options.addedAt) q = q.where('created_at', new Date(options.addedAt));
+    return (await q.delete()) > 0;
   }
 
   async listMembers(requestIds: string[]): Promise<ExtraMember[]> {

@@ -26,7 +26,7 @@ import {
   NamespaceRequestWorker,
 } from '../provisioning/NamespaceRequestWorker';
 import { NamespacesConfig } from './config';
-import { GroupDirectory, normalizeRef } from './groups';
+import { GroupDirectory, GroupInfo, normalizeRef } from './groups';
 import { NamespaceMembers } from './members';
 import {
   MANAGED_NAMESPACE_STATUSES,
@@ -42,6 +42,10 @@ import {
  */
 export interface Caller {
   userEntityRef: string;
+  /**
+   * The token's ownership claims. Not used for Group membership, which is
+   * read from the catalog at each change (claims can be an hour old).
+   */
   ownershipEntityRefs: string[];
 }
 
@@ -96,8 +100,13 @@ export function isSameEntity(a: string, b: string): boolean {
   return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
 }
 
-function belongsTo(caller: Caller, group: string): boolean {
-  return caller.ownershipEntityRefs.some(ref => isSameEntity(ref, group));
+/**
+ * Whether a user is a direct member of a Group as the catalog says now. The
+ * token's ownership claims are not used: they can be an hour old, and a
+ * leaver must lose the right to change a namespace when the catalog says so.
+ */
+function isMemberOf(group: GroupInfo | undefined, user: string): boolean {
+  return !!group?.members.some(member => isSameEntity(member, user));
 }
 
 function parseOwner(owner: string): string {
@@ -233,7 +242,7 @@ export class NamespaceRequestService {
     if (!found) {
       throw new InputError(`Unknown group ${owner}`);
     }
-    if (!belongsTo(caller, owner)) {
+    if (!isMemberOf(found, caller.userEntityRef)) {
       throw new NotAllowedError(
         `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
       );
@@ -412,12 +421,22 @@ export class NamespaceRequestService {
     return request;
   }
 
-  private requireOwnerMember(request: StoredNamespaceRequest, caller: Caller) {
-    if (!belongsTo(caller, request.owner)) {
+  /** The owner Group from the catalog, if the caller is in it; NotAllowedError otherwise. */
+  private async requireOwnerMember(
+    request: StoredNamespaceRequest,
+    caller: Caller,
+  ): Promise<GroupInfo> {
+    const group = (await this.options.groups.getGroups([request.owner])).get(
+      request.owner,
+    );
+    if (!group || !isMemberOf(group, caller.userEntityRef)) {
       throw new NotAllowedError(
-        `Only members of ${request.owner} can manage namespace ${request.namespace}`,
+        `Only members of ${request.owner} can manage namespace ${
+          request.namespace
+        }${group ? '' : ` (${request.owner} is not in the catalog)`}`,
       );
     }
+    return group;
   }
 
   async listNamespaces(filter: NamespaceFilter): Promise<ManagedNamespace[]> {
@@ -512,12 +531,18 @@ export class NamespaceRequestService {
       options.cluster,
       options.namespace,
     );
-    this.requireOwnerMember(request, options.caller);
+    const group = await this.requireOwnerMember(request, options.caller);
     let user: string;
     try {
       user = normalizeRef(options.user, 'user');
     } catch (e) {
       throw new InputError(`user: ${(e as Error).message}`);
+    }
+    if (isMemberOf(group, user)) {
+      // An extra row would keep them in after they leave the Group.
+      throw new ConflictError(
+        `${user} already has access to ${request.namespace} as a member of ${request.owner}`,
+      );
     }
     if (parseEntityRef(user).kind.toLocaleLowerCase('en-US') !== 'user') {
       throw new InputError(
@@ -530,6 +555,13 @@ export class NamespaceRequestService {
     }
     if (!(await groups.userExists(user))) {
       throw new InputError(`Unknown user ${user}`);
+    }
+    // An extra membership that ran out but that the reconciler has not
+    // cleaned up yet: adding them again starts a new one.
+    const { lapsed } = (await members.resolve([request])).get(request.id)!;
+    const old = lapsed.find(l => l.user === user && l.reason === 'expired');
+    if (old) {
+      await store.removeMember(request.id, user, { addedAt: old.createdAt });
     }
     const added = await store.addMember({
       requestId: request.id,
@@ -579,7 +611,7 @@ export class NamespaceRequestService {
       options.cluster,
       options.namespace,
     );
-    this.requireOwnerMember(request, options.caller);
+    await this.requireOwnerMember(request, options.caller);
     let user: string;
     try {
       user = normalizeRef(options.user, 'user');
@@ -635,7 +667,7 @@ export class NamespaceRequestService {
   }): Promise<NamespaceRequest> {
     const { store, history, config } = this.options;
     const target = await this.findNamespace(options.cluster, options.namespace);
-    this.requireOwnerMember(target, options.caller);
+    await this.requireOwnerMember(target, options.caller);
     if (target.status !== 'ready' && target.status !== 'failed') {
       throw new ConflictError(
         `Namespace ${target.namespace} is ${target.status}; it can be decommissioned once ready or failed`,

@@ -172,8 +172,16 @@ export interface NamespaceStore {
     now: Date;
   }): Promise<boolean>;
 
-  /** Removes an extra member; false if they were none. */
-  removeMember(requestId: string, user: string): Promise<boolean>;
+  /**
+   * Removes an extra member; false if they were none. With `addedAt`, only
+   * the row added at that time: a lapsed row the reconciler removes must not
+   * take a fresh one that replaced it in the meantime.
+   */
+  removeMember(
+    requestId: string,
+    user: string,
+    options?: { addedAt?: string },
+  ): Promise<boolean>;
 
   /** Extra members of the given create requests. */
   listMembers(requestIds: string[]): Promise<ExtraMember[]>;

@@ -62,6 +62,14 @@ describe('readNamespacesConfig', () => {
           podSecurity: { enforce: 'restricted' },
           labels: { 'cost-center': '42' },
           annotations: { 'example.com/contact': 'ops@example.com' },
+          nonMemberBindings: 'remove',
+          extraMemberMaxLifetime: 'P30D',
+        },
+        { name: 'short', approval: 'none', extraMemberMaxLifetime: '12h' },
+        {
+          name: 'human',
+          approval: 'none',
+          extraMemberMaxLifetime: { days: 1, hours: 2 },
         },
       ],
     });
@@ -87,8 +95,26 @@ describe('readNamespacesConfig', () => {
         podSecurity: { enforce: 'restricted', warn: 'restricted' },
         labels: { 'cost-center': '42' },
         annotations: { 'example.com/contact': 'ops@example.com' },
+        nonMemberBindings: 'remove',
+        extraMemberMaxLifetimeSeconds: 30 * 86_400,
       },
+      expect.objectContaining({
+        name: 'short',
+        nonMemberBindings: 'report',
+        extraMemberMaxLifetimeSeconds: 12 * 3600,
+      }),
+      expect.objectContaining({
+        name: 'human',
+        extraMemberMaxLifetimeSeconds: 26 * 3600,
+      }),
     ]);
+    expect(config.groupPrefix).toBe('');
+    // The shipped tiers report kubectl-made bindings and set no lifetime.
+    const defaults = read({ clusters: [cluster] }).tiers;
+    for (const tier of defaults) {
+      expect(tier.nonMemberBindings).toBe('report');
+      expect(tier).not.toHaveProperty('extraMemberMaxLifetimeSeconds');
+    }
   });
 
   it.each([
@@ -145,6 +171,38 @@ describe('readNamespacesConfig', () => {
       /duplicate tier 'dev'/,
     ],
     [{ tiers: [{ name: 'Dev!', approval: 'none' }] }, /short DNS label/],
+    [
+      { tiers: [{ name: 'dev', approval: 'none', nonMemberBindings: 'warn' }] },
+      /tiers.0.nonMemberBindings/,
+    ],
+    [
+      {
+        tiers: [
+          { name: 'dev', approval: 'none', extraMemberMaxLifetime: 'soon' },
+        ],
+      },
+      /tiers\[0\].extraMemberMaxLifetime: Invalid duration 'soon'/,
+    ],
+    [
+      {
+        tiers: [
+          {
+            name: 'dev',
+            approval: 'none',
+            extraMemberMaxLifetime: { days: 1, fortnights: 2 },
+          },
+        ],
+      },
+      /tiers\[0\].extraMemberMaxLifetime: .*fortnights/,
+    ],
+    [
+      {
+        tiers: [
+          { name: 'dev', approval: 'none', extraMemberMaxLifetime: 'PT0S' },
+        ],
+      },
+      /extraMemberMaxLifetime must be at least one second/,
+    ],
     [{ tiers: [] }, /tiers/],
     [
       { clusters: [{ ...cluster, serviceAccountTokenFile: '/x' }] },

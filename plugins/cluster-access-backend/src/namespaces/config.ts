@@ -1,4 +1,8 @@
-import { Config, readDurationFromConfig } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   parseCertificateUsernameFormat,
@@ -51,6 +55,8 @@ export interface NamespacesConfig {
   pendingExpiryMs: number;
   /** Same mapping of user entity refs to Kubernetes user names as certificates. */
   usernameFormat: CertificateUsernameFormat;
+  /** Prefix of group names in certificates, to recognise the owner Group in RoleBindings. */
+  groupPrefix: string;
   /** Cluster roles members may grant in their namespaces. */
   delegableClusterRoles: string[];
   reconcile: { frequency: HumanDuration; timeout: HumanDuration };
@@ -111,7 +117,38 @@ const tierSchema = z.strictObject({
     .optional(),
   labels: z.record(labelKey, labelValue).optional(),
   annotations: z.record(labelKey, z.string()).optional(),
+  nonMemberBindings: z.enum(['report', 'remove']).optional(),
+  // A HumanDuration object or a string (ISO 8601 or '30d'); read by
+  // Backstage's own duration reader below.
+  extraMemberMaxLifetime: z
+    .union([z.string(), z.record(z.string(), z.number())])
+    .optional(),
 });
+
+/** A tier's extra-member lifetime in seconds, read as Backstage reads durations. */
+function readLifetimeSeconds(
+  value: string | Record<string, number> | undefined,
+  key: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(
+      readDurationFromConfig(new ConfigReader({ value }), { key: 'value' }),
+    );
+  } catch (e) {
+    throw new Error(
+      `${key}: ${(e as Error).message.replace(/ at 'value'/, '')}`,
+    );
+  }
+  if (!(ms >= 1000)) {
+    throw new Error(`${key} must be at least one second`);
+  }
+  return Math.floor(ms / 1000);
+}
+
+const lifetime = (seconds: number | undefined) =>
+  seconds === undefined ? {} : { extraMemberMaxLifetimeSeconds: seconds };
 
 function problemsOf(error: z.ZodError, where: string): string {
   return error.issues
@@ -153,7 +190,7 @@ function parseTiers(raw: unknown, clusters: string[]): TierInfo[] {
   if (duplicate) {
     throw new Error(`clusterAccess.tiers: duplicate tier '${duplicate}'`);
   }
-  return parsed.data.map(t => {
+  return parsed.data.map((t, index) => {
     const unknown = (t.clusters ?? []).filter(c => !clusters.includes(c));
     if (unknown.length > 0) {
       throw new Error(
@@ -188,6 +225,13 @@ function parseTiers(raw: unknown, clusters: string[]): TierInfo[] {
       },
       labels: t.labels ?? {},
       annotations: t.annotations ?? {},
+      nonMemberBindings: t.nonMemberBindings ?? 'report',
+      ...lifetime(
+        readLifetimeSeconds(
+          t.extraMemberMaxLifetime,
+          `clusterAccess.tiers[${index}].extraMemberMaxLifetime`,
+        ),
+      ),
     };
   });
 }
@@ -290,6 +334,8 @@ export function readNamespacesConfig(config: Config): NamespacesConfig {
       }),
     ),
     usernameFormat,
+    groupPrefix:
+      config.getOptionalString('clusterAccess.certificates.groupPrefix') ?? '',
     delegableClusterRoles,
     reconcile: {
       frequency: readDuration(config, 'clusterAccess.reconcile.frequency', {

@@ -33,6 +33,7 @@ export const DEFAULT_TIERS: Array<Omit<TierInfo, 'clusters'>> = [
     podSecurity: { enforce: 'baseline', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
   {
     name: 'qa',
@@ -59,5 +60,6 @@ export const DEFAULT_TIERS: Array<Omit<TierInfo, 'clusters'>> = [
     podSecurity: { enforce: 'restricted', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
 ];

@@ -3,6 +3,7 @@ import {
   Entity,
   parseEntityRef,
   RELATION_HAS_MEMBER,
+  RELATION_MEMBER_OF,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -19,6 +20,17 @@ export interface GroupInfo {
 }
 
 /**
+ * A catalog User with the Groups they are a direct member of.
+ *
+ * @public
+ */
+export interface UserInfo {
+  ref: string;
+  /** Group entity refs of the User's direct memberships. */
+  groups: string[];
+}
+
+/**
  * Reads Groups and Users from the catalog, with the plugin's own service
  * credentials (membership is not secret, and the reconciler has no user).
  *
@@ -30,6 +42,9 @@ export interface GroupDirectory {
 
   /** Whether the entity ref names a User in the catalog. */
   userExists(ref: string): Promise<boolean>;
+
+  /** Users by entity ref, in one catalog read; a ref that is not a User maps to undefined. */
+  getUsers(refs: string[]): Promise<Map<string, UserInfo | undefined>>;
 }
 
 /** Normalises an entity ref (`group:payments` → `group:default/payments`). */
@@ -39,20 +54,23 @@ export function normalizeRef(ref: string, defaultKind: string): string {
   );
 }
 
-function membersOf(entity: Entity): string[] {
+function related(entity: Entity, type: string, kind: string): string[] {
   return [
     ...new Set(
       (entity.relations ?? [])
         .filter(
           r =>
-            r.type === RELATION_HAS_MEMBER &&
+            r.type === type &&
             parseEntityRef(r.targetRef).kind.toLocaleLowerCase('en-US') ===
-              'user',
+              kind,
         )
         .map(r => r.targetRef),
     ),
   ].sort();
 }
+
+const isKind = (entity: Entity | null | undefined, kind: string) =>
+  entity?.kind.toLocaleLowerCase('en-US') === kind;
 
 /**
  * {@link GroupDirectory} over the catalog service.
@@ -67,13 +85,17 @@ export class CatalogGroupDirectory implements GroupDirectory {
     },
   ) {}
 
-  async getGroups(refs: string[]): Promise<Map<string, GroupInfo | undefined>> {
+  /**
+   * Entities by ref in one batched call, so that the reconciler makes one
+   * catalog request per run rather than one per namespace.
+   */
+  private async getEntities(
+    refs: string[],
+  ): Promise<Map<string, Entity | undefined>> {
     const unique = [...new Set(refs)];
-    const result = new Map<string, GroupInfo | undefined>();
+    const result = new Map<string, Entity | undefined>();
     if (unique.length === 0) return result;
     const credentials = await this.options.auth.getOwnServiceCredentials();
-    // One batched call for all owners, so the reconciler makes one catalog
-    // request per run rather than one per namespace.
     const { items } = await this.options.catalog.getEntitiesByRefs(
       {
         entityRefs: unique,
@@ -81,15 +103,33 @@ export class CatalogGroupDirectory implements GroupDirectory {
       },
       { credentials },
     );
-    unique.forEach((ref, i) => {
-      const entity = items[i];
+    unique.forEach((ref, i) => result.set(ref, items[i] ?? undefined));
+    return result;
+  }
+
+  async getGroups(refs: string[]): Promise<Map<string, GroupInfo | undefined>> {
+    const result = new Map<string, GroupInfo | undefined>();
+    for (const [ref, entity] of await this.getEntities(refs)) {
       result.set(
         ref,
-        entity && entity.kind.toLocaleLowerCase('en-US') === 'group'
-          ? { ref, members: membersOf(entity) }
+        entity && isKind(entity, 'group')
+          ? { ref, members: related(entity, RELATION_HAS_MEMBER, 'user') }
           : undefined,
       );
-    });
+    }
+    return result;
+  }
+
+  async getUsers(refs: string[]): Promise<Map<string, UserInfo | undefined>> {
+    const result = new Map<string, UserInfo | undefined>();
+    for (const [ref, entity] of await this.getEntities(refs)) {
+      result.set(
+        ref,
+        entity && isKind(entity, 'user')
+          ? { ref, groups: related(entity, RELATION_MEMBER_OF, 'group') }
+          : undefined,
+      );
+    }
     return result;
   }
 
@@ -98,6 +138,6 @@ export class CatalogGroupDirectory implements GroupDirectory {
     const entity = await this.options.catalog.getEntityByRef(ref, {
       credentials,
     });
-    return entity?.kind.toLocaleLowerCase('en-US') === 'user';
+    return isKind(entity, 'user');
   }
 }

@@ -2,9 +2,33 @@ import {
   certificateUsernameFromEntityRef,
   CertificateUsernameFormat,
   NamespaceMember,
+  TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import { GroupDirectory } from './groups';
-import { NamespaceStore } from './NamespaceStore';
+import { ExtraMember, NamespaceStore } from './NamespaceStore';
+
+/**
+ * Why an extra member no longer counts, although their row is still in the
+ * database (the reconciler removes it and records why):
+ * - `expired`: older than the tier's `extraMemberMaxLifetime`,
+ * - `departed`: their User entity is gone from the catalog,
+ * - `redundant`: they are a member of the owner Group, so the extra row
+ *   would keep them in after they leave it.
+ *
+ * @public
+ */
+export type LapsedReason = 'expired' | 'departed' | 'redundant';
+
+/**
+ * An extra member who no longer counts, and why.
+ *
+ * @public
+ */
+export interface LapsedExtraMember extends ExtraMember {
+  reason: LapsedReason;
+  /** `expired`: when their access ended. */
+  expiresAt?: string;
+}
 
 /**
  * Who has access to each of a set of namespaces: the direct members of the
@@ -21,6 +45,8 @@ export interface ResolvedMembers {
    * access: a Group that vanishes for a moment must not lock everyone out.
    */
   groupFound: boolean;
+  /** Extra members who no longer count (not in `members`). */
+  lapsed: LapsedExtraMember[];
 }
 
 /**
@@ -29,13 +55,22 @@ export interface ResolvedMembers {
  * @public
  */
 export class NamespaceMembers {
+  private readonly tiers: Map<string, TierInfo>;
+  private readonly clock: () => Date;
+
   constructor(
     private readonly options: {
       groups: GroupDirectory;
       store: Pick<NamespaceStore, 'listMembers'>;
       usernameFormat: CertificateUsernameFormat;
+      /** Tiers, for the extra members' maximum lifetime. */
+      tiers?: TierInfo[];
+      clock?: () => Date;
     },
-  ) {}
+  ) {
+    this.tiers = new Map((options.tiers ?? []).map(t => [t.name, t]));
+    this.clock = options.clock ?? (() => new Date());
+  }
 
   /** The Kubernetes user name of a user entity ref, or undefined if none may be issued. */
   username(user: string): string | undefined {
@@ -45,31 +80,65 @@ export class NamespaceMembers {
     });
   }
 
+  /** When an extra member of a namespace of this tier loses access; undefined: never. */
+  expiresAt(extra: ExtraMember, tier: string): string | undefined {
+    const seconds = this.tiers.get(tier)?.extraMemberMaxLifetimeSeconds;
+    if (seconds === undefined) return undefined;
+    return new Date(
+      new Date(extra.createdAt).getTime() + seconds * 1000,
+    ).toISOString();
+  }
+
   async resolve(
-    namespaces: Array<{ id: string; owner: string }>,
+    namespaces: Array<{ id: string; owner: string; tier?: string }>,
   ): Promise<Map<string, ResolvedMembers>> {
     const [groups, extras] = await Promise.all([
       this.options.groups.getGroups(namespaces.map(n => n.owner)),
       this.options.store.listMembers(namespaces.map(n => n.id)),
     ]);
-    const extrasByRequest = new Map<string, string[]>();
+    // One catalog read for every extra member: leavers are those whose User
+    // entity is gone.
+    const users = await this.options.groups.getUsers(extras.map(e => e.user));
+    const extrasByRequest = new Map<string, ExtraMember[]>();
     for (const extra of extras) {
       const list = extrasByRequest.get(extra.requestId) ?? [];
-      list.push(extra.user);
+      list.push(extra);
       extrasByRequest.set(extra.requestId, list);
     }
+    const now = this.clock().getTime();
     const result = new Map<string, ResolvedMembers>();
     for (const ns of namespaces) {
       const group = groups.get(ns.owner);
+      const inGroup = new Set(
+        (group?.members ?? []).map(u => u.toLocaleLowerCase('en-US')),
+      );
       const members = new Map<string, NamespaceMember>();
       for (const user of group?.members ?? []) {
         const username = this.username(user);
         if (username) members.set(user, { user, username, source: 'group' });
       }
-      for (const user of extrasByRequest.get(ns.id) ?? []) {
-        const username = this.username(user);
-        if (username && !members.has(user)) {
-          members.set(user, { user, username, source: 'extra' });
+      const lapsed: LapsedExtraMember[] = [];
+      for (const extra of extrasByRequest.get(ns.id) ?? []) {
+        const { user } = extra;
+        const expiresAt = ns.tier ? this.expiresAt(extra, ns.tier) : undefined;
+        if (inGroup.has(user.toLocaleLowerCase('en-US'))) {
+          lapsed.push({ ...extra, reason: 'redundant' });
+        } else if (!users.get(user)) {
+          lapsed.push({ ...extra, reason: 'departed' });
+        } else if (expiresAt && new Date(expiresAt).getTime() <= now) {
+          lapsed.push({ ...extra, reason: 'expired', expiresAt });
+        } else {
+          const username = this.username(user);
+          if (username && !members.has(user)) {
+            members.set(user, {
+              user,
+              username,
+              source: 'extra',
+              addedBy: extra.addedBy,
+              addedAt: extra.createdAt,
+              ...(expiresAt ? { expiresAt } : {}),
+            });
+          }
         }
       }
       result.set(ns.id, {
@@ -77,6 +146,7 @@ export class NamespaceMembers {
           a.user.localeCompare(b.user),
         ),
         groupFound: group !== undefined,
+        lapsed,
       });
     }
     return result;

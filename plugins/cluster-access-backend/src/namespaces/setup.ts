@@ -17,14 +17,18 @@ import { ClusterClientProvider } from '../provisioning/ClusterClient';
 import { KubernetesClusterClientProvider } from '../provisioning/KubernetesClusterClient';
 import { NamespaceProvisioner } from '../provisioning/NamespaceProvisioner';
 import { NamespaceRequestWorker } from '../provisioning/NamespaceRequestWorker';
+import { AccessRecorder } from '../reconcile/AccessRecorder';
 import { NamespaceReconciler } from '../reconcile/NamespaceReconciler';
 import { scheduleNamespaceTasks } from '../reconcile/tasks';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { NamespacesConfig, readNamespacesConfig } from './config';
 import { tierResourceAdvice } from './tierResources';
+import { NamespaceAccessStore } from './AccessStore';
+import { DatabaseAccessStore } from './DatabaseAccessStore';
 import { DatabaseNamespaceStore } from './DatabaseNamespaceStore';
 import { CatalogGroupDirectory, GroupDirectory } from './groups';
 import { NamespaceMembers } from './members';
+import { NamespaceAccessService } from './NamespaceAccessService';
 import { NamespaceRequestService } from './NamespaceRequestService';
 import { NamespaceStore } from './NamespaceStore';
 import {
@@ -45,6 +49,8 @@ export interface NamespaceServices {
   reconciler: NamespaceReconciler;
   service: NamespaceRequestService;
   members: NamespaceMembers;
+  /** Who can get in, and why (`GET /access`). */
+  access: NamespaceAccessService;
 }
 
 /**
@@ -56,6 +62,7 @@ export interface NamespaceServices {
 export function createNamespaceServices(options: {
   config: NamespacesConfig;
   store: NamespaceStore;
+  accessStore: NamespaceAccessStore;
   history: Pick<ClusterAccessStore, 'addHistoryEvent'>;
   groups: GroupDirectory;
   clients?: ClusterClientProvider;
@@ -63,11 +70,14 @@ export function createNamespaceServices(options: {
   clock?: () => Date;
   workerId?: string;
 }): NamespaceServices {
-  const { config, store, history, groups, logger, clock } = options;
+  const { config, store, accessStore, history, groups, logger, clock } =
+    options;
   const members = new NamespaceMembers({
     groups,
     store,
     usernameFormat: config.usernameFormat,
+    tiers: config.tiers,
+    clock,
   });
   const provisioner = new NamespaceProvisioner({
     clients:
@@ -90,6 +100,15 @@ export function createNamespaceServices(options: {
     provisioner,
     members,
     logger,
+    access: new AccessRecorder({
+      store: accessStore,
+      extras: store,
+      history,
+      tiers: config.tiers,
+      groupPrefix: config.groupPrefix,
+      logger,
+      clock,
+    }),
   });
   const service = new NamespaceRequestService({
     config,
@@ -102,7 +121,23 @@ export function createNamespaceServices(options: {
     logger,
     clock,
   });
-  return { config, store, provisioner, worker, reconciler, service, members };
+  const access = new NamespaceAccessService({
+    store,
+    access: accessStore,
+    members,
+    groups,
+    groupPrefix: config.groupPrefix,
+  });
+  return {
+    config,
+    store,
+    provisioner,
+    worker,
+    reconciler,
+    service,
+    members,
+    access,
+  };
 }
 
 /**
@@ -136,6 +171,9 @@ export async function setupNamespaces(options: {
   const services = createNamespaceServices({
     config,
     store,
+    accessStore: await DatabaseAccessStore.create({
+      database: options.database,
+    }),
     history: options.history,
     groups: new CatalogGroupDirectory({
       catalog: options.catalog,
@@ -167,6 +205,7 @@ export async function setupNamespaces(options: {
       namespaceRequestResourceRef,
     ),
     service: services.service,
+    access: services.access,
   });
   return { router, services };
 }

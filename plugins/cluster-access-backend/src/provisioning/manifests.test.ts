@@ -19,6 +19,7 @@ const tier: TierInfo = {
   podSecurity: { enforce: 'baseline', warn: 'restricted' },
   labels: { 'cost-center': '42' },
   annotations: {},
+  nonMemberBindings: 'report',
 };
 
 const spec = {

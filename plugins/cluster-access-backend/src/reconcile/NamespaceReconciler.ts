@@ -7,6 +7,8 @@ import {
 } from '../namespaces/NamespaceStore';
 import { ClusterClient } from '../provisioning/ClusterClient';
 import {
+  MANAGED_BY_LABEL,
+  MANAGED_BY_VALUE,
   MANAGED_SELECTOR,
   REQUEST_ID_ANNOTATION,
   USER_ANNOTATION,
@@ -24,6 +26,7 @@ import {
 } from '../provisioning/NamespaceProvisioner';
 import { ClusterBusyError } from '../provisioning/clusterFailures';
 import { historyNamespace } from '../provisioning/NamespaceRequestWorker';
+import { AccessRecorder } from './AccessRecorder';
 
 /**
  * What one reconcile pass of one cluster did.
@@ -64,6 +67,8 @@ export class NamespaceReconciler {
       provisioner: NamespaceProvisioner;
       members: NamespaceMembers;
       logger: LoggerService;
+      /** Records who can get in through kubectl-made bindings, and acts on leavers. */
+      access?: AccessRecorder;
     },
   ) {}
 
@@ -109,13 +114,29 @@ export class NamespaceReconciler {
   private async listManaged(
     client: ClusterClient,
     report: ClusterReconcileReport,
-  ): Promise<{ live: Map<string, KubeObject>; failedKinds: Set<string> }> {
+  ): Promise<{
+    live: Map<string, KubeObject>;
+    unmanaged: KubeObject[];
+    failedKinds: Set<string>;
+  }> {
     const live = new Map<string, KubeObject>();
+    // RoleBindings made with kubectl (without our label), for the access view.
+    const unmanaged: KubeObject[] = [];
     const failedKinds = new Set<string>();
     for (const { kind } of MANAGED_KINDS) {
+      // RoleBindings are listed whole, still one list: the access view
+      // needs the ones made without Cluster Access too.
+      const all = kind === 'RoleBinding' && this.options.access;
       try {
-        for (const object of await client.list(kind, MANAGED_SELECTOR)) {
-          live.set(objectKey(object), object);
+        for (const object of await client.list(
+          kind,
+          all ? '' : MANAGED_SELECTOR,
+        )) {
+          if (object.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE) {
+            live.set(objectKey(object), object);
+          } else {
+            unmanaged.push(object);
+          }
         }
       } catch (error) {
         failedKinds.add(kind);
@@ -127,7 +148,7 @@ export class NamespaceReconciler {
         );
       }
     }
-    return { live, failedKinds };
+    return { live, unmanaged, failedKinds };
   }
 
   private async reconcileCluster(
@@ -149,7 +170,10 @@ export class NamespaceReconciler {
       report.errors.push(errorMessage(error));
       return report;
     }
-    const { live, failedKinds } = await this.listManaged(client, report);
+    const { live, unmanaged, failedKinds } = await this.listManaged(
+      client,
+      report,
+    );
     if (failedKinds.has('Namespace')) {
       // Without the Namespaces, ownership and termination cannot be checked.
       return report;
@@ -191,7 +215,33 @@ export class NamespaceReconciler {
         }
       }
     }
+    // Without every RoleBinding, who can get in is not known this pass.
+    if (!failedKinds.has('RoleBinding')) {
+      await this.recordAccess(
+        { client, requests, resolved, live, unmanaged },
+        report,
+      );
+    }
     return report;
+  }
+
+  private async recordAccess(
+    input: Parameters<AccessRecorder['recordCluster']>[0],
+    report: ClusterReconcileReport,
+  ): Promise<void> {
+    if (!this.options.access) return;
+    try {
+      const access = await this.options.access.recordCluster(input);
+      report.deleted += access.deleted;
+      report.errors.push(...access.errors.map(e => `access: ${e}`));
+    } catch (error) {
+      report.errors.push(`access: ${errorMessage(error)}`);
+      this.options.logger.warn(
+        `Recording access on cluster ${report.cluster} failed: ${errorMessage(
+          error,
+        )}`,
+      );
+    }
   }
 
   private async reconcileNamespace(

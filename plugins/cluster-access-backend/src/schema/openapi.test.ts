@@ -376,6 +376,36 @@ describe('openapi.yaml', () => {
     await h.services.worker.idle();
     const listed = await call('get', '/namespaces', '/namespaces');
     expect(listed.body.items.length).toBeGreaterThan(0);
+    // A binding made with kubectl for an outsider, seen by the reconciler.
+    peer.putObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'mallory-view', namespace: 'payments-spec-dev' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'view',
+      },
+      subjects: [
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: 'mallory',
+        },
+      ],
+    });
+    await h.services.reconciler.reconcileAll();
+    const access = await call(
+      'get',
+      '/access?owner=group:default/payments',
+      '/access',
+    );
+    expect(access.body.items).toContainEqual(
+      expect.objectContaining({ binding: 'mallory-view', flagged: true }),
+    );
+    await call('get', '/access?flagged=yes', '/access');
+    await call('get', '/access', '/access', { user: '' });
+    await call('get', '/access', '/access', { user: 'service' });
     const members = '/namespaces/{cluster}/{name}/members';
     await call(
       'post',

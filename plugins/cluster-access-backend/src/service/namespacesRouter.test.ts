@@ -746,6 +746,8 @@ describe('namespace routes', () => {
         user: 'user:default/erin',
         username: 'erin',
         source: 'extra',
+        addedBy: 'user:default/alice',
+        addedAt: expect.any(String),
       });
 
       const remove = (user: string, who: string) =>

@@ -26,6 +26,7 @@ import {
   NamespaceRequestService,
   toApiRequest,
 } from '../namespaces/NamespaceRequestService';
+import { NamespaceAccessService } from '../namespaces/NamespaceAccessService';
 import { parseInput } from './validation';
 
 /**
@@ -40,6 +41,8 @@ export interface NamespacesRouterOptions {
   /** The registered rules of the request resource type, to evaluate conditional decisions. */
   requestRuleset: PermissionRuleset<NamespaceRequest>;
   service: NamespaceRequestService;
+  /** Who can get in, and why. */
+  access: NamespaceAccessService;
 }
 
 const STATUSES = [
@@ -86,6 +89,13 @@ const listNamespacesSchema = z.strictObject({
   owner: z.string().min(1).max(255).optional(),
   cluster: name.optional(),
   user: z.string().min(1).max(255).optional(),
+});
+const listAccessSchema = z.strictObject({
+  owner: z.string().min(1).max(255).optional(),
+  cluster: name.optional(),
+  namespace: name.optional(),
+  user: z.string().min(1).max(255).optional(),
+  flagged: z.enum(['true', 'false']).optional(),
 });
 const addMemberSchema = z.strictObject({ user: z.string().min(1).max(255) });
 const decommissionSchema = z.strictObject({
@@ -221,6 +231,17 @@ export async function createNamespacesRouter(
     await httpAuth.credentials(req, { allow: ['user'] });
     const query = parseInput(listNamespacesSchema, req.query, 'query');
     res.json({ items: await service.listNamespaces(query) });
+  });
+
+  // Who can get in and why is as public as the members list.
+  router.get('/access', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const query = parseInput(listAccessSchema, req.query, 'query');
+    const items = await options.access.listAccess({
+      ...query,
+      flagged: query.flagged === 'true',
+    });
+    res.json({ items });
   });
 
   router.post('/namespaces/:cluster/:name/members', async (req, res) => {

@@ -6,6 +6,7 @@ import {
   HistoryEvent,
   IssuedCertificate,
   ManagedNamespace,
+  NamespaceAccess,
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestInput,
@@ -56,6 +57,24 @@ export interface ManagedNamespaceFilter {
   cluster?: string;
   /** Only namespaces this User entity ref has access to. */
   user?: string;
+}
+
+/**
+ * Filters for the access view (`GET /access`).
+ *
+ * @public
+ */
+export interface NamespaceAccessFilter {
+  /** Only namespaces owned by this Group entity ref. */
+  owner?: string;
+  /** Only namespaces on this cluster. */
+  cluster?: string;
+  /** The namespace's name in the cluster. */
+  namespace?: string;
+  /** Only the ways in of this User entity ref. */
+  user?: string;
+  /** Only entries that let in someone who is neither a member nor an extra member. */
+  flagged?: boolean;
 }
 
 /**
@@ -156,6 +175,12 @@ export interface ClusterAccessApi {
 
   /** Managed namespaces with status, members and quota usage. */
   listNamespaces(filter?: ManagedNamespaceFilter): Promise<ManagedNamespace[]>;
+
+  /**
+   * Who can get into managed namespaces and why: through the owner Group,
+   * as an extra member, or through a RoleBinding made with kubectl.
+   */
+  listAccess(filter?: NamespaceAccessFilter): Promise<NamespaceAccess[]>;
 
   /** Gives a user access to a namespace beyond its owner Group. */
   addMember(

@@ -199,6 +199,31 @@ describe('ClusterAccessClient', () => {
     });
   });
 
+  it('reads the access view with its filters, leaving out flagged=false', async () => {
+    const items = [{ cluster: 'sandbox', namespace: 'payments-api-dev' }];
+    const { client, fetch } = setup(jsonResponse(200, { items }));
+    await expect(
+      client.listAccess({ owner: 'group:default/payments', flagged: true }),
+    ).resolves.toEqual(items);
+    const other = setup(jsonResponse(200, { items: [] }));
+    await other.client.listAccess({
+      namespace: 'payments-api-dev',
+      flagged: false,
+    });
+    const [first, second] = [
+      ...fetch.mock.calls,
+      ...other.fetch.mock.calls,
+    ].map(([url]) => new URL(url));
+    expect(first.pathname).toBe('/api/cluster-access/access');
+    expect(Object.fromEntries(first.searchParams)).toEqual({
+      owner: 'group:default/payments',
+      flagged: 'true',
+    });
+    expect(Object.fromEntries(second.searchParams)).toEqual({
+      namespace: 'payments-api-dev',
+    });
+  });
+
   it('adds a member with a POST of the user', async () => {
     const member = {
       user: 'user:default/bob',

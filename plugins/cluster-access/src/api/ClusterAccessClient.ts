@@ -7,6 +7,7 @@ import {
   HistoryEvent,
   IssuedCertificate,
   ManagedNamespace,
+  NamespaceAccess,
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestInput,
@@ -17,6 +18,7 @@ import {
   ClusterAccessApi,
   HistoryFilter,
   ManagedNamespaceFilter,
+  NamespaceAccessFilter,
   NamespaceRef,
   NamespaceRequestFilter,
   RemovedNamespaceMember,
@@ -179,6 +181,21 @@ export class ClusterAccessClient implements ClusterAccessApi {
         owner: filter.owner,
         cluster: filter.cluster,
         user: filter.user,
+      })}`,
+    );
+    return items;
+  }
+
+  async listAccess(
+    filter: NamespaceAccessFilter = {},
+  ): Promise<NamespaceAccess[]> {
+    const { items } = await this.request<{ items: NamespaceAccess[] }>(
+      `/access${queryString({
+        owner: filter.owner,
+        cluster: filter.cluster,
+        namespace: filter.namespace,
+        user: filter.user,
+        flagged: filter.flagged ? true : undefined,
       })}`,
     );
     return items;

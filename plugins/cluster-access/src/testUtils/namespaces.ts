@@ -1,5 +1,6 @@
 import {
   ManagedNamespace,
+  NamespaceAccess,
   NamespaceClusterInfo,
   NamespaceRequest,
   TierInfo,
@@ -21,6 +22,7 @@ export const tiers: TierInfo[] = [
     podSecurity: { enforce: 'baseline', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
   {
     name: 'qa',
@@ -34,6 +36,7 @@ export const tiers: TierInfo[] = [
     podSecurity: { enforce: 'restricted', warn: 'restricted' },
     labels: {},
     annotations: {},
+    nonMemberBindings: 'report',
   },
 ];
 
@@ -101,6 +104,72 @@ export function managedNamespace(
   };
 }
 
+/** One way into payments-api-dev as `GET /access` answers it, with overrides. */
+export function namespaceAccess(
+  overrides: Partial<NamespaceAccess> = {},
+): NamespaceAccess {
+  return {
+    cluster: 'sandbox',
+    namespace: 'payments-api-dev',
+    owner: 'group:default/payments',
+    status: 'ready',
+    via: 'group',
+    subject: { kind: 'User', name: 'alice' },
+    user: 'user:default/alice',
+    role: { kind: 'ClusterRole', name: 'edit' },
+    flagged: false,
+    ...overrides,
+  };
+}
+
+/** The ways into payments-api-dev: two members, an extra, and three kubectl bindings. */
+export const paymentsAccess: NamespaceAccess[] = [
+  namespaceAccess(),
+  namespaceAccess({
+    subject: { kind: 'User', name: 'bob' },
+    user: 'user:default/bob',
+  }),
+  namespaceAccess({
+    via: 'extra',
+    subject: { kind: 'User', name: 'dave' },
+    user: 'user:default/dave',
+    addedBy: 'user:default/alice',
+    addedAt: '2026-11-20T12:00:00.000Z',
+    expiresAt: '2026-12-20T12:00:00.000Z',
+  }),
+  namespaceAccess({
+    via: 'binding',
+    binding: 'ci-edit',
+    subject: {
+      kind: 'ServiceAccount',
+      name: 'ci',
+      namespace: 'payments-api-dev',
+    },
+    user: undefined,
+    standing: 'own-service-account',
+    since: '2026-11-21T12:00:00.000Z',
+  }),
+  namespaceAccess({
+    via: 'binding',
+    binding: 'mallory-view',
+    subject: { kind: 'User', name: 'mallory' },
+    user: undefined,
+    role: { kind: 'ClusterRole', name: 'view' },
+    standing: 'outsider',
+    flagged: true,
+    since: '2026-11-22T12:00:00.000Z',
+  }),
+  namespaceAccess({
+    via: 'binding',
+    binding: 'team-view',
+    subject: { kind: 'Group', name: 'payments' },
+    user: undefined,
+    role: { kind: 'ClusterRole', name: 'view' },
+    standing: 'owner-group',
+    since: '2026-11-22T12:00:00.000Z',
+  }),
+];
+
 /**
  * A `ClusterAccessApi` whose every method is a jest mock; the namespace
  * reads answer with the fixtures above unless overridden.
@@ -122,6 +191,7 @@ export function fakeNamespaceApi(
     approveRequest: jest.fn(),
     rejectRequest: jest.fn(),
     listNamespaces: jest.fn(async () => []),
+    listAccess: jest.fn(async () => []),
     addMember: jest.fn(),
     removeMember: jest.fn(),
     decommissionNamespace: jest.fn(),

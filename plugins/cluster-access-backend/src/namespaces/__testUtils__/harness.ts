@@ -17,6 +17,7 @@ import { Knex } from 'knex';
 import { DatabaseClusterAccessStore } from '../../database/DatabaseClusterAccessStore';
 import { createNamespacesRouter } from '../../service/namespacesRouter';
 import { readNamespacesConfig } from '../config';
+import { DatabaseAccessStore } from '../DatabaseAccessStore';
 import { DatabaseNamespaceStore } from '../DatabaseNamespaceStore';
 import { CatalogGroupDirectory } from '../groups';
 import { namespaceRequestPermissionRules } from '../permissionRules';
@@ -36,8 +37,12 @@ export const ORG: Record<string, string[]> = {
 };
 
 /** Catalog entities for a membership map. */
-export function orgEntities(org: Record<string, string[]>): Entity[] {
-  const users = [...new Set([...Object.values(org).flat(), 'erin', 'frank'])];
+export function orgEntities(
+  org: Record<string, string[]>,
+  /** Users outside every Group; default erin and frank. */
+  extraUsers: string[] = ['erin', 'frank'],
+): Entity[] {
+  const users = [...new Set([...Object.values(org).flat(), ...extraUsers])];
   return [
     ...Object.entries(org).map(([group, members]) => ({
       apiVersion: 'backstage.io/v1alpha1',
@@ -49,16 +54,21 @@ export function orgEntities(org: Record<string, string[]>): Entity[] {
         targetRef: `user:default/${m}`,
       })),
     })),
-    ...users.map(u => ({
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'User',
-      metadata: { name: u, namespace: 'default' },
-      spec: {
-        memberOf: Object.entries(org)
-          .filter(([, m]) => m.includes(u))
-          .map(([g]) => g),
-      },
-    })),
+    ...users.map(u => {
+      const groups = Object.entries(org)
+        .filter(([, m]) => m.includes(u))
+        .map(([g]) => g);
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: u, namespace: 'default' },
+        spec: { memberOf: groups },
+        relations: groups.map(g => ({
+          type: 'memberOf',
+          targetRef: `group:default/${g}`,
+        })),
+      };
+    }),
   ];
 }
 
@@ -117,6 +127,8 @@ export interface Harness {
   services: NamespaceServices;
   history: DatabaseClusterAccessStore;
   setOrg(org: Record<string, string[]>): void;
+  /** Changes the catalog only: tokens keep the claims of the last `setOrg`. */
+  setCatalog(org: Record<string, string[]>, extraUsers?: string[]): void;
   clock: { now: Date };
 }
 
@@ -159,6 +171,7 @@ export async function createHarness(options: {
   const services = createNamespaceServices({
     config,
     store,
+    accessStore: await DatabaseAccessStore.create({ database }),
     history,
     groups,
     clients: options.clientOptions
@@ -231,6 +244,7 @@ export async function createHarness(options: {
       },
     },
     service: services.service,
+    access: services.access,
   });
   const app = express();
   app.use(router);
@@ -243,6 +257,11 @@ export async function createHarness(options: {
     setOrg(org) {
       currentOrg = org;
       catalog = catalogServiceMock({ entities: orgEntities(org) });
+    },
+    setCatalog(org, extraUsers) {
+      catalog = catalogServiceMock({
+        entities: orgEntities(org, extraUsers),
+      });
     },
   };
 }

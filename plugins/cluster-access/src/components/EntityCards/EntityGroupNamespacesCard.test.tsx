@@ -8,7 +8,12 @@ import { identityApiRef } from '@backstage/core-plugin-api';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { clusterAccessApiRef } from '../../api';
 import { rootRouteRef } from '../../routes';
-import { fakeNamespaceApi, managedNamespace } from '../../testUtils/namespaces';
+import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  fakeNamespaceApi,
+  managedNamespace,
+  paymentsAccess,
+} from '../../testUtils/namespaces';
 import { EntityGroupNamespacesCard } from './EntityGroupNamespacesCard';
 
 const payments = {
@@ -40,9 +45,14 @@ async function renderCard(options: {
         <EntityGroupNamespacesCard />
       </EntityProvider>
     </TestApiProvider>,
-    options.mountPage === false
-      ? {}
-      : { mountedRoutes: { '/cluster-access': rootRouteRef } },
+    {
+      mountedRoutes: {
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+        ...(options.mountPage === false
+          ? {}
+          : { '/cluster-access': rootRouteRef }),
+      },
+    },
   );
 }
 
@@ -80,6 +90,31 @@ describe('EntityGroupNamespacesCard', () => {
     expect(
       within(qa as HTMLElement).getByText('Provisioning'),
     ).toBeInTheDocument();
+  });
+
+  it('says who can get into the Group’s namespaces and why, outsiders first', async () => {
+    const api = fakeNamespaceApi({
+      listNamespaces: jest.fn(async () => [managedNamespace()]),
+      listAccess: jest.fn(async () => paymentsAccess),
+    });
+    await renderCard({ api, groups: ['group:default/payments'] });
+    const list = await screen.findByRole('list', {
+      name: 'Who can get into the namespaces of Payments',
+    });
+    expect(api.listAccess).toHaveBeenCalledWith({
+      owner: 'group:default/payments',
+    });
+    const lines = within(list).getAllByRole('listitem');
+    expect(lines[0]).toHaveTextContent(
+      'User mallory can view payments-api-dev through the RoleBinding mallory-view, made with kubectl: neither a member nor an extra member.',
+    );
+    expect(within(lines[0]).getByTitle('Outsider access')).toBeInTheDocument();
+    expect(lines[1]).toHaveTextContent(
+      'alice and bob can edit payments-api-dev as members of payments.',
+    );
+    expect(lines[2]).toHaveTextContent(
+      'dave can edit payments-api-dev as an extra member, added by alice on 20 Nov 2026, until 20 Dec 2026.',
+    );
   });
 
   it('links members of the Group to the request form with the Group chosen', async () => {

@@ -5,13 +5,28 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { clusterAccessApiRef } from '../../api';
-import { fakeNamespaceApi, managedNamespace } from '../../testUtils/namespaces';
+import { fakeNamespaceApi, namespaceAccess } from '../../testUtils/namespaces';
 import { EntityUserAccessCard } from './EntityUserAccessCard';
 
 describe('EntityUserAccessCard', () => {
-  it('shows the namespaces the user has access to and their recent activity', async () => {
+  it('says where the user can get in and why, and shows their recent activity', async () => {
     const api = fakeNamespaceApi({
-      listNamespaces: jest.fn(async () => [managedNamespace()]),
+      listAccess: jest.fn(async () => [
+        namespaceAccess({
+          subject: { kind: 'User', name: 'bob' },
+          user: 'user:default/bob',
+        }),
+        namespaceAccess({
+          namespace: 'search-index-dev',
+          owner: 'group:default/search',
+          via: 'binding',
+          binding: 'search-team',
+          subject: { kind: 'Group', name: 'search' },
+          user: undefined,
+          role: { kind: 'ClusterRole', name: 'view' },
+          standing: 'owner-group',
+        }),
+      ]),
       listHistory: jest.fn(async () => [
         {
           id: 'e1',
@@ -40,16 +55,20 @@ describe('EntityUserAccessCard', () => {
         mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       },
     );
-    const table = await screen.findByRole('table', {
-      name: 'Namespaces of Bob Builder',
+    const list = await screen.findByRole('list', {
+      name: 'Namespaces Bob Builder can get into',
     });
-    expect(api.listNamespaces).toHaveBeenCalledWith({
-      user: 'user:default/bob',
-    });
-    const row = within(table).getByText('payments-api-dev').closest('tr')!;
+    expect(api.listAccess).toHaveBeenCalledWith({ user: 'user:default/bob' });
+    const [member, team] = within(list).getAllByRole('listitem');
+    expect(member).toHaveTextContent(
+      'bob can edit payments-api-dev as a member of payments.',
+    );
     expect(
-      within(row as HTMLElement).getByRole('link', { name: 'payments' }),
+      within(member).getByRole('link', { name: 'payments' }),
     ).toHaveAttribute('href', '/catalog/default/group/payments');
+    expect(team).toHaveTextContent(
+      'Everyone in search can view search-index-dev through the RoleBinding search-team, made with kubectl.',
+    );
     expect(
       await screen.findByText('bob added dave to payments-api-dev'),
     ).toBeInTheDocument();

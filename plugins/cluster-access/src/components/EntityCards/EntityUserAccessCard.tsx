@@ -12,9 +12,12 @@ import useAsync from 'react-use/esm/useAsync';
 import { clusterAccessApiRef } from '../../api';
 import { describeNamespaceError } from '../../lib/errors';
 import { HistoryTable } from '../HistoryTable';
-import { NamespaceSummaryTable } from './NamespaceSummaryTable';
+import { NamespaceAccessList } from '../NamespaceAccess';
 
-/** On a User's page: the namespaces they can use and their recent activity. */
+/**
+ * On a User's page: the namespaces they can get into and why ("Alice can
+ * edit payments-api-dev as a member of Payments"), and their recent activity.
+ */
 export const EntityUserAccessCard = () => {
   const { entity } = useEntity();
   const user = stringifyEntityRef(entity);
@@ -25,7 +28,7 @@ export const EntityUserAccessCard = () => {
     entity.metadata.name;
   const api = useApi(clusterAccessApiRef);
   const { value, loading, error } = useAsync(
-    () => api.listNamespaces({ user }),
+    () => api.listAccess({ user }),
     [api, user],
   );
   return (
@@ -43,12 +46,13 @@ export const EntityUserAccessCard = () => {
         />
       )}
       {value && (
-        <NamespaceSummaryTable
-          namespaces={value}
-          show="owner"
-          label={`Namespaces of ${name}`}
-          emptyText={`${name} has access to no managed namespace.`}
-        />
+        <Box px={2} pb={1}>
+          <NamespaceAccessList
+            entries={value}
+            label={`Namespaces ${name} can get into`}
+            emptyText={`${name} has access to no managed namespace.`}
+          />
+        </Box>
       )}
       <HistoryTable
         title="Recent activity"

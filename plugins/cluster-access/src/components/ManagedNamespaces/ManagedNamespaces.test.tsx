@@ -17,6 +17,7 @@ import {
   fakeNamespaceApi,
   managedNamespace,
   namespaceRequest,
+  paymentsAccess,
 } from '../../testUtils/namespaces';
 import { ManagedNamespaces } from './ManagedNamespaces';
 
@@ -204,6 +205,64 @@ describe('ManagedNamespaces', () => {
     expect(field).toHaveValue('');
     // Each change reloads the list, so the dialog shows the new members.
     await waitFor(() => expect(api.listNamespaces).toHaveBeenCalledTimes(3));
+    // Typing 40 characters into a dialog: slow on a loaded machine.
+  }, 90_000);
+
+  it('shows who added each extra member and until when, the bindings made with kubectl, and marks outsider access', async () => {
+    const withExtra = managedNamespace({
+      members: [
+        { user: 'user:default/alice', username: 'alice', source: 'group' },
+        {
+          user: 'user:default/dave',
+          username: 'dave',
+          source: 'extra',
+          addedBy: 'user:default/alice',
+          addedAt: '2026-11-20T12:00:00.000Z',
+          expiresAt: '2026-12-20T12:00:00.000Z',
+        },
+      ],
+    });
+    const api = fakeApi({
+      listNamespaces: jest.fn(async () => [withExtra, paymentsOld]),
+      listAccess: jest.fn(async filter =>
+        filter?.flagged
+          ? paymentsAccess.filter(e => e.flagged)
+          : paymentsAccess,
+      ),
+    });
+    await renderNamespaces(api);
+    const row = await rowOf('payments-api-dev');
+    expect(
+      await within(row).findByText('Outsider access (1)'),
+    ).toBeInTheDocument();
+    expect(
+      within(await rowOf('payments-old-dev')).queryByText(/Outsider access/),
+    ).toBeNull();
+
+    await userEvent.click(
+      within(row).getByRole('button', { name: 'Members of payments-api-dev' }),
+    );
+    const dialog = screen.getByRole('dialog');
+    const members = within(dialog).getByRole('list', { name: 'Members' });
+    expect(within(members).getByText(/^dave · extra member/).textContent).toBe(
+      'dave · extra member, added by alice on 20 Nov 2026 · access ends 20 Dec 2026',
+    );
+    const bindings = await within(dialog).findByRole('list', {
+      name: 'RoleBindings made with kubectl in payments-api-dev',
+    });
+    expect(api.listAccess).toHaveBeenCalledWith({
+      cluster: 'sandbox',
+      namespace: 'payments-api-dev',
+    });
+    expect(
+      within(bindings)
+        .getAllByRole('listitem')
+        .map(item => item.lastElementChild!.textContent),
+    ).toEqual([
+      'User mallory can view payments-api-dev through the RoleBinding mallory-view, made with kubectl: neither a member nor an extra member.',
+      'The service account ci can edit payments-api-dev through the RoleBinding ci-edit, made with kubectl.',
+      'Everyone in payments can view payments-api-dev through the RoleBinding team-view, made with kubectl.',
+    ]);
   });
 
   it('adds a member picked from a catalog search', async () => {

@@ -32,6 +32,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import Autocomplete from '@material-ui/lab/Autocomplete';
+import WarningIcon from '@material-ui/icons/Warning';
 import ToggleButton from '@material-ui/lab/ToggleButton';
 import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
 import useAsync from 'react-use/esm/useAsync';
@@ -40,7 +41,9 @@ import { clusterAccessApiRef } from '../../api';
 import { CurrentUser, useCurrentUser } from '../../hooks/useCurrentUser';
 import { isSameEntityRef, toUserEntityRef } from '../../lib/entityRefs';
 import { describeNamespaceError } from '../../lib/errors';
+import { formatDay } from '../NamespaceAccess/accessLines';
 import { QuotaUsageBars } from '../QuotaUsageBars';
+import { KubectlBindings } from './KubectlBindings';
 import { RequestStatusChip } from '../RequestStatusChip';
 
 type Scope = 'mine' | 'all';
@@ -234,11 +237,24 @@ const MembersDialog = (props: {
             <ListItem key={member.user}>
               <ListItemText
                 primary={<EntityRefLink entityRef={member.user} hideIcon />}
-                secondary={`${member.username} · ${
-                  member.source === 'group'
-                    ? 'through the Group'
-                    : 'extra member'
-                }`}
+                secondary={
+                  member.source === 'group' ? (
+                    `${member.username} · through the Group`
+                  ) : (
+                    <>
+                      {member.username} · extra member
+                      {member.addedBy && (
+                        <>
+                          , added by{' '}
+                          <EntityRefLink entityRef={member.addedBy} hideIcon />
+                          {member.addedAt && ` on ${formatDay(member.addedAt)}`}
+                        </>
+                      )}
+                      {member.expiresAt &&
+                        ` · access ends ${formatDay(member.expiresAt)}`}
+                    </>
+                  )
+                }
               />
               {canManage && member.source === 'extra' && (
                 <ListItemSecondaryAction>
@@ -256,6 +272,7 @@ const MembersDialog = (props: {
             </ListItem>
           ))}
         </List>
+        <KubectlBindings namespace={namespace} />
         {canManage && (
           <form onSubmit={add} aria-label="Add a member">
             <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
@@ -393,6 +410,17 @@ export const ManagedNamespaces = () => {
       scope === 'mine' ? { user: user.userEntityRef } : {},
     );
   }, [api, user, scope, version]);
+  // Namespaces with bindings for outsiders, to mark their rows; the table
+  // still shows when this cannot be read.
+  const flagged = useAsync(async () => {
+    const entries = await api.listAccess({ flagged: true });
+    const counts = new Map<string, number>();
+    for (const e of entries) {
+      const key = `${e.cluster}/${e.namespace}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }, [api, version]);
   const managePermission = usePermission({
     permission: clusterAccessNamespaceMembersManagePermission,
   });
@@ -477,6 +505,15 @@ export const ManagedNamespaces = () => {
             <Typography variant="caption" style={{ margin: 4 }}>
               +{ns.members.length - MEMBERS_SHOWN} more
             </Typography>
+          )}
+          {!!flagged.value?.get(keyOf(ns)) && (
+            <Chip
+              size="small"
+              icon={<WarningIcon />}
+              label={`Outsider access (${flagged.value.get(keyOf(ns))})`}
+              title="RoleBindings made with kubectl let in people who are neither members nor extra members; see Members"
+              style={{ margin: 2 }}
+            />
           )}
         </Box>
       ),
