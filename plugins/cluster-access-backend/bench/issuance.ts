@@ -27,11 +27,14 @@ import knexFactory from 'knex';
 import type { AddressInfo } from 'node:net';
 import NodeVault from 'node-vault';
 import { CertificateService } from '../src/certificates/CertificateService';
-import { DatabaseClusterAccessStore } from '../src/database/DatabaseClusterAccessStore';
+import { DatabaseCertificateStore } from '../src/certificates/DatabaseCertificateStore';
+import { VaultCertificateSigner } from '../src/certificates/vault/VaultCertificateSigner';
+import { VaultClient } from '../src/certificates/vault/VaultClient';
+import { VaultIdentityDirectory } from '../src/certificates/vault/VaultIdentityDirectory';
+import { migrateDatabase } from '../src/database/migrations';
+import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
+import { HistoryRecorder } from '../src/history/HistoryRecorder';
 import { createRouter } from '../src/service/router';
-import { VaultCertificateSigner } from '../src/vault/VaultCertificateSigner';
-import { VaultClient } from '../src/vault/VaultClient';
-import { VaultIdentityDirectory } from '../src/vault/VaultIdentityDirectory';
 
 const LEVELS = [1, 10, 50];
 const REQUESTS_PER_LEVEL = Number(process.argv[2] ?? 300);
@@ -94,9 +97,10 @@ async function main() {
     connection: { filename: ':memory:' },
     useNullAsDefault: true,
   });
-  const store = await DatabaseClusterAccessStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
-  });
+  const db = await migrateDatabase(
+    mockServices.database({ knex, migrations: { skip: false } }),
+  );
+  const history = new DatabaseHistoryStore(db);
   const client = VaultClient.create({
     config: {
       address: peer.url,
@@ -127,7 +131,8 @@ async function main() {
     clusters: [{ name: 'bench', url: 'https://127.0.0.1:6443' }],
     signer,
     directory: new VaultIdentityDirectory({ client, logger }),
-    store,
+    store: new DatabaseCertificateStore(db),
+    history: new HistoryRecorder({ store: history, logger }),
     logger,
   });
   const noopEvent = { success: async () => {}, fail: async () => {} };
@@ -146,7 +151,7 @@ async function main() {
     },
     permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
     auditor: { createEvent: async () => noopEvent },
-    store,
+    history,
     certificates,
   });
   const app = express().use('/api/cluster-access', router);

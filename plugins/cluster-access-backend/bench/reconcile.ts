@@ -22,13 +22,16 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
 import knexFactory from 'knex';
-import { DatabaseClusterAccessStore } from '../src/database/DatabaseClusterAccessStore';
-import { readNamespacesConfig } from '../src/namespaces/config';
-import { DatabaseAccessStore } from '../src/namespaces/DatabaseAccessStore';
-import { DatabaseNamespaceStore } from '../src/namespaces/DatabaseNamespaceStore';
-import { CatalogGroupDirectory } from '../src/namespaces/groups';
-import { StoredNamespaceRequest } from '../src/namespaces/NamespaceStore';
-import { createNamespaceServices } from '../src/namespaces/setup';
+import { readClusterAccessSettings } from '../src/config/readClusterAccessSettings';
+import { migrateDatabase } from '../src/database/migrations';
+import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
+import { HistoryRecorder } from '../src/history/HistoryRecorder';
+import { DatabaseAccessStore } from '../src/namespaces/access/DatabaseAccessStore';
+import { KubernetesClusterClientProvider } from '../src/namespaces/cluster/KubernetesClusterClient';
+import { createNamespaceServices } from '../src/namespaces/createNamespaceServices';
+import { CatalogGroupDirectory } from '../src/namespaces/members/groups';
+import { DatabaseNamespaceStore } from '../src/namespaces/requests/DatabaseNamespaceStore';
+import { StoredNamespaceRequest } from '../src/namespaces/requests/NamespaceStore';
 
 const NAMESPACES = Number(process.argv[2] ?? 1000);
 const DRIFTS = (process.argv[3] ?? '1,10,100').split(',').map(Number);
@@ -159,10 +162,11 @@ async function main() {
     useNullAsDefault: true,
   });
   const database = mockServices.database({ knex, migrations: { skip: false } });
-  const history = await DatabaseClusterAccessStore.create({ database });
-  const store = await DatabaseNamespaceStore.create({ database });
+  const db = await migrateDatabase(database);
+  const history = new DatabaseHistoryStore(db);
+  const store = new DatabaseNamespaceStore(db);
   const catalog = catalogServiceMock({ entities: orgEntities() });
-  const config = readNamespacesConfig(
+  const settings = readClusterAccessSettings(
     new ConfigReader({
       clusterAccess: {
         clusters: [
@@ -177,7 +181,7 @@ async function main() {
     }),
   );
   // Counts the access view's row writes: a quiet pass must make none.
-  const accessStore = await DatabaseAccessStore.create({ database });
+  const accessStore = new DatabaseAccessStore(db);
   let accessRowWrites = 0;
   const saveBindings = accessStore.saveBindings.bind(accessStore);
   accessStore.saveBindings = async changes => {
@@ -186,10 +190,13 @@ async function main() {
     return saveBindings(changes);
   };
   const services = createNamespaceServices({
-    config,
+    settings: settings.namespaces,
+    certificates: settings.certificates,
+    clusters: settings.clusters,
+    clients: new KubernetesClusterClientProvider(settings.clusters),
     store,
     accessStore,
-    history,
+    history: new HistoryRecorder({ store: history, logger: silentLogger }),
     groups: new CatalogGroupDirectory({ catalog, auth: mockServices.auth() }),
     logger: silentLogger,
   });

@@ -1,21 +1,10 @@
 /**
- * Cluster Access backend plugin: Vault-signed Kubernetes client certificates
- * and self-service namespaces.
+ * Cluster Access backend plugin: Kubernetes client certificates (signed by
+ * Vault or a signer module) and self-service namespaces.
  *
  * @packageDocumentation
  */
 export { clusterAccessPlugin as default } from './plugin';
-export type {
-  ClusterAccessStore,
-  HistoryQuery,
-  NewCertificate,
-  StoredCertificate,
-} from './database/ClusterAccessStore';
-export type {
-  CertificateSigner,
-  SignCertificateRequest,
-  SignedCertificate,
-} from './certificates/CertificateSigner';
 export {
   namespaceRequestConditions,
   createNamespaceRequestConditionalDecision,

@@ -16,7 +16,7 @@ import {
   orgEntities,
   peerConfig,
   startPeer,
-} from './namespaces/__testUtils__/harness';
+} from './__testUtils__/harness';
 import { clusterAccessPlugin } from './plugin';
 
 jest.setTimeout(60_000);

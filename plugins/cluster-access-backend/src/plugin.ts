@@ -4,14 +4,24 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { clusterAccessPermissions } from '@cluster-access/plugin-cluster-access-common';
-import { CertificateService } from './certificates/CertificateService';
-import { readClusterAccessConfig } from './config';
-import { DatabaseClusterAccessStore } from './database/DatabaseClusterAccessStore';
-import { setupNamespaces } from './namespaces/setup';
-import { createRouter } from './service/router';
-import { VaultCertificateSigner } from './vault/VaultCertificateSigner';
-import { VaultClient } from './vault/VaultClient';
-import { VaultIdentityDirectory } from './vault/VaultIdentityDirectory';
+import {
+  clusterAccessCertificateSignerExtensionPoint,
+  clusterAccessClusterClientProviderExtensionPoint,
+  ClusterClientProvider,
+  ClusterClientProviderFactory,
+} from '@cluster-access/plugin-cluster-access-node';
+import { readClusterAccessSettings } from './config/readClusterAccessSettings';
+import { migrateDatabase } from './database/migrations';
+import {
+  createCertificatesFeature,
+  SignerRegistration,
+} from './features/certificates';
+import { createNamespacesFeature } from './features/namespaces';
+import { DatabaseHistoryStore } from './history/DatabaseHistoryStore';
+import { HistoryRecorder } from './history/HistoryRecorder';
+import { SetOnce } from './lib/setOnce';
+import { KubernetesClusterClientProvider } from './namespaces/cluster/KubernetesClusterClient';
+import { createHistoryRouter } from './service/historyRouter';
 
 /**
  * The Cluster Access backend plugin.
@@ -21,6 +31,18 @@ import { VaultIdentityDirectory } from './vault/VaultIdentityDirectory';
 export const clusterAccessPlugin = createBackendPlugin({
   pluginId: 'cluster-access',
   register(env) {
+    const signer = new SetOnce<SignerRegistration>('the certificate signer');
+    env.registerExtensionPoint(clusterAccessCertificateSignerExtensionPoint, {
+      setSigner: (s, options) => signer.set({ signer: s, ...options }),
+    });
+    const clients = new SetOnce<
+      ClusterClientProvider | ClusterClientProviderFactory
+    >('the cluster client provider');
+    env.registerExtensionPoint(
+      clusterAccessClusterClientProviderExtensionPoint,
+      { setClusterClientProvider: provider => clients.set(provider) },
+    );
+
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -37,84 +59,46 @@ export const clusterAccessPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
       },
-      async init({
-        config,
-        logger,
-        lifecycle,
-        httpRouter,
-        httpAuth,
-        userInfo,
-        permissions,
-        permissionsRegistry,
-        database,
-        auditor,
-        auth,
-        scheduler,
-        catalog,
-      }) {
-        permissionsRegistry.addPermissions(clusterAccessPermissions);
-        const settings = readClusterAccessConfig(config);
-        const store = await DatabaseClusterAccessStore.create({ database });
-
-        let certificates: CertificateService | undefined;
-        if (settings.vault) {
-          const client = VaultClient.create({ config: settings.vault, logger });
-          lifecycle.addShutdownHook(() => client.close());
-          const signer = new VaultCertificateSigner({
-            client,
-            pkiMount: settings.vault.pkiMount,
-            role: settings.vault.role,
-            caPem: settings.vault.caPem,
-            logger,
-          });
-          // Checked in the background: a Vault that is down or a role that
-          // does not fit is logged, and must not keep the backend from
-          // starting.
-          void signer.checkRole();
-          certificates = new CertificateService({
-            certificates: settings.certificates,
-            clusters: settings.clusters,
-            signer,
-            directory: new VaultIdentityDirectory({
-              client,
-              aliasMountPath: settings.vault.identity.aliasMountPath,
-              logger,
-            }),
-            store,
-            logger,
-          });
-        } else {
-          logger.info(
-            'clusterAccess.vault is not configured: certificate issuance is off',
-          );
-        }
-
-        httpRouter.use(
-          await createRouter({
-            logger,
-            httpAuth,
-            userInfo,
-            permissions,
-            auditor,
-            store,
-            certificates,
-          }),
-        );
-        const namespaces = await setupNamespaces({
-          config,
-          database,
-          history: store,
-          catalog,
-          auth,
-          httpAuth,
-          userInfo,
-          permissions,
-          permissionsRegistry,
-          scheduler,
-          logger,
+      async init(deps) {
+        const { httpRouter, lifecycle, scheduler } = deps;
+        deps.permissionsRegistry.addPermissions(clusterAccessPermissions);
+        const settings = readClusterAccessSettings(deps.config);
+        const knex = await migrateDatabase(deps.database);
+        const historyStore = new DatabaseHistoryStore(knex);
+        const history = new HistoryRecorder({
+          store: historyStore,
+          logger: deps.logger,
         });
-        lifecycle.addShutdownHook(() => namespaces.services.worker.idle());
-        httpRouter.use(namespaces.router);
+        const provider =
+          clients.get() ??
+          (({ clusters }) => new KubernetesClusterClientProvider(clusters));
+        const features = [
+          await createCertificatesFeature({
+            ...deps,
+            settings,
+            knex,
+            history,
+            signer: signer.get(),
+          }),
+          await createNamespacesFeature({
+            ...deps,
+            settings,
+            knex,
+            history,
+            clients:
+              typeof provider === 'function'
+                ? provider({ clusters: settings.clusters })
+                : provider,
+          }),
+        ];
+        httpRouter.use(
+          await createHistoryRouter({ ...deps, history: historyStore }),
+        );
+        for (const feature of features) {
+          httpRouter.use(feature.router);
+          for (const task of feature.tasks) await scheduler.scheduleTask(task);
+          lifecycle.addShutdownHook(() => feature.shutdown());
+        }
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

@@ -6,6 +6,7 @@
 export * from './access';
 export * from './csr';
 export * from './kubeconfig';
+export * from './lifecycle';
 export * from './names';
 export * from './namespaces';
 export * from './permissionRules';

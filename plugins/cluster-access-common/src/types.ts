@@ -1,3 +1,5 @@
+import { NamespaceRequestStatus } from './lifecycle';
+
 /**
  * One event in the public history of the plugin: a request, a decision, a
  * provisioning step, a certificate issuance or a membership change.
@@ -10,7 +12,10 @@ export interface HistoryEvent {
   createdAt: string;
   /** Entity ref of the user (or `system`) that caused the event. */
   actor: string;
-  /** Dotted event type, e.g. `request.created`, `certificate.issued`. */
+  /**
+   * Dotted event type, one of `HISTORY_EVENT_TYPES` (`HistoryEventType`),
+   * e.g. `request.created`, `certificate.issued`.
+   */
   type: string;
   /** Request the event belongs to, if any. */
   requestId?: string;
@@ -21,22 +26,6 @@ export interface HistoryEvent {
   /** Structured details; never contains secrets or keys. */
   details?: Record<string, unknown>;
 }
-
-/**
- * Lifecycle of a namespace request.
- *
- * @public
- */
-export type NamespaceRequestStatus =
-  | 'pending'
-  | 'approved'
-  | 'provisioning'
-  | 'ready'
-  | 'failed'
-  | 'rejected'
-  | 'expired'
-  | 'decommissioning'
-  | 'deleted';
 
 /**
  * What a user asks for when they request a namespace.

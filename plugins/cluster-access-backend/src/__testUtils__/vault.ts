@@ -6,7 +6,7 @@ import {
   startVaultPeer,
   VaultPeer,
 } from '@cluster-access/sandbox';
-import { VaultAuthConfig, VaultConfig } from '../config';
+import { VaultAuthSettings, VaultSettings } from '../config/types';
 
 /** A running, bootstrapped Vault peer for a test file. */
 export interface TestVault {
@@ -14,10 +14,10 @@ export interface TestVault {
   setup: BootstrapVaultResult;
   /** Backend config for this Vault with the given auth (default: the bootstrap token). */
   config(
-    overrides?: Partial<Omit<VaultConfig, 'auth'>> & {
-      auth?: VaultAuthConfig;
+    overrides?: Partial<Omit<VaultSettings, 'auth'>> & {
+      auth?: VaultAuthSettings;
     },
-  ): VaultConfig;
+  ): VaultSettings;
   /** Calls the peer with the root token, like an operator would. */
   root(method: string, path: string, body?: unknown): Promise<any>;
 }

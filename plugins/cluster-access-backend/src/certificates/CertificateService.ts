@@ -13,14 +13,17 @@ import {
   IssuedCertificate,
   resolveCertificateUsername,
 } from '@cluster-access/plugin-cluster-access-common';
-import { CertificatesConfig, ClusterConfig } from '../config';
 import {
-  ClusterAccessStore,
-  StoredCertificate,
-} from '../database/ClusterAccessStore';
-import { CertificateSigner } from './CertificateSigner';
+  CertificateSigner,
+  ClusterSettings,
+  DirectoryUser,
+  IdentityDirectory,
+} from '@cluster-access/plugin-cluster-access-node';
+import { CertificatesSettings } from '../config/types';
+import { HistoryRecorder } from '../history/HistoryRecorder';
+import { Caller } from '../lib/caller';
+import { CertificateStore, StoredCertificate } from './CertificateStore';
 import { checkCsr, checkCsrGroups } from './csr';
-import { DirectoryUser, IdentityDirectory } from './IdentityDirectory';
 import { checkIssuedCertificate } from './issued';
 import { failureSentence } from './failures';
 import { normalizeSerial, splitPemCertificates } from './pem';
@@ -29,26 +32,18 @@ import { normalizeSerial, splitPemCertificates } from './pem';
 export const MIN_TTL_SECONDS = 60;
 
 /**
- * The signed-in user, as the credentials and `userInfo` describe them.
- *
- * @public
- */
-export interface CertificateUser {
-  userEntityRef: string;
-  ownershipEntityRefs: string[];
-}
-
-/**
  * Options for {@link CertificateService}.
  *
  * @public
  */
 export interface CertificateServiceOptions {
-  certificates: CertificatesConfig;
-  clusters: ClusterConfig[];
+  certificates: CertificatesSettings;
+  clusters: ClusterSettings[];
   signer: CertificateSigner;
-  directory: IdentityDirectory;
-  store: ClusterAccessStore;
+  /** Where users' groups beyond the catalog come from (Vault's identities); optional. */
+  directory?: IdentityDirectory;
+  store: CertificateStore;
+  history: HistoryRecorder;
   logger: LoggerService;
 }
 
@@ -74,7 +69,9 @@ export class CertificateService {
       name: c.name,
       ...(c.title ? { title: c.title } : {}),
       server: c.url,
-      ...(c.caData ? { certificateAuthorityData: c.caData } : {}),
+      ...(c.caPem
+        ? { certificateAuthorityData: Buffer.from(c.caPem).toString('base64') }
+        : {}),
     }));
   }
 
@@ -83,7 +80,7 @@ export class CertificateService {
    * a user without a Vault identity has none of its groups, and looking
    * creates nothing.
    */
-  async getIdentity(user: CertificateUser): Promise<CertificateIdentity> {
+  async getIdentity(user: Caller): Promise<CertificateIdentity> {
     const username = this.username(user);
     const { groups } = await this.groups(
       user,
@@ -110,7 +107,7 @@ export class CertificateService {
    * the signer returned a certificate that passed every check.
    */
   async issue(options: {
-    user: CertificateUser;
+    user: Caller;
     csrPem: string;
     ttlSeconds?: number;
   }): Promise<IssuedCertificate> {
@@ -144,7 +141,7 @@ export class CertificateService {
       );
       ttlSeconds = maxTtlSeconds;
     }
-    await directory.ensureUser({
+    await directory?.ensureUser({
       username,
       userEntityRef: user.userEntityRef,
       found,
@@ -196,9 +193,8 @@ export class CertificateService {
         }: ${signed.warnings.join('; ')}`,
       );
     }
-    await this.addHistory({
+    await this.options.history.certificate('certificate.issued', {
       actor: user.userEntityRef,
-      type: 'certificate.issued',
       message: `Certificate ${checked.serialNumber} issued to ${username}`,
       details: {
         serialNumber: checked.serialNumber,
@@ -226,7 +222,7 @@ export class CertificateService {
   }
 
   /** The user's own certificates, newest first. */
-  async list(user: CertificateUser): Promise<CertificateRecord[]> {
+  async list(user: Caller): Promise<CertificateRecord[]> {
     const stored = await this.options.store.listCertificates({
       userEntityRef: user.userEntityRef,
     });
@@ -239,7 +235,7 @@ export class CertificateService {
    * that nobody learns which serials exist.
    */
   async revoke(options: {
-    user: CertificateUser;
+    user: Caller;
     serialNumber: string;
   }): Promise<CertificateRecord> {
     const { store, signer } = this.options;
@@ -258,9 +254,8 @@ export class CertificateService {
       serialNumber: stored.serialNumber,
       revokedAt: new Date(),
     });
-    await this.addHistory({
+    await this.options.history.certificate('certificate.revoked', {
       actor: options.user.userEntityRef,
-      type: 'certificate.revoked',
       message: `Certificate ${stored.serialNumber} of ${stored.username} revoked`,
       details: {
         serialNumber: stored.serialNumber,
@@ -288,9 +283,8 @@ export class CertificateService {
         options.actor
       } failed: ${stringifyError(options.error)}`,
     );
-    await this.addHistory({
+    await this.options.history.certificate('certificate.failed', {
       actor: options.actor,
-      type: 'certificate.failed',
       message: `Certificate ${
         options.action === 'issue' ? 'issuance' : 'revocation'
       } failed: ${failure.sentence}`,
@@ -303,7 +297,7 @@ export class CertificateService {
   }
 
   /** The certificate username of the user, or a 403 saying why there is none. */
-  private username(user: CertificateUser): string {
+  private username(user: Caller): string {
     const resolved = resolveCertificateUsername({
       userEntityRef: user.userEntityRef,
       format: this.options.certificates.usernameFormat,
@@ -321,14 +315,15 @@ export class CertificateService {
    * Vault identity when Vault groups are wanted.
    */
   private async groups(
-    user: CertificateUser,
+    user: Caller,
     username: string,
     withVault: boolean,
   ): Promise<{ groups: string[]; found?: DirectoryUser | null }> {
     const { certificates, directory, logger } = this.options;
     // null: looked, and there is none yet.
-    const found = withVault
-      ? (await directory.findUser({
+    const found =
+      withVault && directory
+        ? (await directory.findUser({
           username,
           userEntityRef: user.userEntityRef,
         })) ?? null
@@ -353,20 +348,6 @@ export class CertificateService {
     const configured = this.options.certificates.maxTtlSeconds;
     const signerMax = await this.options.signer.getMaxTtlSeconds();
     return signerMax ? Math.min(configured, signerMax) : configured;
-  }
-
-  private async addHistory(
-    event: Parameters<ClusterAccessStore['addHistoryEvent']>[0],
-  ) {
-    try {
-      await this.options.store.addHistoryEvent(event);
-    } catch (e) {
-      // The certificate and its record exist; a lost history line must not
-      // turn a success into an error.
-      this.options.logger.error(
-        `Could not record ${event.type} in the history: ${stringifyError(e)}`,
-      );
-    }
   }
 
   private async revokeQuietly(serialNumber: string, why: string) {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { BadGatewayError } from '../errors';
+import { BadGatewayError } from '../lib/errors';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
 

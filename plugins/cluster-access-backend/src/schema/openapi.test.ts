@@ -15,11 +15,13 @@ import { parse } from 'yaml';
 import { CertificateService } from '../certificates/CertificateService';
 import {
   CertificateSigner,
+  IdentityDirectory,
   SignCertificateRequest,
   SignedCertificate,
-} from '../certificates/CertificateSigner';
-import { IdentityDirectory } from '../certificates/IdentityDirectory';
-import { BadGatewayError } from '../errors';
+} from '@cluster-access/plugin-cluster-access-node';
+import { DatabaseCertificateStore } from '../certificates/DatabaseCertificateStore';
+import { HistoryRecorder } from '../history/HistoryRecorder';
+import { BadGatewayError } from '../lib/errors';
 import { createRouter } from '../service/router';
 import {
   clientSubject,
@@ -32,7 +34,7 @@ import {
   createHarness,
   Harness,
   startPeer,
-} from '../namespaces/__testUtils__/harness';
+} from '../__testUtils__/harness';
 
 jest.setTimeout(60_000);
 
@@ -224,7 +226,7 @@ describe('openapi.yaml', () => {
           fail: async () => {},
         }),
       }),
-      store: h.history,
+      history: h.history,
     };
     certificatesRouter = await createRouter({
       ...options,
@@ -243,12 +245,13 @@ describe('openapi.yaml', () => {
             name: 'sandbox',
             title: 'Sandbox',
             url: peer.url,
-            caData: Buffer.from(peer.caPem).toString('base64'),
+            caPem: peer.caPem,
           },
         ],
         signer: vault,
         directory: vault,
-        store: h.history,
+        store: new DatabaseCertificateStore(h.knex),
+        history: new HistoryRecorder({ store: h.history, logger }),
         logger,
       }),
     });

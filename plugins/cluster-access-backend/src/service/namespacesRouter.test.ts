@@ -8,7 +8,7 @@ import {
   Harness,
   peerConfig,
   startPeer,
-} from '../namespaces/__testUtils__/harness';
+} from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 

@@ -5,7 +5,6 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createConditionAuthorizer,
   PermissionRuleset,
@@ -15,18 +14,25 @@ import {
   clusterAccessNamespaceMembersManagePermission,
   clusterAccessRequestApprovePermission,
   clusterAccessRequestCreatePermission,
+  ENTITY_REF_MAX_LENGTH,
+  NAMESPACE_REQUEST_STATUSES,
   NamespaceRequest,
+  OBJECT_NAME_MAX_LENGTH,
+  REASON_MAX_LENGTH,
+  TIER_NAME_MAX_LENGTH,
 } from '@cluster-access/plugin-cluster-access-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { NamespaceAccessService } from '../namespaces/access/NamespaceAccessService';
+import { ManagedNamespaceService } from '../namespaces/requests/ManagedNamespaceService';
+import { NamespaceMembershipService } from '../namespaces/requests/NamespaceMembershipService';
 import {
-  Caller,
-  isSameEntity,
   NamespaceRequestService,
   toApiRequest,
-} from '../namespaces/NamespaceRequestService';
-import { NamespaceAccessService } from '../namespaces/NamespaceAccessService';
+} from '../namespaces/requests/NamespaceRequestService';
+import { Caller } from '../lib/caller';
+import { requirePermission } from './requirePermission';
 import { parseInput } from './validation';
 
 /**
@@ -40,38 +46,30 @@ export interface NamespacesRouterOptions {
   permissions: PermissionsService;
   /** The registered rules of the request resource type, to evaluate conditional decisions. */
   requestRuleset: PermissionRuleset<NamespaceRequest>;
-  service: NamespaceRequestService;
+  requests: NamespaceRequestService;
+  namespaces: ManagedNamespaceService;
+  membership: NamespaceMembershipService;
   /** Who can get in, and why. */
   access: NamespaceAccessService;
 }
 
-const STATUSES = [
-  'pending',
-  'approved',
-  'provisioning',
-  'ready',
-  'failed',
-  'rejected',
-  'expired',
-  'decommissioning',
-  'deleted',
-] as const;
-
-const name = z.string().min(1).max(253);
+const name = z.string().min(1).max(OBJECT_NAME_MAX_LENGTH);
+const ref = z.string().min(1).max(ENTITY_REF_MAX_LENGTH);
+const text = z.string().trim().min(1).max(REASON_MAX_LENGTH);
 const createRequestSchema = z.strictObject({
   cluster: name,
   namespace: name,
-  owner: z.string().min(1).max(255),
-  tier: z.string().min(1).max(63),
-  reason: z.string().trim().min(1).max(2000),
+  owner: ref,
+  tier: z.string().min(1).max(TIER_NAME_MAX_LENGTH),
+  reason: text,
 });
 const listRequestsSchema = z.strictObject({
   status: z
     .string()
     .transform(s => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(STATUSES)).min(1))
+    .pipe(z.array(z.enum(NAMESPACE_REQUEST_STATUSES)).min(1))
     .optional(),
-  owner: z.string().min(1).max(255).optional(),
+  owner: ref.optional(),
   mine: z.enum(['true', 'false']).optional(),
   cluster: name.optional(),
   namespace: name.optional(),
@@ -80,26 +78,26 @@ const listRequestsSchema = z.strictObject({
 });
 const idSchema = z.uuid();
 const approveSchema = z.strictObject({
-  comment: z.string().trim().min(1).max(2000).optional(),
+  comment: text.optional(),
 });
 const rejectSchema = z.strictObject({
-  comment: z.string().trim().min(1).max(2000),
+  comment: text,
 });
 const listNamespacesSchema = z.strictObject({
-  owner: z.string().min(1).max(255).optional(),
+  owner: ref.optional(),
   cluster: name.optional(),
-  user: z.string().min(1).max(255).optional(),
+  user: ref.optional(),
 });
 const listAccessSchema = z.strictObject({
-  owner: z.string().min(1).max(255).optional(),
+  owner: ref.optional(),
   cluster: name.optional(),
   namespace: name.optional(),
-  user: z.string().min(1).max(255).optional(),
+  user: ref.optional(),
   flagged: z.enum(['true', 'false']).optional(),
 });
-const addMemberSchema = z.strictObject({ user: z.string().min(1).max(255) });
+const addMemberSchema = z.strictObject({ user: ref });
 const decommissionSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(2000).optional(),
+  reason: text.optional(),
 });
 
 /**
@@ -112,7 +110,7 @@ const decommissionSchema = z.strictObject({
 export async function createNamespacesRouter(
   options: NamespacesRouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, userInfo, permissions, service } = options;
+  const { httpAuth, userInfo, permissions, requests } = options;
   const canApprove = createConditionAuthorizer(options.requestRuleset);
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
@@ -131,45 +129,30 @@ export async function createNamespacesRouter(
     };
   }
 
-  async function requireAllowed(
-    credentials: BackstageCredentials,
-    permission:
-      | typeof clusterAccessRequestCreatePermission
-      | typeof clusterAccessNamespaceMembersManagePermission
-      | typeof clusterAccessNamespaceDeletePermission,
-  ) {
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    }
-  }
-
   // Reading tiers, clusters, requests and namespaces is open to every
   // signed-in user, like the history: who asked for what is public.
   router.get('/tiers', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ items: service.listTiers() });
+    res.json({ items: requests.listTiers() });
   });
 
   router.get('/clusters', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ items: service.listClusters() });
+    res.json({ items: requests.listClusters() });
   });
 
   router.post('/requests', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
-    await requireAllowed(credentials, clusterAccessRequestCreatePermission);
+    await requirePermission(permissions, clusterAccessRequestCreatePermission, credentials);
     const input = parseInput(createRequestSchema, req.body, 'request');
-    const request = await service.createRequest(input, user);
+    const request = await requests.createRequest(input, user);
     res.status(201).json(request);
   });
 
   router.get('/requests', async (req, res) => {
     const { caller: user } = await caller(req);
     const query = parseInput(listRequestsSchema, req.query, 'query');
-    const items = await service.listRequests({
+    const items = await requests.listRequests({
       status: query.status,
       owner: query.owner,
       requester: query.mine === 'true' ? user.userEntityRef : undefined,
@@ -184,7 +167,7 @@ export async function createNamespacesRouter(
   router.get('/requests/:id', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
     const id = parseInput(idSchema, req.params.id, 'request id');
-    res.json(toApiRequest(await service.getRequest(id)));
+    res.json(toApiRequest(await requests.getRequest(id)));
   });
 
   async function decide(
@@ -197,25 +180,22 @@ export async function createNamespacesRouter(
       decision === 'approve'
         ? parseInput(approveSchema, req.body ?? {}, 'body')
         : parseInput(rejectSchema, req.body ?? {}, 'body');
-    const request = toApiRequest(await service.getRequest(id));
-    // Requester ≠ approver holds whatever the policy says.
-    if (isSameEntity(request.requester, user.userEntityRef)) {
-      throw new NotAllowedError('You cannot decide on your own request');
-    }
-    const [result] = await permissions.authorizeConditional(
-      [{ permission: clusterAccessRequestApprovePermission }],
-      { credentials },
-    );
-    if (!canApprove(result, request)) {
-      throw new NotAllowedError(
-        `Not allowed to decide on requests like ${id} (tier ${request.tier}, cluster ${request.cluster}, owner ${request.owner})`,
-      );
-    }
-    return service.decide({
+    return requests.decide({
       id,
       decision,
       comment: body.comment,
       caller: user,
+      authorize: async request => {
+        const [result] = await permissions.authorizeConditional(
+          [{ permission: clusterAccessRequestApprovePermission }],
+          { credentials },
+        );
+        if (!canApprove(result, request)) {
+          throw new NotAllowedError(
+            `Not allowed to decide on requests like ${id} (tier ${request.tier}, cluster ${request.cluster}, owner ${request.owner})`,
+          );
+        }
+      },
     });
   }
 
@@ -230,7 +210,7 @@ export async function createNamespacesRouter(
   router.get('/namespaces', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
     const query = parseInput(listNamespacesSchema, req.query, 'query');
-    res.json({ items: await service.listNamespaces(query) });
+    res.json({ items: await options.namespaces.list(query) });
   });
 
   // Who can get in and why is as public as the members list.
@@ -246,12 +226,9 @@ export async function createNamespacesRouter(
 
   router.post('/namespaces/:cluster/:name/members', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
-    await requireAllowed(
-      credentials,
-      clusterAccessNamespaceMembersManagePermission,
-    );
+    await requirePermission(permissions, clusterAccessNamespaceMembersManagePermission, credentials);
     const body = parseInput(addMemberSchema, req.body, 'body');
-    const member = await service.addMember({
+    const member = await options.membership.addMember({
       cluster: req.params.cluster,
       namespace: req.params.name,
       user: body.user,
@@ -264,11 +241,8 @@ export async function createNamespacesRouter(
     '/namespaces/:cluster/:name/members/:user',
     async (req, res) => {
       const { credentials, caller: user } = await caller(req);
-      await requireAllowed(
-        credentials,
-        clusterAccessNamespaceMembersManagePermission,
-      );
-      const result = await service.removeMember({
+      await requirePermission(permissions, clusterAccessNamespaceMembersManagePermission, credentials);
+      const result = await options.membership.removeMember({
         cluster: req.params.cluster,
         namespace: req.params.name,
         user: req.params.user,
@@ -280,9 +254,9 @@ export async function createNamespacesRouter(
 
   router.delete('/namespaces/:cluster/:name', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
-    await requireAllowed(credentials, clusterAccessNamespaceDeletePermission);
+    await requirePermission(permissions, clusterAccessNamespaceDeletePermission, credentials);
     const body = parseInput(decommissionSchema, req.body ?? {}, 'body');
-    const request = await service.requestDecommission({
+    const request = await requests.requestDecommission({
       cluster: req.params.cluster,
       namespace: req.params.name,
       reason: body.reason ?? 'Decommission requested',

@@ -12,17 +12,20 @@ import request from 'supertest';
 import { CertificateService } from '../certificates/CertificateService';
 import {
   CertificateSigner,
+  IdentityDirectory,
   SignCertificateRequest,
   SignedCertificate,
-} from '../certificates/CertificateSigner';
-import { IdentityDirectory } from '../certificates/IdentityDirectory';
-import { CertificatesConfig } from '../config';
-import { DatabaseClusterAccessStore } from '../database/DatabaseClusterAccessStore';
+} from '@cluster-access/plugin-cluster-access-node';
+import { DatabaseCertificateStore } from '../certificates/DatabaseCertificateStore';
 import {
   toBackstageError,
   VaultResponseError,
   VaultUnreachableError,
-} from '../vault/errors';
+} from '../certificates/vault/errors';
+import { CertificatesSettings } from '../config/types';
+import { migrateDatabase } from '../database/migrations';
+import { DatabaseHistoryStore } from '../history/DatabaseHistoryStore';
+import { HistoryRecorder } from '../history/HistoryRecorder';
 import {
   clientSubject,
   createCsr,
@@ -149,7 +152,7 @@ class FakeDirectory implements IdentityDirectory {
   }
 }
 
-const certificatesConfig: CertificatesConfig = {
+const certificatesConfig: CertificatesSettings = {
   defaultTtlSeconds: 8 * 3600,
   maxTtlSeconds: 24 * 3600,
   usernameFormat: '{{name}}',
@@ -165,7 +168,8 @@ describe('createRouter: certificates', () => {
   let signer: FakeSigner;
   let directory: FakeDirectory;
   let logger: ReturnType<typeof mockServices.logger.mock>;
-  let store: DatabaseClusterAccessStore;
+  let store: Pick<DatabaseHistoryStore, 'listHistory'> &
+    Pick<DatabaseCertificateStore, 'listCertificates'>;
   let auditEvents: Array<{
     eventId: string;
     outcome?: 'success' | 'fail';
@@ -182,9 +186,15 @@ describe('createRouter: certificates', () => {
       connection: { filename: ':memory:' },
       useNullAsDefault: true,
     });
-    store = await DatabaseClusterAccessStore.create({
-      database: mockServices.database({ knex, migrations: { skip: false } }),
-    });
+    const db = await migrateDatabase(
+      mockServices.database({ knex, migrations: { skip: false } }),
+    );
+    const historyStore = new DatabaseHistoryStore(db);
+    const certificateStore = new DatabaseCertificateStore(db);
+    store = {
+      listHistory: query => historyStore.listHistory(query),
+      listCertificates: query => certificateStore.listCertificates(query),
+    };
     signer = new FakeSigner(ca);
     directory = new FakeDirectory();
     auditEvents = [];
@@ -234,12 +244,13 @@ describe('createRouter: certificates', () => {
                 name: 'sandbox',
                 title: 'Sandbox',
                 url: 'https://127.0.0.1:6443',
-                caData: Buffer.from('PEM').toString('base64'),
+                caPem: 'PEM',
               },
             ],
             signer,
             directory,
-            store,
+            store: certificateStore,
+            history: new HistoryRecorder({ store: historyStore, logger }),
             logger,
           });
     const router = await createRouter({
@@ -250,7 +261,7 @@ describe('createRouter: certificates', () => {
       userInfo,
       permissions,
       auditor,
-      store,
+      history: historyStore,
       certificates,
     });
     return express().use(router).use(mockErrorHandler());

@@ -7,22 +7,22 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
-  NotAllowedError,
   ServiceUnavailableError,
   stringifyError,
   toError,
 } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { clusterAccessCertificateCreatePermission } from '@cluster-access/plugin-cluster-access-common';
+import {
+  clusterAccessCertificateCreatePermission,
+} from '@cluster-access/plugin-cluster-access-common';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import {
-  CertificateService,
-  CertificateUser,
-} from '../certificates/CertificateService';
-import { ClusterAccessStore } from '../database/ClusterAccessStore';
+import { CertificateService } from '../certificates/CertificateService';
+import { HistoryStore } from '../history/HistoryStore';
+import { createHistoryRouter } from './historyRouter';
+import { Caller } from '../lib/caller';
+import { requirePermission } from './requirePermission';
 import { parseInput } from './validation';
 
 /** Everything the router needs, built once by the plugin. */
@@ -32,17 +32,10 @@ export interface RouterOptions {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   auditor: AuditorService;
-  store: ClusterAccessStore;
-  /** Undefined when `clusterAccess.vault` is not configured. */
+  history: HistoryStore;
+  /** Undefined when no certificate signer is configured. */
   certificates?: CertificateService;
 }
-
-const historyQuerySchema = z.strictObject({
-  request: z.uuid().optional(),
-  namespace: z.string().min(1).max(320).optional(),
-  actor: z.string().min(1).max(255).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
 
 const certificateRequestSchema = z.strictObject({
   // A PEM CSR with an RSA-8192 key and a few dozen groups stays well below.
@@ -51,33 +44,25 @@ const certificateRequestSchema = z.strictObject({
 });
 
 /**
- * The HTTP API of the Cluster Access backend, mounted at
- * `/api/cluster-access`.
+ * The HTTP API of the Cluster Access backend without the namespace routes:
+ * health, history and certificates.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, userInfo, permissions, auditor, store, logger } = options;
+  const router = Router();
+  router.use(await createHistoryRouter(options));
+  router.use(await createCertificatesRouter(options));
+  return router;
+}
+
+/** The certificate routes: identity, issue, list and revoke. */
+export async function createCertificatesRouter(
+  options: Omit<RouterOptions, 'history'>,
+): Promise<express.Router> {
+  const { httpAuth, userInfo, permissions, auditor, logger } = options;
   const router = Router();
   router.use(express.json({ limit: '64kb' }));
-
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-
-  // The history is public to every signed-in user, by design: everyone can
-  // see who asked for what and who approved it.
-  router.get('/history', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parseInput(historyQuerySchema, req.query, 'query');
-    const items = await store.listHistory({
-      requestId: query.request,
-      namespace: query.namespace,
-      actor: query.actor,
-      limit: query.limit,
-    });
-    res.json({ items });
-  });
 
   /**
    * Runs a certificate route: audit event first, so that every outcome
@@ -95,7 +80,7 @@ export async function createRouter(
     },
     handler: (
       service: CertificateService,
-      user: CertificateUser,
+      user: Caller,
     ) => Promise<{ result: T; meta?: JsonObject }>,
   ): Promise<T> {
     const event = await auditor.createEvent({
@@ -108,19 +93,15 @@ export async function createRouter(
     try {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       actor = credentials.principal.userEntityRef;
-      const [decision] = await permissions.authorize(
-        [{ permission: clusterAccessCertificateCreatePermission }],
-        { credentials },
+      await requirePermission(
+        permissions,
+        clusterAccessCertificateCreatePermission,
+        credentials,
       );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `You are not allowed to ${clusterAccessCertificateCreatePermission.name}`,
-        );
-      }
       const service = options.certificates;
       if (!service) {
         throw new ServiceUnavailableError(
-          'Certificate issuance is not configured (clusterAccess.vault)',
+          'Certificate issuance is not configured (clusterAccess.vault, or a signer module)',
         );
       }
       const info = await userInfo.getUserInfo(credentials);

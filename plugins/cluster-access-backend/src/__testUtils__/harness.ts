@@ -1,0 +1,292 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  catalogServiceMock,
+  CatalogServiceMock,
+} from '@backstage/plugin-catalog-node/testUtils';
+import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
+import { JsonObject } from '@backstage/types';
+import express from 'express';
+import { Knex } from 'knex';
+import { readClusterAccessSettings } from '../config/readClusterAccessSettings';
+import { migrateDatabase } from '../database/migrations';
+import { DatabaseHistoryStore } from '../history/DatabaseHistoryStore';
+import { HistoryRecorder } from '../history/HistoryRecorder';
+import { DatabaseAccessStore } from '../namespaces/access/DatabaseAccessStore';
+import {
+  KubernetesClientOptions,
+  KubernetesClusterClientProvider,
+} from '../namespaces/cluster/KubernetesClusterClient';
+import {
+  createNamespaceServices,
+  NamespaceServices,
+} from '../namespaces/createNamespaceServices';
+import { CatalogGroupDirectory } from '../namespaces/members/groups';
+import { namespaceRequestPermissionRules } from '../namespaces/permissionRules';
+import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
+import { createNamespacesRouter } from '../service/namespacesRouter';
+
+/** The sample organisation of the tests: who is in which Group. */
+export const ORG: Record<string, string[]> = {
+  payments: ['alice', 'bob'],
+  search: ['bob', 'dave'],
+  platform: ['carol', 'erin'],
+  'cluster-approvers': ['carol'],
+  contractors: ['mallory'],
+};
+
+/** Catalog entities for a membership map. */
+export function orgEntities(
+  org: Record<string, string[]>,
+  /** Users outside every Group; default erin and frank. */
+  extraUsers: string[] = ['erin', 'frank'],
+): Entity[] {
+  const users = [...new Set([...Object.values(org).flat(), ...extraUsers])];
+  return [
+    ...Object.entries(org).map(([group, members]) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name: group, namespace: 'default' },
+      spec: { type: 'team', children: [] },
+      relations: members.map(m => ({
+        type: 'hasMember',
+        targetRef: `user:default/${m}`,
+      })),
+    })),
+    ...users.map(u => {
+      const groups = Object.entries(org)
+        .filter(([, m]) => m.includes(u))
+        .map(([g]) => g);
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name: u, namespace: 'default' },
+        spec: { memberOf: groups },
+        relations: groups.map(g => ({
+          type: 'memberOf',
+          targetRef: `group:default/${g}`,
+        })),
+      };
+    }),
+  ];
+}
+
+/** A kube peer with the backend's service-account token. */
+export async function startPeer(
+  options: { namespaceTerminationMs?: number } = {},
+): Promise<{ peer: KubePeer; token: string }> {
+  const peer = await startKubePeer(options);
+  const token = peer.issueServiceAccountToken({
+    namespace: 'cluster-access',
+    name: 'backstage',
+    ttlSeconds: 3600,
+  });
+  return { peer, token };
+}
+
+/** Config of one cluster (the peer) with the default tiers. */
+export function peerConfig(
+  peer: KubePeer,
+  token: string,
+  extra: JsonObject = {},
+): JsonObject {
+  return {
+    clusterAccess: {
+      clusters: [
+        {
+          name: 'sandbox',
+          title: 'Sandbox',
+          url: peer.url,
+          caData: Buffer.from(peer.caPem).toString('base64'),
+          serviceAccountToken: token,
+        },
+      ],
+      ...extra,
+    },
+  };
+}
+
+/** Who may do what, for the mock permission service. */
+export type TestPolicy = {
+  /** Users allowed basic permissions (create, members, delete). */
+  allowed: (user: string, permission: string) => boolean;
+  /** Decision for approve: 'allow', 'deny', or conditional on tiers. */
+  approve: (user: string) => 'allow' | 'deny' | { tiers: string[] };
+};
+
+/** The demo-like policy: everyone but mallory; carol approves qa. */
+export const DEFAULT_POLICY: TestPolicy = {
+  allowed: user => user !== 'user:default/mallory',
+  approve: user => (user === 'user:default/carol' ? { tiers: ['qa'] } : 'deny'),
+};
+
+/** Everything a namespace test needs, on one database and one peer. */
+export interface Harness {
+  app: express.Express;
+  services: NamespaceServices;
+  history: DatabaseHistoryStore;
+  /** The migrated database, for other stores. */
+  knex: Knex;
+  setOrg(org: Record<string, string[]>): void;
+  /** Changes the catalog only: tokens keep the claims of the last `setOrg`. */
+  setCatalog(org: Record<string, string[]>, extraUsers?: string[]): void;
+  clock: { now: Date };
+}
+
+/**
+ * Builds the namespace services over a real database and the peer, and an
+ * express app with the namespace router behind mock auth and permissions.
+ */
+export async function createHarness(options: {
+  knex: Knex;
+  peer: KubePeer;
+  token: string;
+  config?: JsonObject;
+  policy?: TestPolicy;
+  workerId?: string;
+  /** Fixed clock; default real time. */
+  clock?: Date;
+  /** Options of the Kubernetes clients (page size, how they wait). */
+  clientOptions?: KubernetesClientOptions;
+}): Promise<Harness> {
+  const database = mockServices.database({
+    knex: options.knex,
+    migrations: { skip: false },
+  });
+  const knex = await migrateDatabase(database);
+  const history = new DatabaseHistoryStore(knex);
+  const store = new DatabaseNamespaceStore(knex);
+  let catalog: CatalogServiceMock = catalogServiceMock({
+    entities: orgEntities(ORG),
+  });
+  const groups = new CatalogGroupDirectory({
+    catalog: {
+      getEntitiesByRefs: (...args) => catalog.getEntitiesByRefs(...args),
+      getEntityByRef: (...args) => catalog.getEntityByRef(...args),
+    },
+    auth: mockServices.auth(),
+  });
+  const clock = { now: options.clock ?? new Date() };
+  const settings = readClusterAccessSettings(
+    new ConfigReader(options.config ?? peerConfig(options.peer, options.token)),
+  );
+  const logger = mockServices.logger.mock();
+  const services = createNamespaceServices({
+    settings: settings.namespaces,
+    certificates: settings.certificates,
+    clusters: settings.clusters,
+    store,
+    accessStore: new DatabaseAccessStore(knex),
+    history: new HistoryRecorder({ store: history, logger }),
+    groups,
+    clients: new KubernetesClusterClientProvider(
+      settings.clusters,
+      options.clientOptions,
+    ),
+    logger,
+    clock: options.clock ? () => clock.now : undefined,
+    workerId: options.workerId,
+  });
+
+  const policy = options.policy ?? DEFAULT_POLICY;
+  let currentOrg = ORG;
+  const userOf = (credentials: any): string =>
+    credentials?.principal?.userEntityRef ?? '';
+  const permissions = mockServices.permissions.mock({
+    authorize: async (requests, { credentials }) =>
+      requests.map(r => ({
+        result: policy.allowed(userOf(credentials), r.permission.name)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      })) as any,
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(() => {
+        const decision = policy.approve(userOf(credentials));
+        if (decision === 'allow') return { result: AuthorizeResult.ALLOW };
+        if (decision === 'deny') return { result: AuthorizeResult.DENY };
+        return {
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'cluster-access',
+          resourceType: 'cluster-access-request',
+          conditions: {
+            rule: 'IS_TIER',
+            resourceType: 'cluster-access-request',
+            params: { tiers: decision.tiers },
+          },
+        };
+      }) as any,
+  });
+  const userInfo = mockServices.userInfo.mock({
+    getUserInfo: async credentials => {
+      const user = userOf(credentials);
+      const name = user.split('/')[1];
+      return {
+        userEntityRef: user,
+        ownershipEntityRefs: [
+          user,
+          ...Object.entries(currentOrg)
+            .filter(([, members]) => members.includes(name))
+            .map(([group]) => `group:default/${group}`),
+        ],
+      };
+    },
+  });
+  const rules = Object.values(namespaceRequestPermissionRules);
+  const router = await createNamespacesRouter({
+    // Requests without a token are anonymous, as in production.
+    httpAuth: mockServices.httpAuth({
+      defaultCredentials: mockCredentials.none(),
+    }),
+    userInfo,
+    permissions,
+    requestRuleset: {
+      getRuleByName: (name: string) => {
+        const rule = rules.find(r => r.name === name);
+        if (!rule) throw new Error(`no rule ${name}`);
+        return rule as any;
+      },
+    },
+    ...services,
+  });
+  const app = express();
+  app.use(router);
+  app.use(mockErrorHandler());
+  return {
+    app,
+    services,
+    history,
+    knex,
+    clock,
+    setOrg(org) {
+      currentOrg = org;
+      catalog = catalogServiceMock({ entities: orgEntities(org) });
+    },
+    setCatalog(org, extraUsers) {
+      catalog = catalogServiceMock({
+        entities: orgEntities(org, extraUsers),
+      });
+    },
+  };
+}
+
+/**
+ * Polls until `check` holds (the Kubernetes peer deletes namespaces after a
+ * delay, like a real namespace controller); fails after `timeoutMs`.
+ */
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}

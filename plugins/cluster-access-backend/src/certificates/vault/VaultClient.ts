@@ -1,0 +1,143 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import NodeVault from 'node-vault';
+import { VaultSettings } from '../../config/types';
+import {
+  callVault,
+  VaultErrorContext,
+  VaultResponseError,
+  toBackstageError,
+} from './errors';
+import { VaultTokenManager } from './VaultTokenManager';
+
+/**
+ * Options of one {@link VaultClient} call.
+ *
+ * @public
+ */
+export interface VaultCallOptions extends VaultErrorContext {
+  /** Answer `undefined` instead of failing when Vault says 404. */
+  allowNotFound?: boolean;
+}
+
+/**
+ * The backend's connection to Vault: node-vault underneath, the token from
+ * {@link VaultTokenManager} on every call, one retry with a fresh token when
+ * Vault says the token is gone, a hard deadline per call, and failures mapped
+ * to `@backstage/errors` (see `toBackstageError`).
+ *
+ * @public
+ */
+export class VaultClient {
+  readonly tokens: VaultTokenManager;
+  readonly address: string;
+  private readonly vault: NodeVault.client;
+  private readonly timeoutMs: number;
+
+  static create(options: {
+    config: VaultSettings;
+    logger: LoggerService;
+  }): VaultClient {
+    const { config, logger } = options;
+    const vault = NodeVault({
+      endpoint: config.address,
+      // Tokens go per request, never into the shared client: concurrent
+      // requests may hold different tokens while one is being replaced.
+      token: undefined,
+      requestOptions: {
+        timeout: config.timeoutMs,
+        ...(config.tlsCaPem ? { ca: config.tlsCaPem } : {}),
+      },
+    });
+    // node-vault falls back to VAULT_TOKEN from the environment; the token
+    // manager is the only source of tokens here.
+    vault.token = '';
+    const tokens = new VaultTokenManager({
+      auth: config.auth,
+      vault,
+      address: config.address,
+      timeoutMs: config.timeoutMs,
+      logger,
+    });
+    return new VaultClient(vault, tokens, config.address, config.timeoutMs);
+  }
+
+  private constructor(
+    vault: NodeVault.client,
+    tokens: VaultTokenManager,
+    address: string,
+    timeoutMs: number,
+  ) {
+    this.vault = vault;
+    this.tokens = tokens;
+    this.address = address;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** GET `/v1/<path>`; the parsed body (for `ca/pem`, the PEM text). */
+  async read<T = any>(path: string, options: VaultCallOptions): Promise<T> {
+    return this.request(
+      token => this.vault.read(path, this.requestOptions(token)),
+      options,
+    );
+  }
+
+  /** POST `/v1/<path>` with a JSON body. */
+  async write<T = any>(
+    path: string,
+    body: object,
+    options: VaultCallOptions,
+  ): Promise<T> {
+    return this.request(
+      token => this.vault.write(path, body, this.requestOptions(token)),
+      options,
+    );
+  }
+
+  /** Stops token renewal. */
+  close(): void {
+    this.tokens.stop();
+  }
+
+  private requestOptions(token: string) {
+    return { headers: { 'X-Vault-Token': token }, timeout: this.timeoutMs };
+  }
+
+  private once<T>(fn: () => Promise<T>): Promise<T> {
+    return callVault(fn, {
+      address: this.address,
+      timeoutMs: this.timeoutMs,
+    });
+  }
+
+  private async request<T>(
+    fn: (token: string) => Promise<T>,
+    options: VaultCallOptions,
+  ): Promise<T> {
+    const token = await this.tokens.getToken();
+    try {
+      return await this.once(() => fn(token));
+    } catch (first) {
+      let error = first as Error;
+      if (
+        error instanceof VaultResponseError &&
+        error.status === 403 &&
+        (await this.tokens.recover(token))
+      ) {
+        try {
+          const fresh = await this.tokens.getToken();
+          return await this.once(() => fn(fresh));
+        } catch (second) {
+          error = second as Error;
+        }
+      }
+      if (
+        options.allowNotFound &&
+        error instanceof VaultResponseError &&
+        error.status === 404
+      ) {
+        return undefined as T;
+      }
+      throw toBackstageError(error, options);
+    }
+  }
+}

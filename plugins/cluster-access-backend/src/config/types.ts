@@ -1,0 +1,83 @@
+import { HumanDuration } from '@backstage/types';
+import {
+  CertificateUsernameFormat,
+  TierInfo,
+} from '@cluster-access/plugin-cluster-access-common';
+import { ClusterSettings } from '@cluster-access/plugin-cluster-access-node';
+
+/**
+ * `clusterAccess.certificates`, with defaults applied. `usernameFormat` and
+ * `groupPrefix` also name users and Groups in namespace RoleBindings.
+ *
+ * @public
+ */
+export interface CertificatesSettings {
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+  usernameFormat: CertificateUsernameFormat;
+  groupPrefix: string;
+  includeVaultGroups: boolean;
+  /** Empty: no restriction. */
+  allowedGroups: string[];
+  /** Patterns never emitted, on top of the built-in `system:*` and `kubeadm:*`. */
+  deniedGroups: string[];
+}
+
+/**
+ * How the backend logs in to Vault.
+ *
+ * @public
+ */
+export type VaultAuthSettings =
+  | { method: 'token'; token: string }
+  | { method: 'tokenFile'; tokenFile: string }
+  | { method: 'kubernetes'; mount: string; role: string; jwtFile: string }
+  | { method: 'approle'; mount: string; roleId: string; secretId: string };
+
+/**
+ * `clusterAccess.vault`, with defaults applied.
+ *
+ * @public
+ */
+export interface VaultSettings {
+  address: string;
+  pkiMount: string;
+  role: string;
+  timeoutMs: number;
+  /** PEM of the expected issuing CA, when configured with `caFile`. */
+  caPem?: string;
+  /** PEM of CAs to trust for Vault's TLS certificate. */
+  tlsCaPem?: string;
+  identity: { aliasMountPath?: string };
+  auth: VaultAuthSettings;
+}
+
+/**
+ * The namespace part of the configuration (tiers, request expiry, the
+ * scheduled work), with defaults applied.
+ *
+ * @public
+ */
+export interface NamespacesSettings {
+  tiers: TierInfo[];
+  /** How long a pending request waits for a decision before it expires. */
+  pendingExpiryMs: number;
+  /** Cluster roles members may grant in their namespaces. */
+  delegableClusterRoles: string[];
+  reconcile: { frequency: HumanDuration; timeout: HumanDuration };
+  worker: { frequency: HumanDuration; timeout: HumanDuration };
+}
+
+/**
+ * The whole `clusterAccess` configuration, read and checked once at startup.
+ *
+ * @public
+ */
+export interface ClusterAccessSettings {
+  certificates: CertificatesSettings;
+  /** Undefined when certificate issuance through Vault is not configured. */
+  vault?: VaultSettings;
+  /** One entry per cluster, used by certificates and namespaces alike. */
+  clusters: ClusterSettings[];
+  namespaces: NamespacesSettings;
+}

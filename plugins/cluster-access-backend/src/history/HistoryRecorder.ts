@@ -1,0 +1,165 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyError } from '@backstage/errors';
+import { HistoryEventType } from '@cluster-access/plugin-cluster-access-common';
+import { HistoryStore } from './HistoryStore';
+
+/** Event types of certificates: recorded without ever failing the action. */
+export type CertificateEventType = Extract<
+  HistoryEventType,
+  `certificate.${string}`
+>;
+
+/** Event types of namespaces and their requests. */
+export type NamespaceEventType = Exclude<
+  HistoryEventType,
+  CertificateEventType
+>;
+
+type Subject = { kind: string; name: string };
+
+/**
+ * The structured details each event type carries: what the history shows
+ * besides the sentence, and what the frontend reads. Never secrets or keys.
+ */
+export interface HistoryDetails {
+  'request.created': { tier: string; owner: string; reason: string };
+  'request.approved': { comment: string } | undefined;
+  'request.rejected': { comment: string } | undefined;
+  'request.expired': undefined;
+  'provisioning.started': { attempt: number };
+  'provisioning.step': { kind: string; name: string; action: string };
+  'provisioning.ready': undefined;
+  'provisioning.failed': FailureDetails;
+  'decommission.requested': { targetRequestId: string; reason: string };
+  'decommission.approved': { comment: string } | undefined;
+  'decommission.rejected': { comment: string } | undefined;
+  'decommission.started': { attempt: number; targetRequestId: string };
+  'decommission.failed': FailureDetails;
+  'namespace.deleted': { targetRequestId: string } | undefined;
+  'reconcile.repaired': { objects: string[] };
+  'member.added': { user: string; username: string };
+  'member.removed': { user: string } | LapsedDetails;
+  'member.granted': { user: string };
+  'member.revoked': { user: string };
+  'member.expired': LapsedDetails;
+  'member.departed': LapsedDetails;
+  'binding.flagged': {
+    binding: string;
+    role: { kind: string; name: string };
+    subject: Subject & { namespace?: string };
+  };
+  'binding.removed': {
+    binding: string;
+    roleRef: unknown;
+    subjects: unknown;
+    outsiders: Array<Subject & { namespace?: string }>;
+  };
+  'certificate.issued': {
+    serialNumber: string;
+    username: string;
+    groups: string[];
+    expiresAt: string;
+    key: string;
+    warnings?: string[];
+  };
+  'certificate.revoked': {
+    serialNumber: string;
+    username: string;
+    groups: string[];
+  };
+  'certificate.failed': {
+    action: 'issue' | 'revoke';
+    reason: string;
+    serialNumber?: string;
+  };
+}
+
+/** Details of a failed provisioning or decommissioning attempt. */
+export interface FailureDetails {
+  attempt: number;
+  error: string;
+  nextAttemptAt: string;
+}
+
+/** Details of an extra member who lapsed and was removed. */
+export interface LapsedDetails {
+  user: string;
+  reason: string;
+  addedBy: string;
+  addedAt?: string;
+  expiresAt?: string;
+}
+
+/** The request and namespace an event belongs to. */
+export interface HistoryTarget {
+  /** The request's id. */
+  id: string;
+  cluster: string;
+  namespace: string;
+}
+
+/** `<cluster>/<namespace>`, as the history records it. */
+export function historyNamespace(target: {
+  cluster: string;
+  namespace: string;
+}): string {
+  return `${target.cluster}/${target.namespace}`;
+}
+
+/** One event as a feature records it; `actor` defaults to `system`. */
+export interface RecordedEvent<T extends HistoryEventType> {
+  actor?: string;
+  message: string;
+  details?: HistoryDetails[T];
+}
+
+/**
+ * Writes the public history, one typed method per kind of event. The two
+ * features keep different rules, on purpose: a namespace event is part of
+ * the change (a failed write fails the action, which is retried), while a
+ * certificate event never turns an issued or revoked certificate into an
+ * error — the certificate exists, and a lost history line is logged.
+ */
+export class HistoryRecorder {
+  constructor(
+    private readonly options: {
+      store: Pick<HistoryStore, 'addHistoryEvent'>;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Records an event of a namespace request; throws when it cannot be written. */
+  async namespace<T extends NamespaceEventType>(
+    type: T,
+    target: HistoryTarget,
+    event: RecordedEvent<T>,
+  ): Promise<void> {
+    await this.options.store.addHistoryEvent({
+      actor: event.actor ?? 'system',
+      type,
+      requestId: target.id,
+      namespace: historyNamespace(target),
+      message: event.message,
+      ...(event.details ? { details: { ...event.details } } : {}),
+    });
+  }
+
+  /** Records a certificate event; never throws. */
+  async certificate<T extends CertificateEventType>(
+    type: T,
+    event: RecordedEvent<T> & { actor: string },
+  ): Promise<void> {
+    try {
+      await this.options.store.addHistoryEvent({
+        actor: event.actor,
+        type,
+        message: event.message,
+        ...(event.details ? { details: { ...event.details } } : {}),
+      });
+    } catch (e) {
+      this.options.logger.error(
+        `Could not record ${type} in the history: ${stringifyError(e)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
+
+/**
+ * Filters for reading the history.
+ *
+ * @public
+ */
+export interface HistoryQuery {
+  requestId?: string;
+  namespace?: string;
+  actor?: string;
+  /** Newest first; at most this many (default 100, max 1000). */
+  limit?: number;
+}
+
+/**
+ * The public history: append-only, shared by every replica. Events are
+ * written through the {@link HistoryRecorder}.
+ *
+ * @public
+ */
+export interface HistoryStore {
+  /** Appends one event and returns it as stored. */
+  addHistoryEvent(
+    event: Omit<HistoryEvent, 'id' | 'createdAt'>,
+  ): Promise<HistoryEvent>;
+
+  /** Reads the history, newest first. */
+  listHistory(query?: HistoryQuery): Promise<HistoryEvent[]>;
+}

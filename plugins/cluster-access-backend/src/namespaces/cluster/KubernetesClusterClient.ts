@@ -1,0 +1,329 @@
+import {
+  ApiException,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import { readFileSync, statSync } from 'node:fs';
+import {
+  ClusterClient,
+  ClusterClientProvider,
+  ClusterCredentials,
+  ClusterSettings,
+  KubeObject,
+  KubeObjectType,
+  ObjectRef,
+} from '@cluster-access/plugin-cluster-access-node';
+import {
+  isExpiredContinue,
+  mapKubernetesError,
+  reasonOf,
+  retryAfterMsOf,
+} from './clusterFailures';
+import { FIELD_MANAGER } from './labels';
+
+/**
+ * Objects per page when listing. Large pages keep a reconcile of 1,000
+ * namespaces to one request per kind (two for RoleBindings, six per
+ * namespace), while still bounding a single response.
+ */
+const LIST_PAGE_SIZE = 5000;
+/** How often a token file is checked for a new token (projected tokens rotate hourly). */
+const TOKEN_FILE_RECHECK_MS = 60_000;
+/**
+ * Throttling (429) is waited out in place this many times, each wait bounded;
+ * a longer Retry-After, or a fourth 429, is handed to the caller as a
+ * ClusterBusyError to retry later.
+ */
+const THROTTLE_RETRIES = 3;
+const MAX_INLINE_WAIT_MS = 5_000;
+/** A list whose continue token expired (410) is started again at most this often. */
+const LIST_RESTARTS = 3;
+
+/** Waits; replaceable in tests. */
+export type Sleep = (ms: number) => Promise<void>;
+
+/** Test seams of the client: how it waits, and how many objects a list page holds. */
+export interface KubernetesClientOptions {
+  sleep?: Sleep;
+  pageSize?: number;
+}
+const realSleep: Sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+function describe(ref: { kind: string; namespace?: string; name: string }) {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/**
+ * Reads the bearer token, re-reading a token file when it changed on disk so
+ * that rotated service-account tokens are picked up without a restart.
+ */
+class TokenSource {
+  private cached?: { token: string; mtimeMs: number; checkedAt: number };
+
+  constructor(private readonly credentials: ClusterCredentials) {}
+
+  token(now = Date.now()): string {
+    if (this.credentials.type === 'token') return this.credentials.token;
+    const file = this.credentials.tokenFile;
+    if (this.cached && now - this.cached.checkedAt < TOKEN_FILE_RECHECK_MS) {
+      return this.cached.token;
+    }
+    const { mtimeMs } = statSync(file);
+    if (!this.cached || this.cached.mtimeMs !== mtimeMs) {
+      this.cached = {
+        token: readFileSync(file, 'utf8').trim(),
+        mtimeMs,
+        checkedAt: now,
+      };
+    } else {
+      this.cached.checkedAt = now;
+    }
+    return this.cached.token;
+  }
+}
+
+/**
+ * {@link ClusterClient} over `@kubernetes/client-node`.
+ *
+ * @public
+ */
+export class KubernetesClusterClient implements ClusterClient {
+  static create(
+    config: ClusterSettings,
+    options: KubernetesClientOptions = {},
+  ): KubernetesClusterClient {
+    if (!config.credentials) {
+      throw new Error(
+        `cluster ${config.name} has no serviceAccountToken or serviceAccountTokenFile`,
+      );
+    }
+    return new KubernetesClusterClient(
+      config,
+      new TokenSource(config.credentials),
+      options.sleep ?? realSleep,
+      options.pageSize ?? LIST_PAGE_SIZE,
+    );
+  }
+
+  private api?: { token: string; client: KubernetesObjectApi };
+
+  private constructor(
+    private readonly config: ClusterSettings,
+    private readonly tokens: TokenSource,
+    private readonly sleep: Sleep,
+    private readonly pageSize: number,
+  ) {}
+
+  /**
+   * Runs one API call, honouring the cluster's Retry-After when it throttles
+   * (429): short waits happen here, longer ones become a ClusterBusyError
+   * that carries the wait. Other failures are returned as they are.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (!(e instanceof ApiException) || e.code !== 429) throw e;
+        const wait = retryAfterMsOf(e) ?? 1000;
+        if (attempt >= THROTTLE_RETRIES || wait > MAX_INLINE_WAIT_MS) throw e;
+        await this.sleep(wait);
+      }
+    }
+  }
+
+  get cluster(): string {
+    return this.config.name;
+  }
+
+  private client(): KubernetesObjectApi {
+    const token = this.tokens.token();
+    if (this.api?.token === token) return this.api.client;
+    const kc = new KubeConfig();
+    kc.loadFromOptions({
+      clusters: [
+        {
+          name: this.config.name,
+          server: this.config.url,
+          ...(this.config.caPem
+            ? { caData: Buffer.from(this.config.caPem).toString('base64') }
+            : {}),
+          skipTLSVerify: false,
+        },
+      ],
+      users: [{ name: 'cluster-access', token }],
+      contexts: [
+        {
+          name: 'cluster-access',
+          cluster: this.config.name,
+          user: 'cluster-access',
+        },
+      ],
+      currentContext: 'cluster-access',
+    });
+    this.api = { token, client: KubernetesObjectApi.makeApiClient(kc) };
+    return this.api.client;
+  }
+
+  private spec(ref: ObjectRef) {
+    return {
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: {
+        name: ref.name,
+        ...(ref.namespace ? { namespace: ref.namespace } : {}),
+      },
+    };
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    try {
+      return (await this.call(() =>
+        this.client().read(this.spec(ref)),
+      )) as KubeObject;
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return undefined;
+      throw mapKubernetesError(this.cluster, `get ${describe(ref)}`, e);
+    }
+  }
+
+  async create(object: KubeObject): Promise<{ created: boolean }> {
+    try {
+      await this.call(() =>
+        this.client().create(
+          object as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+        ),
+      );
+      return { created: true };
+    } catch (e) {
+      if (
+        e instanceof ApiException &&
+        e.code === 409 &&
+        reasonOf(e) === 'AlreadyExists'
+      ) {
+        return { created: false };
+      }
+      throw mapKubernetesError(
+        this.cluster,
+        `create ${describe({ ...object.metadata, kind: object.kind })}`,
+        e,
+      );
+    }
+  }
+
+  async apply(object: KubeObject): Promise<KubeObject> {
+    try {
+      return (await this.call(() =>
+        this.client().patch(
+          object as KubernetesObject,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+        ),
+      )) as KubeObject;
+    } catch (e) {
+      throw mapKubernetesError(
+        this.cluster,
+        `apply ${describe({ ...object.metadata, kind: object.kind })}`,
+        e,
+      );
+    }
+  }
+
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.call(() => this.client().delete(this.spec(ref)));
+      return true;
+    } catch (e) {
+      if (e instanceof ApiException && e.code === 404) return false;
+      throw mapKubernetesError(this.cluster, `delete ${describe(ref)}`, e);
+    }
+  }
+
+  async list(
+    type: KubeObjectType,
+    labelSelector: string,
+  ): Promise<KubeObject[]> {
+    for (let restarts = 0; ; restarts++) {
+      try {
+        return await this.listPages(type, labelSelector);
+      } catch (e) {
+        // An expired continue token (410) means the pages so far may be
+        // inconsistent with the rest: start the list again from the top.
+        if (isExpiredContinue(e) && restarts < LIST_RESTARTS) continue;
+        throw mapKubernetesError(this.cluster, `list ${type.kind}`, e);
+      }
+    }
+  }
+
+  private async listPages(
+    type: KubeObjectType,
+    labelSelector: string,
+  ): Promise<KubeObject[]> {
+    const { kind } = type;
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    do {
+      const token = continueToken;
+      const page = await this.call(() =>
+        this.client().list(
+          type.apiVersion,
+          kind,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          labelSelector,
+          this.pageSize,
+          token,
+        ),
+      );
+      for (const item of page.items) {
+        // List items carry no apiVersion/kind of their own.
+        items.push({
+          ...(item as KubeObject),
+          apiVersion: type.apiVersion,
+          kind,
+        });
+      }
+      continueToken = page.metadata?._continue || undefined;
+    } while (continueToken);
+    return items;
+  }
+}
+
+/**
+ * One {@link KubernetesClusterClient} per configured cluster that has
+ * provisioning credentials.
+ *
+ * @public
+ */
+export class KubernetesClusterClientProvider implements ClusterClientProvider {
+  private readonly clients = new Map<string, ClusterClient>();
+
+  constructor(
+    clusters: ClusterSettings[],
+    options: KubernetesClientOptions = {},
+  ) {
+    for (const cluster of clusters) {
+      if (cluster.credentials) {
+        this.clients.set(
+          cluster.name,
+          KubernetesClusterClient.create(cluster, options),
+        );
+      }
+    }
+  }
+
+  forCluster(cluster: string): ClusterClient | undefined {
+    return this.clients.get(cluster);
+  }
+}

@@ -1,0 +1,391 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { KubePeer } from '@cluster-access/sandbox';
+import request from 'supertest';
+import { createTestDatabases } from '../../__testUtils__/testDatabases';
+import {
+  createHarness,
+  Harness,
+  ORG,
+  peerConfig,
+  startPeer,
+} from '../../__testUtils__/harness';
+
+jest.setTimeout(120_000);
+
+const as = (user: string) =>
+  mockCredentials.user.header(`user:default/${user}`);
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+/** Request counts that are writes (anything but get and list). */
+function writes(counts: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts).filter(([key]) => !/^(get|list) /.test(key)),
+  );
+}
+
+describe('NamespaceReconciler', () => {
+  const databases = createTestDatabases();
+  let peer: KubePeer;
+  let token: string;
+  let counter = 0;
+
+  beforeAll(async () => {
+    ({ peer, token } = await startPeer());
+  });
+  afterAll(() => peer.close());
+
+  async function setup(
+    databaseId: Parameters<typeof databases.init>[0],
+    options: Partial<Parameters<typeof createHarness>[0]> = {},
+  ) {
+    const h = await createHarness({
+      knex: await databases.init(databaseId),
+      peer,
+      token,
+      ...options,
+    });
+    const namespaces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      counter += 1;
+      const namespace = `payments-rec${counter}-dev`;
+      const res = await request(h.app)
+        .post('/requests')
+        .set('authorization', as('alice'))
+        .send({
+          cluster: 'sandbox',
+          namespace,
+          owner: 'group:default/payments',
+          tier: 'dev',
+          reason: 'reconcile test',
+        });
+      expect(res.status).toBe(201);
+      namespaces.push(namespace);
+    }
+    await h.services.worker.idle();
+    return { h, namespaces };
+  }
+
+  async function reconcile(h: Harness) {
+    peer.resetCounts();
+    const [report] = await h.services.reconciler.reconcileAll();
+    return { report, counts: peer.requestCounts() };
+  }
+
+  const bindings = (namespace: string) =>
+    peer
+      .listObjects({ apiVersion: RBAC, kind: 'RoleBinding', namespace })
+      .map(o => o.metadata?.name)
+      .sort();
+
+  it.each(databases.eachSupportedId())(
+    'reads each kind once and writes nothing in the steady state, on %p',
+    async databaseId => {
+      const { h } = await setup(databaseId);
+      const { report, counts } = await reconcile(h);
+      expect(report).toEqual({
+        cluster: 'sandbox',
+        namespaces: 2,
+        applied: 0,
+        deleted: 0,
+        errors: [],
+      });
+      expect(counts).toEqual({
+        'list namespaces': 1,
+        'list limitranges': 1,
+        'list resourcequotas': 1,
+        'list networkpolicies': 1,
+        'list roles': 1,
+        'list rolebindings': 1,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'repairs drift with one write per drifted object, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const [ns] = namespaces;
+      peer.deleteObject({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        namespace: ns,
+        name: 'cluster-access-isolation',
+      });
+      const quota = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        namespace: ns,
+        name: 'cluster-access-quota',
+      })!;
+      peer.putObject({
+        ...quota,
+        spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
+      });
+      const namespace = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: ns,
+      })!;
+      peer.putObject({
+        ...namespace,
+        metadata: {
+          ...namespace.metadata,
+          labels: {
+            ...namespace.metadata?.labels,
+            'pod-security.kubernetes.io/enforce': 'privileged',
+          },
+        },
+      });
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: 'ca-edit-bob',
+      });
+      // A binding that pretends to be ours for someone who is no member.
+      peer.putObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        metadata: {
+          name: 'ca-edit-mallory',
+          namespace: ns,
+          labels: {
+            'app.kubernetes.io/managed-by': 'backstage-cluster-access',
+          },
+          annotations: {
+            'cluster-access.backstage.io/user': 'user:default/mallory',
+          },
+        },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'edit',
+        },
+        subjects: [
+          {
+            apiGroup: 'rbac.authorization.k8s.io',
+            kind: 'User',
+            name: 'mallory',
+          },
+        ],
+      });
+
+      const { report, counts } = await reconcile(h);
+      expect(report).toMatchObject({ applied: 4, deleted: 1, errors: [] });
+      expect(writes(counts)).toEqual({
+        'patch networkpolicies': 1,
+        'patch resourcequotas': 1,
+        'patch namespaces': 1,
+        'patch rolebindings': 1,
+        'delete rolebindings': 1,
+      });
+      expect(
+        peer.getObject({
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          namespace: ns,
+          name: 'cluster-access-isolation',
+        }),
+      ).toBeDefined();
+      expect(
+        (
+          peer.getObject({
+            apiVersion: 'v1',
+            kind: 'ResourceQuota',
+            namespace: ns,
+            name: 'cluster-access-quota',
+          })!.spec as any
+        ).hard.pods,
+      ).toBe('20');
+      expect(
+        peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name: ns })!
+          .metadata?.labels?.['pod-security.kubernetes.io/enforce'],
+      ).toBe('baseline');
+      expect(bindings(ns)).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+      ]);
+      const events = await h.history.listHistory({
+        namespace: `sandbox/${ns}`,
+      });
+      expect(events[0].type).toBe('member.revoked');
+      expect(events[1]).toMatchObject({
+        type: 'reconcile.repaired',
+        actor: 'system',
+      });
+      expect((events[1].details as any).objects).toHaveLength(5);
+
+      // And then it is quiet again.
+      const again = await reconcile(h);
+      expect(again.report).toMatchObject({ applied: 0, deleted: 0 });
+      expect(writes(again.counts)).toEqual({});
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'follows the owner group in the catalog: leavers lose their bindings, joiners get them, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      h.setOrg({ ...ORG, payments: ['alice', 'dave'] });
+      const { report, counts } = await reconcile(h);
+      // Two namespaces × (bob's two bindings deleted + dave's two applied).
+      expect(report).toMatchObject({ applied: 4, deleted: 4, errors: [] });
+      expect(writes(counts)).toEqual({
+        'patch rolebindings': 4,
+        'delete rolebindings': 4,
+      });
+      for (const ns of namespaces) {
+        expect(bindings(ns)).toEqual([
+          'ca-edit-alice',
+          'ca-edit-dave',
+          'ca-rbm-alice',
+          'ca-rbm-dave',
+        ]);
+        const types = (
+          await h.history.listHistory({ namespace: `sandbox/${ns}` })
+        )
+          .slice(0, 3)
+          .map(e => `${e.type} ${(e.details as any)?.user ?? ''}`.trim());
+        expect(types.sort()).toEqual([
+          'member.granted user:default/dave',
+          'member.revoked user:default/bob',
+          'reconcile.repaired',
+        ]);
+      }
+      const listed = await request(h.app)
+        .get('/namespaces?user=user:default/bob')
+        .set('authorization', as('bob'));
+      expect(listed.body.items.map((n: any) => n.name)).not.toContain(
+        namespaces[0],
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps bindings when the owner group is missing from the catalog, and remakes a deleted namespace, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const { payments, ...rest } = ORG;
+      h.setOrg(rest);
+      const missing = await reconcile(h);
+      expect(missing.report).toMatchObject({ applied: 0, deleted: 0 });
+      expect(bindings(namespaces[0])).toHaveLength(4);
+
+      h.setOrg(ORG);
+      peer.deleteObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: namespaces[1],
+      });
+      const remade = await reconcile(h);
+      expect(remade.report.errors).toEqual([]);
+      expect(writes(remade.counts)).toMatchObject({
+        'create namespaces': 1,
+        'patch namespaces': 1,
+        'patch rolebindings': 4,
+      });
+      expect(bindings(namespaces[1])).toHaveLength(4);
+      expect(
+        peer.getObject({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: namespaces[1],
+        })!.metadata?.annotations?.['cluster-access.backstage.io/request-id'],
+      ).toBeDefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'goes on when one kind cannot be listed, and repairs it on the next pass, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[0];
+      for (const [apiVersion, kind, name] of [
+        ['v1', 'LimitRange', 'cluster-access-defaults'],
+        ['networking.k8s.io/v1', 'NetworkPolicy', 'cluster-access-isolation'],
+      ]) {
+        peer.deleteObject({ apiVersion, kind, namespace: ns, name });
+      }
+      peer.failNext({ verb: 'list', resource: 'networkpolicies', status: 500 });
+      const first = await reconcile(h);
+      expect(first.report.errors).toEqual([
+        expect.stringMatching(/^list NetworkPolicy: /),
+      ]);
+      expect(writes(first.counts)).toEqual({ 'patch limitranges': 1 });
+
+      const second = await reconcile(h);
+      expect(second.report.errors).toEqual([]);
+      expect(writes(second.counts)).toEqual({ 'patch networkpolicies': 1 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts a paged list again when its continue token expired, on %p',
+    async databaseId => {
+      const { h } = await setup(databaseId, { clientOptions: { pageSize: 2 } });
+      peer.failNext({
+        verb: 'list',
+        resource: 'rolebindings',
+        status: 410,
+        continued: true,
+      });
+      const { report, counts } = await reconcile(h);
+      expect(report.errors).toEqual([]);
+      expect(writes(counts)).toEqual({});
+      // First attempt: page 1, then 410 on page 2; then every page again.
+      const pages = Math.ceil(
+        peer
+          .listObjects({ apiVersion: RBAC, kind: 'RoleBinding' })
+          .filter(o => o.metadata?.labels?.['app.kubernetes.io/managed-by'])
+          .length / 2,
+      );
+      expect(counts['list rolebindings']).toBe(2 + pages);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'reconciles the other clusters when one cannot be reached, on %p',
+    async databaseId => {
+      const config = peerConfig(peer, token) as any;
+      config.clusterAccess.clusters.push({
+        name: 'far',
+        url: 'https://127.0.0.1:9',
+        serviceAccountToken: token,
+      });
+      const { h, namespaces } = await setup(databaseId, { config });
+      const far = await h.services.store.createRequest({
+        kind: 'create',
+        cluster: 'far',
+        namespace: 'payments-far-dev',
+        owner: 'group:default/payments',
+        tier: 'dev',
+        reason: 'elsewhere',
+        requester: 'user:default/alice',
+        expiresAt: new Date(Date.now() + 86_400_000),
+        now: new Date(),
+      });
+      await h.services.store.updateRequest(
+        far.id,
+        { status: ['pending'] },
+        { status: 'ready' },
+        new Date(),
+      );
+      peer.deleteObject({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        namespace: namespaces[1],
+        name: 'cluster-access-defaults',
+      });
+      const reports = await h.services.reconciler.reconcileAll();
+      expect(reports.find(r => r.cluster === 'sandbox')).toMatchObject({
+        applied: 1,
+        errors: [],
+      });
+      const farReport = reports.find(r => r.cluster === 'far')!;
+      expect(farReport.errors[0]).toMatch(/^list Namespace: cluster far: /);
+      expect(farReport.applied).toBe(0);
+    },
+  );
+});

@@ -1,0 +1,148 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ClusterClientProvider,
+  ClusterSettings,
+} from '@cluster-access/plugin-cluster-access-node';
+import { CertificatesSettings, NamespacesSettings } from '../config/types';
+import { HistoryRecorder } from '../history/HistoryRecorder';
+import { AccessRecorder } from './access/AccessRecorder';
+import { NamespaceAccessStore } from './access/AccessStore';
+import { NamespaceAccessService } from './access/NamespaceAccessService';
+import { NamespaceProvisioner } from './cluster/NamespaceProvisioner';
+import { NamespaceReconciler } from './cluster/NamespaceReconciler';
+import { GroupDirectory } from './members/groups';
+import { NamespaceMembers } from './members/members';
+import { NamespaceLifecycle } from './requests/lifecycle';
+import { ManagedNamespaceService } from './requests/ManagedNamespaceService';
+import { NamespaceMembershipService } from './requests/NamespaceMembershipService';
+import { NamespaceRequestService } from './requests/NamespaceRequestService';
+import { NamespaceRequestWorker } from './requests/NamespaceRequestWorker';
+import { NamespaceStore } from './requests/NamespaceStore';
+
+/**
+ * The parts of the namespace feature, wired together.
+ *
+ * @public
+ */
+export interface NamespaceServices {
+  settings: NamespacesSettings;
+  store: NamespaceStore;
+  provisioner: NamespaceProvisioner;
+  worker: NamespaceRequestWorker;
+  reconciler: NamespaceReconciler;
+  requests: NamespaceRequestService;
+  namespaces: ManagedNamespaceService;
+  membership: NamespaceMembershipService;
+  members: NamespaceMembers;
+  /** Who can get in, and why (`GET /access`). */
+  access: NamespaceAccessService;
+}
+
+/**
+ * Builds the namespace feature's objects. Outside systems (the database,
+ * the catalog, the clusters) come in as interfaces, so that tests can give
+ * real peers or fakes.
+ *
+ * @public
+ */
+export function createNamespaceServices(options: {
+  settings: NamespacesSettings;
+  certificates: Pick<CertificatesSettings, 'usernameFormat' | 'groupPrefix'>;
+  clusters: ClusterSettings[];
+  store: NamespaceStore;
+  accessStore: NamespaceAccessStore;
+  history: HistoryRecorder;
+  groups: GroupDirectory;
+  clients: ClusterClientProvider;
+  logger: LoggerService;
+  clock?: () => Date;
+  workerId?: string;
+}): NamespaceServices {
+  const { settings, store, history, groups, logger } = options;
+  const clock = options.clock ?? (() => new Date());
+  const { groupPrefix, usernameFormat } = options.certificates;
+  const members = new NamespaceMembers({
+    groups,
+    store,
+    usernameFormat,
+    tiers: settings.tiers,
+    clock,
+  });
+  const provisioner = new NamespaceProvisioner({
+    clients: options.clients,
+    tiers: settings.tiers,
+    members,
+    delegableClusterRoles: settings.delegableClusterRoles,
+  });
+  const lifecycle = new NamespaceLifecycle({ store, history, clock });
+  const worker = new NamespaceRequestWorker({
+    store,
+    lifecycle,
+    history,
+    provisioner,
+    logger,
+    clock,
+    workerId: options.workerId,
+  });
+  const reconciler = new NamespaceReconciler({
+    listReady: () =>
+      store.listRequests({ kind: 'create', status: ['ready'], limit: 100_000 }),
+    history,
+    provisioner,
+    members,
+    logger,
+    access: new AccessRecorder({
+      store: options.accessStore,
+      extras: store,
+      history,
+      tiers: settings.tiers,
+      groupPrefix,
+      logger,
+      clock,
+    }),
+  });
+  const namespaces = new ManagedNamespaceService({
+    store,
+    groups,
+    members,
+    provisioner,
+    logger,
+  });
+  return {
+    settings,
+    store,
+    provisioner,
+    worker,
+    reconciler,
+    members,
+    namespaces,
+    requests: new NamespaceRequestService({
+      settings: { ...settings, clusters: options.clusters },
+      store,
+      lifecycle,
+      history,
+      groups,
+      namespaces,
+      provisioner,
+      worker,
+      clock,
+    }),
+    membership: new NamespaceMembershipService({
+      store,
+      namespaces,
+      groups,
+      members,
+      provisioner,
+      history,
+      logger,
+      clock,
+    }),
+    access: new NamespaceAccessService({
+      store,
+      access: options.accessStore,
+      members,
+      groups,
+      groupPrefix,
+    }),
+  };
+}

@@ -1,0 +1,294 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  NamespaceClusterInfo,
+  NamespaceRequest,
+  NamespaceRequestInput,
+  NamespaceRequestStatus,
+  TierInfo,
+} from '@cluster-access/plugin-cluster-access-common';
+import { ClusterSettings } from '@cluster-access/plugin-cluster-access-node';
+import { HistoryRecorder } from '../../history/HistoryRecorder';
+import { Caller } from '../../lib/caller';
+import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
+import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
+import { NamespaceLifecycle } from './lifecycle';
+import { ManagedNamespaceService } from './ManagedNamespaceService';
+import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
+import { parseOwner, validateNamespaceRequest } from './validateNamespaceRequest';
+
+/**
+ * Filters of `GET /requests`.
+ *
+ * @public
+ */
+export interface RequestFilter {
+  status?: NamespaceRequestStatus[];
+  owner?: string;
+  requester?: string;
+  cluster?: string;
+  namespace?: string;
+  kind?: 'create' | 'decommission';
+  limit?: number;
+}
+
+/** The request as the API shows it: without the worker's lease bookkeeping. */
+export function toApiRequest(
+  request: StoredNamespaceRequest,
+): NamespaceRequest {
+  const { claimedBy, claimExpiresAt, ...rest } = request;
+  return rest;
+}
+
+/**
+ * Files namespace requests, decides them and files decommissions, independent
+ * of HTTP: validation, ownership, requester ≠ approver, and every status
+ * change through the {@link NamespaceLifecycle}.
+ *
+ * @public
+ */
+export class NamespaceRequestService {
+  private readonly clock: () => Date;
+
+  constructor(
+    private readonly options: {
+      settings: {
+        tiers: TierInfo[];
+        clusters: ClusterSettings[];
+        pendingExpiryMs: number;
+      };
+      store: NamespaceStore;
+      lifecycle: NamespaceLifecycle;
+      history: HistoryRecorder;
+      groups: GroupDirectory;
+      namespaces: ManagedNamespaceService;
+      provisioner: NamespaceProvisioner;
+      worker: { trigger(id: string): void };
+      clock?: () => Date;
+    },
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  listTiers(): TierInfo[] {
+    return this.options.settings.tiers;
+  }
+
+  listClusters(): NamespaceClusterInfo[] {
+    const { clusters, tiers } = this.options.settings;
+    return clusters.map(c => ({
+      name: c.name,
+      ...(c.title ? { title: c.title } : {}),
+      server: c.url,
+      provisioning: c.credentials !== undefined,
+      tiers: tiers.filter(t => t.clusters.includes(c.name)).map(t => t.name),
+    }));
+  }
+
+  async getRequest(id: string): Promise<StoredNamespaceRequest> {
+    const request = await this.options.store.getRequest(id);
+    if (!request) {
+      throw new NotFoundError(`No namespace request ${id}`);
+    }
+    return request;
+  }
+
+  async listRequests(filter: RequestFilter): Promise<NamespaceRequest[]> {
+    const requests = await this.options.store.listRequests({
+      ...filter,
+      owner: filter.owner ? [parseOwner(filter.owner)] : undefined,
+    });
+    return requests.map(toApiRequest);
+  }
+
+  /** Files a request for a new namespace; approves it at once when its tier needs no approval. */
+  async createRequest(
+    input: NamespaceRequestInput,
+    caller: Caller,
+  ): Promise<NamespaceRequest> {
+    const { tier, cluster, owner } = validateNamespaceRequest(
+      input,
+      this.options.settings,
+    );
+    const found = (await this.options.groups.getGroups([owner])).get(owner);
+    if (!found) {
+      throw new InputError(`Unknown group ${owner}`);
+    }
+    if (!isMemberOf(found, caller.userEntityRef)) {
+      throw new NotAllowedError(
+        `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
+      );
+    }
+    await this.ensureNameFree(cluster.name, input.namespace);
+    const request = await this.file({
+      kind: 'create',
+      cluster: cluster.name,
+      namespace: input.namespace,
+      owner,
+      tier: tier.name,
+      reason: input.reason,
+      requester: caller.userEntityRef,
+    });
+    await this.options.history.namespace('request.created', request, {
+      actor: caller.userEntityRef,
+      message: `${caller.userEntityRef} requested namespace ${request.namespace} (${tier.name}) on ${cluster.name} for ${owner}`,
+      details: { tier: tier.name, owner, reason: input.reason },
+    });
+    if (tier.approval !== 'none') return toApiRequest(request);
+    const approved = await this.options.lifecycle.transition(
+      request,
+      'approve',
+      {
+        changes: {
+          decidedBy: 'system',
+          decisionComment: `Tier ${tier.name} needs no approval`,
+          decidedAt: this.clock(),
+        },
+        history: {
+          message: `Approved automatically: tier ${tier.name} needs no approval`,
+        },
+      },
+    );
+    if (!approved) return toApiRequest(request);
+    this.options.worker.trigger(request.id);
+    return toApiRequest(approved);
+  }
+
+  private async file(
+    request: Omit<
+      Parameters<NamespaceStore['createRequest']>[0],
+      'expiresAt' | 'now'
+    >,
+  ): Promise<StoredNamespaceRequest> {
+    const now = this.clock();
+    return this.options.store.createRequest({
+      ...request,
+      expiresAt: new Date(now.getTime() + this.options.settings.pendingExpiryMs),
+      now,
+    });
+  }
+
+  /**
+   * Refuses a name that is taken on the cluster, saying so plainly when it is
+   * only taken until Kubernetes has finished deleting an earlier namespace
+   * (Terminating, seconds to minutes): the requester can ask again then.
+   */
+  private async ensureNameFree(cluster: string, namespace: string) {
+    const deleting = new ConflictError(
+      `Namespace ${namespace} on cluster ${cluster} is still being deleted; you can request it again once it is gone, usually within a few minutes`,
+    );
+    const leaving = await this.options.store.listRequests({
+      kind: 'create',
+      cluster,
+      namespace,
+      status: ['decommissioning'],
+      limit: 1,
+    });
+    if (leaving.length > 0) throw deleting;
+    const live = await this.options.provisioner.client(cluster).get({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      name: namespace,
+    });
+    if (live?.metadata.deletionTimestamp) throw deleting;
+    if (live) {
+      throw new ConflictError(
+        `Namespace ${namespace} already exists on cluster ${cluster}`,
+      );
+    }
+  }
+
+  /**
+   * Approves or rejects a pending request. The requester can never decide
+   * their own request, whatever the policy says: that is checked here, before
+   * `authorize` (the permission framework's decision on this request).
+   */
+  async decide(options: {
+    id: string;
+    decision: 'approve' | 'reject';
+    comment?: string;
+    caller: Caller;
+    authorize: (request: NamespaceRequest) => Promise<void>;
+  }): Promise<NamespaceRequest> {
+    const { id, decision, comment, caller } = options;
+    const request = await this.getRequest(id);
+    if (isSameEntity(request.requester, caller.userEntityRef)) {
+      throw new NotAllowedError('You cannot decide on your own request');
+    }
+    await options.authorize(toApiRequest(request));
+    await this.expireIfDue(request);
+    if (request.status !== 'pending') {
+      throw new ConflictError(
+        `Request ${id} is ${request.status}, not pending`,
+      );
+    }
+    const verb = decision === 'approve' ? 'approved' : 'rejected';
+    const decided = await this.options.lifecycle.transition(request, decision, {
+      actor: caller.userEntityRef,
+      changes: {
+        decidedBy: caller.userEntityRef,
+        decisionComment: comment ?? null,
+        decidedAt: this.clock(),
+      },
+      history: {
+        message: `${caller.userEntityRef} ${verb} ${
+          request.kind === 'create' ? 'the request for' : 'deleting'
+        } ${request.namespace}${comment ? `: ${comment}` : ''}`,
+        details: comment ? { comment } : undefined,
+      },
+    });
+    if (!decided) {
+      throw new ConflictError(`Request ${id} was decided by someone else`);
+    }
+    if (decision === 'approve') {
+      this.options.worker.trigger(id);
+    }
+    return toApiRequest(decided);
+  }
+
+  /** A pending request past its expiry is expired now rather than decided (409). */
+  private async expireIfDue(request: StoredNamespaceRequest): Promise<void> {
+    if (request.status !== 'pending' || !request.expiresAt) return;
+    if (new Date(request.expiresAt).getTime() > this.clock().getTime()) return;
+    await this.options.lifecycle.expire(request);
+    throw new ConflictError(`Request ${request.id} has expired`);
+  }
+
+  /** Files a decommission request for a managed namespace; it always needs approval. */
+  async requestDecommission(options: {
+    cluster: string;
+    namespace: string;
+    reason: string;
+    caller: Caller;
+  }): Promise<NamespaceRequest> {
+    const { namespaces, history } = this.options;
+    const { caller } = options;
+    const target = await namespaces.find(options.cluster, options.namespace);
+    await namespaces.requireOwnerMember(target, caller);
+    if (target.status !== 'ready' && target.status !== 'failed') {
+      throw new ConflictError(
+        `Namespace ${target.namespace} is ${target.status}; it can be decommissioned once ready or failed`,
+      );
+    }
+    const request = await this.file({
+      kind: 'decommission',
+      cluster: target.cluster,
+      namespace: target.namespace,
+      owner: target.owner,
+      tier: target.tier,
+      reason: options.reason,
+      requester: caller.userEntityRef,
+      targetRequestId: target.id,
+    });
+    await history.namespace('decommission.requested', request, {
+      actor: caller.userEntityRef,
+      message: `${caller.userEntityRef} asked to delete namespace ${target.namespace} on ${target.cluster}`,
+      details: { targetRequestId: target.id, reason: options.reason },
+    });
+    return toApiRequest(request);
+  }
+}

@@ -1,0 +1,43 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ENTITY_REF_MAX_LENGTH } from '@cluster-access/plugin-cluster-access-common';
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { HistoryStore } from '../history/HistoryStore';
+import { parseInput } from './validation';
+
+const historyQuerySchema = z.strictObject({
+  request: z.uuid().optional(),
+  namespace: z.string().min(1).max(320).optional(),
+  actor: z.string().min(1).max(ENTITY_REF_MAX_LENGTH).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+});
+
+/** `GET /health` (no credentials) and `GET /history`. */
+export async function createHistoryRouter(options: {
+  httpAuth: HttpAuthService;
+  history: Pick<HistoryStore, 'listHistory'>;
+}): Promise<express.Router> {
+  const { httpAuth, history } = options;
+  const router = Router();
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  // The history is public to every signed-in user, by design: everyone can
+  // see who asked for what and who approved it.
+  router.get('/history', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const query = parseInput(historyQuerySchema, req.query, 'query');
+    const items = await history.listHistory({
+      requestId: query.request,
+      namespace: query.namespace,
+      actor: query.actor,
+      limit: query.limit,
+    });
+    res.json({ items });
+  });
+
+  return router;
+}

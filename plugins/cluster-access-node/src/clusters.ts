@@ -1,0 +1,149 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+
+/**
+ * How the backend authenticates to a cluster's API server to provision
+ * namespaces.
+ *
+ * @public
+ */
+export type ClusterCredentials =
+  | { type: 'token'; token: string }
+  | { type: 'tokenFile'; tokenFile: string };
+
+/**
+ * One cluster as Cluster Access knows it: where its API server is, the CA
+ * that signs the server's certificate, and (for namespaces) how the backend
+ * logs in. Certificates and namespaces both use this one type.
+ *
+ * @public
+ */
+export interface ClusterSettings {
+  name: string;
+  title?: string;
+  /** API server URL, without a trailing slash. */
+  url: string;
+  /** PEM CA bundle of the API server's certificate, if configured. */
+  caPem?: string;
+  /** Undefined when the cluster is not set up for namespace provisioning. */
+  credentials?: ClusterCredentials;
+}
+
+/**
+ * A Kubernetes object as the backend reads and writes it, in the model form
+ * of `@kubernetes/client-node`: the few fields whose JSON names are reserved
+ * words carry an underscore (`_from` of a NetworkPolicy peer list, `_default`
+ * of a LimitRange item), and the client's serializer maps them back to the
+ * API's names. Plain JSON spelling would be dropped silently.
+ *
+ * @public
+ */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    uid?: string;
+    resourceVersion?: string;
+    /** A Date once deserialised by client-node; set while the object is being deleted. */
+    deletionTimestamp?: unknown;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+/**
+ * A kind of object, as a list names it.
+ *
+ * @public
+ */
+export interface KubeObjectType {
+  apiVersion: string;
+  kind: string;
+}
+
+/**
+ * Addresses one object in a cluster.
+ *
+ * @public
+ */
+export interface ObjectRef extends KubeObjectType {
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * What the backend needs from one cluster's API server to provision and
+ * reconcile namespaces. Failures are `@backstage/errors` types:
+ * `ConflictError` for a 409, `NotFoundError` never (absence is a value),
+ * `ServiceUnavailableError` when the cluster cannot be reached or refuses the
+ * backend's credentials.
+ *
+ * @public
+ */
+export interface ClusterClient {
+  /** Name of the configured cluster. */
+  readonly cluster: string;
+
+  /** Reads an object; undefined when it does not exist. */
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+
+  /**
+   * Creates an object; `created: false` (and no write) when one of that name
+   * exists already.
+   */
+  create(object: KubeObject): Promise<{ created: boolean }>;
+
+  /** Server-side apply with the backend's one field manager, taking ownership of conflicting fields. */
+  apply(object: KubeObject): Promise<KubeObject>;
+
+  /** Deletes an object; false when it was gone already. */
+  delete(ref: ObjectRef): Promise<boolean>;
+
+  /** Every object of a kind in all namespaces that matches the label selector (empty: all). */
+  list(type: KubeObjectType, labelSelector: string): Promise<KubeObject[]>;
+}
+
+/**
+ * Gives the {@link ClusterClient} of a cluster.
+ *
+ * @public
+ */
+export interface ClusterClientProvider {
+  /** Undefined when the cluster is unknown or not set up for provisioning. */
+  forCluster(cluster: string): ClusterClient | undefined;
+}
+
+/**
+ * Builds a {@link ClusterClientProvider} for the clusters the plugin knows.
+ *
+ * @public
+ */
+export type ClusterClientProviderFactory = (options: {
+  clusters: ClusterSettings[];
+}) => ClusterClientProvider;
+
+/**
+ * Replaces how the Cluster Access backend talks to clusters (by default:
+ * `@kubernetes/client-node` with each cluster's service-account token).
+ *
+ * @public
+ */
+export interface ClusterAccessClusterClientProviderExtensionPoint {
+  /** Sets the provider, or a factory given the configured clusters. Throws when called twice. */
+  setClusterClientProvider(
+    provider: ClusterClientProvider | ClusterClientProviderFactory,
+  ): void;
+}
+
+/**
+ * Extension point for {@link ClusterAccessClusterClientProviderExtensionPoint}.
+ *
+ * @public
+ */
+export const clusterAccessClusterClientProviderExtensionPoint =
+  createExtensionPoint<ClusterAccessClusterClientProviderExtensionPoint>({
+    id: 'cluster-access.cluster-client-provider',
+  });
