@@ -241,7 +241,9 @@ async function main() {
     `Reconcile benchmark: ${NAMESPACES} managed namespaces on the Kubernetes peer, ${GROUPS} groups of ${MEMBERS_PER_GROUP}`,
   );
   lines.push(
-    `  (set-up: provisioned ${NAMESPACES} namespaces in ${setupSeconds.toFixed(1)} s)`,
+    `  (set-up: provisioned ${NAMESPACES} namespaces in ${setupSeconds.toFixed(
+      1,
+    )} s)`,
   );
 
   // One RoleBinding made with kubectl, for an outsider, in every tenth
@@ -258,7 +260,11 @@ async function main() {
         name: 'view',
       },
       subjects: [
-        { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'stranger' },
+        {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'User',
+          name: 'stranger',
+        },
       ],
     });
   }
@@ -296,13 +302,23 @@ async function main() {
   }
   const s = summarize(steadyCounts);
   lines.push('');
-  lines.push('| pass | Kubernetes list calls | gets | writes | time (median of runs) |');
+  lines.push(
+    '| pass | Kubernetes list calls | gets | writes | time (median of runs) |',
+  );
   lines.push('| --- | ---: | ---: | ---: | ---: |');
   lines.push(
-    `| first pass: record ${outsiders.length} kubectl-made bindings (${outsiders.length} rows) | ${recorded.lists} | ${recorded.reads} | ${recorded.writes} | ${recordMs.toFixed(0)} ms |`,
+    `| first pass: record ${outsiders.length} kubectl-made bindings (${
+      outsiders.length
+    } rows) | ${recorded.lists} | ${recorded.reads} | ${
+      recorded.writes
+    } | ${recordMs.toFixed(0)} ms |`,
   );
   lines.push(
-    `| steady state, ${NAMESPACES} namespaces (0 access rows written) | ${s.lists} | ${s.reads} | ${s.writes} | ${median(steady).toFixed(0)} ms (${STEADY_RUNS} runs) |`,
+    `| steady state, ${NAMESPACES} namespaces (0 access rows written) | ${
+      s.lists
+    } | ${s.reads} | ${s.writes} | ${median(steady).toFixed(
+      0,
+    )} ms (${STEADY_RUNS} runs) |`,
   );
 
   let offset = 0;
@@ -317,11 +333,15 @@ async function main() {
     const c = summarize(peer.requestCounts());
     if (c.writes !== k || report.errors.length) {
       throw new Error(
-        `repairing ${k} drifted objects took ${c.writes} writes: ${JSON.stringify(report)}`,
+        `repairing ${k} drifted objects took ${
+          c.writes
+        } writes: ${JSON.stringify(report)}`,
       );
     }
     lines.push(
-      `| repair ${k} drifted object${k === 1 ? '' : 's'} | ${c.lists} | ${c.reads} | ${c.writes} | ${ms.toFixed(0)} ms |`,
+      `| repair ${k} drifted object${k === 1 ? '' : 's'} | ${c.lists} | ${
+        c.reads
+      } | ${c.writes} | ${ms.toFixed(0)} ms |`,
     );
   }
   lines.push('');

@@ -65,7 +65,9 @@ describe('modules of the cluster-access plugin', () => {
     ]);
 
     const revoked = await request(server)
-      .post(`/api/cluster-access/certificates/${issued.body.serialNumber}/revoke`)
+      .post(
+        `/api/cluster-access/certificates/${issued.body.serialNumber}/revoke`,
+      )
       .set('authorization', as);
     expect(revoked.status).toBe(200);
     expect(signer.revoked).toEqual([issued.body.serialNumber]);
@@ -102,7 +104,9 @@ describe('modules of the cluster-access plugin', () => {
           moduleId: 'test-clients',
           register(env) {
             env.registerInit({
-              deps: { clients: clusterAccessClusterClientProviderExtensionPoint },
+              deps: {
+                clients: clusterAccessClusterClientProviderExtensionPoint,
+              },
               async init({ clients }) {
                 clients.setClusterClientProvider(({ clusters }) => {
                   seen.push(clusters);

@@ -149,7 +149,10 @@ function packedByTestCommand(name: string): string | undefined {
   const dir = process.env.CLUSTER_ACCESS_PACKED_DIR;
   if (!dir) return undefined;
   const manifest = JSON.parse(
-    readFileSync(join(name === 'cli' ? cliDir : commonDir, 'package.json'), 'utf8'),
+    readFileSync(
+      join(name === 'cli' ? cliDir : commonDir, 'package.json'),
+      'utf8',
+    ),
   );
   const file = join(
     dir,

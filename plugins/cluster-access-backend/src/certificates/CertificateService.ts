@@ -111,7 +111,7 @@ export class CertificateService {
     csrPem: string;
     ttlSeconds?: number;
   }): Promise<IssuedCertificate> {
-    const { signer, store, certificates, directory, logger } = this.options;
+    const { certificates, directory, logger } = this.options;
     const { user } = options;
     const ttl = options.ttlSeconds;
     if (
@@ -146,6 +146,62 @@ export class CertificateService {
       userEntityRef: user.userEntityRef,
       found,
     });
+    const { signed, checked, requestedAt } = await this.signAndCheck({
+      user,
+      csr,
+      ttlSeconds,
+      username,
+      groups,
+    });
+    if (signed.warnings.length) {
+      logger.info(
+        `Signer warnings for certificate ${
+          checked.serialNumber
+        }: ${signed.warnings.join('; ')}`,
+      );
+    }
+    await this.options.history.certificate('certificate.issued', {
+      actor: user.userEntityRef,
+      message: `Certificate ${checked.serialNumber} issued to ${username}`,
+      details: {
+        serialNumber: checked.serialNumber,
+        username,
+        groups,
+        expiresAt: checked.notAfter.toISOString(),
+        key: csr.keyDescription,
+        // Our own warnings only: the signer's are its text, for the logs.
+        ...(warnings.length ? { warnings } : {}),
+      },
+    });
+    logger.info(
+      `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${username}`,
+    );
+    return {
+      certificate: signed.certificatePem,
+      caChain: signed.caChainPems.flatMap(splitPemCertificates),
+      serialNumber: checked.serialNumber,
+      expiresAt: checked.notAfter.toISOString(),
+      username,
+      groups,
+      clusters: this.clusters,
+      warnings: [...warnings, ...signed.warnings],
+    };
+  }
+
+  /**
+   * Has the signer sign the CSR, checks what comes back and records it. A
+   * certificate that fails the checks or cannot be recorded is revoked at
+   * once: nobody could list or revoke it otherwise.
+   */
+  private async signAndCheck(options: {
+    user: Caller;
+    csr: Awaited<ReturnType<typeof checkCsr>>;
+    ttlSeconds: number;
+    username: string;
+    groups: string[];
+  }) {
+    const { signer, store } = this.options;
+    const { user, csr, ttlSeconds, username, groups } = options;
     const requestedAt = new Date();
     const signed = await signer.sign({
       csrPem: csr.pem,
@@ -186,39 +242,7 @@ export class CertificateService {
       await this.revokeQuietly(signed.serialNumber, 'it could not be recorded');
       throw error;
     }
-    if (signed.warnings.length) {
-      logger.info(
-        `Signer warnings for certificate ${
-          checked.serialNumber
-        }: ${signed.warnings.join('; ')}`,
-      );
-    }
-    await this.options.history.certificate('certificate.issued', {
-      actor: user.userEntityRef,
-      message: `Certificate ${checked.serialNumber} issued to ${username}`,
-      details: {
-        serialNumber: checked.serialNumber,
-        username,
-        groups,
-        expiresAt: checked.notAfter.toISOString(),
-        key: csr.keyDescription,
-        // Our own warnings only: the signer's are its text, for the logs.
-        ...(warnings.length ? { warnings } : {}),
-      },
-    });
-    logger.info(
-      `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${username}`,
-    );
-    return {
-      certificate: signed.certificatePem,
-      caChain: signed.caChainPems.flatMap(splitPemCertificates),
-      serialNumber: checked.serialNumber,
-      expiresAt: checked.notAfter.toISOString(),
-      username,
-      groups,
-      clusters: this.clusters,
-      warnings: [...warnings, ...signed.warnings],
-    };
+    return { signed, checked, requestedAt };
   }
 
   /** The user's own certificates, newest first. */
@@ -324,10 +348,10 @@ export class CertificateService {
     const found =
       withVault && directory
         ? (await directory.findUser({
-          username,
-          userEntityRef: user.userEntityRef,
-        })) ?? null
-      : undefined;
+            username,
+            userEntityRef: user.userEntityRef,
+          })) ?? null
+        : undefined;
     const { groups, dropped } = explainCertificateGroups({
       vaultGroups: found?.groups ?? [],
       ownershipEntityRefs: user.ownershipEntityRefs,

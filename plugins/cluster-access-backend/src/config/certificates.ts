@@ -1,7 +1,11 @@
 import { Config } from '@backstage/config';
 import { parseCertificateUsernameFormat } from '@cluster-access/plugin-cluster-access-common';
 import { readFileSync } from 'node:fs';
-import { CertificatesSettings, VaultAuthSettings, VaultSettings } from './types';
+import {
+  CertificatesSettings,
+  VaultAuthSettings,
+  VaultSettings,
+} from './types';
 
 const DEFAULT_TTL_SECONDS = 8 * 3600;
 const MAX_TTL_SECONDS = 24 * 3600;

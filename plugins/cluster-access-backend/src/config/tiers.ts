@@ -182,4 +182,3 @@ function parseTiers(raw: unknown, clusters: string[]): TierInfo[] {
     };
   });
 }
-

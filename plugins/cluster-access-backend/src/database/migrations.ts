@@ -14,7 +14,9 @@ const migrationsDir = resolvePackagePath(
  * version (unless the installation manages migrations itself). The one place
  * that runs migrations: every store is built on the client it returns.
  */
-export async function migrateDatabase(database: DatabaseService): Promise<Knex> {
+export async function migrateDatabase(
+  database: DatabaseService,
+): Promise<Knex> {
   const client = await database.getClient();
   if (!database.migrations?.skip) {
     await client.migrate.latest({ directory: migrationsDir });

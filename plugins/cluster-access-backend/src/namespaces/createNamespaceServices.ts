@@ -101,6 +101,37 @@ export function createNamespaceServices(options: {
       clock,
     }),
   });
+  return {
+    settings,
+    store,
+    provisioner,
+    worker,
+    reconciler,
+    members,
+    ...userServices({
+      ...options,
+      members,
+      provisioner,
+      worker,
+      lifecycle,
+      clock,
+    }),
+  };
+}
+
+/** The services behind the routes: requests, namespaces, members, access. */
+function userServices(
+  options: Parameters<typeof createNamespaceServices>[0] & {
+    members: NamespaceMembers;
+    provisioner: NamespaceProvisioner;
+    worker: NamespaceRequestWorker;
+    lifecycle: NamespaceLifecycle;
+    clock: () => Date;
+  },
+) {
+  const { settings, store, history, groups, members, provisioner, clock } =
+    options;
+  const { logger, lifecycle } = options;
   const namespaces = new ManagedNamespaceService({
     store,
     groups,
@@ -109,12 +140,6 @@ export function createNamespaceServices(options: {
     logger,
   });
   return {
-    settings,
-    store,
-    provisioner,
-    worker,
-    reconciler,
-    members,
     namespaces,
     requests: new NamespaceRequestService({
       settings: { ...settings, clusters: options.clusters },
@@ -124,7 +149,7 @@ export function createNamespaceServices(options: {
       groups,
       namespaces,
       provisioner,
-      worker,
+      worker: options.worker,
       clock,
     }),
     membership: new NamespaceMembershipService({
@@ -142,7 +167,7 @@ export function createNamespaceServices(options: {
       access: options.accessStore,
       members,
       groups,
-      groupPrefix,
+      groupPrefix: options.certificates.groupPrefix,
     }),
   };
 }

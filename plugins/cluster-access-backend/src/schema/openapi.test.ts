@@ -30,11 +30,7 @@ import {
   TestCa,
 } from '../__testUtils__/pki';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import {
-  createHarness,
-  Harness,
-  startPeer,
-} from '../__testUtils__/harness';
+import { createHarness, Harness, startPeer } from '../__testUtils__/harness';
 
 jest.setTimeout(60_000);
 

@@ -1,5 +1,6 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterAccessService } from '@cluster-access/plugin-cluster-access-node';
+import { examples } from './requestNamespace.examples';
 
 /** Id of the action in templates. */
 export const REQUEST_NAMESPACE_ACTION_ID = 'cluster-access:namespace:request';
@@ -19,22 +20,7 @@ export function createRequestNamespaceAction(options: {
     id: REQUEST_NAMESPACE_ACTION_ID,
     description:
       'Requests a Kubernetes namespace for a Group through Cluster Access, as the user running the template',
-    examples: [
-      {
-        description: 'A dev namespace for the Payments team',
-        example: [
-          'steps:',
-          '  - id: namespace',
-          '    action: cluster-access:namespace:request',
-          '    input:',
-          '      cluster: sandbox',
-          '      namespace: payments-api-dev',
-          '      owner: group:default/payments',
-          '      tier: dev',
-          '      reason: The new payments API',
-        ].join('\n'),
-      },
-    ],
+    examples,
     schema: {
       input: {
         cluster: z =>

@@ -1,10 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { TierInfo } from '@cluster-access/plugin-cluster-access-common';
-import { ClusterClient, KubeObject } from '@cluster-access/plugin-cluster-access-node';
 import {
-  HistoryRecorder,
-  LapsedDetails,
-} from '../../history/HistoryRecorder';
+  ClusterClient,
+  KubeObject,
+} from '@cluster-access/plugin-cluster-access-node';
+import { HistoryRecorder, LapsedDetails } from '../../history/HistoryRecorder';
 import {
   bindingRows,
   describeSubject,
@@ -20,10 +20,7 @@ import {
   ResolvedMembers,
 } from '../members/members';
 import { memberBindingName, objectKey } from '../cluster/manifests';
-import {
-  isOwnedBy,
-  ProvisionTarget,
-} from '../cluster/NamespaceProvisioner';
+import { isOwnedBy, ProvisionTarget } from '../cluster/NamespaceProvisioner';
 import { ClusterAccessObserver } from '../cluster/NamespaceReconciler';
 
 /** What the access step of one cluster's reconcile pass did. */
@@ -150,16 +147,20 @@ export class AccessRecorder implements ClusterAccessObserver {
       );
       if (!removed) continue;
       const details: LapsedDetails = {
-          user: extra.user,
-          reason: extra.reason,
-          addedBy: extra.addedBy,
-          addedAt: extra.createdAt,
-          ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
+        user: extra.user,
+        reason: extra.reason,
+        addedBy: extra.addedBy,
+        addedAt: extra.createdAt,
+        ...(extra.expiresAt ? { expiresAt: extra.expiresAt } : {}),
       };
-      await this.options.history.namespace(LAPSED_EVENT[extra.reason], request, {
-        message: lapsedMessage(extra, request.namespace),
-        details,
-      });
+      await this.options.history.namespace(
+        LAPSED_EVENT[extra.reason],
+        request,
+        {
+          message: lapsedMessage(extra, request.namespace),
+          details,
+        },
+      );
     }
   }
 

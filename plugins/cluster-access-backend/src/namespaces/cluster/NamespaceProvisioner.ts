@@ -16,11 +16,7 @@ import {
   MANAGED_BY_VALUE,
   REQUEST_ID_ANNOTATION,
 } from './labels';
-import {
-  desiredObjects,
-  memberBindingName,
-  NamespaceSpec,
-} from './manifests';
+import { desiredObjects, memberBindingName, NamespaceSpec } from './manifests';
 
 /**
  * The part of a create request the provisioner needs.

@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ClusterClient, KubeObject } from '@cluster-access/plugin-cluster-access-node';
+import {
+  ClusterClient,
+  KubeObject,
+} from '@cluster-access/plugin-cluster-access-node';
 import {
   historyNamespace,
   HistoryRecorder,
@@ -58,6 +61,29 @@ export interface ClusterAccessObserver {
     /** RoleBindings of the cluster without the managed-by label. */
     unmanaged: KubeObject[];
   }): Promise<{ deleted: number; errors: string[] }>;
+}
+
+/**
+ * Whether the live Namespace of a request may be reconciled: not while it is
+ * being deleted (whoever made it; the next pass sees it gone), and never one
+ * that carries our label but belongs to another request.
+ */
+function isReconcilable(
+  live: Map<string, KubeObject>,
+  request: ProvisionTarget,
+): boolean {
+  const liveNamespace = live.get(
+    objectKey({ kind: 'Namespace', metadata: { name: request.namespace } }),
+  );
+  if (liveNamespace?.metadata.deletionTimestamp) return false;
+  if (liveNamespace && !isOwnedBy(liveNamespace, request.id)) {
+    throw new Error(
+      `namespace carries our label but belongs to request ${
+        liveNamespace.metadata.annotations?.[REQUEST_ID_ANNOTATION] ?? '(none)'
+      }; left alone`,
+    );
+  }
+  return true;
 }
 
 function errorMessage(error: unknown): string {
@@ -257,6 +283,50 @@ export class NamespaceReconciler {
     }
   }
 
+  /**
+   * What must happen before a desired object is applied: a Namespace
+   * deleted out of band is made again, but a namespace of the same name
+   * that someone else created is never taken over; a RoleBinding whose
+   * roleRef (immutable) points elsewhere is replaced.
+   */
+  private async prepareWrite(
+    client: ClusterClient,
+    request: ProvisionTarget,
+    object: KubeObject,
+    current: KubeObject | undefined,
+  ): Promise<void> {
+    if (object.kind === 'Namespace' && !current) {
+      // Deleted out of band: make it again, but never take over a
+      // namespace of the same name that someone else created.
+      const { created } = await client.create(object);
+      if (!created) {
+        const existing = await client.get({
+          apiVersion: 'v1',
+          kind: 'Namespace',
+          name: request.namespace,
+        });
+        if (!existing || !isOwnedBy(existing, request.id)) {
+          throw new Error(
+            `namespace exists without our ownership record; it is never adopted`,
+          );
+        }
+      }
+    }
+    if (current && object.kind === 'RoleBinding') {
+      const have = current.roleRef as { kind?: string; name?: string };
+      const want = object.roleRef as { kind: string; name: string };
+      if (have?.kind !== want.kind || have?.name !== want.name) {
+        // roleRef is immutable: a binding pointing elsewhere is replaced.
+        await client.delete({
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          namespace: object.metadata.namespace,
+          name: object.metadata.name,
+        });
+      }
+    }
+  }
+
   private async reconcileNamespace(
     client: ClusterClient,
     request: ProvisionTarget,
@@ -267,25 +337,7 @@ export class NamespaceReconciler {
     failedKinds: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const { provisioner, history } = this.options;
-    const liveNamespace = live.get(
-      objectKey({
-        kind: 'Namespace',
-        metadata: { name: request.namespace },
-      }),
-    );
-    // A namespace on its way out is left alone, whoever made it: there is
-    // nothing to repair, and once it is gone the next pass sees that.
-    if (liveNamespace?.metadata.deletionTimestamp) {
-      return;
-    }
-    if (liveNamespace && !isOwnedBy(liveNamespace, request.id)) {
-      throw new Error(
-        `namespace carries our label but belongs to request ${
-          liveNamespace.metadata.annotations?.[REQUEST_ID_ANNOTATION] ??
-          '(none)'
-        }; left alone`,
-      );
-    }
+    if (!isReconcilable(live, request)) return;
 
     // Kinds whose list failed this pass are left alone: their live state is unknown.
     const desired = desiredObjects(
@@ -309,36 +361,7 @@ export class NamespaceReconciler {
       const key = objectKey(object);
       const current = live.get(key);
       if (current && !needsApply(object, current)) continue;
-      if (object.kind === 'Namespace' && !current) {
-        // Deleted out of band: make it again, but never take over a
-        // namespace of the same name that someone else created.
-        const { created } = await client.create(object);
-        if (!created) {
-          const existing = await client.get({
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            name: request.namespace,
-          });
-          if (!existing || !isOwnedBy(existing, request.id)) {
-            throw new Error(
-              `namespace exists without our ownership record; it is never adopted`,
-            );
-          }
-        }
-      }
-      if (current && object.kind === 'RoleBinding') {
-        const have = current.roleRef as { kind?: string; name?: string };
-        const want = object.roleRef as { kind: string; name: string };
-        if (have?.kind !== want.kind || have?.name !== want.name) {
-          // roleRef is immutable: a binding pointing elsewhere is replaced.
-          await client.delete({
-            apiVersion: object.apiVersion,
-            kind: object.kind,
-            namespace: object.metadata.namespace,
-            name: object.metadata.name,
-          });
-        }
-      }
+      await this.prepareWrite(client, request, object, current);
       await client.apply(object);
       report.applied += 1;
       repaired.push(`${key}${current ? ' (changed)' : ' (missing)'}`);

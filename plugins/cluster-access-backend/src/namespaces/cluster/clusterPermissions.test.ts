@@ -223,11 +223,12 @@ describe('the backend service account permissions', () => {
       'decommissioning',
       'decommissioning',
     ]);
+    const cluster = peer;
     for (const namespace of [dev, qa]) {
       await eventually(
         `${namespace} is gone`,
         () =>
-          !peer.getObject({
+          !cluster.getObject({
             apiVersion: 'v1',
             kind: 'Namespace',
             name: namespace,

@@ -193,98 +193,113 @@ function roleBinding(
  * @public
  */
 export function desiredObjects(spec: NamespaceSpec): KubeObject[] {
-  const { tier, namespace } = spec;
-  const objects: KubeObject[] = [
-    {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: namespace,
-        labels: {
-          ...tier.labels,
-          ...managedLabels(spec),
-          [PSA_ENFORCE_LABEL]: tier.podSecurity.enforce,
-          [PSA_WARN_LABEL]: tier.podSecurity.warn,
-        },
-        annotations: {
-          ...tier.annotations,
-          ...managedAnnotations(spec),
-          [REQUESTER_ANNOTATION]: spec.requester,
-          [BACKSTAGE_OWNER_ANNOTATION]: spec.owner,
-        },
+  const optional = (object?: KubeObject) => (object ? [object] : []);
+  const members = [...spec.members].sort((a, b) =>
+    a.username.localeCompare(b.username),
+  );
+  return [
+    namespaceObject(spec),
+    ...optional(limitRange(spec)),
+    ...optional(resourceQuota(spec)),
+    ...optional(networkPolicy(spec)),
+    ...members.map(member => roleBinding(spec, member, 'edit')),
+    bindingManagerRole(spec),
+    ...members.map(member => roleBinding(spec, member, 'rolebinding-manager')),
+  ];
+}
+
+function namespaceObject(spec: NamespaceSpec): KubeObject {
+  const { tier } = spec;
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: spec.namespace,
+      labels: {
+        ...tier.labels,
+        ...managedLabels(spec),
+        [PSA_ENFORCE_LABEL]: tier.podSecurity.enforce,
+        [PSA_WARN_LABEL]: tier.podSecurity.warn,
+      },
+      annotations: {
+        ...tier.annotations,
+        ...managedAnnotations(spec),
+        [REQUESTER_ANNOTATION]: spec.requester,
+        [BACKSTAGE_OWNER_ANNOTATION]: spec.owner,
       },
     },
-  ];
+  };
+}
 
+function limitRange(spec: NamespaceSpec): KubeObject | undefined {
+  const { limitRange: limits } = spec.tier;
   const nonEmpty = (v?: Record<string, string>) =>
     v && Object.keys(v).length > 0 ? { ...v } : undefined;
   const item: V1LimitRangeItem = { type: 'Container' };
-  const defaults = nonEmpty(tier.limitRange.default);
-  const defaultRequest = nonEmpty(tier.limitRange.defaultRequest);
-  const max = nonEmpty(tier.limitRange.max);
-  const min = nonEmpty(tier.limitRange.min);
-  const ratio = nonEmpty(tier.limitRange.maxLimitRequestRatio);
+  const defaults = nonEmpty(limits.default);
+  const defaultRequest = nonEmpty(limits.defaultRequest);
+  const max = nonEmpty(limits.max);
+  const min = nonEmpty(limits.min);
+  const ratio = nonEmpty(limits.maxLimitRequestRatio);
   if (defaults) item._default = defaults;
   if (defaultRequest) item.defaultRequest = defaultRequest;
   if (max) item.max = max;
   if (min) item.min = min;
   if (ratio) item.maxLimitRequestRatio = ratio;
-  if (defaults || defaultRequest || max || min || ratio) {
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'LimitRange',
-      metadata: meta(spec, OBJECT_NAMES.limitRange),
-      spec: { limits: [item] },
-    });
-  }
+  if (!(defaults || defaultRequest || max || min || ratio)) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: meta(spec, OBJECT_NAMES.limitRange),
+    spec: { limits: [item] },
+  };
+}
 
-  if (Object.keys(tier.resourceQuota).length > 0) {
-    objects.push({
-      apiVersion: 'v1',
-      kind: 'ResourceQuota',
-      metadata: meta(spec, OBJECT_NAMES.resourceQuota),
-      spec: { hard: { ...tier.resourceQuota } },
-    });
-  }
+function resourceQuota(spec: NamespaceSpec): KubeObject | undefined {
+  if (Object.keys(spec.tier.resourceQuota).length === 0) return undefined;
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: meta(spec, OBJECT_NAMES.resourceQuota),
+    spec: { hard: { ...spec.tier.resourceQuota } },
+  };
+}
 
-  if (tier.networkPolicy) {
-    // Ingress only from pods of this namespace. The selector uses the
-    // immutable label the API server sets on every namespace, which tenants
-    // cannot forge on another namespace.
-    objects.push({
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'NetworkPolicy',
-      metadata: meta(spec, OBJECT_NAMES.networkPolicy),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Ingress'],
-        ingress: [
-          {
-            _from: [
-              {
-                namespaceSelector: {
-                  matchLabels: { 'kubernetes.io/metadata.name': namespace },
-                },
+function networkPolicy(spec: NamespaceSpec): KubeObject | undefined {
+  if (!spec.tier.networkPolicy) return undefined;
+  // Ingress only from pods of this namespace. The selector uses the
+  // immutable label the API server sets on every namespace, which tenants
+  // cannot forge on another namespace.
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: meta(spec, OBJECT_NAMES.networkPolicy),
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress'],
+      ingress: [
+        {
+          _from: [
+            {
+              namespaceSelector: {
+                matchLabels: { 'kubernetes.io/metadata.name': spec.namespace },
               },
-            ],
-          },
-        ],
-      } satisfies V1NetworkPolicySpec,
-    });
-  }
+            },
+          ],
+        },
+      ],
+    } satisfies V1NetworkPolicySpec,
+  };
+}
 
-  const members = [...spec.members].sort((a, b) =>
-    a.username.localeCompare(b.username),
-  );
-  for (const member of members) {
-    objects.push(roleBinding(spec, member, 'edit'));
-  }
-
-  // Lets members manage RoleBindings in their namespace for the delegable
-  // roles only: `bind` is limited by resourceNames, there is no `escalate`
-  // and nothing on the Namespace itself, so they cannot grant admin or
-  // cluster-admin nor lift the namespace's guard rails.
-  objects.push({
+/**
+ * Lets members manage RoleBindings in their namespace for the delegable
+ * roles only: `bind` is limited by resourceNames, there is no `escalate`
+ * and nothing on the Namespace itself, so they cannot grant admin or
+ * cluster-admin nor lift the namespace's guard rails.
+ */
+function bindingManagerRole(spec: NamespaceSpec): KubeObject {
+  return {
     apiVersion: `${RBAC}/v1`,
     kind: 'Role',
     metadata: meta(spec, OBJECT_NAMES.bindingManagerRole),
@@ -301,11 +316,7 @@ export function desiredObjects(spec: NamespaceSpec): KubeObject[] {
         verbs: ['bind'],
       },
     ],
-  });
-  for (const member of members) {
-    objects.push(roleBinding(spec, member, 'rolebinding-manager'));
-  }
-  return objects;
+  };
 }
 
 /** `<kind>/<namespace>/<name>`: identifies an object across kinds. */

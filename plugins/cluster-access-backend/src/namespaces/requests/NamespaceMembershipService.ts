@@ -1,21 +1,13 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-} from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   historyNamespace,
   HistoryRecorder,
 } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
-import {
-  GroupDirectory,
-  isMemberOf,
-  parseRefInput,
-} from '../members/groups';
+import { GroupDirectory, isMemberOf, parseRefInput } from '../members/groups';
 import { ExtraMemberStore, NamespaceMembers } from '../members/members';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { StoredNamespaceRequest } from './NamespaceStore';

@@ -19,7 +19,10 @@ import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
 import { NamespaceLifecycle } from './lifecycle';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
-import { parseOwner, validateNamespaceRequest } from './validateNamespaceRequest';
+import {
+  parseOwner,
+  validateNamespaceRequest,
+} from './validateNamespaceRequest';
 
 /**
  * Filters of `GET /requests`.
@@ -167,7 +170,9 @@ export class NamespaceRequestService {
     const now = this.clock();
     return this.options.store.createRequest({
       ...request,
-      expiresAt: new Date(now.getTime() + this.options.settings.pendingExpiryMs),
+      expiresAt: new Date(
+        now.getTime() + this.options.settings.pendingExpiryMs,
+      ),
       now,
     });
   }

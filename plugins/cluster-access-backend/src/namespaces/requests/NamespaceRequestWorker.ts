@@ -4,10 +4,7 @@ import {
   historyNamespace,
   HistoryRecorder,
 } from '../../history/HistoryRecorder';
-import {
-  failureSentence,
-  requestedWaitMs,
-} from '../cluster/failureSentences';
+import { failureSentence, requestedWaitMs } from '../cluster/failureSentences';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { NamespaceLifecycle } from './lifecycle';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';

@@ -33,12 +33,18 @@ export const TRANSITIONS = {
   approve: {
     from: ['pending'],
     to: 'approved',
-    event: { create: 'request.approved', decommission: 'decommission.approved' },
+    event: {
+      create: 'request.approved',
+      decommission: 'decommission.approved',
+    },
   },
   reject: {
     from: ['pending'],
     to: 'rejected',
-    event: { create: 'request.rejected', decommission: 'decommission.rejected' },
+    event: {
+      create: 'request.rejected',
+      decommission: 'decommission.rejected',
+    },
   },
   expire: { from: ['pending'], to: 'expired', event: 'request.expired' },
   startProvisioning: {
