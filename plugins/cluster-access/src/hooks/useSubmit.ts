@@ -13,8 +13,9 @@ export interface Submit {
 
 /**
  * The busy and error state of a form or dialog that sends something. The
- * action does its own follow-up on success (close, reload, say so); a
- * dialog that closes on success is not updated after it unmounted.
+ * action does its own follow-up on success (close, reload, say so). A
+ * dialog that closes on success is not updated after it unmounted, which
+ * React 16 and 17 (still allowed by the peer dependencies) warn about.
  */
 export function useSubmit(): Submit {
   const isMounted = useMountedState();
