@@ -1,7 +1,4 @@
-import {
-  discoveryApiRef,
-  fetchApiRef,
-} from '@backstage/core-plugin-api';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -55,9 +52,7 @@ export const entityUserAccessCard = EntityCardBlueprint.make({
   params: {
     filter: { kind: 'user' },
     loader: () =>
-      import('./components/EntityCards').then(m => (
-        <m.EntityUserAccessCard />
-      )),
+      import('./components/EntityCards').then(m => <m.EntityUserAccessCard />),
   },
 });
 

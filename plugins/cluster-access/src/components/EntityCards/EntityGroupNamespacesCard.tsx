@@ -1,20 +1,12 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import Box from '@material-ui/core/Box';
-import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { clusterAccessApiRef } from '../../api';
+import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { isSameEntityRef } from '../../lib/entityRefs';
-import { describeNamespaceError } from '../../lib/errors';
-import { NamespaceAccessList } from '../NamespaceAccess';
+import { AsyncContent } from '../AsyncContent';
+import { AccessSection } from '../NamespaceAccess';
 import { NamespaceSummaryTable } from './NamespaceSummaryTable';
 
 /**
@@ -26,13 +18,12 @@ export const EntityGroupNamespacesCard = () => {
   const { entity } = useEntity();
   const owner = stringifyEntityRef(entity);
   const name = entity.metadata.title ?? entity.metadata.name;
-  const api = useApi(clusterAccessApiRef);
   const currentUser = useCurrentUser();
-  const { value, loading, error } = useAsync(
-    () => api.listNamespaces({ owner }),
-    [api, owner],
+  const namespaces = useClusterAccessApi(
+    api => api.listNamespaces({ owner }),
+    [owner],
   );
-  const access = useAsync(() => api.listAccess({ owner }), [api, owner]);
+  const access = useClusterAccessApi(api => api.listAccess({ owner }), [owner]);
   const requestLink = usePageTabLink('requestNamespace', { owner });
   // Only members may request a namespace for a Group; the backend checks it.
   const member = !!currentUser.user?.groups.some(group =>
@@ -50,42 +41,27 @@ export const EntityGroupNamespacesCard = () => {
           : undefined
       }
     >
-      {loading && <Progress />}
-      {error && (
-        <ResponseErrorPanel
-          error={error}
-          title={describeNamespaceError(error)}
-        />
-      )}
-      {value && (
-        <NamespaceSummaryTable
-          namespaces={value}
-          show="members"
-          label={`Namespaces of ${name}`}
-          emptyText={`${name} owns no namespace yet.`}
-        />
-      )}
-      {value && value.length > 0 && (
-        <Box px={2} py={1.5}>
-          <Typography variant="subtitle2" component="h3" gutterBottom>
-            Who can get in
-          </Typography>
-          {access.loading && <Progress />}
-          {access.error && (
-            <ResponseErrorPanel
-              error={access.error}
-              title={describeNamespaceError(access.error)}
+      <AsyncContent state={namespaces}>
+        {items => (
+          <>
+            <NamespaceSummaryTable
+              namespaces={items}
+              label={`Namespaces of ${name}`}
+              emptyText={`${name} owns no namespace yet.`}
             />
-          )}
-          {access.value && (
-            <NamespaceAccessList
-              entries={access.value}
-              label={`Who can get into the namespaces of ${name}`}
-              emptyText="Nobody has access yet."
-            />
-          )}
-        </Box>
-      )}
+            {items.length > 0 && (
+              <AccessSection
+                px={2}
+                py={1.5}
+                heading="Who can get in"
+                access={access}
+                label={`Who can get into the namespaces of ${name}`}
+                emptyText="Nobody has access yet."
+              />
+            )}
+          </>
+        )}
+      </AsyncContent>
     </InfoCard>
   );
 };

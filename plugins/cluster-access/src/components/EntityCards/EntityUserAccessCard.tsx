@@ -1,16 +1,10 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { clusterAccessApiRef } from '../../api';
-import { describeNamespaceError } from '../../lib/errors';
+import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
+import { AsyncContent } from '../AsyncContent';
 import { HistoryTable } from '../HistoryTable';
 import { NamespaceAccessList } from '../NamespaceAccess';
 
@@ -26,11 +20,7 @@ export const EntityUserAccessCard = () => {
       ?.displayName ??
     entity.metadata.title ??
     entity.metadata.name;
-  const api = useApi(clusterAccessApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.listAccess({ user }),
-    [api, user],
-  );
+  const access = useClusterAccessApi(api => api.listAccess({ user }), [user]);
   return (
     <InfoCard title="Cluster access" noPadding>
       <Box px={2} pt={2}>
@@ -38,22 +28,17 @@ export const EntityUserAccessCard = () => {
           Namespaces
         </Typography>
       </Box>
-      {loading && <Progress />}
-      {error && (
-        <ResponseErrorPanel
-          error={error}
-          title={describeNamespaceError(error)}
-        />
-      )}
-      {value && (
-        <Box px={2} pb={1}>
-          <NamespaceAccessList
-            entries={value}
-            label={`Namespaces ${name} can get into`}
-            emptyText={`${name} has access to no managed namespace.`}
-          />
-        </Box>
-      )}
+      <AsyncContent state={access}>
+        {entries => (
+          <Box px={2} pb={1}>
+            <NamespaceAccessList
+              entries={entries}
+              label={`Namespaces ${name} can get into`}
+              emptyText={`${name} has access to no managed namespace.`}
+            />
+          </Box>
+        )}
+      </AsyncContent>
       <HistoryTable
         title="Recent activity"
         filter={{ actor: user, limit: 20 }}

@@ -4,16 +4,16 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
-import useAsync from 'react-use/esm/useAsync';
-import { clusterAccessApiRef, HistoryFilter } from '../../api';
+import { HistoryFilter } from '../../api';
+import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
+import { formatDate } from '../../lib/dates';
 
 const columns: TableColumn<HistoryEvent>[] = [
   {
     title: 'When',
     field: 'createdAt',
-    render: e => new Date(e.createdAt).toLocaleString(),
+    render: e => formatDate(e.createdAt),
   },
   { title: 'Who', field: 'actor' },
   { title: 'What', field: 'type' },
@@ -26,11 +26,10 @@ export const HistoryTable = (props: {
   filter?: HistoryFilter;
   title?: string;
 }) => {
-  const api = useApi(clusterAccessApiRef);
   const { filter, title } = props;
-  const { value, loading, error } = useAsync(
-    () => api.listHistory(filter),
-    [api, JSON.stringify(filter ?? {})],
+  const { value, loading, error } = useClusterAccessApi(
+    api => api.listHistory(filter),
+    [JSON.stringify(filter ?? {})],
   );
 
   if (loading) return <Progress />;
@@ -42,7 +41,9 @@ export const HistoryTable = (props: {
       options={{ search: true, paging: true, pageSize: 20, padding: 'dense' }}
       columns={columns}
       data={value ?? []}
-      emptyContent={<div style={{ padding: 16 }}>Nothing has happened yet.</div>}
+      emptyContent={
+        <div style={{ padding: 16 }}>Nothing has happened yet.</div>
+      }
     />
   );
 };

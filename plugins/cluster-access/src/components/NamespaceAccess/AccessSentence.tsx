@@ -1,7 +1,8 @@
 import { Fragment, ReactNode } from 'react';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { NamespaceAccess } from '@cluster-access/plugin-cluster-access-common';
-import { AccessLine, formatDay, roleVerb } from './accessLines';
+import { formatDay } from '../../lib/dates';
+import { AccessLine, roleVerb } from './accessLines';
 
 const Person = (props: { entityRef: string }) => (
   <EntityRefLink entityRef={props.entityRef} hideIcon />

@@ -2,6 +2,7 @@ import {
   AccessRole,
   NamespaceAccess,
 } from '@cluster-access/plugin-cluster-access-common';
+import { namespaceKey } from '../../lib/namespaces';
 
 /**
  * One line of the access view: the members of the owner Group of one
@@ -23,7 +24,7 @@ export function accessLines(entries: NamespaceAccess[]): AccessLine[] {
     { entry: NamespaceAccess; users: string[] }
   >();
   for (const entry of entries) {
-    const ns = `${entry.cluster}/${entry.namespace}`;
+    const ns = namespaceKey(entry.cluster, entry.namespace);
     if (entry.via === 'group' && entry.user) {
       const line = members.get(ns);
       if (line) {
@@ -66,14 +67,4 @@ export function roleVerb(role: AccessRole): string | undefined {
     return 'can manage role bindings in';
   }
   return undefined;
-}
-
-/** `2 Dec 2026`: a day, in words that read the same everywhere. */
-export function formatDay(iso: string): string {
-  return new Date(iso).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
 }

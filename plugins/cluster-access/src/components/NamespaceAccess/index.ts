@@ -1,1 +1,2 @@
+export { AccessSection } from './AccessSection';
 export { NamespaceAccessList } from './NamespaceAccessList';

@@ -1,66 +1,13 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
-import List from '@material-ui/core/List';
-import ListItem from '@material-ui/core/ListItem';
-import ListItemText from '@material-ui/core/ListItemText';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { ReactNode } from 'react';
-import useAsync from 'react-use/esm/useAsync';
-import { clusterAccessApiRef } from '../../api';
-import { describeNamespaceError } from '../../lib/errors';
+import { formatDate } from '../../lib/dates';
 import { RequestStatusChip } from '../RequestStatusChip';
-
-const formatDate = (iso: string) => new Date(iso).toLocaleString();
-
-const Field = (props: { label: string; children: ReactNode }) => (
-  <TableRow>
-    <TableCell component="th" scope="row" style={{ width: '30%' }}>
-      {props.label}
-    </TableCell>
-    <TableCell>{props.children}</TableCell>
-  </TableRow>
-);
-
-/** The public history of one request, oldest first, as a timeline. */
-const RequestHistory = (props: { requestId: string }) => {
-  const api = useApi(clusterAccessApiRef);
-  const { value, loading, error } = useAsync(
-    () => api.listHistory({ request: props.requestId, limit: 100 }),
-    [api, props.requestId],
-  );
-  if (loading) return <Progress />;
-  if (error) {
-    return (
-      <ResponseErrorPanel error={error} title={describeNamespaceError(error)} />
-    );
-  }
-  if (!value?.length) {
-    return <Typography variant="body2">Nothing recorded yet.</Typography>;
-  }
-  // The API answers newest first; a request's story reads better in order.
-  const events = [...value].reverse();
-  return (
-    <List dense aria-label="Request history">
-      {events.map(event => (
-        <ListItem key={event.id} disableGutters>
-          <ListItemText
-            primary={event.message}
-            secondary={`${formatDate(event.createdAt)} · ${event.type} · ${
-              event.actor
-            }`}
-          />
-        </ListItem>
-      ))}
-    </List>
-  );
-};
+import { Field } from './Field';
+import { RequestHistory } from './RequestHistory';
 
 /**
  * Everything about one namespace request: what was asked, by whom and why,

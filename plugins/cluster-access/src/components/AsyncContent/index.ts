@@ -1,0 +1,3 @@
+export { AsyncContent } from './AsyncContent';
+export type { LoadState } from './AsyncContent';
+export { firstLoadView } from './firstLoadView';

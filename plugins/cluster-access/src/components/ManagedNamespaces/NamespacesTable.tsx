@@ -1,0 +1,35 @@
+import { Table } from '@backstage/core-components';
+import { ManagedNamespace } from '@cluster-access/plugin-cluster-access-common';
+import Box from '@material-ui/core/Box';
+import { namespaceColumns, NamespaceRowOptions } from './columns';
+import { Scope } from './ScopeToggle';
+
+/** The managed namespaces, searchable and paged, ten at a time. */
+export const NamespacesTable = (
+  props: NamespaceRowOptions & {
+    scope: Scope;
+    namespaces: ManagedNamespace[];
+  },
+) => {
+  const { scope, namespaces, ...rows } = props;
+  return (
+    <Table<ManagedNamespace>
+      title={scope === 'mine' ? 'Your namespaces' : 'All namespaces'}
+      options={{
+        search: true,
+        paging: true,
+        pageSize: 10,
+        padding: 'dense',
+      }}
+      columns={namespaceColumns(rows)}
+      data={namespaces}
+      emptyContent={
+        <Box p={2}>
+          {scope === 'mine'
+            ? 'You have access to no managed namespace yet.'
+            : 'No namespace is managed yet.'}
+        </Box>
+      }
+    />
+  );
+};

@@ -1,0 +1,41 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
+import { formatDate } from '../../lib/dates';
+import { describeNamespaceError } from '../../lib/errors';
+
+/** The public history of one request, oldest first, as a timeline. */
+export const RequestHistory = (props: { requestId: string }) => {
+  const { value, loading, error } = useClusterAccessApi(
+    api => api.listHistory({ request: props.requestId, limit: 100 }),
+    [props.requestId],
+  );
+  if (loading) return <Progress />;
+  if (error) {
+    return (
+      <ResponseErrorPanel error={error} title={describeNamespaceError(error)} />
+    );
+  }
+  if (!value?.length) {
+    return <Typography variant="body2">Nothing recorded yet.</Typography>;
+  }
+  // The API answers newest first; a request's story reads better in order.
+  const events = [...value].reverse();
+  return (
+    <List dense aria-label="Request history">
+      {events.map(event => (
+        <ListItem key={event.id} disableGutters>
+          <ListItemText
+            primary={event.message}
+            secondary={`${formatDate(event.createdAt)} · ${event.type} · ${
+              event.actor
+            }`}
+          />
+        </ListItem>
+      ))}
+    </List>
+  );
+};

@@ -1,0 +1,76 @@
+import { InfoCard, Link } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import useInterval from 'react-use/esm/useInterval';
+import { clusterAccessApiRef } from '../../api';
+import { usePageTabLink } from '../../hooks/usePageTabLink';
+import { RequestStatusChip } from '../RequestStatusChip';
+import { SubmitError } from '../SubmitError';
+
+/** How often a request being provisioned is read again. */
+const FOLLOW_INTERVAL_MS = 2000;
+
+/** The request just filed, with its status and where to follow it. */
+export const CreatedRequest = (props: {
+  request: NamespaceRequest;
+  onAnother: () => void;
+}) => {
+  const api = useApi(clusterAccessApiRef);
+  const requestsLink = usePageTabLink('requests');
+  // The answer to the POST shows until Refresh (or following) reads it again.
+  const [current, refresh] = useAsyncFn(
+    () => api.getRequest({ id: props.request.id }),
+    [api, props.request.id],
+  );
+  const request = current.value ?? props.request;
+  // While the backend is making the namespace, follow it without a click;
+  // a request waiting for an approver can wait for hours, so that one is not
+  // polled.
+  const inProgress =
+    request.status === 'approved' || request.status === 'provisioning';
+  useInterval(
+    refresh,
+    inProgress && !current.loading ? FOLLOW_INTERVAL_MS : null,
+  );
+  return (
+    <InfoCard title="Request filed">
+      <Alert severity="success">
+        You asked for namespace <strong>{request.namespace}</strong> on{' '}
+        <strong>{request.cluster}</strong>.
+      </Alert>
+      <Box mt={2} display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Typography variant="body2">Status:</Typography>
+        <RequestStatusChip status={request.status} />
+      </Box>
+      <Box mt={1}>
+        <Typography variant="body2">
+          {request.status === 'pending'
+            ? 'An approver has to approve it before the namespace is made.'
+            : 'The namespace is made in the background; it is ready when the status says so.'}
+        </Typography>
+        {request.error && (
+          <Typography variant="body2" color="error">
+            {request.error}
+          </Typography>
+        )}
+      </Box>
+      <SubmitError error={current.error} />
+      <Box mt={2} display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Button
+          variant="outlined"
+          onClick={() => refresh()}
+          disabled={current.loading}
+        >
+          Refresh status
+        </Button>
+        <Button onClick={props.onAnother}>Request another namespace</Button>
+        {requestsLink && <Link to={requestsLink}>See all your requests</Link>}
+      </Box>
+    </InfoCard>
+  );
+};

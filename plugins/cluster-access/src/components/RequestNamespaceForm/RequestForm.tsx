@@ -1,0 +1,56 @@
+import { InfoCard } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { clusterAccessRequestCreatePermission } from '@cluster-access/plugin-cluster-access-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Alert from '@material-ui/lab/Alert';
+import { SubmitError } from '../SubmitError';
+import { RequestFields } from './RequestFields';
+import { TierSummary } from './TierSummary';
+import { RequestFormOptions, useRequestForm } from './useRequestForm';
+
+/** The request form, with what the chosen tier gives beside it. */
+export const RequestForm = (props: RequestFormOptions) => {
+  const { tiers, groups } = props;
+  const form = useRequestForm(props);
+  const { tier } = form.choice;
+  const permission = usePermission({
+    permission: clusterAccessRequestCreatePermission,
+  });
+  const denied = !permission.loading && !permission.allowed;
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={6}>
+        <InfoCard title="Request a namespace">
+          {groups.length === 0 && (
+            <Box mb={2}>
+              <Alert severity="warning">
+                Namespaces belong to Groups, and you are not a member of any
+                Group in the catalog. Ask to be added to your team's Group
+                first.
+              </Alert>
+            </Box>
+          )}
+          <RequestFields
+            form={form}
+            tiers={tiers}
+            groups={groups}
+            allowed={!permission.loading && permission.allowed}
+          />
+          {denied && (
+            <Box mt={2}>
+              <Alert severity="info">
+                You do not have permission to request namespaces on this portal.
+              </Alert>
+            </Box>
+          )}
+          <SubmitError error={form.error} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={6}>
+        {tier && <TierSummary tier={tier} />}
+      </Grid>
+    </Grid>
+  );
+};
