@@ -4,12 +4,8 @@ import { badRequest } from '../errors';
 import { Body, getBool, getList, getString } from '../fields';
 import type { GoCsr } from '../csr';
 import { dedupe, OID, SubjectAltNames } from './certs';
-import {
-  asHostname,
-  globMatch,
-  validateCommonName,
-  validateNames,
-} from './names';
+import { globMatch } from '../glob';
+import { asHostname, validateCommonName, validateNames } from './names';
 import type { PkiRole } from './state';
 
 /**

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { globMatch } from '../glob';
 import type { PkiRole } from './state';
 
 /** Vault's name checks for certificates (`ValidateNames`, `ValidateCommonName`). */
@@ -13,18 +14,6 @@ const LEFT_WILD_LABEL_REGEX = new RegExp(
 export function asHostname(name: string): string | undefined {
   const converted = domainToASCII(name);
   return converted && HOSTNAME_REGEX.test(converted) ? converted : undefined;
-}
-
-/** `ryanuber/go-glob` semantics: `*` matches any run of characters. */
-export function globMatch(pattern: string, value: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-  return regex.test(value);
 }
 
 /** A requested name taken apart as `ValidateNames` does: email domain and wildcard label. */
