@@ -266,3 +266,32 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   }
   return doc;
 }
+
+/** The patch document of a non-apply PATCH: JSON, whatever the patch type. */
+export function parsePatchDocument(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody);
+  } catch (e) {
+    throw badRequest(`error decoding patch: ${(e as Error).message}`);
+  }
+}
+
+/** `live` with the patch applied, by the patch type its Content-Type names. */
+export function patchObject(
+  live: unknown,
+  patchDoc: unknown,
+  contentType: string,
+  kind: string,
+): unknown {
+  if (contentType === 'application/json-patch+json') {
+    return jsonPatch(live, patchDoc);
+  }
+  if (contentType === 'application/strategic-merge-patch+json') {
+    if (!isPlainObject(patchDoc))
+      throw badRequest('a strategic merge patch must be a JSON object');
+    return strategicMergePatch(live, patchDoc, kind);
+  }
+  if (!isPlainObject(patchDoc))
+    throw badRequest('a merge patch must be a JSON object');
+  return mergePatch(live, patchDoc);
+}

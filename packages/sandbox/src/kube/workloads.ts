@@ -134,6 +134,20 @@ function labelName(
   return value;
 }
 
+/** A DNS-1123 label name, unique among `seen` (containers of a pod, volumes), recorded there. */
+function uniqueLabelName(
+  value: unknown,
+  field: string,
+  seen: Set<string>,
+  errors: FieldError[],
+): void {
+  const name = labelName(value, field, errors);
+  if (name && seen.has(name)) {
+    errors.push({ field, type: 'FieldValueDuplicate', detail: q(name) });
+  }
+  if (name) seen.add(name);
+}
+
 function validatePorts(c: Obj, path: string, errors: FieldError[]): void {
   (Array.isArray(c.ports) ? c.ports : []).forEach((p: Obj, i: number) => {
     const at = `${path}.ports[${i}]`;
@@ -165,15 +179,7 @@ function validateContainers(
   const check = (list: unknown, kind: string) => {
     (Array.isArray(list) ? list : []).forEach((c: Obj, i: number) => {
       const at = `${path}.${kind}[${i}]`;
-      const name = labelName(c?.name, `${at}.name`, errors);
-      if (name && names.has(name)) {
-        errors.push({
-          field: `${at}.name`,
-          type: 'FieldValueDuplicate',
-          detail: q(name),
-        });
-      }
-      if (name) names.add(name);
+      uniqueLabelName(c?.name, `${at}.name`, names, errors);
       if (!c?.image) {
         errors.push({
           field: `${at}.image`,
@@ -209,15 +215,7 @@ function validateVolumes(
   (Array.isArray(spec.volumes) ? spec.volumes : []).forEach(
     (v: Obj, i: number) => {
       const at = `${path}.volumes[${i}]`;
-      const name = labelName(v?.name, `${at}.name`, errors);
-      if (name && names.has(name)) {
-        errors.push({
-          field: `${at}.name`,
-          type: 'FieldValueDuplicate',
-          detail: q(name),
-        });
-      }
-      if (name) names.add(name);
+      uniqueLabelName(v?.name, `${at}.name`, names, errors);
       const sources = Object.keys(isObject(v) ? v : {}).filter(
         k => k !== 'name',
       );

@@ -14,6 +14,7 @@ import {
 } from './authCommon';
 import { badRequest, internalError, loginDenied } from './errors';
 import { getBool, getList, getString, has } from './fields';
+import { globMatch } from './glob';
 import { listResult } from './types';
 import type {
   Backend,
@@ -134,16 +135,7 @@ function verifySignature(
 
 /** Glob matching of `strutil.StrListContainsGlob` (`*` wildcards). */
 function containsGlob(patterns: string[], value: string): boolean {
-  return patterns.some(pattern => {
-    const regex = new RegExp(
-      `^${pattern
-        .split('*')
-        .map(p => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-      's',
-    );
-    return regex.test(value);
-  });
+  return patterns.some(pattern => globMatch(pattern, value));
 }
 
 interface ServiceAccount {

@@ -64,6 +64,25 @@ function compileRoutes(routes: Route[]): CompiledRoute[] {
   });
 }
 
+/**
+ * The mount path with one trailing slash, refused when it nests in or around a mounted path
+ * (`shownPrefix` is how Vault names the table in its message).
+ */
+function freeMountPath(
+  table: Map<string, MountEntry>,
+  path: string,
+  shownPrefix: string,
+): string {
+  const normalized = `${path.replace(/^\/+|\/+$/g, '')}/`;
+  const conflict = Array.from(table.keys()).find(
+    p => normalized.startsWith(p) || p.startsWith(normalized),
+  );
+  if (conflict) {
+    throw badRequest(`path is already in use at ${shownPrefix}${conflict}`);
+  }
+  return normalized;
+}
+
 export interface EngineOptions {
   rootToken: string;
   logger: PeerLogger;
@@ -201,13 +220,7 @@ export class VaultEngine {
     description: string,
     config: { defaultLeaseTtl: number; maxLeaseTtl: number },
   ): void {
-    const normalized = `${path.replace(/^\/+|\/+$/g, '')}/`;
-    const conflict = Array.from(this.mounts.keys()).find(
-      p => normalized.startsWith(p) || p.startsWith(normalized),
-    );
-    if (conflict) {
-      throw badRequest(`path is already in use at ${conflict}`);
-    }
+    const normalized = freeMountPath(this.mounts, path, '');
     if (
       ['sys/', 'identity/', 'cubbyhole/', 'auth/'].some(reserved =>
         normalized.startsWith(reserved),
@@ -233,13 +246,7 @@ export class VaultEngine {
     description: string,
     config: { defaultLeaseTtl: number; maxLeaseTtl: number },
   ): void {
-    const normalized = `${path.replace(/^\/+|\/+$/g, '')}/`;
-    const conflict = Array.from(this.authMounts.keys()).find(
-      p => normalized.startsWith(p) || p.startsWith(normalized),
-    );
-    if (conflict) {
-      throw badRequest(`path is already in use at auth/${conflict}`);
-    }
+    const normalized = freeMountPath(this.authMounts, path, 'auth/');
     const mountRef = () => this.authMounts.get(normalized)!;
     let backend: Backend;
     if (type === 'kubernetes') {

@@ -592,6 +592,34 @@ describe('Vault peer PKI secrets engine', () => {
     });
   });
 
+  it('refuses an unknown format before it signs, stores or generates anything, as getFormat does', async () => {
+    const certsBefore = (await root.list('pki/certs')).data.keys;
+    const issuersBefore = (await root.list('pki/issuers')).data.keys;
+    const formatError = {
+      status: 400,
+      errors: [
+        'the "format" path parameter must be "pem", "der", or "pem_bundle"',
+      ],
+    };
+    const { pem } = await makeCsr([{ CN: ['format-user'] }]);
+    expect(
+      await vaultFailure(
+        root.write('pki/sign/client', { csr: pem, format: 'p12' }),
+      ),
+    ).toEqual(formatError);
+    expect(
+      await vaultFailure(
+        root.write('pki/root/generate/internal', {
+          common_name: 'Second Root',
+          key_type: 'ec',
+          format: 'p12',
+        }),
+      ),
+    ).toEqual(formatError);
+    expect((await root.list('pki/certs')).data.keys).toEqual(certsBefore);
+    expect((await root.list('pki/issuers')).data.keys).toEqual(issuersBefore);
+  });
+
   it('does not store certificates of no_store roles', async () => {
     await root.write('pki/roles/ephemeral', {
       key_type: 'any',

@@ -264,120 +264,8 @@ export class SystemBackend implements Backend {
           return { json: { status: 200, body: this.sealStatus() } };
         },
       },
-      {
-        pattern: 'mounts',
-        read: () => {
-          const data: Record<string, unknown> = {};
-          for (const mount of engine.mounts.values())
-            data[mount.path] = mountView(mount, false);
-          return { data, topLevel: true };
-        },
-      },
-      {
-        pattern: 'mounts/:path*/tune',
-        read: ctx => {
-          const mount = this.findMount(engine.mounts, ctx.params.path);
-          if (!mount)
-            throw badRequest(
-              `cannot fetch sysview for path "${ctx.params.path}"`,
-            );
-          return { data: tuneView(mount), topLevel: true };
-        },
-        write: ctx => {
-          const mount = this.findMount(engine.mounts, ctx.params.path);
-          if (!mount) throw badRequest(`cannot tune '${ctx.params.path}'`);
-          this.tune(mount, ctx.body);
-          return null;
-        },
-      },
-      {
-        pattern: 'mounts/:path*',
-        read: ctx => {
-          const mount = this.findMount(engine.mounts, ctx.params.path);
-          return mount
-            ? { data: mountView(mount, false), topLevel: true }
-            : null;
-        },
-        write: ctx => {
-          const type = getString(ctx.body, 'type', '');
-          if (!type)
-            throw badRequest('backend type must be specified as a string');
-          engine.mountSecretsEngine(
-            ctx.params.path,
-            type,
-            getString(ctx.body, 'description', ''),
-            mountConfig(ctx.body),
-          );
-          return null;
-        },
-        delete: ctx => {
-          const mount = this.findMount(engine.mounts, ctx.params.path);
-          if (mount && ['sys', 'identity', 'cubbyhole'].includes(mount.type)) {
-            throw badRequest(`cannot unmount '${mount.path}'`);
-          }
-          if (mount) engine.mounts.delete(mount.path);
-          return null;
-        },
-      },
-      {
-        pattern: 'auth',
-        read: () => {
-          const data: Record<string, unknown> = {};
-          for (const mount of engine.authMounts.values())
-            data[mount.path] = mountView(mount, true);
-          return { data, topLevel: true };
-        },
-      },
-      {
-        pattern: 'auth/:path*/tune',
-        sudo: true,
-        read: ctx => {
-          const mount = this.findMount(engine.authMounts, ctx.params.path);
-          if (!mount)
-            throw badRequest(
-              `cannot fetch sysview for path "auth/${ctx.params.path}"`,
-            );
-          return { data: tuneView(mount), topLevel: true };
-        },
-        write: ctx => {
-          const mount = this.findMount(engine.authMounts, ctx.params.path);
-          if (!mount) throw badRequest(`cannot tune 'auth/${ctx.params.path}'`);
-          this.tune(mount, ctx.body);
-          return null;
-        },
-      },
-      {
-        pattern: 'auth/:path*',
-        sudo: true,
-        read: ctx => {
-          const mount = this.findMount(engine.authMounts, ctx.params.path);
-          return mount
-            ? { data: mountView(mount, true), topLevel: true }
-            : null;
-        },
-        write: ctx => {
-          const type = getString(ctx.body, 'type', '');
-          if (!type)
-            throw badRequest('backend type must be specified as a string');
-          engine.enableAuthMethod(
-            ctx.params.path,
-            type,
-            getString(ctx.body, 'description', ''),
-            mountConfig(ctx.body),
-          );
-          return null;
-        },
-        delete: ctx => {
-          const mount = this.findMount(engine.authMounts, ctx.params.path);
-          if (mount?.type === 'token')
-            throw badRequest('token credential backend cannot be disabled');
-          if (mount) {
-            engine.authMounts.delete(mount.path);
-            engine.tokens.revokeByPathPrefix(`auth/${mount.path}`);
-          }
-          return null;
-        },
-      },
+      ...this.mountTableRoutes('mounts'),
+      ...this.mountTableRoutes('auth'),
       {
         pattern: 'policy',
         read: () => {
@@ -442,6 +330,97 @@ export class SystemBackend implements Backend {
         },
       },
     ];
+  }
+
+  /**
+   * `sys/mounts` and `sys/auth`: the same list, tune, enable, read and disable routes over the
+   * two mount tables; `sys/auth/*` is root-protected (sudo) and names its paths `auth/...`.
+   */
+  private mountTableRoutes(kind: 'mounts' | 'auth'): Route[] {
+    const engine = this.engine;
+    const auth = kind === 'auth';
+    const table = auth ? engine.authMounts : engine.mounts;
+    const shown = (path: string) => (auth ? `auth/${path}` : path);
+    const find = (ctx: RequestContext) =>
+      this.findMount(table, ctx.params.path);
+    return [
+      {
+        pattern: kind,
+        read: () => {
+          const data: Record<string, unknown> = {};
+          for (const mount of table.values())
+            data[mount.path] = mountView(mount, auth);
+          return { data, topLevel: true };
+        },
+      },
+      {
+        pattern: `${kind}/:path*/tune`,
+        sudo: auth,
+        read: ctx => {
+          const mount = find(ctx);
+          if (!mount)
+            throw badRequest(
+              `cannot fetch sysview for path "${shown(ctx.params.path)}"`,
+            );
+          return { data: tuneView(mount), topLevel: true };
+        },
+        write: ctx => {
+          const mount = find(ctx);
+          if (!mount)
+            throw badRequest(`cannot tune '${shown(ctx.params.path)}'`);
+          this.tune(mount, ctx.body);
+          return null;
+        },
+      },
+      {
+        pattern: `${kind}/:path*`,
+        sudo: auth,
+        read: ctx => {
+          const mount = find(ctx);
+          return mount
+            ? { data: mountView(mount, auth), topLevel: true }
+            : null;
+        },
+        write: ctx => {
+          const type = getString(ctx.body, 'type', '');
+          if (!type)
+            throw badRequest('backend type must be specified as a string');
+          const description = getString(ctx.body, 'description', '');
+          const config = mountConfig(ctx.body);
+          if (auth) {
+            engine.enableAuthMethod(ctx.params.path, type, description, config);
+          } else {
+            engine.mountSecretsEngine(
+              ctx.params.path,
+              type,
+              description,
+              config,
+            );
+          }
+          return null;
+        },
+        delete: ctx => {
+          const mount = find(ctx);
+          if (mount) this.disable(mount, auth);
+          return null;
+        },
+      },
+    ];
+  }
+
+  /** Unmounts a secrets engine or disables an auth method (revoking its tokens), as Vault allows. */
+  private disable(mount: MountEntry, auth: boolean): void {
+    if (!auth) {
+      if (['sys', 'identity', 'cubbyhole'].includes(mount.type)) {
+        throw badRequest(`cannot unmount '${mount.path}'`);
+      }
+      this.engine.mounts.delete(mount.path);
+      return;
+    }
+    if (mount.type === 'token')
+      throw badRequest('token credential backend cannot be disabled');
+    this.engine.authMounts.delete(mount.path);
+    this.engine.tokens.revokeByPathPrefix(`auth/${mount.path}`);
   }
 
   private tune(mount: MountEntry, body: Body) {
