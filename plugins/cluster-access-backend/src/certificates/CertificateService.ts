@@ -146,7 +146,7 @@ export class CertificateService {
       userEntityRef: user.userEntityRef,
       found,
     });
-    const { signed, checked, requestedAt } = await this.signAndCheck({
+    const { signed, checked } = await this.signAndCheck({
       user,
       csr,
       ttlSeconds,
@@ -242,7 +242,7 @@ export class CertificateService {
       await this.revokeQuietly(signed.serialNumber, 'it could not be recorded');
       throw error;
     }
-    return { signed, checked, requestedAt };
+    return { signed, checked };
   }
 
   /** The user's own certificates, newest first. */
