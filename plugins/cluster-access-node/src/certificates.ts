@@ -78,8 +78,8 @@ export interface DirectoryIdentity extends DirectoryUser {
 
 /**
  * Finds users and their groups, and creates them when a certificate is
- * about to be signed. Looking never writes: people who only look (`GET
- * /identity`) and requests that are refused leave no trace in the directory.
+ * about to be signed. Looking never writes: people who only look
+ * (`GET /identity`) and requests that are refused leave no trace in the directory.
  *
  * @public
  */
