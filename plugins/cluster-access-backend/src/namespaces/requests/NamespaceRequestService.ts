@@ -11,7 +11,7 @@ import {
   NamespaceRequestStatus,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
-import { ClusterSettings } from '@cluster-access/plugin-cluster-access-node';
+import { ClusterDirectory } from '@cluster-access/plugin-cluster-access-node';
 import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
@@ -61,7 +61,7 @@ export class NamespaceRequestService {
     private readonly options: {
       settings: {
         tiers: TierInfo[];
-        clusters: ClusterSettings[];
+        clusters: ClusterDirectory;
         pendingExpiryMs: number;
       };
       store: NamespaceStore;
@@ -83,7 +83,7 @@ export class NamespaceRequestService {
 
   listClusters(): NamespaceClusterInfo[] {
     const { clusters, tiers } = this.options.settings;
-    return clusters.map(c => ({
+    return clusters.list().map(c => ({
       name: c.name,
       ...(c.title ? { title: c.title } : {}),
       server: c.url,
@@ -113,10 +113,11 @@ export class NamespaceRequestService {
     input: NamespaceRequestInput,
     caller: Caller,
   ): Promise<NamespaceRequest> {
-    const { tier, cluster, owner } = validateNamespaceRequest(
-      input,
-      this.options.settings,
-    );
+    const { tiers, clusters } = this.options.settings;
+    const { tier, cluster, owner } = validateNamespaceRequest(input, {
+      tiers,
+      clusters: clusters.list(),
+    });
     const found = (await this.options.groups.getGroups([owner])).get(owner);
     if (!found) {
       throw new InputError(`Unknown group ${owner}`);
