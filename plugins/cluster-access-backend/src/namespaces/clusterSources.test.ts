@@ -1,6 +1,12 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { KubePeer } from '@cluster-access/sandbox';
+import {
+  createCertificateAuthority,
+  issueLeafCertificate,
+  KubePeer,
+} from '@cluster-access/sandbox';
+import https from 'node:https';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createHarness, Harness, startPeer } from '../__testUtils__/harness';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
@@ -216,22 +222,47 @@ describe('clusters from the Kubernetes plugin config and the catalog', () => {
     );
   });
 
-  it('never sends the token to a server the catalog points at that the configured CA did not sign', async () => {
-    const h = await harness('SQLITE_3');
-    // Someone edits the entity to point qa at another API server (here the
-    // dev peer, whose certificate another CA signed).
-    h.setEntities([clusterEntity('qa', qa.peer, dev.peer.url)]);
-    await h.directory.refresh();
-    const qaRequest = await requestNamespace(h, 'qa', 'qa');
-    await request(h.app)
-      .post(`/requests/${qaRequest.body.id}/approve`)
-      .set('authorization', as('carol'))
-      .send({ comment: 'ok' });
-    await h.services.worker.idle();
-    expect((await h.services.store.getRequest(qaRequest.body.id))?.status).toBe(
-      'failed',
+  it('never sends the token to a server that an edited entity points at, even with its own CA', async () => {
+    // Someone who can edit catalog entities runs an API server of their own,
+    // with a valid certificate from their own CA, and points qa at it.
+    const ca = await createCertificateAuthority({ commonName: 'attacker' });
+    const leaf = await issueLeafCertificate({
+      ca,
+      commonName: '127.0.0.1',
+      usage: 'server',
+      ipAddresses: ['127.0.0.1'],
+    });
+    const seen: string[] = [];
+    const evil = https.createServer(
+      { cert: leaf.certificatePem, key: leaf.privateKeyPem },
+      (req, res) => {
+        seen.push(String(req.headers.authorization));
+        res.writeHead(404).end();
+      },
     );
-    expect(namespaceOn(dev.peer, qaRequest.body.namespace)).toBeUndefined();
-    expect(namespaceOn(qa.peer, qaRequest.body.namespace)).toBeUndefined();
+    await new Promise<void>(resolve => evil.listen(0, '127.0.0.1', resolve));
+    const { port } = evil.address() as AddressInfo;
+    try {
+      const h = await harness('SQLITE_3');
+      const forged = clusterEntity('qa', qa.peer, `https://127.0.0.1:${port}`);
+      forged.metadata.annotations![
+        'kubernetes.io/api-server-certificate-authority'
+      ] = b64(ca.certificatePem);
+      h.setEntities([forged]);
+      await h.directory.refresh();
+      expect(h.directory.get('qa')?.url).toBe(`https://127.0.0.1:${port}`);
+
+      // The request is checked against the cluster at once: TLS fails on
+      // the CA of config before any HTTP request, and so the token, is sent.
+      const refused = await requestNamespace(h, 'qa', 'qa');
+      expect(refused.status).toBe(503);
+      // A sentence for the requester; the address and TLS error are logged.
+      expect(refused.body.error.message).toBe(
+        `Cluster qa could not be reached to check that payments-multi${counter}-qa is free; try again later`,
+      );
+      expect(seen).toEqual([]);
+    } finally {
+      await new Promise(resolve => evil.close(resolve));
+    }
   });
 });

@@ -151,6 +151,7 @@ function userServices(
       namespaces,
       provisioner,
       worker: options.worker,
+      logger,
       clock,
     }),
     membership: new NamespaceMembershipService({

@@ -1,8 +1,10 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import {
   NamespaceClusterInfo,
@@ -71,6 +73,7 @@ export class NamespaceRequestService {
       namespaces: ManagedNamespaceService;
       provisioner: NamespaceProvisioner;
       worker: { trigger(id: string): void };
+      logger?: LoggerService;
       clock?: () => Date;
     },
   ) {
@@ -195,11 +198,19 @@ export class NamespaceRequestService {
       limit: 1,
     });
     if (leaving.length > 0) throw deleting;
-    const live = await this.options.provisioner.client(cluster).get({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: namespace,
-    });
+    const live = await this.options.provisioner
+      .client(cluster)
+      .get({ apiVersion: 'v1', kind: 'Namespace', name: namespace })
+      .catch(error => {
+        // The cluster's own text names its address and internals: for
+        // operators' logs, not for the requester.
+        this.options.logger?.warn(
+          `Could not check namespace ${namespace} on cluster ${cluster}: ${error}`,
+        );
+        throw new ServiceUnavailableError(
+          `Cluster ${cluster} could not be reached to check that ${namespace} is free; try again later`,
+        );
+      });
     if (live?.metadata.deletionTimestamp) throw deleting;
     if (live) {
       throw new ConflictError(
