@@ -107,7 +107,11 @@ async function main() {
     kubernetes: { url: kube.url, qaUrl: qaKube.url },
   };
   write('sandbox.json', `${JSON.stringify(info, null, 2)}\n`, 0o644);
-  write('ready.json', `${JSON.stringify({ ...info, pid: process.pid })}\n`, 0o644);
+  write(
+    'ready.json',
+    `${JSON.stringify({ ...info, pid: process.pid })}\n`,
+    0o644,
+  );
   logger.info(
     `Vault peer on ${vault.url}, Kubernetes peers dev on ${kube.url} and qa on ${qaKube.url} (files in ${dir})`,
   );

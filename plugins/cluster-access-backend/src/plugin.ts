@@ -71,12 +71,8 @@ export const clusterAccessPlugin = createBackendPlugin({
           store: historyStore,
           logger: deps.logger,
         });
-        const directory = new LiveClusterDirectory({
-          sources: settings.clusterSources,
-          logger: deps.logger,
-          catalog: deps.catalog,
-          auth: deps.auth,
-        });
+        const sources = settings.clusterSources;
+        const directory = new LiveClusterDirectory({ ...deps, sources });
         const provider =
           clients.get() ??
           (() => new KubernetesClusterClientProvider(directory));

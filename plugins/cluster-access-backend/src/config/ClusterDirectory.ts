@@ -83,7 +83,10 @@ export class LiveClusterDirectory implements ClusterDirectory {
     problems: string[],
   ): ClusterSettings[] {
     const configNames = new Set(this.options.sources.clusters.map(c => c.name));
-    const found = new Map<string, { cluster: ClusterSettings; ref: string }[]>();
+    const found = new Map<
+      string,
+      { cluster: ClusterSettings; ref: string }[]
+    >();
     for (const result of results) {
       if ('problem' in result) {
         problems.push(`${result.ref} is not used: ${result.problem}`);
@@ -104,7 +107,9 @@ export class LiveClusterDirectory implements ClusterDirectory {
         problems.push(
           `${candidates
             .map(c => c.ref)
-            .join(' and ')} are not used: they declare the same cluster ${name}`,
+            .join(
+              ' and ',
+            )} are not used: they declare the same cluster ${name}`,
         );
         continue;
       }

@@ -40,7 +40,9 @@ function hostAllowed(hostname: string, patterns: string[]): boolean {
   return patterns.some(raw => {
     const pattern = raw.toLowerCase();
     if (pattern.startsWith('*.')) {
-      return hostname.endsWith(pattern.slice(1)) || hostname === pattern.slice(2);
+      return (
+        hostname.endsWith(pattern.slice(1)) || hostname === pattern.slice(2)
+      );
     }
     return hostname === pattern;
   });
@@ -116,7 +118,9 @@ export async function catalogCluster(
 ): Promise<CatalogClusterResult> {
   const ref = stringifyEntityRef(entity);
   const annotations = entity.metadata.annotations ?? {};
-  const caPem = decodeCa(annotations[ANNOTATION_KUBERNETES_API_SERVER_CA] ?? '');
+  const caPem = decodeCa(
+    annotations[ANNOTATION_KUBERNETES_API_SERVER_CA] ?? '',
+  );
   if (!caPem) {
     return {
       ref,

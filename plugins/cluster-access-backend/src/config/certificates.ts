@@ -42,8 +42,10 @@ export function durationMs(
     throw new Error(`${prefix}: set ${key} or ${legacy.key}, not both`);
   }
   if (!config.has(key)) {
-    return positiveInt(config, legacy.key, fallbackMs / legacy.unitMs) *
-      legacy.unitMs;
+    return (
+      positiveInt(config, legacy.key, fallbackMs / legacy.unitMs) *
+      legacy.unitMs
+    );
   }
   let ms: number;
   try {

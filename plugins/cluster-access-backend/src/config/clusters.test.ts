@@ -52,7 +52,11 @@ describe('clusters of the Kubernetes plugin config', () => {
             caData: b64(PEM),
             skipTLSVerify: true,
           },
-          { name: 'prod', url: 'https://prod.example.com', authProvider: 'aws' },
+          {
+            name: 'prod',
+            url: 'https://prod.example.com',
+            authProvider: 'aws',
+          },
         ],
       }),
       clusterAccess: {
@@ -230,8 +234,10 @@ describe('catalog clusters', () => {
   });
 
   function directory(entities: Entity[], extra: JsonObject = {}) {
-    let catalog: Pick<ReturnType<typeof catalogServiceMock>, 'getEntities'> =
-      catalogServiceMock({ entities });
+    let catalog: Pick<
+      ReturnType<typeof catalogServiceMock>,
+      'getEntities'
+    > = catalogServiceMock({ entities });
     const logger = mockServices.logger.mock();
     const settings = read({
       kubernetes: kubernetes({ type: 'catalog' }),
@@ -308,7 +314,11 @@ describe('catalog clusters', () => {
   it('uses neither of two entities that claim one cluster name', async () => {
     const { dir, logger } = directory([
       entity('qa', {}),
-      entity('qa', { 'kubernetes.io/api-server': 'https://evil.example.com' }, 'other'),
+      entity(
+        'qa',
+        { 'kubernetes.io/api-server': 'https://evil.example.com' },
+        'other',
+      ),
     ]);
     await dir.refresh();
     expect(dir.get('qa')).toBeUndefined();

@@ -1,7 +1,4 @@
-import {
-  LifecycleService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { LifecycleService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { LiveClusterDirectory } from '../config/ClusterDirectory';
 import { ClusterAccessSettings } from '../config/types';
