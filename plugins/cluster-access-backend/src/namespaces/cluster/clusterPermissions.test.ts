@@ -39,7 +39,7 @@ const as = (user: string) =>
   mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const BACKEND = 'system:serviceaccount:cluster-access:backstage';
-const repoRoot = path.resolve(__dirname, '../../../../../..');
+const repoRoot = path.resolve(__dirname, '../../../../..');
 
 /** The rules of every ClusterRole and Role in the shipped RBAC file. */
 function shippedRules(): PolicyRule[] {
