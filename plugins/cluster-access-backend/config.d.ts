@@ -5,9 +5,19 @@ export interface Config {
   clusterAccess?: {
     /** How client certificates for signed-in users are made. */
     certificates?: {
-      /** Lifetime of a certificate when the client does not ask for one, in seconds. Default 28800 (8h). */
+      /**
+       * Lifetime of a certificate when the client does not ask for one, e.g.
+       * `{ hours: 8 }` (the default), `PT8H` or `8h`; whole seconds.
+       */
+      defaultTtl?: HumanDuration | string;
+      /** The older form of defaultTtl, in seconds (not both). */
       defaultTtlSeconds?: number;
-      /** Longest lifetime a client may ask for, in seconds. Default 86400 (24h); the Vault role may cap it further. */
+      /**
+       * Longest lifetime a client may ask for, e.g. `{ hours: 24 }` (the
+       * default); the Vault role may cap it further.
+       */
+      maxTtl?: HumanDuration | string;
+      /** The older form of maxTtl, in seconds (not both). */
       maxTtlSeconds?: number;
       /**
        * Certificate username (CN) from the user entity ref. '{{name}}' (default):
@@ -34,7 +44,9 @@ export interface Config {
       pkiMount?: string;
       /** PKI role used with sign-verbatim. Default 'kubernetes-client'. */
       role?: string;
-      /** Timeout of each Vault request in milliseconds. Default 5000. */
+      /** Timeout of each Vault request, e.g. `{ seconds: 5 }` (the default) or `5s`. */
+      timeout?: HumanDuration | string;
+      /** The older form of timeout, in milliseconds (not both). */
       timeoutMs?: number;
       /** PEM file with the CA that must have issued the certificates; default: read from <pkiMount>/ca/pem at startup. */
       caFile?: string;
@@ -79,15 +91,31 @@ export interface Config {
         };
       };
     };
-    /** The clusters certificates work on; every kubeconfig gets one context per cluster. */
+    /**
+     * Clusters of Cluster Access, and what it adds to the clusters of the
+     * Kubernetes plugin (`kubernetes.clusterLocatorMethods` of type `config`)
+     * and of the catalog (`kubernetes-cluster` Resources): an entry whose
+     * name is one of those adds or overrides the title, the CA and the
+     * provisioning token; any other entry declares a cluster of its own and
+     * needs `url`. Every kubeconfig gets one context per known cluster.
+     */
     clusters?: Array<{
       /** Short name, used for the kubeconfig cluster and context. */
       name: string;
       /** Human-readable name. */
       title?: string;
-      /** API server URL. */
-      url: string;
-      /** PEM file with the CA bundle of the API server's certificate. */
+      /**
+       * API server URL. Required unless a cluster of this name comes from
+       * `kubernetes.clusterLocatorMethods` (where it must then be the same,
+       * or left out) or from the catalog.
+       */
+      url?: string;
+      /**
+       * PEM file with the CA bundle of the API server's certificate. Required
+       * with a service-account token for a catalog cluster: the token is
+       * then only sent to a server whose certificate that CA signed,
+       * whatever the entity's annotations say.
+       */
       caFile?: string;
       /** Base64 of the PEM CA bundle of the API server's certificate (instead of caFile). */
       caData?: string;
@@ -95,7 +123,8 @@ export interface Config {
        * Bearer token of the service account the backend provisions namespaces
        * with (bound to a role like the sandbox's `cluster-access-provisioner`).
        * Without it or serviceAccountTokenFile, namespaces cannot be requested
-       * on this cluster.
+       * on this cluster. Never taken from the Kubernetes plugin's config or
+       * from catalog entities.
        * @visibility secret
        */
       serviceAccountToken?: string;
@@ -104,7 +133,25 @@ export interface Config {
        * token; re-read when it changes.
        */
       serviceAccountTokenFile?: string;
+      /**
+       * Names of the tiers this cluster offers (it must also be in the
+       * tier's own `clusters`, when that is set). Default: every tier.
+       */
+      tiers?: string[];
     }>;
+    /** Clusters read from the catalog (`kubernetes-cluster` Resources, as the Kubernetes plugin's catalog locator reads them). */
+    catalogClusters?: {
+      /** Whether they are read. Default: when `kubernetes.clusterLocatorMethods` has a `type: catalog` entry. */
+      enabled?: boolean;
+      /** How often the catalog is read again. Default `{ minutes: 1 }`. */
+      refreshFrequency?: HumanDuration | string;
+      /**
+       * Hosts (`127.0.0.1`, `*.internal.example.com`) whose API servers may
+       * be on non-public addresses, added to the `dangerouslyAllowClusterUrls`
+       * of the Kubernetes plugin's catalog locator.
+       */
+      dangerouslyAllowClusterUrls?: string[];
+    };
     /**
      * Namespace tiers users can request. When not set, `dev` (approved at
      * once) and `qa` (needs approval) are offered on every cluster.
@@ -118,7 +165,12 @@ export interface Config {
       description?: string;
       /** `none`: approved at once; `required`: waits for an approver. */
       approval: 'none' | 'required';
-      /** Names of the clusters the tier is offered on. Default: every cluster. */
+      /**
+       * Names of the clusters the tier may be provisioned on: clusters of
+       * config, or catalog clusters that have a `clusters` entry (only those
+       * can hold a provisioning token). Default: every such cluster. A
+       * cluster's own `tiers` narrows this further.
+       */
       clusters?: string[];
       /**
        * Naming rule with the placeholders `{group}` (the owner Group's name),

@@ -1,6 +1,6 @@
 /*
  * One portal for every browser test: it binds the demo's fixed ports
- * (3000, 7007, 8200, 6443), so the tests share it and run in this one file.
+ * (3000, 7007, 8200, 6443, 6444), so the tests share it and run in this one file.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -84,7 +84,27 @@ describe('the demo portal in Chromium', () => {
     ).toBeNull();
     await page.close();
   });
-  it('alice generates a kubeconfig in the browser that the real kubectl uses as her', async () => {
+  it('alice generates a kubeconfig in the browser that the real kubectl uses as her, on both clusters', async () => {
+    // The qa cluster is a catalog Resource, read once the catalog has it.
+    const identity = await (
+      await fetch(`${BACKEND_URL}/api/auth/sample-users/refresh`, {
+        headers: { 'x-cluster-access-sample-user': 'alice' },
+      })
+    ).json();
+    let clusters: string[] = [];
+    for (let i = 0; i < 90 && !clusters.includes('qa'); i++) {
+      if (i > 0) await new Promise(r => setTimeout(r, 1000));
+      const answer = await fetch(`${BACKEND_URL}/api/cluster-access/clusters`, {
+        headers: {
+          authorization: `Bearer ${identity.backstageIdentity.token}`,
+        },
+      });
+      clusters = (await answer.json()).items.map(
+        (c: { name: string }) => c.name,
+      );
+    }
+    expect(clusters).toEqual(['dev', 'qa']);
+
     const page = await browser.newPage();
     await signInAs(page, 'alice');
     await page.goto(`${APP_URL}/cluster-access`);
@@ -115,19 +135,33 @@ describe('the demo portal in Chromium', () => {
     const file = path.join(tmp, 'alice-kubeconfig.yaml');
     fs.writeFileSync(file, content, { mode: 0o600 });
 
-    const { stdout } = await run('kubectl', [
+    // One context per cluster: dev (current) and qa, each its own peer.
+    for (const context of ['dev', 'qa']) {
+      const { stdout } = await run('kubectl', [
+        '--kubeconfig',
+        file,
+        '--context',
+        context,
+        'auth',
+        'whoami',
+        '-o',
+        'json',
+      ]);
+      const review = JSON.parse(stdout);
+      expect(review.status.userInfo.username).toBe('alice');
+      expect(review.status.userInfo.groups).toEqual(
+        expect.arrayContaining(['payments', 'system:authenticated']),
+      );
+    }
+    const { stdout: current } = await run('kubectl', [
       '--kubeconfig',
       file,
-      'auth',
-      'whoami',
+      'config',
+      'get-contexts',
       '-o',
-      'json',
+      'name',
     ]);
-    const review = JSON.parse(stdout);
-    expect(review.status.userInfo.username).toBe('alice');
-    expect(review.status.userInfo.groups).toEqual(
-      expect.arrayContaining(['payments', 'system:authenticated']),
-    );
+    expect(current.trim().split('\n')).toEqual(['dev', 'qa']);
 
     // The new certificate is listed, and the issuance is in the history.
     await page.getByText('Your certificates').waitFor();
@@ -161,7 +195,10 @@ describe('the demo portal in Chromium', () => {
       `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
     );
     await page.getByLabel('Tier', { exact: true }).selectOption(options.tier);
-    await page.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    // The demo binds each tier to the cluster of the same name.
+    await page
+      .getByLabel('Cluster', { exact: true })
+      .selectOption(options.tier);
     await page.getByLabel('Namespace name').fill(options.name);
     await page.getByLabel('Reason').fill(options.reason);
     await page.getByRole('button', { name: 'Request namespace' }).click();
@@ -319,6 +356,9 @@ describe('the demo portal in Chromium', () => {
           'configmaps',
           '-n',
           'payments-e2e-qa',
+          // The qa namespace is on the qa cluster, the kubeconfig's second context.
+          '--context',
+          'qa',
         ]).catch(e => ({ stdout: String(e.stdout ?? '') }))
       ).stdout.trim();
       if (answer !== 'yes') await carol.waitForTimeout(1000);
@@ -358,7 +398,7 @@ describe('the demo portal in Chromium', () => {
           values: {
             owner: 'group:default/payments',
             tier: 'dev',
-            cluster: 'sandbox',
+            cluster: 'dev',
             namespace: 'payments-tmpl-dev',
             reason: 'from a software template',
           },

@@ -35,6 +35,7 @@ import { migrateDatabase } from '../src/database/migrations';
 import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
 import { HistoryRecorder } from '../src/history/HistoryRecorder';
 import { createRouter } from '../src/service/router';
+import { staticClusterDirectory } from '../src/config/ClusterDirectory';
 
 const LEVELS = [1, 10, 50];
 const REQUESTS_PER_LEVEL = Number(process.argv[2] ?? 300);
@@ -128,7 +129,7 @@ async function main() {
       allowedGroups: [],
       deniedGroups: [],
     },
-    clusters: [{ name: 'bench', url: 'https://127.0.0.1:6443' }],
+    clusters: staticClusterDirectory([{ name: 'bench', url: 'https://127.0.0.1:6443' }]),
     signer,
     directory: new VaultIdentityDirectory({ client, logger }),
     store: new DatabaseCertificateStore(db),

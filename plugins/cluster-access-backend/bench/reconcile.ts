@@ -32,6 +32,7 @@ import { createNamespaceServices } from '../src/namespaces/createNamespaceServic
 import { CatalogGroupDirectory } from '../src/namespaces/members/groups';
 import { DatabaseNamespaceStore } from '../src/namespaces/requests/DatabaseNamespaceStore';
 import { StoredNamespaceRequest } from '../src/namespaces/requests/NamespaceStore';
+import { staticClusterDirectory } from '../src/config/ClusterDirectory';
 
 const NAMESPACES = Number(process.argv[2] ?? 1000);
 const DRIFTS = (process.argv[3] ?? '1,10,100').split(',').map(Number);
@@ -192,7 +193,7 @@ async function main() {
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
-    clusters: settings.clusters,
+    clusters: staticClusterDirectory(settings.clusters),
     clients: new KubernetesClusterClientProvider(settings.clusters),
     store,
     accessStore,

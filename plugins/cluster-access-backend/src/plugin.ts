@@ -10,12 +10,14 @@ import {
   ClusterClientProvider,
   ClusterClientProviderFactory,
 } from '@cluster-access/plugin-cluster-access-node';
+import { LiveClusterDirectory } from './config/ClusterDirectory';
 import { readClusterAccessSettings } from './config/readClusterAccessSettings';
 import { migrateDatabase } from './database/migrations';
 import {
   createCertificatesFeature,
   SignerRegistration,
 } from './features/certificates';
+import { catalogClustersFeature } from './features/catalogClusters';
 import { createNamespacesFeature } from './features/namespaces';
 import { DatabaseHistoryStore } from './history/DatabaseHistoryStore';
 import { HistoryRecorder } from './history/HistoryRecorder';
@@ -69,9 +71,11 @@ export const clusterAccessPlugin = createBackendPlugin({
           store: historyStore,
           logger: deps.logger,
         });
+        const sources = settings.clusterSources;
+        const directory = new LiveClusterDirectory({ ...deps, sources });
         const provider =
           clients.get() ??
-          (({ clusters }) => new KubernetesClusterClientProvider(clusters));
+          (() => new KubernetesClusterClientProvider(directory));
         const features = [
           await createCertificatesFeature({
             ...deps,
@@ -79,17 +83,20 @@ export const clusterAccessPlugin = createBackendPlugin({
             knex,
             history,
             signer: signer.get(),
+            clusters: directory,
           }),
           await createNamespacesFeature({
             ...deps,
             settings,
             knex,
             history,
+            clusters: directory,
             clients:
               typeof provider === 'function'
-                ? provider({ clusters: settings.clusters })
+                ? provider({ clusters: settings.clusters, directory })
                 : provider,
           }),
+          catalogClustersFeature({ ...deps, directory, settings }),
         ];
         httpRouter.use(
           await createHistoryRouter({ ...deps, history: historyStore }),

@@ -117,12 +117,30 @@ export interface ClusterClientProvider {
 }
 
 /**
+ * The clusters the plugin knows at this moment: those declared in config
+ * (`clusterAccess.clusters`, `kubernetes.clusterLocatorMethods` of type
+ * `config`) and, when enabled, catalog `kubernetes-cluster` Resources, which
+ * are read again periodically and so may come and go.
+ *
+ * @public
+ */
+export interface ClusterDirectory {
+  /** Every known cluster, config clusters first. */
+  list(): ClusterSettings[];
+  /** One cluster by name; undefined when it is not known (any more). */
+  get(name: string): ClusterSettings | undefined;
+}
+
+/**
  * Builds a {@link ClusterClientProvider} for the clusters the plugin knows.
+ * `clusters` are the clusters declared in config; `directory` also has the
+ * catalog's, and should be asked at each `forCluster` call.
  *
  * @public
  */
 export type ClusterClientProviderFactory = (options: {
   clusters: ClusterSettings[];
+  directory: ClusterDirectory;
 }) => ClusterClientProvider;
 
 /**

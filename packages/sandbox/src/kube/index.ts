@@ -7,7 +7,12 @@ export type { KubePeer, KubePeerOptions, ObjectRef } from './peer';
 export type { FaultSpec, KubePeerLogger } from './server';
 export type { StaticTokenUser, UserInfo } from './auth';
 export type { KubeObject, ObjectMeta, ManagedFieldsEntry } from './resources';
-export { createClientCertificateAuthority } from './pki';
+export {
+  createCertificateAuthority,
+  createClientCertificateAuthority,
+  issueLeafCertificate,
+} from './pki';
+export type { CertificateAuthority } from './pki';
 export type { ClientCertificateAuthority, CertificateAndKey } from './pki';
 export { buildKubeconfig } from './kubeconfig';
 export type { KubeconfigCredentials } from './kubeconfig';

@@ -14,6 +14,7 @@ import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
 import { Knex } from 'knex';
+import { LiveClusterDirectory } from '../config/ClusterDirectory';
 import { readClusterAccessSettings } from '../config/readClusterAccessSettings';
 import { migrateDatabase } from '../database/migrations';
 import { DatabaseHistoryStore } from '../history/DatabaseHistoryStore';
@@ -137,6 +138,10 @@ export interface Harness {
   /** Changes the catalog only: tokens keep the claims of the last `setOrg`. */
   setCatalog(org: Record<string, string[]>, extraUsers?: string[]): void;
   clock: { now: Date };
+  /** The clusters, config and catalog; `refresh()` reads the catalog again. */
+  directory: LiveClusterDirectory;
+  /** Replaces the catalog's non-org entities (clusters), keeping the org. */
+  setEntities(entities: Entity[]): void;
 }
 
 /**
@@ -154,6 +159,8 @@ export async function createHarness(options: {
   clock?: Date;
   /** Options of the Kubernetes clients (page size, how they wait). */
   clientOptions?: KubernetesClientOptions;
+  /** Catalog entities besides the org, e.g. kubernetes-cluster Resources. */
+  entities?: Entity[];
 }): Promise<Harness> {
   const database = mockServices.database({
     knex: options.knex,
@@ -162,8 +169,9 @@ export async function createHarness(options: {
   const knex = await migrateDatabase(database);
   const history = new DatabaseHistoryStore(knex);
   const store = new DatabaseNamespaceStore(knex);
+  const others = options.entities ?? [];
   let catalog: CatalogServiceMock = catalogServiceMock({
-    entities: orgEntities(ORG),
+    entities: [...orgEntities(ORG), ...others],
   });
   const groups = new CatalogGroupDirectory({
     catalog: {
@@ -177,16 +185,25 @@ export async function createHarness(options: {
     new ConfigReader(options.config ?? peerConfig(options.peer, options.token)),
   );
   const logger = mockServices.logger.mock();
+  const directory = new LiveClusterDirectory({
+    sources: settings.clusterSources,
+    logger,
+    catalog: { getEntities: (...args) => catalog.getEntities(...args) },
+    auth: mockServices.auth(),
+    // The peers listen on loopback, which the demo allows by name.
+    resolve: async () => ['127.0.0.1'],
+  });
+  await directory.refresh();
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
-    clusters: settings.clusters,
+    clusters: directory,
     store,
     accessStore: new DatabaseAccessStore(knex),
     history: new HistoryRecorder({ store: history, logger }),
     groups,
     clients: new KubernetesClusterClientProvider(
-      settings.clusters,
+      directory,
       options.clientOptions,
     ),
     logger,
@@ -263,13 +280,22 @@ export async function createHarness(options: {
     history,
     knex,
     clock,
+    directory,
+    setEntities(entities) {
+      others.splice(0, others.length, ...entities);
+      catalog = catalogServiceMock({
+        entities: [...orgEntities(currentOrg), ...others],
+      });
+    },
     setOrg(org) {
       currentOrg = org;
-      catalog = catalogServiceMock({ entities: orgEntities(org) });
+      catalog = catalogServiceMock({
+        entities: [...orgEntities(org), ...others],
+      });
     },
     setCatalog(org, extraUsers) {
       catalog = catalogServiceMock({
-        entities: orgEntities(org, extraUsers),
+        entities: [...orgEntities(org, extraUsers), ...others],
       });
     },
   };

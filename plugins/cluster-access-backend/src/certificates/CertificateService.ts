@@ -15,7 +15,7 @@ import {
 } from '@cluster-access/plugin-cluster-access-common';
 import {
   CertificateSigner,
-  ClusterSettings,
+  ClusterDirectory,
   DirectoryUser,
   IdentityDirectory,
 } from '@cluster-access/plugin-cluster-access-node';
@@ -38,7 +38,8 @@ export const MIN_TTL_SECONDS = 60;
  */
 export interface CertificateServiceOptions {
   certificates: CertificatesSettings;
-  clusters: ClusterSettings[];
+  /** The clusters a kubeconfig gets, as known when each certificate is issued. */
+  clusters: ClusterDirectory;
   signer: CertificateSigner;
   /** Where users' groups beyond the catalog come from (Vault's identities); optional. */
   directory?: IdentityDirectory;
@@ -61,11 +62,13 @@ function toRecord(stored: StoredCertificate): CertificateRecord {
  */
 export class CertificateService {
   private readonly options: CertificateServiceOptions;
-  private readonly clusters: ClusterInfo[];
 
   constructor(options: CertificateServiceOptions) {
     this.options = options;
-    this.clusters = options.clusters.map(c => ({
+  }
+
+  private clusters(): ClusterInfo[] {
+    return this.options.clusters.list().map(c => ({
       name: c.name,
       ...(c.title ? { title: c.title } : {}),
       server: c.url,
@@ -183,7 +186,7 @@ export class CertificateService {
       expiresAt: checked.notAfter.toISOString(),
       username,
       groups,
-      clusters: this.clusters,
+      clusters: this.clusters(),
       warnings: [...warnings, ...signed.warnings],
     };
   }

@@ -1,4 +1,5 @@
-import { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 import { parseCertificateUsernameFormat } from '@cluster-access/plugin-cluster-access-common';
 import { readFileSync } from 'node:fs';
 import {
@@ -23,6 +24,43 @@ export function positiveInt(
     );
   }
   return value;
+}
+
+/**
+ * A duration in Backstage's `HumanDuration` form (`{ hours: 8 }`, `PT8H`,
+ * `8h`) under `key`, or the older number under `legacyKey` (in units of
+ * `legacyUnitMs`); not both. Returned in milliseconds, whole `unitMs`.
+ */
+export function durationMs(
+  config: Config,
+  key: string,
+  legacy: { key: string; unitMs: number },
+  fallbackMs: number,
+  prefix: string,
+): number {
+  if (config.has(key) && config.has(legacy.key)) {
+    throw new Error(`${prefix}: set ${key} or ${legacy.key}, not both`);
+  }
+  if (!config.has(key)) {
+    return (
+      positiveInt(config, legacy.key, fallbackMs / legacy.unitMs) *
+      legacy.unitMs
+    );
+  }
+  let ms: number;
+  try {
+    ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch (e) {
+    throw new Error(`${prefix}.${key}: ${(e as Error).message}`);
+  }
+  if (!(ms > 0) || ms % legacy.unitMs !== 0) {
+    throw new Error(
+      `${prefix}.${key} must be a positive duration in whole ${
+        legacy.unitMs === 1000 ? 'seconds' : 'milliseconds'
+      }`,
+    );
+  }
+  return ms;
 }
 
 function mountPath(value: string): string {
@@ -58,15 +96,19 @@ function readGroupPrefix(config: Config): string {
 
 /** `clusterAccess.certificates`; `config` is that block (empty when absent). */
 export function readCertificates(config: Config): CertificatesSettings {
-  const defaultTtlSeconds = positiveInt(
-    config,
-    'defaultTtlSeconds',
-    DEFAULT_TTL_SECONDS,
-  );
-  const maxTtlSeconds = positiveInt(config, 'maxTtlSeconds', MAX_TTL_SECONDS);
+  const ttl = (key: string, fallbackSeconds: number) =>
+    durationMs(
+      config,
+      key,
+      { key: `${key}Seconds`, unitMs: 1000 },
+      fallbackSeconds * 1000,
+      'clusterAccess.certificates',
+    ) / 1000;
+  const defaultTtlSeconds = ttl('defaultTtl', DEFAULT_TTL_SECONDS);
+  const maxTtlSeconds = ttl('maxTtl', MAX_TTL_SECONDS);
   if (defaultTtlSeconds > maxTtlSeconds) {
     throw new Error(
-      `clusterAccess.certificates: defaultTtlSeconds (${defaultTtlSeconds}) exceeds maxTtlSeconds (${maxTtlSeconds})`,
+      `clusterAccess.certificates: the default TTL (${defaultTtlSeconds} s) exceeds the maximum (${maxTtlSeconds} s)`,
     );
   }
   const patterns = (key: string) => {
@@ -141,7 +183,13 @@ export function readVault(
     address,
     pkiMount: mountPath(config.getOptionalString('pkiMount') ?? 'pki'),
     role: config.getOptionalString('role') ?? 'kubernetes-client',
-    timeoutMs: positiveInt(config, 'timeoutMs', 5000),
+    timeoutMs: durationMs(
+      config,
+      'timeout',
+      { key: 'timeoutMs', unitMs: 1 },
+      5000,
+      'clusterAccess.vault',
+    ),
     caPem: caFile
       ? readPemFile(caFile, 'clusterAccess.vault.caFile')
       : undefined,

@@ -106,7 +106,7 @@ describe('readClusterAccessSettings', () => {
     ],
     [
       { certificates: { defaultTtlSeconds: 7200, maxTtlSeconds: 3600 } },
-      /exceeds maxTtlSeconds/,
+      /exceeds the maximum/,
     ],
     [
       { certificates: { usernameFormat: '{{email}}' } },

@@ -4,6 +4,7 @@ import {
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterSettings } from '@cluster-access/plugin-cluster-access-node';
+import { ClusterSources } from './clusters';
 
 /**
  * `clusterAccess.certificates`, with defaults applied. `usernameFormat` and
@@ -77,7 +78,14 @@ export interface ClusterAccessSettings {
   certificates: CertificatesSettings;
   /** Undefined when certificate issuance through Vault is not configured. */
   vault?: VaultSettings;
-  /** One entry per cluster, used by certificates and namespaces alike. */
+  /**
+   * The clusters declared in config (`clusterAccess.clusters` and
+   * `kubernetes.clusterLocatorMethods` of type `config`), used by
+   * certificates and namespaces alike. Catalog clusters come later, through
+   * the cluster directory.
+   */
   clusters: ClusterSettings[];
+  /** Every source of clusters, including how catalog clusters are read. */
+  clusterSources: ClusterSources;
   namespaces: NamespacesSettings;
 }

@@ -7,6 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CertificateSigner,
+  ClusterDirectory,
   IdentityDirectory,
 } from '@cluster-access/plugin-cluster-access-node';
 import { Knex } from 'knex';
@@ -60,6 +61,8 @@ export async function createCertificatesFeature(options: {
   history: HistoryRecorder;
   /** Set by a module through the signer extension point. */
   signer?: SignerRegistration;
+  /** The clusters kubeconfigs get. */
+  clusters: ClusterDirectory;
   logger: LoggerService;
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
@@ -81,7 +84,7 @@ export async function createCertificatesFeature(options: {
     registration &&
     new CertificateService({
       certificates: settings.certificates,
-      clusters: settings.clusters,
+      clusters: options.clusters,
       signer: registration.signer,
       directory: registration.directory,
       store: new DatabaseCertificateStore(options.knex),

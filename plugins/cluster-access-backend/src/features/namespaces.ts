@@ -8,7 +8,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { clusterAccessRequestApprovePermission } from '@cluster-access/plugin-cluster-access-common';
-import { ClusterClientProvider } from '@cluster-access/plugin-cluster-access-node';
+import {
+  ClusterClientProvider,
+  ClusterDirectory,
+} from '@cluster-access/plugin-cluster-access-node';
 import { Knex } from 'knex';
 import { tierResourceAdvice } from '../config/tierResources';
 import { ClusterAccessSettings } from '../config/types';
@@ -35,6 +38,8 @@ export async function createNamespacesFeature(options: {
   knex: Knex;
   history: HistoryRecorder;
   clients: ClusterClientProvider;
+  /** The clusters known now (config and catalog). */
+  clusters: ClusterDirectory;
   catalog: CatalogService;
   auth: AuthService;
   httpAuth: HttpAuthService;
@@ -52,7 +57,7 @@ export async function createNamespacesFeature(options: {
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
-    clusters: settings.clusters,
+    clusters: options.clusters,
     store: new DatabaseNamespaceStore(options.knex),
     accessStore: new DatabaseAccessStore(options.knex),
     history: options.history,

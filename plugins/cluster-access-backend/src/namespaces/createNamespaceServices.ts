@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ClusterClientProvider,
-  ClusterSettings,
+  ClusterDirectory,
 } from '@cluster-access/plugin-cluster-access-node';
 import { CertificatesSettings, NamespacesSettings } from '../config/types';
 import { HistoryRecorder } from '../history/HistoryRecorder';
@@ -48,7 +48,8 @@ export interface NamespaceServices {
 export function createNamespaceServices(options: {
   settings: NamespacesSettings;
   certificates: Pick<CertificatesSettings, 'usernameFormat' | 'groupPrefix'>;
-  clusters: ClusterSettings[];
+  /** The clusters known now (config and catalog). */
+  clusters: ClusterDirectory;
   store: NamespaceStore;
   accessStore: NamespaceAccessStore;
   history: HistoryRecorder;
@@ -150,6 +151,7 @@ function userServices(
       namespaces,
       provisioner,
       worker: options.worker,
+      logger,
       clock,
     }),
     membership: new NamespaceMembershipService({

@@ -31,6 +31,7 @@ import {
 } from '../__testUtils__/pki';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import { createHarness, Harness, startPeer } from '../__testUtils__/harness';
+import { staticClusterDirectory } from '../config/ClusterDirectory';
 
 jest.setTimeout(60_000);
 
@@ -236,14 +237,14 @@ describe('openapi.yaml', () => {
           allowedGroups: [],
           deniedGroups: [],
         },
-        clusters: [
+        clusters: staticClusterDirectory([
           {
             name: 'sandbox',
             title: 'Sandbox',
             url: peer.url,
             caPem: peer.caPem,
           },
-        ],
+        ]),
         signer: vault,
         directory: vault,
         store: new DatabaseCertificateStore(h.knex),

@@ -36,6 +36,7 @@ import {
   withBrokenSignature,
 } from '../__testUtils__/pki';
 import { createRouter } from './router';
+import { staticClusterDirectory } from '../config/ClusterDirectory';
 
 jest.setTimeout(30_000);
 
@@ -239,14 +240,14 @@ describe('createRouter: certificates', () => {
         ? undefined
         : new CertificateService({
             certificates: certificatesConfig,
-            clusters: [
+            clusters: staticClusterDirectory([
               {
                 name: 'sandbox',
                 title: 'Sandbox',
                 url: 'https://127.0.0.1:6443',
                 caPem: 'PEM',
               },
-            ],
+            ]),
             signer,
             directory,
             store: certificateStore,

@@ -10,6 +10,7 @@ import {
   ClusterClient,
   ClusterClientProvider,
   ClusterCredentials,
+  ClusterDirectory,
   ClusterSettings,
   KubeObject,
   KubeObjectType,
@@ -307,23 +308,43 @@ export class KubernetesClusterClient implements ClusterClient {
  * @public
  */
 export class KubernetesClusterClientProvider implements ClusterClientProvider {
-  private readonly clients = new Map<string, ClusterClient>();
+  private readonly clients = new Map<
+    string,
+    { settings: ClusterSettings; client: ClusterClient }
+  >();
+  private readonly directory: ClusterDirectory;
 
   constructor(
-    clusters: ClusterSettings[],
-    options: KubernetesClientOptions = {},
+    clusters: ClusterSettings[] | ClusterDirectory,
+    private readonly options: KubernetesClientOptions = {},
   ) {
-    for (const cluster of clusters) {
-      if (cluster.credentials) {
-        this.clients.set(
-          cluster.name,
-          KubernetesClusterClient.create(cluster, options),
-        );
-      }
-    }
+    this.directory = Array.isArray(clusters)
+      ? {
+          list: () => clusters,
+          get: name => clusters.find(c => c.name === name),
+        }
+      : clusters;
   }
 
   forCluster(cluster: string): ClusterClient | undefined {
-    return this.clients.get(cluster);
+    const settings = this.directory.get(cluster);
+    if (!settings?.credentials) return undefined;
+    const cached = this.clients.get(cluster);
+    // A catalog cluster may move or change its CA between refreshes: the
+    // client follows what the directory says now.
+    if (cached && sameConnection(cached.settings, settings)) {
+      return cached.client;
+    }
+    const client = KubernetesClusterClient.create(settings, this.options);
+    this.clients.set(cluster, { settings, client });
+    return client;
   }
+}
+
+function sameConnection(a: ClusterSettings, b: ClusterSettings): boolean {
+  return (
+    a.url === b.url &&
+    a.caPem === b.caPem &&
+    JSON.stringify(a.credentials) === JSON.stringify(b.credentials)
+  );
 }

@@ -1,8 +1,10 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ConflictError,
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import {
   NamespaceClusterInfo,
@@ -11,7 +13,7 @@ import {
   NamespaceRequestStatus,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
-import { ClusterSettings } from '@cluster-access/plugin-cluster-access-node';
+import { ClusterDirectory } from '@cluster-access/plugin-cluster-access-node';
 import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
@@ -61,7 +63,7 @@ export class NamespaceRequestService {
     private readonly options: {
       settings: {
         tiers: TierInfo[];
-        clusters: ClusterSettings[];
+        clusters: ClusterDirectory;
         pendingExpiryMs: number;
       };
       store: NamespaceStore;
@@ -71,6 +73,7 @@ export class NamespaceRequestService {
       namespaces: ManagedNamespaceService;
       provisioner: NamespaceProvisioner;
       worker: { trigger(id: string): void };
+      logger?: LoggerService;
       clock?: () => Date;
     },
   ) {
@@ -83,7 +86,7 @@ export class NamespaceRequestService {
 
   listClusters(): NamespaceClusterInfo[] {
     const { clusters, tiers } = this.options.settings;
-    return clusters.map(c => ({
+    return clusters.list().map(c => ({
       name: c.name,
       ...(c.title ? { title: c.title } : {}),
       server: c.url,
@@ -113,10 +116,11 @@ export class NamespaceRequestService {
     input: NamespaceRequestInput,
     caller: Caller,
   ): Promise<NamespaceRequest> {
-    const { tier, cluster, owner } = validateNamespaceRequest(
-      input,
-      this.options.settings,
-    );
+    const { tiers, clusters } = this.options.settings;
+    const { tier, cluster, owner } = validateNamespaceRequest(input, {
+      tiers,
+      clusters: clusters.list(),
+    });
     const found = (await this.options.groups.getGroups([owner])).get(owner);
     if (!found) {
       throw new InputError(`Unknown group ${owner}`);
@@ -194,11 +198,19 @@ export class NamespaceRequestService {
       limit: 1,
     });
     if (leaving.length > 0) throw deleting;
-    const live = await this.options.provisioner.client(cluster).get({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      name: namespace,
-    });
+    const live = await this.options.provisioner
+      .client(cluster)
+      .get({ apiVersion: 'v1', kind: 'Namespace', name: namespace })
+      .catch(error => {
+        // The cluster's own text names its address and internals: for
+        // operators' logs, not for the requester.
+        this.options.logger?.warn(
+          `Could not check namespace ${namespace} on cluster ${cluster}: ${error}`,
+        );
+        throw new ServiceUnavailableError(
+          `Cluster ${cluster} could not be reached to check that ${namespace} is free; try again later`,
+        );
+      });
     if (live?.metadata.deletionTimestamp) throw deleting;
     if (live) {
       throw new ConflictError(
