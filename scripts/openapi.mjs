@@ -24,8 +24,10 @@ const prettier = require('prettier');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SPEC = 'plugins/cluster-access-backend/src/schema/openapi.yaml';
-const ROUTER = 'plugins/cluster-access-backend/src/schema/openapi/generated/router.ts';
-const TYPES = 'plugins/cluster-access-common/src/schema/openapi/generated/types.ts';
+const ROUTER =
+  'plugins/cluster-access-backend/src/schema/openapi/generated/router.ts';
+const TYPES =
+  'plugins/cluster-access-common/src/schema/openapi/generated/types.ts';
 
 const header = [
   '// ******************************************************************',

@@ -8,8 +8,8 @@ import { CliError } from './errors';
 
 /** Backstage's error body: `{ error: { name, message }, response: {...} }`. */
 function errorMessage(json: unknown): string | undefined {
-  const message = (json as { error?: { message?: unknown } } | undefined)
-    ?.error?.message;
+  const message = (json as { error?: { message?: unknown } } | undefined)?.error
+    ?.message;
   return typeof message === 'string' ? message : undefined;
 }
 

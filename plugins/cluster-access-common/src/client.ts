@@ -1,9 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import createClient, { Client } from 'openapi-fetch';
-import type {
-  components,
-  paths,
-} from './schema/openapi/generated/types';
+import type { components, paths } from './schema/openapi/generated/types';
 
 /**
  * The routes of the Cluster Access backend, as generated from its
