@@ -3,20 +3,6 @@ import {
   mockErrorHandler,
   mockServices,
 } from '@backstage/backend-test-utils';
-import type {
-  CertificateIdentity,
-  CertificateRecord,
-  ClusterAccessApiSchemas as Spec,
-  HistoryEvent,
-  IssuedCertificate,
-  ManagedNamespace,
-  NamespaceAccess,
-  NamespaceClusterInfo,
-  NamespaceRequest,
-  NamespaceRequestKind,
-  NamespaceRequestStatus,
-  TierInfo,
-} from '@cluster-access/plugin-cluster-access-common';
 import express from 'express';
 import request from 'supertest';
 import { createNamespacesRouter } from '../service/namespacesRouter';
@@ -24,36 +10,10 @@ import { createRouter } from '../service/router';
 import { spec } from './openapi/generated/router';
 
 // What the validated router and the generated types cannot say: that every
-// documented operation is mounted (and nothing else), that each router
-// really validates, and that the types the routers answer with (-common's)
-// are the spec's schemas. Request checking itself is the validator's
-// (express-openapi-validator, through @backstage/backend-openapi-utils).
-
-/**
- * Compiles only when `A` fits the spec's schema `B`: tsc (`yarn tsc`, part
- * of the test command) fails when a -common type drifts from openapi.yaml.
- */
-type Fits<A extends B, B> = [A, B];
-/**
- * -common types `status` of namespaces and access entries as a string; the
- * backend only ever sends a RequestStatus, as the spec says.
- */
-type WithStatus<T> = Omit<T, 'status'> & { status: NamespaceRequestStatus };
-export type Answers = [
-  Fits<HistoryEvent, Spec['HistoryEvent']>,
-  Fits<CertificateIdentity, Spec['CertificateIdentity']>,
-  Fits<IssuedCertificate, Spec['IssuedCertificate']>,
-  Fits<CertificateRecord, Spec['CertificateRecord']>,
-  Fits<TierInfo, Spec['Tier']>,
-  Fits<NamespaceClusterInfo, Spec['Cluster']>,
-  // -common leaves `kind` optional; every answer has one (toApiRequest).
-  Fits<
-    NamespaceRequest & { kind: NamespaceRequestKind },
-    Spec['NamespaceRequest']
-  >,
-  Fits<WithStatus<ManagedNamespace>, Spec['ManagedNamespace']>,
-  Fits<WithStatus<NamespaceAccess>, Spec['NamespaceAccess']>,
-];
+// documented operation is mounted (and nothing else) and that each router
+// really validates. Request checking itself is the validator's
+// (express-openapi-validator, through @backstage/backend-openapi-utils); that
+// the types the routers answer with are the spec's schemas is contract.ts's.
 
 /** `method path` of every documented operation. */
 function documentedOperations(): string[] {

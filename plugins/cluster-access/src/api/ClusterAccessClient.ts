@@ -1,3 +1,4 @@
+/* eslint-disable new-cap -- the generated client's methods are HTTP verbs (GET, POST, DELETE) */
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import {
   CertificateIdentity,
@@ -129,7 +130,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
           query: {
             ...rest,
             status: status?.length ? status.join(',') : undefined,
-            mine: mine === undefined ? undefined : mine ? 'true' : 'false',
+            mine: mine === undefined ? undefined : (`${mine}` as const),
           },
         },
       }),
