@@ -18,9 +18,9 @@ export type ClusterAccessApiPaths = paths;
 export type ClusterAccessApiSchemas = components['schemas'];
 
 /**
- * The typed client of the Cluster Access backend: `client.GET('/requests/{id}',
- * { params: { path: { id } } })`, with paths, parameters, bodies and answers
- * typed from the spec (openapi-fetch).
+ * The typed client of the Cluster Access backend (openapi-fetch): paths,
+ * parameters, bodies and answers typed from the spec, e.g.
+ * `client.GET('/requests/{id}', ...)` with the id as a path parameter.
  *
  * @public
  */
