@@ -5,6 +5,10 @@ import {
   startFakeBackend,
 } from './__testUtils__/fakeBackend';
 
+// The first call loads the common package (the generated client), which
+// jest compiles on first use.
+jest.setTimeout(30_000);
+
 type Backend = Awaited<ReturnType<typeof startFakeBackend>>;
 let backend: Backend | undefined;
 afterEach(async () => {

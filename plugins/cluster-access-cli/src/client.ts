@@ -1,41 +1,17 @@
 import type {
   CertificateIdentity,
+  ClusterAccessHttpClient,
   IssuedCertificate,
 } from '@cluster-access/plugin-cluster-access-common';
-import { z } from 'zod';
+import { loadCommon } from './common';
 import { CliError } from './errors';
 
-const identitySchema = z.object({
-  username: z.string().min(1),
-  groups: z.array(z.string()),
-  defaultTtlSeconds: z.number(),
-  maxTtlSeconds: z.number(),
-});
-
-const issuedSchema = z.object({
-  certificate: z.string().min(1),
-  caChain: z.array(z.string()),
-  serialNumber: z.string().min(1),
-  expiresAt: z.string(),
-  username: z.string().min(1),
-  groups: z.array(z.string()),
-  clusters: z.array(
-    z.object({
-      name: z.string().min(1),
-      title: z.string().optional(),
-      server: z.string().min(1),
-      certificateAuthorityData: z.string().optional(),
-    }),
-  ),
-  warnings: z.array(z.string()).default([]),
-});
-
-const revokedSchema = z.object({ serialNumber: z.string() });
-
 /** Backstage's error body: `{ error: { name, message }, response: {...} }`. */
-const errorBodySchema = z.object({
-  error: z.object({ name: z.string().optional(), message: z.string() }),
-});
+function errorMessage(json: unknown): string | undefined {
+  const message = (json as { error?: { message?: unknown } } | undefined)?.error
+    ?.message;
+  return typeof message === 'string' ? message : undefined;
+}
 
 /**
  * Options of {@link ClusterAccessClient}.
@@ -83,8 +59,9 @@ function describeFailure(options: {
 }
 
 /**
- * The two calls the CLI makes to the Cluster Access backend, with every
- * failure turned into a {@link CliError} that says what to do.
+ * The calls the CLI makes to the Cluster Access backend, through the client
+ * generated from its `openapi.yaml`, with every failure turned into a
+ * {@link CliError} that says what to do.
  *
  * @public
  */
@@ -97,7 +74,7 @@ export class ClusterAccessClient {
 
   /** `GET /identity`: the username and groups a certificate must carry. */
   async getIdentity(): Promise<CertificateIdentity> {
-    return this.call('GET', '/identity', undefined, identitySchema);
+    return this.call(client => client.GET('/identity'));
   }
 
   /** `POST /certificates`: signs a CSR made on this machine. */
@@ -105,7 +82,7 @@ export class ClusterAccessClient {
     csr: string;
     ttlSeconds?: number;
   }): Promise<IssuedCertificate> {
-    return this.call('POST', '/certificates', request, issuedSchema);
+    return this.call(client => client.POST('/certificates', { body: request }));
   }
 
   /**
@@ -114,88 +91,104 @@ export class ClusterAccessClient {
    */
   async revokeCertificate(serialNumber: string): Promise<void> {
     await this.call(
-      'POST',
-      `/certificates/${encodeURIComponent(serialNumber)}/revoke`,
-      undefined,
-      revokedSchema,
+      client =>
+        client.POST('/certificates/{serial}/revoke', {
+          params: { path: { serial: serialNumber } },
+        }),
       `Backstage at ${this.options.backendUrl} has no certificate ${serialNumber} of yours to revoke (404)`,
     );
   }
 
   private async call<T>(
-    method: string,
-    path: string,
-    body: unknown,
-    schema: z.ZodType<T>,
+    send: (
+      client: ClusterAccessHttpClient,
+    ) => Promise<{ data?: T; response: Response }>,
     notFound?: string,
   ): Promise<T> {
-    const { backendUrl, token, timeoutMs = 60_000 } = this.options;
+    const { backendUrl, token } = this.options;
+    const url = `${backendUrl}/api/cluster-access`;
+    // The common package is loaded here, not at start-up (see common.ts).
+    const client = loadCommon().createClusterAccessHttpClient({
+      baseUrl: url,
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      fetch: request => this.send(request, notFound),
+    });
+    let result: { data?: T; response: Response };
+    try {
+      result = await send(client);
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      // openapi-fetch could not parse the JSON it was promised.
+      throw notTheApi(url, true);
+    }
+    if (result.data === undefined) throw notTheApi(url, true);
+    return result.data;
+  }
+
+  /**
+   * Sends one request of the generated client: with a timeout, never
+   * following a redirect, and turning every failure into a CliError before
+   * the client sees it.
+   */
+  private async send(request: Request, notFound?: string): Promise<Response> {
+    const { backendUrl, timeoutMs = 60_000 } = this.options;
     const doFetch = this.options.fetch ?? fetch;
-    const url = `${backendUrl}/api/cluster-access${path}`;
     let response: Response;
     try {
-      response = await doFetch(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: body ? JSON.stringify(body) : undefined,
+      // As (url, init): the fetch given may be undici's (a private CA),
+      // which does not take the global Request class.
+      response = await doFetch(request.url, {
+        method: request.method,
+        headers: Object.fromEntries(request.headers),
+        body: request.body ? await request.text() : undefined,
         signal: AbortSignal.timeout(timeoutMs),
         // A redirect could carry the token to another host.
         redirect: 'error',
       });
     } catch (e) {
-      const error = e as Error & {
-        cause?: { code?: string; message?: string };
-      };
-      // fetch says "fetch failed"; the cause says why (ECONNREFUSED, a
-      // redirect, a certificate problem).
-      const reason =
-        error.name === 'TimeoutError'
-          ? `no answer within ${Math.round(timeoutMs / 1000)}s`
-          : error.cause?.code ?? error.cause?.message ?? error.message;
-      const untrusted =
-        /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(reason)
-          ? '. Its TLS certificate is not trusted here: give the CA that signed it with --certificate-authority FILE (or CLUSTER_ACCESS_CERTIFICATE_AUTHORITY)'
-          : '';
-      throw new CliError(
-        `Could not reach Backstage at ${backendUrl}: ${reason}${untrusted}`,
-      );
+      throw unreachable(e, backendUrl, timeoutMs);
     }
-
-    const text = await response.text();
     const isJson = /\bjson\b/.test(response.headers.get('content-type') ?? '');
+    if (response.ok) {
+      if (!isJson) throw notTheApi(request.url, false);
+      return response;
+    }
     let json: unknown;
-    if (isJson) {
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
+    try {
+      json = isJson ? JSON.parse(await response.text()) : undefined;
+    } catch {
+      json = undefined;
     }
-    if (!response.ok) {
-      const parsed = errorBodySchema.safeParse(json);
-      if (response.status === 404 && notFound && parsed.success) {
-        throw new CliError(notFound);
-      }
-      throw new CliError(
-        describeFailure({
-          status: response.status,
-          message: parsed.success ? parsed.data.error.message : undefined,
-          backendUrl,
-        }),
-      );
+    const message = errorMessage(json);
+    if (response.status === 404 && notFound && message !== undefined) {
+      throw new CliError(notFound);
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new CliError(
-        `${url} did not answer like the Cluster Access API${
-          isJson ? '' : ' (no JSON)'
-        }: is --backend-url the Backstage backend (for example :7007), not the app?`,
-      );
-    }
-    return parsed.data;
+    throw new CliError(
+      describeFailure({ status: response.status, message, backendUrl }),
+    );
   }
+}
+
+function notTheApi(url: string, isJson: boolean): CliError {
+  return new CliError(
+    `${url} did not answer like the Cluster Access API${
+      isJson ? '' : ' (no JSON)'
+    }: is --backend-url the Backstage backend (for example :7007), not the app?`,
+  );
+}
+
+/** fetch says "fetch failed"; the cause says why (ECONNREFUSED, a redirect, a certificate problem). */
+function unreachable(e: unknown, backendUrl: string, timeoutMs: number) {
+  const error = e as Error & { cause?: { code?: string; message?: string } };
+  const reason =
+    error.name === 'TimeoutError'
+      ? `no answer within ${Math.round(timeoutMs / 1000)}s`
+      : error.cause?.code ?? error.cause?.message ?? error.message;
+  const untrusted =
+    /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(reason)
+      ? '. Its TLS certificate is not trusted here: give the CA that signed it with --certificate-authority FILE (or CLUSTER_ACCESS_CERTIFICATE_AUTHORITY)'
+      : '';
+  return new CliError(
+    `Could not reach Backstage at ${backendUrl}: ${reason}${untrusted}`,
+  );
 }

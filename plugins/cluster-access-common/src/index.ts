@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './access';
+export * from './client';
 export * from './csr';
 export * from './kubeconfig';
 export * from './lifecycle';

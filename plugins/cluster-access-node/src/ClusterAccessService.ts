@@ -6,10 +6,12 @@ import {
   createServiceFactory,
   createServiceRef,
 } from '@backstage/backend-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
+  ClusterAccessHttpClient,
+  createClusterAccessHttpClient,
   NamespaceRequest,
   NamespaceRequestInput,
+  responseData,
 } from '@cluster-access/plugin-cluster-access-common';
 
 /**
@@ -57,45 +59,36 @@ export class DefaultClusterAccessService implements ClusterAccessService {
     request: NamespaceRequestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<NamespaceRequest> {
-    return this.call('/requests', options.credentials, {
-      method: 'POST',
-      body: JSON.stringify(request),
-    });
+    const client = await this.client(options.credentials);
+    return responseData(client.POST('/requests', { body: request }));
   }
 
   async getRequest(
     id: string,
     options: { credentials: BackstageCredentials },
   ): Promise<NamespaceRequest> {
-    return this.call(
-      `/requests/${encodeURIComponent(id)}`,
-      options.credentials,
-      { method: 'GET' },
+    const client = await this.client(options.credentials);
+    return responseData(
+      client.GET('/requests/{id}', { params: { path: { id } } }),
     );
   }
 
-  private async call<T>(
-    path: string,
+  /**
+   * The generated client with a plugin request token for the caller. Its
+   * errors are `ResponseError`s that keep the backend's status, name and
+   * message for the caller.
+   */
+  private async client(
     credentials: BackstageCredentials,
-    init: RequestInit,
-  ): Promise<T> {
-    const baseUrl = await this.discovery.getBaseUrl('cluster-access');
+  ): Promise<ClusterAccessHttpClient> {
     const { token } = await this.auth.getPluginRequestToken({
       onBehalfOf: credentials,
       targetPluginId: 'cluster-access',
     });
-    const res = await fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${token}`,
-      },
+    return createClusterAccessHttpClient({
+      baseUrl: await this.discovery.getBaseUrl('cluster-access'),
+      headers: { authorization: `Bearer ${token}` },
     });
-    if (!res.ok) {
-      // Keep the backend's own error (status, name, message) for the caller.
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
   }
 }
 

@@ -1,8 +1,8 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ENTITY_REF_MAX_LENGTH } from '@cluster-access/plugin-cluster-access-common';
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
+import { createApiRouter } from './createApiRouter';
 import { HistoryStore } from '../history/HistoryStore';
 import { parseInput } from './validation';
 
@@ -19,7 +19,8 @@ export async function createHistoryRouter(options: {
   history: Pick<HistoryStore, 'listHistory'>;
 }): Promise<express.Router> {
   const { httpAuth, history } = options;
-  const router = Router();
+  // Requests are checked against openapi.yaml before they reach a handler.
+  const router = await createApiRouter(httpAuth);
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -264,7 +264,7 @@ describe('namespace routes', () => {
         [namespaceRequest({ namespace: 'Payments-API-dev' }), /DNS-1123/],
         [
           namespaceRequest({ namespace: `payments-${'x'.repeat(60)}-dev` }),
-          /at most 63/,
+          /namespace must NOT have more than 63 characters/,
         ],
         [
           namespaceRequest({ namespace: 'kube-payments-dev' }),

@@ -22,8 +22,8 @@ import {
   TIER_NAME_MAX_LENGTH,
 } from '@cluster-access/plugin-cluster-access-common';
 import express, { Request } from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
+import { createApiRouter } from './createApiRouter';
 import { NamespaceAccessService } from '../namespaces/access/NamespaceAccessService';
 import { ManagedNamespaceService } from '../namespaces/requests/ManagedNamespaceService';
 import { NamespaceMembershipService } from '../namespaces/requests/NamespaceMembershipService';
@@ -116,8 +116,8 @@ export async function createNamespacesRouter(
 ): Promise<express.Router> {
   const { httpAuth, userInfo, permissions, requests } = options;
   const canApprove = createConditionAuthorizer(options.requestRuleset);
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // Requests are checked against openapi.yaml before they reach a handler.
+  const router = await createApiRouter(httpAuth);
 
   async function caller(
     req: Request,

@@ -300,9 +300,12 @@ describe('createRouter: certificates', () => {
             .set('authorization', mockCredentials.service.header())
         ).status,
       ).toBe(403);
+      // A request the spec accepts: a signed-in user's input is checked
+      // against it before the permission.
       const denied = await request(app)
         [method](path)
-        .set('authorization', as(MALLORY));
+        .set('authorization', as(MALLORY))
+        .send(method === 'post' ? { csr: 'CSR' } : undefined);
       expect(denied.status).toBe(403);
       expect(denied.body.error.message).toMatch(
         /cluster-access\.certificate\.create/,
@@ -520,7 +523,7 @@ describe('createRouter: certificates', () => {
     ['a string', '3600', /ttlSeconds/],
     ['negative', -5, /ttlSeconds/],
     ['a fraction', 60.5, /ttlSeconds/],
-    ['too short', 30, /between 60 and 86400/],
+    ['too short', 30, /ttlSeconds must be >= 60/],
     ['beyond the maximum', 86401, /between 60 and 86400/],
   ])('refuses a TTL that is %s (400)', async (_name, ttlSeconds, message) => {
     const app = await makeApp();
@@ -652,9 +655,11 @@ describe('createRouter: certificates', () => {
       ['post', '/certificates'],
       ['get', '/certificates'],
     ] as const) {
+      // A request the spec accepts: what breaks it is a 400 first.
       const res = await request(app)
         [method](path)
-        .set('authorization', as(ALICE));
+        .set('authorization', as(ALICE))
+        .send(method === 'post' ? { csr: 'CSR' } : undefined);
       expect(res.status).toBe(503);
       expect(res.body.error.message).toMatch(/not configured/);
     }

@@ -16,6 +16,7 @@ import { JsonObject } from '@backstage/types';
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { createApiRouter } from './createApiRouter';
 import { CertificateService } from '../certificates/CertificateService';
 import { HistoryStore } from '../history/HistoryStore';
 import { createHistoryRouter } from './historyRouter';
@@ -63,8 +64,8 @@ export async function createCertificatesRouter(
   options: Omit<RouterOptions, 'history'>,
 ): Promise<express.Router> {
   const { httpAuth, userInfo, permissions, auditor, logger } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  // Requests are checked against openapi.yaml before they reach a handler.
+  const router = await createApiRouter(httpAuth);
 
   /**
    * Runs a certificate route: audit event first, so that every outcome

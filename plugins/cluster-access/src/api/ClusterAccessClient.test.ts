@@ -12,9 +12,20 @@ function jsonResponse(status: number, body: unknown, statusText = '') {
 
 function setup(response: Response) {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
+  // The generated client sends a Request; the assertions read it as the
+  // URL, method, content type and body that went out.
+  const send = async (request: Request) => {
+    const type = request.headers.get('content-type');
+    const body = request.body ? await request.text() : undefined;
+    return fetch(request.url, {
+      method: request.method,
+      ...(type ? { headers: { 'Content-Type': type } } : {}),
+      ...(body !== undefined ? { body } : {}),
+    });
+  };
   const client = new ClusterAccessClient({
     discoveryApi: mockApis.discovery({ baseUrl: 'http://backstage:7007' }),
-    fetchApi: { fetch: fetch as unknown as typeof globalThis.fetch },
+    fetchApi: { fetch: send as unknown as typeof globalThis.fetch },
   });
   return { client, fetch };
 }

@@ -1,9 +1,11 @@
+/* eslint-disable new-cap -- the generated client's methods are HTTP verbs (GET, POST, DELETE) */
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
-import { ResponseError } from '@backstage/errors';
 import {
   CertificateIdentity,
   CertificateRecord,
   CertificateRequest,
+  ClusterAccessHttpClient,
+  createClusterAccessHttpClient,
   HistoryEvent,
   IssuedCertificate,
   ManagedNamespace,
@@ -11,6 +13,7 @@ import {
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestInput,
+  responseData,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import {
@@ -24,30 +27,6 @@ import {
   RemovedNamespaceMember,
 } from './ClusterAccessApi';
 
-type QueryValue = string | number | boolean | string[] | undefined;
-
-/** `?a=1&b=x,y` from the defined values, or '' when there are none. */
-function queryString(values: Record<string, QueryValue>): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values)) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) {
-      if (value.length > 0) params.set(key, value.join(','));
-    } else {
-      params.set(key, String(value));
-    }
-  }
-  const query = params.toString();
-  return query ? `?${query}` : '';
-}
-
-/** `/namespaces/<cluster>/<name>`, each part encoded. */
-function namespacePath(ref: NamespaceRef): string {
-  return `/namespaces/${encodeURIComponent(ref.cluster)}/${encodeURIComponent(
-    ref.name,
-  )}`;
-}
-
 /**
  * The backend trims comments and refuses empty ones, so an empty optional
  * comment is left out rather than sent.
@@ -57,8 +36,14 @@ function optionalText(text: string | undefined): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
+/** `/namespaces/{cluster}/{name}` parameters of a namespace. */
+function namespacePath(ref: NamespaceRef) {
+  return { cluster: ref.cluster, name: ref.name };
+}
+
 /**
- * Talks to the Cluster Access backend with the signed-in user's credentials.
+ * Talks to the Cluster Access backend with the signed-in user's credentials,
+ * through the client generated from the backend's `openapi.yaml`.
  *
  * @public
  */
@@ -72,83 +57,91 @@ export class ClusterAccessClient implements ClusterAccessApi {
   }
 
   async listHistory(filter: HistoryFilter = {}): Promise<HistoryEvent[]> {
-    const { items } = await this.request<{ items: HistoryEvent[] }>(
-      `/history${queryString({ ...filter })}`,
+    const client = await this.client();
+    const { items } = await responseData(
+      client.GET('/history', { params: { query: { ...filter } } }),
     );
-    return items;
+    return items as HistoryEvent[];
   }
 
   async getIdentity(): Promise<CertificateIdentity> {
-    return this.request<CertificateIdentity>('/identity');
+    const client = await this.client();
+    return responseData(client.GET('/identity'));
   }
 
   async issueCertificate(
     request: CertificateRequest,
   ): Promise<IssuedCertificate> {
-    return this.request<IssuedCertificate>('/certificates', {
-      method: 'POST',
-      body: request,
-    });
+    const client = await this.client();
+    const { csr, ttlSeconds } = request;
+    return responseData(
+      client.POST('/certificates', { body: { csr, ttlSeconds } }),
+    );
   }
 
   async listCertificates(): Promise<CertificateRecord[]> {
-    const { items } = await this.request<{ items: CertificateRecord[] }>(
-      '/certificates',
-    );
+    const client = await this.client();
+    const { items } = await responseData(client.GET('/certificates'));
     return items;
   }
 
   async revokeCertificate(options: {
     serialNumber: string;
   }): Promise<CertificateRecord> {
-    // Vault serials are colon-separated hex; encode whatever the backend uses.
-    return this.request<CertificateRecord>(
-      `/certificates/${encodeURIComponent(options.serialNumber)}/revoke`,
-      { method: 'POST' },
+    const client = await this.client();
+    return responseData(
+      client.POST('/certificates/{serial}/revoke', {
+        params: { path: { serial: options.serialNumber } },
+      }),
     );
   }
 
   async listTiers(): Promise<TierInfo[]> {
-    const { items } = await this.request<{ items: TierInfo[] }>('/tiers');
-    return items;
+    const client = await this.client();
+    const { items } = await responseData(client.GET('/tiers'));
+    return items as TierInfo[];
   }
 
   async listClusters(): Promise<NamespaceClusterInfo[]> {
-    const { items } = await this.request<{ items: NamespaceClusterInfo[] }>(
-      '/clusters',
-    );
+    const client = await this.client();
+    const { items } = await responseData(client.GET('/clusters'));
     return items;
   }
 
   async createRequest(input: NamespaceRequestInput): Promise<NamespaceRequest> {
+    const client = await this.client();
     // Only the fields the backend accepts: it refuses unknown ones.
     const { cluster, namespace, owner, tier, reason } = input;
-    return this.request<NamespaceRequest>('/requests', {
-      method: 'POST',
-      body: { cluster, namespace, owner, tier, reason },
-    });
+    return responseData(
+      client.POST('/requests', {
+        body: { cluster, namespace, owner, tier, reason },
+      }),
+    );
   }
 
   async listRequests(
     filter: NamespaceRequestFilter = {},
   ): Promise<NamespaceRequest[]> {
-    const { items } = await this.request<{ items: NamespaceRequest[] }>(
-      `/requests${queryString({
-        status: filter.status,
-        owner: filter.owner,
-        mine: filter.mine,
-        cluster: filter.cluster,
-        namespace: filter.namespace,
-        kind: filter.kind,
-        limit: filter.limit,
-      })}`,
+    const client = await this.client();
+    const { status, mine, ...rest } = filter;
+    const { items } = await responseData(
+      client.GET('/requests', {
+        params: {
+          query: {
+            ...rest,
+            status: status?.length ? status.join(',') : undefined,
+            mine: mine === undefined ? undefined : (`${mine}` as const),
+          },
+        },
+      }),
     );
     return items;
   }
 
   async getRequest(options: { id: string }): Promise<NamespaceRequest> {
-    return this.request<NamespaceRequest>(
-      `/requests/${encodeURIComponent(options.id)}`,
+    const client = await this.client();
+    return responseData(
+      client.GET('/requests/{id}', { params: { path: { id: options.id } } }),
     );
   }
 
@@ -156,10 +149,13 @@ export class ClusterAccessClient implements ClusterAccessApi {
     id: string;
     comment?: string;
   }): Promise<NamespaceRequest> {
+    const client = await this.client();
     const comment = optionalText(options.comment);
-    return this.request<NamespaceRequest>(
-      `/requests/${encodeURIComponent(options.id)}/approve`,
-      { method: 'POST', body: comment ? { comment } : {} },
+    return responseData(
+      client.POST('/requests/{id}/approve', {
+        params: { path: { id: options.id } },
+        body: comment ? { comment } : {},
+      }),
     );
   }
 
@@ -167,21 +163,24 @@ export class ClusterAccessClient implements ClusterAccessApi {
     id: string;
     comment: string;
   }): Promise<NamespaceRequest> {
-    return this.request<NamespaceRequest>(
-      `/requests/${encodeURIComponent(options.id)}/reject`,
-      { method: 'POST', body: { comment: options.comment } },
+    const client = await this.client();
+    return responseData(
+      client.POST('/requests/{id}/reject', {
+        params: { path: { id: options.id } },
+        body: { comment: options.comment },
+      }),
     );
   }
 
   async listNamespaces(
     filter: ManagedNamespaceFilter = {},
   ): Promise<ManagedNamespace[]> {
-    const { items } = await this.request<{ items: ManagedNamespace[] }>(
-      `/namespaces${queryString({
-        owner: filter.owner,
-        cluster: filter.cluster,
-        user: filter.user,
-      })}`,
+    const client = await this.client();
+    const { owner, cluster, user } = filter;
+    const { items } = await responseData(
+      client.GET('/namespaces', {
+        params: { query: { owner, cluster, user } },
+      }),
     );
     return items;
   }
@@ -189,14 +188,20 @@ export class ClusterAccessClient implements ClusterAccessApi {
   async listAccess(
     filter: NamespaceAccessFilter = {},
   ): Promise<NamespaceAccess[]> {
-    const { items } = await this.request<{ items: NamespaceAccess[] }>(
-      `/access${queryString({
-        owner: filter.owner,
-        cluster: filter.cluster,
-        namespace: filter.namespace,
-        user: filter.user,
-        flagged: filter.flagged ? true : undefined,
-      })}`,
+    const client = await this.client();
+    const { owner, cluster, namespace, user, flagged } = filter;
+    const { items } = await responseData(
+      client.GET('/access', {
+        params: {
+          query: {
+            owner,
+            cluster,
+            namespace,
+            user,
+            flagged: flagged ? 'true' : undefined,
+          },
+        },
+      }),
     );
     return items;
   }
@@ -204,46 +209,44 @@ export class ClusterAccessClient implements ClusterAccessApi {
   async addMember(
     options: NamespaceRef & { user: string },
   ): Promise<AddedNamespaceMember> {
-    return this.request<AddedNamespaceMember>(
-      `${namespacePath(options)}/members`,
-      { method: 'POST', body: { user: options.user } },
+    const client = await this.client();
+    return responseData(
+      client.POST('/namespaces/{cluster}/{name}/members', {
+        params: { path: namespacePath(options) },
+        body: { user: options.user },
+      }),
     );
   }
 
   async removeMember(
     options: NamespaceRef & { user: string },
   ): Promise<RemovedNamespaceMember> {
-    // Entity refs contain ':' and '/': one path segment only when encoded.
-    return this.request<RemovedNamespaceMember>(
-      `${namespacePath(options)}/members/${encodeURIComponent(options.user)}`,
-      { method: 'DELETE' },
+    const client = await this.client();
+    return responseData(
+      client.DELETE('/namespaces/{cluster}/{name}/members/{user}', {
+        params: { path: { ...namespacePath(options), user: options.user } },
+      }),
     );
   }
 
   async decommissionNamespace(
     options: NamespaceRef & { reason?: string },
   ): Promise<NamespaceRequest> {
+    const client = await this.client();
     const reason = optionalText(options.reason);
-    return this.request<NamespaceRequest>(namespacePath(options), {
-      method: 'DELETE',
-      body: reason ? { reason } : {},
-    });
+    return responseData(
+      client.DELETE('/namespaces/{cluster}/{name}', {
+        params: { path: namespacePath(options) },
+        body: reason ? { reason } : {},
+      }),
+    );
   }
 
-  private async request<T>(
-    path: string,
-    options: { method?: 'GET' | 'POST' | 'DELETE'; body?: unknown } = {},
-  ): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('cluster-access');
-    const init: RequestInit = { method: options.method ?? 'GET' };
-    if (options.body !== undefined) {
-      init.headers = { 'Content-Type': 'application/json' };
-      init.body = JSON.stringify(options.body);
-    }
-    const res = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!res.ok) {
-      throw await ResponseError.fromResponse(res);
-    }
-    return (await res.json()) as T;
+  /** The generated client, at the URL discovery gives now. */
+  private async client(): Promise<ClusterAccessHttpClient> {
+    return createClusterAccessHttpClient({
+      baseUrl: await this.discoveryApi.getBaseUrl('cluster-access'),
+      fetch: request => this.fetchApi.fetch(request),
+    });
   }
 }
