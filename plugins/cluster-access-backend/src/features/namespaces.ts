@@ -21,6 +21,7 @@ import {
   namespaceRequestResourceRef,
 } from '../namespaces/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
+import { observeProvisioningQueue } from '../metrics/metrics';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { namespaceTasks } from './namespaceTasks';
 import { ClusterAccessFeature } from './types';
@@ -49,17 +50,21 @@ export async function createNamespacesFeature(options: {
       logger.warn(`Tier ${tier.name}: ${advice}`);
     }
   }
+  const store = new DatabaseNamespaceStore(options.knex);
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
     clusters: settings.clusters,
-    store: new DatabaseNamespaceStore(options.knex),
+    store,
     accessStore: new DatabaseAccessStore(options.knex),
     history: options.history,
     groups: new CatalogGroupDirectory(options),
     clients: options.clients,
     logger,
   });
+  const stopObserving = observeProvisioningQueue(() =>
+    store.provisioningQueue(),
+  );
   permissionsRegistry.addResourceType({
     resourceRef: namespaceRequestResourceRef,
     permissions: [clusterAccessRequestApprovePermission],
@@ -76,6 +81,9 @@ export async function createNamespacesFeature(options: {
       ),
     }),
     tasks: namespaceTasks({ ...services, logger }),
-    shutdown: () => services.worker.idle(),
+    shutdown: async () => {
+      stopObserving();
+      await services.worker.idle();
+    },
   };
 }
