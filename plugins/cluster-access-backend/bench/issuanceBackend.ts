@@ -28,12 +28,13 @@ import { migrateDatabase } from '../src/database/migrations';
 import { createCertificatesFeature } from '../src/features/certificates';
 import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
 import { HistoryRecorder } from '../src/history/HistoryRecorder';
-import { accountCpu, cpuMs } from './common';
+import { accountCpu, cpuMs, setCpuAccounting } from './common';
 import { startBootstrappedVault, VaultPeerReady } from './vaultPeerProcess';
 
 export type BackendMessage =
   | { type: 'stats' }
   | { type: 'reset' }
+  | { type: 'split'; on: boolean }
   | { type: 'profile-start' }
   | { type: 'profile-stop'; file: string }
   | { type: 'csr-cost'; csrPem: string; username: string; runs: number };
@@ -145,6 +146,9 @@ async function main() {
     if (message.type === 'reset') {
       for (const key of Object.keys(phases)) phases[key] = 0;
       process.send!({ type: 'reset' });
+    } else if (message.type === 'split') {
+      setCpuAccounting(message.on);
+      process.send!({ type: 'split' });
     } else if (message.type === 'stats') {
       const stats: BackendStats = {
         type: 'stats',

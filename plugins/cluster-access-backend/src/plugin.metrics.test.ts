@@ -171,19 +171,19 @@ describe('clusterAccessPlugin metrics', () => {
       }),
     ).toBe(1);
     expect(
-      sample(text, 'cluster_access_certificate_issuance_duration_seconds_count', {
+      sample(text, 'cluster_access_certificate_issuance_duration_count', {
         outcome: 'issued',
       }),
     ).toBe(1);
     expect(
-      sample(text, 'cluster_access_vault_request_duration_seconds_count', {
+      sample(text, 'cluster_access_vault_request_duration_count', {
         operation: 'write sign-verbatim',
         outcome: 'ok',
       }),
     ).toBe(1);
     // The Namespace is created, then every object of the bundle applied.
     expect(
-      sample(text, 'cluster_access_kubernetes_request_duration_seconds_count', {
+      sample(text, 'cluster_access_kubernetes_request_duration_count', {
         cluster: 'sandbox',
         verb: 'create',
         kind: 'Namespace',
@@ -191,7 +191,7 @@ describe('clusterAccessPlugin metrics', () => {
       }),
     ).toBe(1);
     expect(
-      sample(text, 'cluster_access_kubernetes_request_duration_seconds_count', {
+      sample(text, 'cluster_access_kubernetes_request_duration_count', {
         cluster: 'sandbox',
         verb: 'apply',
         kind: 'ResourceQuota',
@@ -201,7 +201,7 @@ describe('clusterAccessPlugin metrics', () => {
     // Nothing waits once the namespace is ready.
     expect(sample(text, 'cluster_access_provisioning_queue_depth', {})).toBe(0);
     expect(
-      sample(text, 'cluster_access_provisioning_queue_oldest_age_seconds', {}),
+      sample(text, 'cluster_access_provisioning_queue_oldest_age', {}),
     ).toBe(0);
   });
 });
