@@ -45,14 +45,22 @@ function issuanceRows(result) {
           r.bareSign.p99Ms
         } | ${r.bareSign.perSecond} | ${r.ratioP50} / ${r.ratioP99} / ${
           r.ratioThroughput
-        } | ${r.backendCpuMsPerIssuance} |`,
+        } | ${r.backendCpuMsPerIssuance}${
+          r.failedByStatus
+            ? ` (failed: ${Object.entries(r.failedByStatus)
+                .map(([status, n]) => `${n} × ${status}`)
+                .join(', ')})`
+            : ''
+        } |`,
       );
     }
   }
   const out = result.figures.modes[0];
   lines.push(
     '',
-    `  Backend CPU per issuance at 1 user, by phase (ms, Vault ${out.vault}; timing the phases adds its own cost): ${Object.entries(
+    `  Backend CPU per issuance at 1 user, by phase (ms, Vault ${
+      out.vault
+    }; timing the phases adds its own cost): ${Object.entries(
       out.cpuSplitMsAtOneUser,
     )
       .map(([k, v]) => `${k} ${v}`)
@@ -99,17 +107,27 @@ function credentialRows(result) {
 }
 
 const SECTIONS = [
-  ['issuance', 'Issuance (`POST /certificates` vs a bare sign-verbatim)', issuanceRows],
+  [
+    'issuance',
+    'Issuance (`POST /certificates` vs a bare sign-verbatim)',
+    issuanceRows,
+  ],
   ['provisioning-burst', 'Provisioning burst (dev tier)', burstRows],
   ['reconcile', 'Reconcile', reconcileRows],
-  ['credential', 'kubectl plugin (`cluster-access credential`)', credentialRows],
+  [
+    'credential',
+    'kubectl plugin (`cluster-access credential`)',
+    credentialRows,
+  ],
 ];
 
 function table() {
   const lines = [];
   for (const [name, title, rows] of SECTIONS) {
     const result = load(name);
-    lines.push(`- **${title}**${result ? ` — ${where(result)}:` : ': not run yet'}`);
+    lines.push(
+      `- **${title}**${result ? ` — ${where(result)}:` : ': not run yet'}`,
+    );
     if (result) {
       lines.push('', ...rows(result).map(l => (l ? `  ${l}` : l)), '');
     }
@@ -124,7 +142,10 @@ function updateReadme() {
   if (start < 0 || end < start) {
     throw new Error(`README.md has no ${START} … ${END} block`);
   }
-  const next = `${text.slice(0, start + START.length)}\n\n${table()}\n\n${text.slice(end)}`;
+  const next = `${text.slice(
+    0,
+    start + START.length,
+  )}\n\n${table()}\n\n${text.slice(end)}`;
   fs.writeFileSync(README, next);
 }
 

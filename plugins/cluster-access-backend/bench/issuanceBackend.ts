@@ -47,6 +47,15 @@ export interface BackendStats {
 
 const phases: Record<string, number> = {};
 
+const STATUS: Record<string, number> = {
+  InputError: 400,
+  AuthenticationError: 401,
+  NotAllowedError: 403,
+  NotFoundError: 404,
+  ConflictError: 409,
+  ServiceUnavailableError: 503,
+};
+
 /** Self CPU time per phase, for one-at-a-time runs. */
 function instrument() {
   accountCpu(CertificateService.prototype, 'issue', 'service', phases);
@@ -95,7 +104,8 @@ async function main() {
           address: vault.url,
           pkiMount: vault.pkiMount,
           role: vault.roleName,
-          timeoutMs: 10_000,
+          // Generous: an overloaded machine makes a slow peer, not a failure.
+          timeoutMs: 30_000,
           auth: { method: 'token', token: vault.backendToken },
           // BENCH_IDENTITY_CACHE_TTL=0 measures without the identity cache.
           identity: {
@@ -129,7 +139,21 @@ async function main() {
     permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
     auditor: { createEvent: async () => noopEvent },
   });
-  const app = express().use('/api/cluster-access', feature.router);
+  const app = express()
+    .use('/api/cluster-access', feature.router)
+    // Statuses as Backstage's error middleware gives them, without the stack.
+    .use(
+      (
+        error: Error & { statusCode?: number },
+        _req: express.Request,
+        res: express.Response,
+        _next: express.NextFunction,
+      ) => {
+        res
+          .status(error.statusCode ?? STATUS[error.name] ?? 500)
+          .json({ error: { name: error.name, message: error.message } });
+      },
+    );
   const server = app.listen(0, '127.0.0.1');
   await new Promise(resolve => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;

@@ -369,7 +369,9 @@ async function main() {
   );
   // Peak resident memory of this process (peer, client and reconciler).
   figures.peakRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
-  lines.push(`Peak memory (RSS, with the peer in this process): ${figures.peakRssMb} MB.`);
+  lines.push(
+    `Peak memory (RSS, with the peer in this process): ${figures.peakRssMb} MB.`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
   reportResult('reconcile', SIZE, figures);
 

@@ -62,9 +62,7 @@ describe('benchmarks at their smallest size', () => {
     for (const row of figures.rows) {
       expect(row.requests).toBe(20);
       expect(row.kubernetesCallsPerNamespace).toBeGreaterThan(0);
-      expect(row.peakParallelProvisioning).toBeLessThanOrEqual(
-        row.concurrency,
-      );
+      expect(row.peakParallelProvisioning).toBeLessThanOrEqual(row.concurrency);
     }
   });
 

@@ -82,9 +82,9 @@ function usageNames(flags: number): string {
  */
 function typed<T extends x509.Extension>(
   ext: x509.Extension,
-  type: new (raw: BufferSource) => T,
+  Type: new (raw: BufferSource) => T,
 ): T {
-  return ext instanceof type ? ext : new type(ext.rawData);
+  return ext instanceof Type ? ext : new Type(ext.rawData);
 }
 
 /**

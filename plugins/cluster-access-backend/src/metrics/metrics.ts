@@ -73,16 +73,13 @@ function get(): Instruments {
       'cluster_access.kubernetes.request.duration',
       'Kubernetes API calls by cluster, verb, kind and outcome',
     ),
-    reconcileDuration: m.createHistogram(
-      'cluster_access.reconcile.duration',
-      {
-        description: 'Time of one reconcile pass over a cluster',
-        unit: 's',
-        advice: {
-          explicitBucketBoundaries: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-        },
+    reconcileDuration: m.createHistogram('cluster_access.reconcile.duration', {
+      description: 'Time of one reconcile pass over a cluster',
+      unit: 's',
+      advice: {
+        explicitBucketBoundaries: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
       },
-    ),
+    }),
     driftRepairs: m.createCounter('cluster_access.reconcile.drift_repairs', {
       description:
         'Objects the reconciler created, changed or deleted because the cluster drifted',

@@ -23,7 +23,9 @@ export class ClusterLimiter {
       new Promise(resolve => setTimeout(resolve, ms)),
   ) {
     if (!Number.isInteger(perCluster) || perCluster < 1) {
-      throw new Error(`concurrency per cluster must be 1 or more, got ${perCluster}`);
+      throw new Error(
+        `concurrency per cluster must be 1 or more, got ${perCluster}`,
+      );
     }
   }
 

@@ -317,7 +317,9 @@ export class DatabaseNamespaceStore implements NamespaceStore {
       .first('created_at');
     return {
       depth: Number(count?.n ?? 0),
-      ...(oldest ? { oldestCreatedAt: new Date(toIso(oldest.created_at)) } : {}),
+      ...(oldest
+        ? { oldestCreatedAt: new Date(toIso(oldest.created_at)) }
+        : {}),
     };
   }
 
