@@ -108,6 +108,7 @@ interface Row {
   backendCpuMsPerIssuance: number;
   /** Answers other than 201, by status (none when every issuance succeeded). */
   failedByStatus?: Record<string, number>;
+  bareSignFailedByStatus?: Record<string, number>;
 }
 
 async function runMode(vaultOutOfProcess: boolean) {
@@ -144,46 +145,61 @@ async function runMode(vaultOutOfProcess: boolean) {
         return { authorization, csrPem, username: identity.username };
       }),
     );
-    const failures = new Map<number, number>();
+    const failures = new Map<number | string, number>();
+    const bareFailures = new Map<number | string, number>();
     const issue = async (worker: number) => {
-      const res = await fetch(`${base}/certificates`, {
-        method: 'POST',
-        headers: {
-          authorization: users[worker].authorization,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({ csr: users[worker].csrPem, ttlSeconds: 3600 }),
-      });
-      await res.arrayBuffer();
-      // Counted, not thrown: a level that overloads the machine says so.
-      if (res.status !== 201)
-        failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
-    };
-    const signBare = async (worker: number) => {
-      const res = await fetch(
-        `${vault.url}/v1/${vault.pkiMount}/sign-verbatim/${vault.roleName}`,
-        {
+      let status: number | string;
+      try {
+        const res = await fetch(`${base}/certificates`, {
           method: 'POST',
           headers: {
-            'x-vault-token': vault.backendToken,
+            authorization: users[worker].authorization,
             'content-type': 'application/json',
           },
           body: JSON.stringify({
             csr: users[worker].csrPem,
-            ttl: '3600s',
-            format: 'pem',
-            key_usage: ['DigitalSignature'],
-            ext_key_usage: ['ClientAuth'],
-            exclude_cn_from_sans: true,
+            ttlSeconds: 3600,
           }),
-        },
-      );
-      if (res.status !== 200) {
-        throw new Error(
-          `sign-verbatim failed: ${res.status} ${await res.text()}`,
-        );
+        });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch (error) {
+        status = (error as Error).message;
       }
-      await res.arrayBuffer();
+      // Counted, not thrown: a level that overloads the machine says so.
+      if (status !== 201) {
+        failures.set(status, (failures.get(status) ?? 0) + 1);
+      }
+    };
+    const signBare = async (worker: number) => {
+      let status: number | string;
+      try {
+        const res = await fetch(
+          `${vault.url}/v1/${vault.pkiMount}/sign-verbatim/${vault.roleName}`,
+          {
+            method: 'POST',
+            headers: {
+              'x-vault-token': vault.backendToken,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({
+              csr: users[worker].csrPem,
+              ttl: '3600s',
+              format: 'pem',
+              key_usage: ['DigitalSignature'],
+              ext_key_usage: ['ClientAuth'],
+              exclude_cn_from_sans: true,
+            }),
+          },
+        );
+        await res.arrayBuffer();
+        status = res.status;
+      } catch (error) {
+        status = (error as Error).message;
+      }
+      if (status !== 200) {
+        bareFailures.set(status, (bareFailures.get(status) ?? 0) + 1);
+      }
     };
 
     // Every user's first issuance creates its Vault entity: not measured.
@@ -202,6 +218,7 @@ async function runMode(vaultOutOfProcess: boolean) {
       await ask(backend.child, { type: 'reset' });
       const before = await ask<BackendStats>(backend.child, { type: 'stats' });
       failures.clear();
+      bareFailures.clear();
       const issuance = await measure(level, total, issue);
       const failed = Object.fromEntries(failures);
       const after = await ask<BackendStats>(backend.child, { type: 'stats' });
@@ -216,6 +233,9 @@ async function runMode(vaultOutOfProcess: boolean) {
         ratioThroughput: round(issuance.perSecond / bareSign.perSecond),
         backendCpuMsPerIssuance: round(perIssuance),
         ...(failures.size ? { failedByStatus: failed } : {}),
+        ...(bareFailures.size
+          ? { bareSignFailedByStatus: Object.fromEntries(bareFailures) }
+          : {}),
       });
     }
     // The split: one user at a time, so that process CPU is this request's;

@@ -8,9 +8,10 @@ interface ClusterSlots {
 }
 
 /**
- * Bounds how much work one replica does on each cluster at once, and holds
- * back the work of a cluster that asked to slow down (429 with Retry-After)
- * until the time it asked for. Clusters do not wait for each other.
+ * Bounds how much work one replica does on each cluster at once, and
+ * remembers until when a cluster asked to be left alone (429 with
+ * Retry-After) so that work not yet started on it can be put off until then.
+ * Clusters do not wait for each other.
  *
  * @public
  */
@@ -19,8 +20,6 @@ export class ClusterLimiter {
 
   constructor(
     private readonly perCluster: number = DEFAULT_PROVISIONING_CONCURRENCY,
-    private readonly sleep: (ms: number) => Promise<void> = ms =>
-      new Promise(resolve => setTimeout(resolve, ms)),
   ) {
     if (!Number.isInteger(perCluster) || perCluster < 1) {
       throw new Error(
@@ -29,21 +28,16 @@ export class ClusterLimiter {
     }
   }
 
-  /** Runs `fn` once the cluster has a free slot and is not paused. */
+  /** Runs `fn` once the cluster has a free slot. */
   async run<T>(cluster: string, fn: () => Promise<T>): Promise<T> {
     const slots = this.slots(cluster);
     if (slots.active < this.perCluster) {
       slots.active++;
     } else {
-      // The slot is handed over by release(); active stays as it is.
+      // The slot is handed over by the finally below; active stays as it is.
       await new Promise<void>(resolve => slots.waiting.push(resolve));
     }
     try {
-      for (;;) {
-        const wait = slots.pausedUntil - Date.now();
-        if (wait <= 0) break;
-        await this.sleep(wait);
-      }
       return await fn();
     } finally {
       const next = slots.waiting.shift();
@@ -52,10 +46,15 @@ export class ClusterLimiter {
     }
   }
 
-  /** Holds back work that has not started on the cluster for `ms`. */
-  pause(cluster: string, ms: number): void {
+  /** Records that the cluster asked for no more work before `until` (epoch ms). */
+  pause(cluster: string, until: number): void {
     const slots = this.slots(cluster);
-    slots.pausedUntil = Math.max(slots.pausedUntil, Date.now() + ms);
+    slots.pausedUntil = Math.max(slots.pausedUntil, until);
+  }
+
+  /** Until when (epoch ms) the cluster asked for no more work; 0 when it did not. */
+  pausedUntil(cluster: string): number {
+    return this.clusters.get(cluster)?.pausedUntil ?? 0;
   }
 
   /** Work running and waiting per cluster, for metrics and tests. */

@@ -133,6 +133,18 @@ export class NamespaceRequestWorker {
       leaseMs: this.leaseMs,
     });
     if (!claimed) return;
+    const pausedUntil = this.limiter.pausedUntil(claimed.cluster);
+    if (pausedUntil > this.clock().getTime()) {
+      // The cluster asked for no more work until then: let go of the request
+      // and take it up again at that time, without an attempt against it.
+      await this.options.store.updateRequest(
+        claimed.id,
+        { status: [claimed.status], claimedBy: this.workerId },
+        { ...RELEASED, nextAttemptAt: new Date(pausedUntil) },
+        this.clock(),
+      );
+      return;
+    }
     await this.limiter.run(claimed.cluster, () =>
       claimed.kind === 'create'
         ? this.provision(claimed)
@@ -291,12 +303,12 @@ export class NamespaceRequestWorker {
     // When the cluster said how long to wait (Retry-After) or the name is
     // still being freed, that wait replaces the generic backoff.
     const wait = requestedWaitMs(options.error) ?? this.backoff(attempt);
-    if (options.error instanceof ClusterBusyError) {
-      // The cluster asked everyone to slow down: hold back this replica's
-      // other work on it too, not only this request.
-      this.limiter.pause(request.cluster, wait);
-    }
     const nextAttemptAt = new Date(this.clock().getTime() + wait);
+    if (options.error instanceof ClusterBusyError) {
+      // The cluster asked everyone to slow down: put off this replica's
+      // other work on it that has not started yet, not only this request.
+      this.limiter.pause(request.cluster, nextAttemptAt.getTime());
+    }
     // The details (cluster texts, operations) go to the logs; the request and
     // the public history get a sentence a requester understands.
     this.options.logger.warn(
