@@ -133,23 +133,24 @@ export class NamespaceRequestWorker {
       leaseMs: this.leaseMs,
     });
     if (!claimed) return;
-    const pausedUntil = this.limiter.pausedUntil(claimed.cluster);
-    if (pausedUntil > this.clock().getTime()) {
-      // The cluster asked for no more work until then: let go of the request
-      // and take it up again at that time, without an attempt against it.
-      await this.options.store.updateRequest(
-        claimed.id,
-        { status: [claimed.status], claimedBy: this.workerId },
-        { ...RELEASED, nextAttemptAt: new Date(pausedUntil) },
-        this.clock(),
-      );
-      return;
-    }
-    await this.limiter.run(claimed.cluster, () =>
-      claimed.kind === 'create'
-        ? this.provision(claimed)
-        : this.decommission(claimed),
-    );
+    await this.limiter.run(claimed.cluster, async () => {
+      // Checked once the slot is ours: the cluster may have asked meanwhile.
+      const pausedUntil = this.limiter.pausedUntil(claimed.cluster);
+      if (pausedUntil > this.clock().getTime()) {
+        // Let go of the request and take it up again at that time, without
+        // an attempt the cluster would refuse.
+        await this.options.store.updateRequest(
+          claimed.id,
+          { status: [claimed.status], claimedBy: this.workerId },
+          { ...RELEASED, nextAttemptAt: new Date(pausedUntil) },
+          this.clock(),
+        );
+      } else if (claimed.kind === 'create') {
+        await this.provision(claimed);
+      } else {
+        await this.decommission(claimed);
+      }
+    });
   }
 
   private backoff(attempts: number): number {
