@@ -56,6 +56,8 @@ export interface Config {
       identity?: {
         /** Path of the auth mount (e.g. 'oidc') whose accessor new entity aliases use; no alias is made when unset. */
         aliasMountPath?: string;
+        /** Seconds a user's Vault entity and groups, once read, are reused without asking Vault again (changes in Vault reach certificates within this time, in every replica); 0 reads them on every request. Default 30. */
+        cacheTtlSeconds?: number;
       };
       /** How the backend authenticates to Vault. */
       auth: {
@@ -229,6 +231,8 @@ export interface Config {
       workerFrequency?: HumanDuration | string;
       /** Longest run of one pass of that work. Default `{ minutes: 5 }`. */
       workerTimeout?: HumanDuration | string;
+      /** How many namespaces one backend replica provisions or deletes at once on each cluster. A cluster that answers 429 beyond the in-place waits holds back the rest of that cluster's work until its Retry-After. Default 8. */
+      provisioningConcurrency?: number;
     };
     /** Managed namespaces. */
     namespaces?: {

@@ -1,241 +1,328 @@
 /*
- * Issuance latency through the real router against the Vault peer, at 1, 10
- * and 50 concurrent users, compared with a bare sign-verbatim call on the
- * same peer.
+ * What one backend replica costs per certificate, and how far it scales.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/cluster-access-backend/bench/issuance.ts [requestsPerLevel]
+ *     plugins/cluster-access-backend/bench/issuance.ts [--size=small|full] [--cpu-prof]
  *
- * (or `yarn bench` in the package). Every user first asks for its identity
- * (which creates its Vault entity) and makes one key and CSR; the measured
- * request is `POST /certificates`: identity and groups from Vault, CSR
- * validation, sign-verbatim, the checks on the returned certificate and the
- * database insert. The baseline is the sign-verbatim call alone, with the
- * same CSRs and concurrency. Auth and permissions are the test mocks, the
- * auditor does nothing, logs go nowhere; the store is SQLite in memory.
+ * (or `yarn bench` at the root, or `yarn bench:issuance` in the package).
+ * Three processes, as in production: this one is the HTTP client (Node's
+ * fetch), bench/issuanceBackend.ts one backend replica, and
+ * bench/vaultPeerProcess.ts the Vault peer. A second row runs the Vault peer
+ * inside the backend's process, as the first version of this benchmark did.
+ *
+ * Per concurrency level (closed loop, worker i plays user i): p50/p99 and
+ * throughput of `POST /certificates` (identity and groups from Vault, CSR
+ * checks, sign-verbatim, the checks of the returned certificate, the
+ * database writes) and of a bare sign-verbatim call with the same CSRs by
+ * the same client; the backend process's CPU time per issuance
+ * (`process.cpuUsage`, all threads), and at one user its split by phase
+ * (self time: Vault calls = node-vault and the HTTP client; database writes;
+ * certificate checks; the service's own work including the CSR checks,
+ * which are also timed alone; the rest is Express, auth and JSON).
+ * `--cpu-prof` writes a V8 CPU profile of the backend's measured requests
+ * (not start-up or warm-up) to bench/profiles/ (open it in Chrome's DevTools).
  */
-import 'reflect-metadata';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { generateClientKeyAndCsr } from '@cluster-access/plugin-cluster-access-common';
+import { ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import type { BackendStats } from './issuanceBackend';
+import type { VaultPeerReady } from './vaultPeerProcess';
 import {
-  bootstrapVaultForClusterAccess,
-  startVaultPeer,
-} from '@cluster-access/sandbox';
-import express from 'express';
-import knexFactory from 'knex';
-import type { AddressInfo } from 'node:net';
-import NodeVault from 'node-vault';
-import { CertificateService } from '../src/certificates/CertificateService';
-import { DatabaseCertificateStore } from '../src/certificates/DatabaseCertificateStore';
-import { VaultCertificateSigner } from '../src/certificates/vault/VaultCertificateSigner';
-import { VaultClient } from '../src/certificates/vault/VaultClient';
-import { VaultIdentityDirectory } from '../src/certificates/vault/VaultIdentityDirectory';
-import { migrateDatabase } from '../src/database/migrations';
-import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
-import { HistoryRecorder } from '../src/history/HistoryRecorder';
-import { createRouter } from '../src/service/router';
-import { staticClusterDirectory } from '../src/config/ClusterDirectory';
+  benchSize,
+  LatencyStats,
+  measure,
+  repoRoot,
+  round,
+  reportResult,
+} from './common';
 
-const LEVELS = [1, 10, 50];
-const REQUESTS_PER_LEVEL = Number(process.argv[2] ?? 300);
-const WARMUP_REQUESTS = 20;
+const SIZE = benchSize();
+// --levels=1,10 and --requests=N narrow a run (for profiling); not recorded.
+const flag = (name: string) =>
+  process.argv.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
+const DEFAULT_LEVELS = SIZE === 'small' ? [1, 5] : [1, 10, 50, 200];
+const LEVELS = flag('levels')?.split(',').map(Number) ?? DEFAULT_LEVELS;
+const requestsAt = (level: number) =>
+  Number(flag('requests') ?? 0) ||
+  (SIZE === 'small' ? 10 : Math.max(300, 3 * level));
+const CUSTOM = Boolean(flag('levels') || flag('requests'));
+const transform = require.resolve('@backstage/cli/config/nodeTransform.cjs');
+const progress = (line: string) => process.stderr.write(`[issuance] ${line}\n`);
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(
-    sorted.length - 1,
-    Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
-  );
-  return sorted[index];
-}
-
-interface Stats {
-  p50: number;
-  p99: number;
-  perSecond: number;
-}
-
-/**
- * Runs `total` calls of `fn` with `concurrency` closed-loop workers (worker i
- * plays user i) and returns latency percentiles in milliseconds.
- */
-async function measure(
-  concurrency: number,
-  total: number,
-  fn: (worker: number) => Promise<void>,
-): Promise<Stats> {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < total) {
-        next++;
-        const t0 = performance.now();
-        await fn(worker);
-        latencies.push(performance.now() - t0);
+function start<T>(
+  file: string,
+  ready: string,
+  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+): Promise<{ child: ChildProcess; message: T }> {
+  const child = fork(path.join(__dirname, file), [], {
+    execArgv: ['--require', transform, ...(options.execArgv ?? [])],
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      const error = new Error(`${file} exited (${code ?? signal})`);
+      reject(error);
+      // Exiting later (a crash mid-run) must not leave this process waiting.
+      if (code !== 0) {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(1);
       }
-    }),
+    });
+    child.on('message', (message: any) => {
+      if (message?.type === ready) resolve({ child, message });
+    });
+  });
+}
+
+/** Sends a message to the backend and waits for its answer of that type. */
+function ask<T>(child: ChildProcess, message: { type: string }): Promise<T> {
+  return new Promise(resolve => {
+    const listener = (answer: any) => {
+      if (answer?.type === message.type) {
+        child.off('message', listener);
+        resolve(answer);
+      }
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
+}
+
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  child.removeAllListeners('exit');
+  const exited = new Promise(resolve => child.once('exit', resolve));
+  child.disconnect();
+  await exited;
+}
+
+interface Row {
+  users: number;
+  issuance: LatencyStats;
+  bareSign: LatencyStats;
+  ratioP50: number;
+  ratioP99: number;
+  ratioThroughput: number;
+  backendCpuMsPerIssuance: number;
+  /** Answers other than 201, by status (none when every issuance succeeded). */
+  failedByStatus?: Record<string, number>;
+  bareSignFailedByStatus?: Record<string, number>;
+}
+
+async function runMode(vaultOutOfProcess: boolean) {
+  const profile = process.argv.includes('--cpu-prof');
+  const vaultChild = vaultOutOfProcess
+    ? await start<VaultPeerReady>('vaultPeerProcess.ts', 'vault-ready')
+    : undefined;
+  const backend = await start<{ base: string; vault: VaultPeerReady }>(
+    'issuanceBackend.ts',
+    'backend-ready',
+    {
+      env: vaultChild
+        ? { BENCH_VAULT: JSON.stringify(vaultChild.message) }
+        : {},
+    },
   );
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    perSecond: (latencies.length / elapsed) * 1000,
-  };
+  const { base, vault } = backend.message;
+  progress(
+    `backend ready (Vault ${vaultOutOfProcess ? 'out of' : 'in'} process)`,
+  );
+  try {
+    const users = await Promise.all(
+      Array.from({ length: Math.max(...LEVELS) }, async (_, i) => {
+        const authorization = mockCredentials.user.header(
+          `user:default/bench-${i}`,
+        );
+        const identity = await (
+          await fetch(`${base}/identity`, { headers: { authorization } })
+        ).json();
+        const { csrPem } = await generateClientKeyAndCsr({
+          username: identity.username,
+          groups: identity.groups,
+        });
+        return { authorization, csrPem, username: identity.username };
+      }),
+    );
+    const failures = new Map<number | string, number>();
+    const bareFailures = new Map<number | string, number>();
+    const issue = async (worker: number) => {
+      let status: number | string;
+      try {
+        const res = await fetch(`${base}/certificates`, {
+          method: 'POST',
+          headers: {
+            authorization: users[worker].authorization,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            csr: users[worker].csrPem,
+            ttlSeconds: 3600,
+          }),
+        });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch (error) {
+        status = (error as Error).message;
+      }
+      // Counted, not thrown: a level that overloads the machine says so.
+      if (status !== 201) {
+        failures.set(status, (failures.get(status) ?? 0) + 1);
+      }
+    };
+    const signBare = async (worker: number) => {
+      let status: number | string;
+      try {
+        const res = await fetch(
+          `${vault.url}/v1/${vault.pkiMount}/sign-verbatim/${vault.roleName}`,
+          {
+            method: 'POST',
+            headers: {
+              'x-vault-token': vault.backendToken,
+              'content-type': 'application/json',
+            },
+            body: JSON.stringify({
+              csr: users[worker].csrPem,
+              ttl: '3600s',
+              format: 'pem',
+              key_usage: ['DigitalSignature'],
+              ext_key_usage: ['ClientAuth'],
+              exclude_cn_from_sans: true,
+            }),
+          },
+        );
+        await res.arrayBuffer();
+        status = res.status;
+      } catch (error) {
+        status = (error as Error).message;
+      }
+      if (status !== 200) {
+        bareFailures.set(status, (bareFailures.get(status) ?? 0) + 1);
+      }
+    };
+
+    // Every user's first issuance creates its Vault entity: not measured.
+    for (let i = 0; i < users.length; i += 10) {
+      await Promise.all(users.slice(i, i + 10).map((_, j) => issue(i + j)));
+    }
+    await measure(1, 20, signBare);
+
+    progress('users ready, entities made');
+    if (profile) await ask(backend.child, { type: 'profile-start' });
+    const rows: Row[] = [];
+    let split: Record<string, number> | undefined;
+    for (const level of LEVELS) {
+      const total = requestsAt(level);
+      progress(`${level} user(s), ${total} requests`);
+      await ask(backend.child, { type: 'reset' });
+      const before = await ask<BackendStats>(backend.child, { type: 'stats' });
+      failures.clear();
+      bareFailures.clear();
+      const issuance = await measure(level, total, issue);
+      const failed = Object.fromEntries(failures);
+      const after = await ask<BackendStats>(backend.child, { type: 'stats' });
+      const bareSign = await measure(level, total, signBare);
+      const perIssuance = (after.cpuMs - before.cpuMs) / total;
+      rows.push({
+        users: level,
+        issuance,
+        bareSign,
+        ratioP50: round(issuance.p50Ms / bareSign.p50Ms),
+        ratioP99: round(issuance.p99Ms / bareSign.p99Ms),
+        ratioThroughput: round(issuance.perSecond / bareSign.perSecond),
+        backendCpuMsPerIssuance: round(perIssuance),
+        ...(failures.size ? { failedByStatus: failed } : {}),
+        ...(bareFailures.size
+          ? { bareSignFailedByStatus: Object.fromEntries(bareFailures) }
+          : {}),
+      });
+    }
+    // The split: one user at a time, so that process CPU is this request's;
+    // timing the phases costs CPU of its own, so this run is kept apart.
+    {
+      const total = requestsAt(1);
+      progress(`CPU split, 1 user, ${total} requests`);
+      await ask(backend.child, { type: 'reset' });
+      await ask(backend.child, { type: 'split', on: true } as any);
+      const before = await ask<BackendStats>(backend.child, { type: 'stats' });
+      await measure(1, total, issue);
+      const after = await ask<BackendStats>(backend.child, { type: 'stats' });
+      await ask(backend.child, { type: 'split', on: false } as any);
+      const perIssuance = (after.cpuMs - before.cpuMs) / total;
+      split = Object.fromEntries(
+        Object.entries(after.phases).map(([k, v]) => [k, round(v / total)]),
+      );
+      split['router, auth, HTTP, JSON (the rest)'] = round(
+        perIssuance -
+          Object.values(after.phases).reduce((a, b) => a + b, 0) / total,
+      );
+      split.total = round(perIssuance);
+    }
+    if (profile) {
+      const file = path.join(
+        repoRoot(),
+        'bench',
+        'profiles',
+        `issuance-${vaultOutOfProcess ? 'out' : 'in'}-${Date.now()}.cpuprofile`,
+      );
+      await ask(backend.child, { type: 'profile-stop', file } as any);
+      progress(`CPU profile of the backend: ${file}`);
+    }
+    const csrCost = await ask<{ cpuMs: number }>(backend.child, {
+      type: 'csr-cost',
+      csrPem: users[0].csrPem,
+      username: users[0].username,
+      runs: SIZE === 'small' ? 10 : 200,
+    } as any);
+    return {
+      vault: vaultOutOfProcess ? 'own process' : 'in the backend process',
+      rows,
+      cpuSplitMsAtOneUser: {
+        ...split,
+        'of which CSR checks': round(csrCost.cpuMs),
+      },
+    };
+  } finally {
+    await stop(backend.child);
+    if (vaultChild) await stop(vaultChild.child);
+  }
+}
+
+function table(mode: Awaited<ReturnType<typeof runMode>>): string {
+  const f = (n: number) => n.toFixed(1);
+  return [
+    `Vault peer: ${mode.vault}`,
+    '',
+    '| users | p50 ms | p99 ms | issuances/s | bare sign p50 | bare sign p99 | bare sign/s | ratio p50 | ratio p99 | ratio throughput | backend CPU ms/issuance |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...mode.rows.map(
+      r =>
+        `| ${r.users} | ${f(r.issuance.p50Ms)} | ${f(r.issuance.p99Ms)} | ${f(
+          r.issuance.perSecond,
+        )} | ${f(r.bareSign.p50Ms)} | ${f(r.bareSign.p99Ms)} | ${f(
+          r.bareSign.perSecond,
+        )} | ${r.ratioP50} | ${r.ratioP99} | ${r.ratioThroughput} | ${
+          r.backendCpuMsPerIssuance
+        } |`,
+    ),
+    '',
+    `CPU split at 1 user (ms per issuance): ${JSON.stringify(
+      mode.cpuSplitMsAtOneUser,
+    )}`,
+  ].join('\n');
 }
 
 async function main() {
-  const peer = await startVaultPeer({ port: 0 });
-  const setup = await bootstrapVaultForClusterAccess({
-    url: peer.url,
-    rootToken: peer.rootToken,
-  });
-  const logger = mockServices.rootLogger({ level: 'none' });
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
-  const db = await migrateDatabase(
-    mockServices.database({ knex, migrations: { skip: false } }),
-  );
-  const history = new DatabaseHistoryStore(db);
-  const client = VaultClient.create({
-    config: {
-      address: peer.url,
-      pkiMount: setup.pkiMount,
-      role: setup.roleName,
-      timeoutMs: 10_000,
-      identity: {},
-      auth: { method: 'token', token: setup.backendToken },
-    },
-    logger,
-  });
-  const signer = new VaultCertificateSigner({
-    client,
-    pkiMount: setup.pkiMount,
-    role: setup.roleName,
-    logger,
-  });
-  const certificates = new CertificateService({
-    certificates: {
-      defaultTtlSeconds: 3600,
-      maxTtlSeconds: 86400,
-      usernameFormat: '{{name}}',
-      groupPrefix: '',
-      includeVaultGroups: true,
-      allowedGroups: [],
-      deniedGroups: [],
-    },
-    clusters: staticClusterDirectory([{ name: 'bench', url: 'https://127.0.0.1:6443' }]),
-    signer,
-    directory: new VaultIdentityDirectory({ client, logger }),
-    store: new DatabaseCertificateStore(db),
-    history: new HistoryRecorder({ store: history, logger }),
-    logger,
-  });
-  const noopEvent = { success: async () => {}, fail: async () => {} };
-  const router = await createRouter({
-    logger,
-    httpAuth: mockServices.httpAuth(),
-    userInfo: {
-      getUserInfo: async credentials => {
-        const ref = (credentials.principal as { userEntityRef: string })
-          .userEntityRef;
-        return {
-          userEntityRef: ref,
-          ownershipEntityRefs: [ref, 'group:default/bench'],
-        };
-      },
-    },
-    permissions: mockServices.permissions({ result: AuthorizeResult.ALLOW }),
-    auditor: { createEvent: async () => noopEvent },
-    history,
-    certificates,
-  });
-  const app = express().use('/api/cluster-access', router);
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise(resolve => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${
-    (server.address() as AddressInfo).port
-  }/api/cluster-access`;
-
-  // One user per worker: entity, groups, key and CSR made up front.
-  const users = await Promise.all(
-    Array.from({ length: Math.max(...LEVELS) }, async (_, i) => {
-      const authorization = mockCredentials.user.header(
-        `user:default/bench-${i}`,
-      );
-      const identity = await (
-        await fetch(`${base}/identity`, { headers: { authorization } })
-      ).json();
-      const { csrPem } = await generateClientKeyAndCsr({
-        username: identity.username,
-        groups: identity.groups,
-      });
-      return { authorization, csrPem };
-    }),
-  );
-
-  const issue = async (worker: number) => {
-    const res = await fetch(`${base}/certificates`, {
-      method: 'POST',
-      headers: {
-        authorization: users[worker].authorization,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ csr: users[worker].csrPem, ttlSeconds: 3600 }),
-    });
-    if (res.status !== 201) {
-      throw new Error(`issuance failed: ${res.status} ${await res.text()}`);
-    }
-    await res.arrayBuffer();
-  };
-  const bare = NodeVault({ endpoint: peer.url, token: setup.backendToken });
-  const signBare = async (worker: number) => {
-    await bare.write(`${setup.pkiMount}/sign-verbatim/${setup.roleName}`, {
-      csr: users[worker].csrPem,
-      ttl: '3600s',
-      format: 'pem',
-      key_usage: ['DigitalSignature'],
-      ext_key_usage: ['ClientAuth'],
-      exclude_cn_from_sans: true,
-    });
-  };
-
-  await measure(1, WARMUP_REQUESTS, issue);
-  await measure(1, WARMUP_REQUESTS, signBare);
-
-  const rows = [];
-  for (const level of LEVELS) {
-    const router50 = await measure(level, REQUESTS_PER_LEVEL, issue);
-    const baseline = await measure(level, REQUESTS_PER_LEVEL, signBare);
-    rows.push({ level, router: router50, baseline });
+  const modes = [];
+  const only = flag('vault');
+  for (const outOfProcess of [true, false]) {
+    if (only && (only === 'out') !== outOfProcess) continue;
+    const mode = await runMode(outOfProcess);
+    process.stdout.write(`${table(mode)}\n\n`);
+    modes.push(mode);
   }
-
-  const f = (n: number) => n.toFixed(1).padStart(7);
-  const lines = [
-    `Issuance latency, ${REQUESTS_PER_LEVEL} requests per level (Node ${process.version}, Vault peer, SQLite in memory)`,
-    '',
-    '| users | router p50 ms | router p99 ms | router req/s | bare sign p50 ms | bare sign p99 ms | ratio p50 | ratio p99 |',
-    '|------:|--------------:|--------------:|-------------:|-----------------:|-----------------:|----------:|----------:|',
-    ...rows.map(
-      ({ level, router: r, baseline: b }) =>
-        `| ${String(level).padStart(5)} | ${f(r.p50)} | ${f(r.p99)} | ${f(
-          r.perSecond,
-        )} | ${f(b.p50)} | ${f(b.p99)} | ${(r.p50 / b.p50).toFixed(2)} | ${(
-          r.p99 / b.p99
-        ).toFixed(2)} |`,
-    ),
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-
-  server.close();
-  client.close();
-  await knex.destroy();
-  await peer.close();
+  if (!CUSTOM && !only) reportResult('issuance', SIZE, { modes });
 }
 
 main().catch(error => {

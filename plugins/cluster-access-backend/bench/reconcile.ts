@@ -5,10 +5,10 @@
  * exactly k writes).
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/cluster-access-backend/bench/reconcile.ts [namespaces] [k,k,...]
+ *     plugins/cluster-access-backend/bench/reconcile.ts [--size=small|full] [namespaces] [k,k,...]
  *
- * (or `yarn bench:reconcile` in the package). Defaults: 1000 namespaces,
- * k = 1, 10, 100. The namespaces are provisioned first through the real
+ * (or `yarn bench:reconcile` in the package). Full size: 1000 namespaces,
+ * k = 1, 10, 100; small: 30 namespaces, k = 1, 5. The namespaces are provisioned first through the real
  * provisioner (server-side apply); each belongs to one of 100 Groups of
  * three members, so it holds a Namespace, LimitRange, ResourceQuota,
  * NetworkPolicy, Role and six RoleBindings. The store is SQLite in memory,
@@ -33,9 +33,14 @@ import { CatalogGroupDirectory } from '../src/namespaces/members/groups';
 import { DatabaseNamespaceStore } from '../src/namespaces/requests/DatabaseNamespaceStore';
 import { StoredNamespaceRequest } from '../src/namespaces/requests/NamespaceStore';
 import { staticClusterDirectory } from '../src/config/ClusterDirectory';
+import { benchSize, reportResult, round } from './common';
 
-const NAMESPACES = Number(process.argv[2] ?? 1000);
-const DRIFTS = (process.argv[3] ?? '1,10,100').split(',').map(Number);
+const SIZE = benchSize();
+const positional = process.argv.slice(2).filter(a => !a.startsWith('--'));
+const NAMESPACES = Number(positional[0] ?? (SIZE === 'small' ? 30 : 1000));
+const DRIFTS = (positional[1] ?? (SIZE === 'small' ? '1,5' : '1,10,100'))
+  .split(',')
+  .map(Number);
 const GROUPS = 100;
 const MEMBERS_PER_GROUP = 3;
 const STEADY_RUNS = 5;
@@ -302,6 +307,18 @@ async function main() {
     }
   }
   const s = summarize(steadyCounts);
+  const figures: Record<string, unknown> = {
+    namespaces: NAMESPACES,
+    setupSeconds: round(setupSeconds, 1),
+    firstPass: { ...recorded, ms: round(recordMs, 0) },
+    steadyState: {
+      ...s,
+      listsPerKind: listsPerKind(steadyCounts),
+      medianMs: round(median(steady), 0),
+      runs: STEADY_RUNS,
+    },
+    repairs: [] as unknown[],
+  };
   lines.push('');
   lines.push(
     '| pass | Kubernetes list calls | gets | writes | time (median of runs) |',
@@ -339,6 +356,7 @@ async function main() {
         } writes: ${JSON.stringify(report)}`,
       );
     }
+    (figures.repairs as unknown[]).push({ drifted: k, ...c, ms: round(ms, 0) });
     lines.push(
       `| repair ${k} drifted object${k === 1 ? '' : 's'} | ${c.lists} | ${
         c.reads
@@ -350,7 +368,13 @@ async function main() {
   lines.push(
     'Writes are server-side applies (or deletes) of exactly the drifted objects; lists are one per kind (Namespace, LimitRange, ResourceQuota, NetworkPolicy, Role by label selector; RoleBinding whole, for the access view) across all namespaces, in pages of 5,000 objects.',
   );
+  // Peak resident memory of this process (peer, client and reconciler).
+  figures.peakRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
+  lines.push(
+    `Peak memory (RSS, with the peer in this process): ${figures.peakRssMb} MB.`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
+  reportResult('reconcile', SIZE, figures);
 
   await knex.destroy();
   await peer.close();

@@ -5,7 +5,7 @@
  * `kubectl auth whoami` with the plugin's kubeconfig against an embedded one.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     plugins/cluster-access-cli/bench/credential.ts [runs]
+ *     plugins/cluster-access-cli/bench/credential.ts [--size=small|full] [runs]
  *
  * (or `yarn bench` in the package). The backend plugin runs in this process
  * (startTestBackend, mock auth, SQLite in memory) against the Vault and
@@ -32,7 +32,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 
-const RUNS = Number(process.argv[2] ?? 20);
+// --size=small (3 runs, what the smoke test uses) or full (20); a number overrides.
+const SIZE = process.argv.includes('--size=small') ? 'small' : 'full';
+const positional = process.argv.slice(2).filter(a => !a.startsWith('--'));
+const RUNS = Number(positional[0] ?? (SIZE === 'small' ? 3 : 20));
+const figures: Record<string, { p50Ms: number; p90Ms: number; minMs: number }> =
+  {};
 const LAUNCHER = join(
   dirname(require.resolve('@cluster-access/cli/package.json')),
   'bin',
@@ -62,6 +67,11 @@ async function measure(
   times.sort((a, b) => a - b);
   const at = (p: number) =>
     times[Math.min(times.length - 1, Math.ceil(p * times.length) - 1)];
+  figures[label] = {
+    p50Ms: Math.round(at(0.5)),
+    p90Ms: Math.round(at(0.9)),
+    minMs: Math.round(times[0]),
+  };
   process.stdout.write(
     `| ${label} | ${at(0.5).toFixed(0)} | ${at(0.9).toFixed(
       0,
@@ -185,6 +195,14 @@ async function main() {
         ...env,
         CLUSTER_ACCESS_TOKEN: '',
       }),
+    );
+    // For `yarn bench` at the root, which writes bench/results/credential.json.
+    process.stdout.write(
+      `\nBENCH_RESULT ${JSON.stringify({
+        name: 'credential',
+        size: SIZE,
+        figures: { runs: RUNS, wallTimes: figures },
+      })}\n`,
     );
   } finally {
     await backend.stop();

@@ -25,7 +25,8 @@ import { Caller } from '../lib/caller';
 import { CertificateStore, StoredCertificate } from './CertificateStore';
 import { checkCsr, checkCsrGroups } from './csr';
 import { checkIssuedCertificate } from './issued';
-import { failureSentence } from './failures';
+import { FailureSentence, failureSentence } from './failures';
+import { IssuanceOutcome, recordIssuance } from '../metrics/metrics';
 import { normalizeSerial, splitPemCertificates } from './pem';
 
 /** Shortest certificate anyone may ask for, in seconds. */
@@ -46,6 +47,19 @@ export interface CertificateServiceOptions {
   store: CertificateStore;
   history: HistoryRecorder;
   logger: LoggerService;
+}
+
+/** Refusals are the user's to fix; the rest are the operators'. */
+function issuanceOutcome(reason: FailureSentence['reason']): IssuanceOutcome {
+  switch (reason) {
+    case 'signer-unavailable':
+    case 'signer-error':
+      return 'upstream_failure';
+    case 'internal-error':
+      return 'error';
+    default:
+      return 'refused';
+  }
 }
 
 function toRecord(stored: StoredCertificate): CertificateRecord {
@@ -110,6 +124,23 @@ export class CertificateService {
    * the signer returned a certificate that passed every check.
    */
   async issue(options: {
+    user: Caller;
+    csrPem: string;
+    ttlSeconds?: number;
+  }): Promise<IssuedCertificate> {
+    const startedAt = performance.now();
+    try {
+      const issued = await this.issueChecked(options);
+      recordIssuance(startedAt, 'issued');
+      return issued;
+    } catch (error) {
+      const { reason } = failureSentence(error);
+      recordIssuance(startedAt, issuanceOutcome(reason), reason);
+      throw error;
+    }
+  }
+
+  private async issueChecked(options: {
     user: Caller;
     csrPem: string;
     ttlSeconds?: number;

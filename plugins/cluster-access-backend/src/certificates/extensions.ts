@@ -76,6 +76,18 @@ function usageNames(flags: number): string {
 }
 
 /**
+ * The extension as its own class: @peculiar/x509 already made one when it
+ * read a certificate (ExtensionFactory); only a bare Extension (as the CSR's
+ * are) is parsed again.
+ */
+function typed<T extends x509.Extension>(
+  ext: x509.Extension,
+  Type: new (raw: BufferSource) => T,
+): T {
+  return ext instanceof Type ? ext : new Type(ext.rawData);
+}
+
+/**
  * Problems of one extension against the client-certificate rules, phrased
  * for `subject` (`the CSR requests`, `it has`). `extraAllowed` lists OIDs a
  * signer may add on its own (key identifiers, AIA, CRL distribution points)
@@ -93,7 +105,7 @@ export function extensionProblems(
   try {
     switch (ext.type) {
       case OID.keyUsage: {
-        const usages = new x509.KeyUsagesExtension(ext.rawData).usages;
+        const usages = typed(ext, x509.KeyUsagesExtension).usages;
         const allowed = allowedKeyUsages(options.keyType);
         if (usages & ~allowed) {
           return [
@@ -107,9 +119,9 @@ export function extensionProblems(
           : [`${subject} a key usage without digitalSignature`];
       }
       case OID.extKeyUsage: {
-        const usages = new x509.ExtendedKeyUsageExtension(
-          ext.rawData,
-        ).usages.map(String);
+        const usages = typed(ext, x509.ExtendedKeyUsageExtension).usages.map(
+          String,
+        );
         return usages.length === 1 && usages[0] === OID.clientAuth
           ? []
           : [
@@ -119,7 +131,7 @@ export function extensionProblems(
             ];
       }
       case OID.basicConstraints: {
-        const basic = new x509.BasicConstraintsExtension(ext.rawData);
+        const basic = typed(ext, x509.BasicConstraintsExtension);
         if (basic.ca) return [`${subject} a CA certificate (CA:true)`];
         return basic.pathLength === undefined
           ? []

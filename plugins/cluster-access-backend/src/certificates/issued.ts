@@ -20,14 +20,43 @@ function equalBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
 }
 
+// The keys of trust anchors, imported for WebCrypto once per signature
+// algorithm rather than on every request.
+const anchorKeys = new WeakMap<x509.X509Certificate, Map<string, CryptoKey>>();
+
+async function verifyingKey(
+  cert: x509.X509Certificate,
+  issuer: x509.X509Certificate,
+  anchor: boolean,
+): Promise<x509.PublicKey | CryptoKey> {
+  if (!anchor) return issuer.publicKey;
+  const algorithm = {
+    ...issuer.publicKey.algorithm,
+    ...cert.signatureAlgorithm,
+  } as Algorithm;
+  const id = JSON.stringify(algorithm);
+  let keys = anchorKeys.get(issuer);
+  if (!keys) {
+    keys = new Map();
+    anchorKeys.set(issuer, keys);
+  }
+  let key = keys.get(id);
+  if (!key) {
+    key = await issuer.publicKey.export(algorithm, ['verify']);
+    keys.set(id, key);
+  }
+  return key;
+}
+
 async function signedBy(
   cert: x509.X509Certificate,
   issuer: x509.X509Certificate,
+  anchor = false,
 ): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
   try {
     return await cert.verify({
-      publicKey: issuer.publicKey,
+      publicKey: await verifyingKey(cert, issuer, anchor),
       signatureOnly: true,
     });
   } catch {
@@ -73,7 +102,7 @@ async function chainsTo(
   let chain: x509.X509Certificate[] | undefined;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
     for (const anchor of anchors) {
-      if (await signedBy(current, anchor)) return true;
+      if (await signedBy(current, anchor, true)) return true;
     }
     // Usually the leaf's issuer is an anchor; only parse the chain when not.
     chain ??= parseAll(chainPems);

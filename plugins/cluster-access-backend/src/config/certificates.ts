@@ -179,6 +179,13 @@ export function readVault(
   const caFile = config.getOptionalString('caFile');
   const tlsCaFile = config.getOptionalString('tlsCaFile');
   const aliasMountPath = config.getOptionalString('identity.aliasMountPath');
+  const cacheTtlSeconds =
+    config.getOptionalNumber('identity.cacheTtlSeconds') ?? 30;
+  if (!Number.isInteger(cacheTtlSeconds) || cacheTtlSeconds < 0) {
+    throw new Error(
+      `clusterAccess.vault.identity.cacheTtlSeconds must be a whole number of seconds, 0 or more; got ${cacheTtlSeconds}`,
+    );
+  }
   return {
     address,
     pkiMount: mountPath(config.getOptionalString('pkiMount') ?? 'pki'),
@@ -198,6 +205,7 @@ export function readVault(
       : undefined,
     identity: {
       aliasMountPath: aliasMountPath ? mountPath(aliasMountPath) : undefined,
+      cacheTtlSeconds,
     },
     auth: readVaultAuth(config.getConfig('auth')),
   };

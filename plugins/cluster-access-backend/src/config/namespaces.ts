@@ -1,5 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { DEFAULT_PROVISIONING_CONCURRENCY } from '../namespaces/cluster/ClusterLimiter';
+import { positiveInt } from './certificates';
 import { readTiers } from './tiers';
 import { NamespacesSettings } from './types';
 
@@ -55,6 +57,11 @@ export function readNamespaces(
     worker: {
       frequency: duration('requests.workerFrequency', { seconds: 30 }),
       timeout: duration('requests.workerTimeout', { minutes: 5 }),
+      concurrencyPerCluster: positiveInt(
+        config,
+        'clusterAccess.requests.provisioningConcurrency',
+        DEFAULT_PROVISIONING_CONCURRENCY,
+      ),
     },
   };
 }

@@ -64,7 +64,7 @@ describe('readClusterAccessSettings', () => {
       timeoutMs: 5000,
       caPem: 'ISSUER\n',
       tlsCaPem: undefined,
-      identity: { aliasMountPath: 'oidc' },
+      identity: { aliasMountPath: 'oidc', cacheTtlSeconds: 30 },
       auth: { method: 'token', token: 's.secret' },
     });
     expect(config.certificates.allowedGroups).toEqual(['acme:*']);

@@ -49,7 +49,7 @@ export interface VaultSettings {
   caPem?: string;
   /** PEM of CAs to trust for Vault's TLS certificate. */
   tlsCaPem?: string;
-  identity: { aliasMountPath?: string };
+  identity: { aliasMountPath?: string; cacheTtlSeconds?: number };
   auth: VaultAuthSettings;
 }
 
@@ -66,7 +66,12 @@ export interface NamespacesSettings {
   /** Cluster roles members may grant in their namespaces. */
   delegableClusterRoles: string[];
   reconcile: { frequency: HumanDuration; timeout: HumanDuration };
-  worker: { frequency: HumanDuration; timeout: HumanDuration };
+  worker: {
+    frequency: HumanDuration;
+    timeout: HumanDuration;
+    /** Namespaces provisioned at once per cluster by one replica. */
+    concurrencyPerCluster: number;
+  };
 }
 
 /**

@@ -46,6 +46,7 @@ function createVaultSigner(
   const directory = new VaultIdentityDirectory({
     client,
     aliasMountPath: vault.identity.aliasMountPath,
+    cacheTtlSeconds: vault.identity.cacheTtlSeconds,
     logger,
   });
   return { client, signer, directory };

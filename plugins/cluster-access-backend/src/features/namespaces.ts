@@ -24,6 +24,7 @@ import {
   namespaceRequestResourceRef,
 } from '../namespaces/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
+import { observeProvisioningQueue } from '../metrics/metrics';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { namespaceTasks } from './namespaceTasks';
 import { ClusterAccessFeature } from './types';
@@ -54,17 +55,21 @@ export async function createNamespacesFeature(options: {
       logger.warn(`Tier ${tier.name}: ${advice}`);
     }
   }
+  const store = new DatabaseNamespaceStore(options.knex);
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
     clusters: options.clusters,
-    store: new DatabaseNamespaceStore(options.knex),
+    store,
     accessStore: new DatabaseAccessStore(options.knex),
     history: options.history,
     groups: new CatalogGroupDirectory(options),
     clients: options.clients,
     logger,
   });
+  const stopObserving = observeProvisioningQueue(() =>
+    store.provisioningQueue(),
+  );
   permissionsRegistry.addResourceType({
     resourceRef: namespaceRequestResourceRef,
     permissions: [clusterAccessRequestApprovePermission],
@@ -81,6 +86,9 @@ export async function createNamespacesFeature(options: {
       ),
     }),
     tasks: namespaceTasks({ ...services, logger }),
-    shutdown: () => services.worker.idle(),
+    shutdown: async () => {
+      stopObserving();
+      await services.worker.idle();
+    },
   };
 }

@@ -84,6 +84,7 @@ export function createNamespaceServices(options: {
     logger,
     clock,
     workerId: options.workerId,
+    concurrencyPerCluster: settings.worker.concurrencyPerCluster,
   });
   const reconciler = new NamespaceReconciler({
     listReady: () =>

@@ -8,6 +8,7 @@ import {
   toBackstageError,
 } from './errors';
 import { VaultTokenManager } from './VaultTokenManager';
+import { timeVaultCall } from '../../metrics/metrics';
 
 /**
  * Options of one {@link VaultClient} call.
@@ -45,7 +46,11 @@ export class VaultClient {
       token: undefined,
       requestOptions: {
         timeout: config.timeoutMs,
-        ...(config.tlsCaPem ? { ca: config.tlsCaPem } : {}),
+        // node-vault makes its own https.Agent for a CA, without keep-alive:
+        // every call would open a TLS connection anew.
+        ...(config.tlsCaPem
+          ? { ca: config.tlsCaPem, agentOptions: { keepAlive: true } }
+          : {}),
       },
     });
     // node-vault falls back to VAULT_TOKEN from the environment; the token
@@ -76,6 +81,7 @@ export class VaultClient {
   /** GET `/v1/<path>`; the parsed body (for `ca/pem`, the PEM text). */
   async read<T = any>(path: string, options: VaultCallOptions): Promise<T> {
     return this.request(
+      vaultOperation('read', path),
       token => this.vault.read(path, this.requestOptions(token)),
       options,
     );
@@ -88,6 +94,7 @@ export class VaultClient {
     options: VaultCallOptions,
   ): Promise<T> {
     return this.request(
+      vaultOperation('write', path),
       token => this.vault.write(path, body, this.requestOptions(token)),
       options,
     );
@@ -102,20 +109,26 @@ export class VaultClient {
     return { headers: { 'X-Vault-Token': token }, timeout: this.timeoutMs };
   }
 
-  private once<T>(fn: () => Promise<T>): Promise<T> {
-    return callVault(fn, {
-      address: this.address,
-      timeoutMs: this.timeoutMs,
-    });
+  private once<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    return timeVaultCall(
+      operation,
+      () =>
+        callVault(fn, {
+          address: this.address,
+          timeoutMs: this.timeoutMs,
+        }),
+      e => (e instanceof VaultResponseError ? e.status : undefined),
+    );
   }
 
   private async request<T>(
+    operation: string,
     fn: (token: string) => Promise<T>,
     options: VaultCallOptions,
   ): Promise<T> {
     const token = await this.tokens.getToken();
     try {
-      return await this.once(() => fn(token));
+      return await this.once(operation, () => fn(token));
     } catch (first) {
       let error = first as Error;
       if (
@@ -125,7 +138,7 @@ export class VaultClient {
       ) {
         try {
           const fresh = await this.tokens.getToken();
-          return await this.once(() => fn(fresh));
+          return await this.once(operation, () => fn(fresh));
         } catch (second) {
           error = second as Error;
         }
@@ -140,4 +153,20 @@ export class VaultClient {
       throw toBackstageError(error, options);
     }
   }
+}
+
+/**
+ * The kind of a Vault call, for metrics: the path without the names in it
+ * (users, groups, the PKI mount and role), e.g. `write sign-verbatim`,
+ * `read identity/entity/name`.
+ */
+export function vaultOperation(method: 'read' | 'write', path: string): string {
+  const parts = path.split('/');
+  let kind: string;
+  if (parts[0] === 'identity') kind = parts.slice(0, 3).join('/');
+  else if (parts[0] === 'sys') kind = parts.slice(0, 2).join('/');
+  else if (parts[0] === 'auth') kind = `auth/${parts[parts.length - 1]}`;
+  // <pkiMount>/sign-verbatim/<role>, <pkiMount>/roles/<role>, <pkiMount>/ca/pem
+  else kind = parts[1] ?? 'unknown';
+  return `${method} ${kind}`;
 }

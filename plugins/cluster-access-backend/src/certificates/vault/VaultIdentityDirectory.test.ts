@@ -22,11 +22,17 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
     await vault.peer.close();
   });
 
-  function makeDirectory(aliasMountPath?: string) {
+  // Without the cache unless asked: most tests look at Vault's answers.
+  function makeDirectory(aliasMountPath?: string, cacheTtlSeconds = 0) {
     const { logger, lines } = recordingLogger();
     const client = VaultClient.create({ config: vault.config(), logger });
     return {
-      directory: new VaultIdentityDirectory({ client, aliasMountPath, logger }),
+      directory: new VaultIdentityDirectory({
+        client,
+        aliasMountPath,
+        cacheTtlSeconds,
+        logger,
+      }),
       client,
       lines,
     };
@@ -206,5 +212,63 @@ describe('VaultIdentityDirectory against the Vault peer', () => {
     expect(identity.created).toBe(true);
     expect(lines.join('\n')).toMatch(/'oidc' is not an auth mount/);
     client.close();
+  });
+
+  describe('with the identity cache', () => {
+    it('reuses a user found moments ago, until the TTL; another replica sees Vault as it is', async () => {
+      const { directory, client } = makeDirectory(undefined, 300);
+      const kim = { username: 'kim', userEntityRef: 'user:default/kim' };
+      const { id } = await directory.ensureUser(kim);
+      expect((await directory.findUser(kim))!.groups).toEqual([]);
+      await vault.root('POST', 'identity/group', {
+        name: 'kim-admins',
+        member_entity_ids: [id],
+      });
+
+      vault.peer.reset();
+      expect((await directory.findUser(kim))!.groups).toEqual([]);
+      expect(vault.peer.requestCounts()).toEqual({});
+
+      // A replica without a copy (or this one after the TTL) reads Vault.
+      const other = makeDirectory(undefined, 300);
+      expect((await other.directory.findUser(kim))!.groups).toEqual([
+        'kim-admins',
+      ]);
+      client.close();
+      other.client.close();
+    });
+
+    it('still refuses an entity of another user from its copy', async () => {
+      const { directory, client } = makeDirectory(undefined, 300);
+      const lea = { username: 'lea', userEntityRef: 'user:default/lea' };
+      await directory.ensureUser(lea);
+      await directory.findUser(lea);
+      await expect(
+        directory.findUser({ username: 'lea', userEntityRef: 'user:eu/lea' }),
+      ).rejects.toThrow(ConflictError);
+      client.close();
+    });
+
+    it('does not remember users it did not find, nor the copy of an entity it claimed', async () => {
+      const { directory, client } = makeDirectory(undefined, 300);
+      const max = { username: 'max', userEntityRef: 'user:default/max' };
+      expect(await directory.findUser(max)).toBeUndefined();
+      // Made by someone else meanwhile, owned by nobody: found, then claimed.
+      await vault.root('POST', 'identity/entity', { name: 'max' });
+      const found = await directory.findUser(max);
+      expect(found).toBeDefined();
+      await directory.ensureUser({ ...max, found });
+
+      vault.peer.reset();
+      await directory.findUser(max);
+      expect(vault.peer.requestCounts()).toEqual({
+        'GET /v1/identity/entity/name/max': 1,
+      });
+      // The fresh copy records the claim: another user is refused from it.
+      await expect(
+        directory.findUser({ username: 'max', userEntityRef: 'user:eu/max' }),
+      ).rejects.toThrow(ConflictError);
+      client.close();
+    });
   });
 });

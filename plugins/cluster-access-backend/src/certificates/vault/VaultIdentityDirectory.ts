@@ -26,9 +26,11 @@ interface Located {
 
 const OWNER_KEY = 'backstage_entity_ref';
 
-// Group names change rarely and a user's membership is read fresh on every
-// request anyway; this only saves one read per group and request.
+// Group names change rarely; this saves one read per group and request.
 const GROUP_NAME_CACHE_MS = 60_000;
+
+/** Default of `clusterAccess.vault.identity.cacheTtlSeconds`. */
+export const DEFAULT_IDENTITY_CACHE_TTL_SECONDS = 30;
 
 /**
  * Options for {@link VaultIdentityDirectory}.
@@ -39,6 +41,11 @@ export interface VaultIdentityDirectoryOptions {
   client: VaultClient;
   /** Auth mount path (e.g. `oidc`) whose aliases name users; none when unset. */
   aliasMountPath?: string;
+  /**
+   * How long a user's entity and groups, once read, are used without asking
+   * Vault again; 0 reads them on every request. Default 30.
+   */
+  cacheTtlSeconds?: number;
   logger: LoggerService;
 }
 
@@ -65,26 +72,61 @@ export class VaultIdentityDirectory implements IdentityDirectory {
     { name?: string; at: number }
   >();
   private readonly located = new WeakMap<DirectoryUser, Located>();
+  private readonly cacheTtlMs: number;
+  // Users found moments ago, by certificate username: see findUser.
+  private readonly recent = new Map<
+    string,
+    { located: Located; groups: string[]; at: number }
+  >();
 
   constructor(options: VaultIdentityDirectoryOptions) {
     this.client = options.client;
     this.aliasMountPath = options.aliasMountPath;
     this.logger = options.logger;
+    this.cacheTtlMs =
+      (options.cacheTtlSeconds ?? DEFAULT_IDENTITY_CACHE_TTL_SECONDS) * 1000;
   }
 
+  /**
+   * The user's entity and groups. A user found less than the cache TTL ago
+   * is not looked up again: a change made in Vault (a group joined or left,
+   * an entity given to someone else) reaches certificates within the TTL, in
+   * every replica alike, as each keeps its own short-lived copy. Whose the
+   * entity is, is checked on every request against that copy; users not
+   * found are never cached, so that their entity is made only once.
+   */
   async findUser(options: {
     username: string;
     userEntityRef: string;
   }): Promise<DirectoryUser | undefined> {
-    const located = await this.locate(options.username);
-    if (!located) return undefined;
+    const cached = this.recent.get(options.username);
+    let located: Located | undefined;
+    let groups: string[];
+    if (cached && Date.now() - cached.at < this.cacheTtlMs) {
+      ({ located, groups } = cached);
+    } else {
+      located = await this.locate(options.username);
+      if (!located) return undefined;
+      groups = await this.entityGroups(located.entity);
+      this.remember(options.username, located, groups);
+    }
     this.checkOwner(located.entity, options);
-    const user = {
-      id: located.entity.id,
-      groups: await this.entityGroups(located.entity),
-    };
+    const user = { id: located.entity.id, groups: [...groups] };
     this.located.set(user, located);
     return user;
+  }
+
+  private remember(username: string, located: Located, groups: string[]) {
+    if (this.cacheTtlMs <= 0) return;
+    // Bounded: drop what has expired before the map grows past a limit.
+    if (this.recent.size >= 10_000) {
+      const now = Date.now();
+      for (const [key, entry] of this.recent) {
+        if (now - entry.at >= this.cacheTtlMs) this.recent.delete(key);
+      }
+      if (this.recent.size >= 10_000) this.recent.clear();
+    }
+    this.recent.set(username, { located, groups, at: Date.now() });
   }
 
   async ensureUser(options: {
@@ -106,6 +148,8 @@ export class VaultIdentityDirectory implements IdentityDirectory {
       created = true;
     } else if (!located.entity.metadata?.[OWNER_KEY]) {
       await this.claim(located.entity, userEntityRef);
+      // The copy read before the claim shows no owner: read it afresh next time.
+      this.recent.delete(username);
     }
     if (located.via === 'name') {
       await this.ensureAlias(located.entity, username);
@@ -262,6 +306,9 @@ export class VaultIdentityDirectory implements IdentityDirectory {
       if ((entity.aliases ?? []).some(a => a.mount_accessor === accessor)) {
         return;
       }
+      // The entity read before has no alias here; whatever happens next,
+      // the copy of it must not be used again.
+      this.recent.delete(username);
       // Look again right before writing: an alias made since (the user
       // logging in to Vault) would be moved by the write.
       const owner = await this.lookupByAlias(username, accessor);

@@ -22,6 +22,7 @@ import {
 import { memberBindingName, objectKey } from '../cluster/manifests';
 import { isOwnedBy, ProvisionTarget } from '../cluster/NamespaceProvisioner';
 import { ClusterAccessObserver } from '../cluster/NamespaceReconciler';
+import { recordLeaverRemovals } from '../../metrics/metrics';
 
 /** What the access step of one cluster's reconcile pass did. */
 export interface AccessRecordReport {
@@ -146,6 +147,7 @@ export class AccessRecorder implements ClusterAccessObserver {
         { addedAt: extra.createdAt },
       );
       if (!removed) continue;
+      recordLeaverRemovals(request.cluster, extra.reason);
       const details: LapsedDetails = {
         user: extra.user,
         reason: extra.reason,
@@ -205,6 +207,7 @@ export class AccessRecorder implements ClusterAccessObserver {
       const outsiders = entries.filter(e => e.outsider);
       if (policy === 'remove' && outsiders.length > 0) {
         await this.remove(client, request, binding, outsiders);
+        recordLeaverRemovals(request.cluster, 'outsider_binding');
         report.deleted += 1;
         continue;
       }

@@ -23,6 +23,7 @@ import {
   retryAfterMsOf,
 } from './clusterFailures';
 import { FIELD_MANAGER } from './labels';
+import { timeKubernetesCall } from '../../metrics/metrics';
 
 /**
  * Objects per page when listing. Large pages keep a reconcile of 1,000
@@ -122,10 +123,18 @@ export class KubernetesClusterClient implements ClusterClient {
    * (429): short waits happen here, longer ones become a ClusterBusyError
    * that carries the wait. Other failures are returned as they are.
    */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  private async call<T>(
+    verb: string,
+    kind: string,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const attributes = { cluster: this.config.name, verb, kind };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        // Each attempt is timed: throttled ones show as their own outcome.
+        return await timeKubernetesCall(attributes, fn, e =>
+          e instanceof ApiException ? e.code : undefined,
+        );
       } catch (e) {
         if (!(e instanceof ApiException) || e.code !== 429) throw e;
         const wait = retryAfterMsOf(e) ?? 1000;
@@ -181,7 +190,7 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return (await this.call(() =>
+      return (await this.call('get', ref.kind, () =>
         this.client().read(this.spec(ref)),
       )) as KubeObject;
     } catch (e) {
@@ -192,7 +201,7 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async create(object: KubeObject): Promise<{ created: boolean }> {
     try {
-      await this.call(() =>
+      await this.call('create', object.kind, () =>
         this.client().create(
           object as KubernetesObject,
           undefined,
@@ -219,7 +228,7 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async apply(object: KubeObject): Promise<KubeObject> {
     try {
-      return (await this.call(() =>
+      return (await this.call('apply', object.kind, () =>
         this.client().patch(
           object as KubernetesObject,
           undefined,
@@ -240,7 +249,9 @@ export class KubernetesClusterClient implements ClusterClient {
 
   async delete(ref: ObjectRef): Promise<boolean> {
     try {
-      await this.call(() => this.client().delete(this.spec(ref)));
+      await this.call('delete', ref.kind, () =>
+        this.client().delete(this.spec(ref)),
+      );
       return true;
     } catch (e) {
       if (e instanceof ApiException && e.code === 404) return false;
@@ -273,7 +284,7 @@ export class KubernetesClusterClient implements ClusterClient {
     let continueToken: string | undefined;
     do {
       const token = continueToken;
-      const page = await this.call(() =>
+      const page = await this.call('list', kind, () =>
         this.client().list(
           type.apiVersion,
           kind,

@@ -27,6 +27,11 @@ import {
   ProvisionTarget,
 } from './NamespaceProvisioner';
 import { ClusterBusyError } from './clusterFailures';
+import {
+  recordDriftRepairs,
+  recordLeaverRemovals,
+  recordReconcile,
+} from '../../metrics/metrics';
 
 /**
  * What one reconcile pass of one cluster did.
@@ -125,9 +130,17 @@ export class NamespaceReconciler {
     }
     const reports: ClusterReconcileReport[] = [];
     for (const [cluster, list] of byCluster) {
+      const startedAt = performance.now();
       try {
-        reports.push(await this.reconcileCluster(cluster, list, resolved));
+        const report = await this.reconcileCluster(cluster, list, resolved);
+        reports.push(report);
+        recordReconcile({
+          cluster,
+          startedAt,
+          outcome: report.errors.length ? 'problems' : 'ok',
+        });
       } catch (error) {
+        recordReconcile({ cluster, startedAt, outcome: 'unreachable' });
         // One cluster's trouble never stops the others; the next pass retries.
         this.options.logger.warn(
           `Reconciling cluster ${cluster} failed: ${errorMessage(error)}`,
@@ -364,6 +377,7 @@ export class NamespaceReconciler {
       await this.prepareWrite(client, request, object, current);
       await client.apply(object);
       report.applied += 1;
+      recordDriftRepairs(request.cluster, object.kind);
       repaired.push(`${key}${current ? ' (changed)' : ' (missing)'}`);
       const user = object.metadata.annotations?.[USER_ANNOTATION];
       if (object.kind === 'RoleBinding' && user && !hadAccess.has(user)) {
@@ -387,6 +401,9 @@ export class NamespaceReconciler {
       const user = object.metadata.annotations?.[USER_ANNOTATION];
       if (object.kind === 'RoleBinding' && user && !members.has(user)) {
         revoked.add(user);
+        recordLeaverRemovals(request.cluster, 'left_group');
+      } else {
+        recordDriftRepairs(request.cluster, object.kind);
       }
     }
 

@@ -206,9 +206,24 @@ describe('provisioning against a cluster that behaves like a real one', () => {
         error:
           'The cluster sandbox is busy and asked Cluster Access to slow down. Trying again in 2 minutes.',
       });
+      // Work filed meanwhile on that cluster waits for the same time,
+      // without the calls the cluster would refuse.
+      peer.resetCounts();
+      const third = await requestNamespace(h, `${unique('payments-next')}-dev`);
+      await h.services.worker.idle();
+      expect(await h.services.store.getRequest(third.body.id)).toMatchObject({
+        status: 'approved',
+        nextAttemptAt: at(120).toISOString(),
+      });
+      // Only filing's check that the name is free; nothing provisioned.
+      expect(peer.requestCounts()).toEqual({ 'get namespaces': 1 });
+
       h.clock.now = at(121);
       await h.services.worker.runOnce();
       expect((await h.services.store.getRequest(second.body.id))?.status).toBe(
+        'ready',
+      );
+      expect((await h.services.store.getRequest(third.body.id))?.status).toBe(
         'ready',
       );
     },

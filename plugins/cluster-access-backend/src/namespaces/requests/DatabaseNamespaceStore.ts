@@ -298,6 +298,31 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     return updated === 1 ? this.getRequest(id) : undefined;
   }
 
+  /**
+   * Create requests approved and not yet ready (waiting, in flight, or
+   * failed and waiting to retry), and when the oldest of them was filed: the
+   * provisioning queue an operator watches.
+   */
+  async provisioningQueue(): Promise<{
+    depth: number;
+    oldestCreatedAt?: Date;
+  }> {
+    const queued = () =>
+      this.db<RequestRow>(REQUESTS)
+        .where('kind', 'create')
+        .whereIn('status', [...WORK_STATUSES.create]);
+    const [count] = await queued().count({ n: '*' });
+    const oldest = await queued()
+      .orderBy('created_at', 'asc')
+      .first('created_at');
+    return {
+      depth: Number(count?.n ?? 0),
+      ...(oldest
+        ? { oldestCreatedAt: new Date(toIso(oldest.created_at)) }
+        : {}),
+    };
+  }
+
   async listExpiredPending(now: Date): Promise<StoredNamespaceRequest[]> {
     const rows: RequestRow[] = await this.db<RequestRow>(REQUESTS)
       .where('status', 'pending')

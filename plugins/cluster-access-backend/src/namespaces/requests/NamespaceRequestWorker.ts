@@ -6,6 +6,8 @@ import {
 } from '../../history/HistoryRecorder';
 import { failureSentence, requestedWaitMs } from '../cluster/failureSentences';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
+import { ClusterBusyError } from '../cluster/clusterFailures';
+import { ClusterLimiter } from '../cluster/ClusterLimiter';
 import { NamespaceLifecycle } from './lifecycle';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
 
@@ -52,6 +54,7 @@ export class NamespaceRequestWorker {
   private readonly leaseMs: number;
   private readonly retry: RetryPolicy;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly limiter: ClusterLimiter;
 
   constructor(
     private readonly options: {
@@ -65,31 +68,37 @@ export class NamespaceRequestWorker {
       clock?: () => Date;
       leaseMs?: number;
       retry?: RetryPolicy;
+      /** Namespaces provisioned (or deleted) at once per cluster; default 8. */
+      concurrencyPerCluster?: number;
     },
   ) {
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
     this.clock = options.clock ?? (() => new Date());
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.retry = options.retry ?? DEFAULT_RETRY;
+    this.limiter = new ClusterLimiter(options.concurrencyPerCluster);
   }
 
   /** One pass: expire stale pending requests, then act on every due one. */
   async runOnce(): Promise<void> {
     await this.expirePending();
     const due = await this.options.store.listDueRequests(this.clock(), 100);
-    for (const request of due) {
-      try {
-        await this.process(request.id);
-      } catch (error) {
-        // One request's trouble (a database hiccup, say) never holds up the
-        // others; its lease runs out and a later pass takes it up again.
-        this.options.logger.error(
-          `Processing namespace request ${request.id} failed: ${errorMessage(
-            error,
-          )}`,
-        );
-      }
-    }
+    // All at once: the limiter bounds the work on each cluster.
+    await Promise.all(
+      due.map(async request => {
+        try {
+          await this.process(request.id);
+        } catch (error) {
+          // One request's trouble (a database hiccup, say) never holds up the
+          // others; its lease runs out and a later pass takes it up again.
+          this.options.logger.error(
+            `Processing namespace request ${request.id} failed: ${errorMessage(
+              error,
+            )}`,
+          );
+        }
+      }),
+    );
   }
 
   /**
@@ -124,11 +133,24 @@ export class NamespaceRequestWorker {
       leaseMs: this.leaseMs,
     });
     if (!claimed) return;
-    if (claimed.kind === 'create') {
-      await this.provision(claimed);
-    } else {
-      await this.decommission(claimed);
-    }
+    await this.limiter.run(claimed.cluster, async () => {
+      // Checked once the slot is ours: the cluster may have asked meanwhile.
+      const pausedUntil = this.limiter.pausedUntil(claimed.cluster);
+      if (pausedUntil > this.clock().getTime()) {
+        // Let go of the request and take it up again at that time, without
+        // an attempt the cluster would refuse.
+        await this.options.store.updateRequest(
+          claimed.id,
+          { status: [claimed.status], claimedBy: this.workerId },
+          { ...RELEASED, nextAttemptAt: new Date(pausedUntil) },
+          this.clock(),
+        );
+      } else if (claimed.kind === 'create') {
+        await this.provision(claimed);
+      } else {
+        await this.decommission(claimed);
+      }
+    });
   }
 
   private backoff(attempts: number): number {
@@ -283,6 +305,11 @@ export class NamespaceRequestWorker {
     // still being freed, that wait replaces the generic backoff.
     const wait = requestedWaitMs(options.error) ?? this.backoff(attempt);
     const nextAttemptAt = new Date(this.clock().getTime() + wait);
+    if (options.error instanceof ClusterBusyError) {
+      // The cluster asked everyone to slow down: put off this replica's
+      // other work on it that has not started yet, not only this request.
+      this.limiter.pause(request.cluster, nextAttemptAt.getTime());
+    }
     // The details (cluster texts, operations) go to the logs; the request and
     // the public history get a sentence a requester understands.
     this.options.logger.warn(

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+/*
+ * Remakes the benchmark table of the root README.md (between the
+ * `<!-- bench:start -->` and `<!-- bench:end -->` markers) from
+ * bench/results/*.json: the full-size result of each benchmark, else its
+ * small one (marked). `node bench/table.js` after copying results in; `yarn
+ * bench` calls it at the end.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+const README = path.join(ROOT, 'README.md');
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+function load(name) {
+  for (const suffix of ['', '.small']) {
+    const file = path.join(__dirname, 'results', `${name}${suffix}.json`);
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  }
+  return undefined;
+}
+
+function where(result) {
+  const m = result.machine;
+  return `${result.size} size, ${result.date.slice(0, 10)}, Node ${
+    result.node
+  }, ${m.cpus} × ${m.cpuModel}, load average ${
+    m.loadAverageAtStart ?? m.loadAverage[0]
+  }`;
+}
+
+function issuanceRows(result) {
+  const lines = [
+    '| Vault | users | p50 ms | p99 ms | issuances/s | bare sign p50 / p99 ms | bare sign/s | ratio p50 / p99 / throughput | backend CPU ms/issuance |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const mode of result.figures.modes) {
+    for (const r of mode.rows) {
+      lines.push(
+        `| ${mode.vault} | ${r.users} | ${r.issuance.p50Ms} | ${
+          r.issuance.p99Ms
+        } | ${r.issuance.perSecond} | ${r.bareSign.p50Ms} / ${
+          r.bareSign.p99Ms
+        } | ${r.bareSign.perSecond} | ${r.ratioP50} / ${r.ratioP99} / ${
+          r.ratioThroughput
+        } | ${r.backendCpuMsPerIssuance}${
+          r.failedByStatus
+            ? ` (failed: ${Object.entries(r.failedByStatus)
+                .map(([status, n]) => `${n} × ${status}`)
+                .join(', ')})`
+            : ''
+        } |`,
+      );
+    }
+  }
+  const out = result.figures.modes[0];
+  lines.push(
+    '',
+    `  Backend CPU per issuance at 1 user, by phase (ms, Vault ${
+      out.vault
+    }; timing the phases adds its own cost): ${Object.entries(
+      out.cpuSplitMsAtOneUser,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}.`,
+  );
+  return lines;
+}
+
+function burstRows(result) {
+  return [
+    '| concurrency per cluster | requests / Groups | all ready after | namespaces/s | CPU ms per namespace (backend + peer) | Kubernetes calls per namespace | peak in parallel |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...result.figures.rows.map(
+      r =>
+        `| ${r.concurrency} | ${r.requests} / ${r.groups} | ${r.secondsUntilAllReady} s | ${r.namespacesPerSecond} | ${r.cpuMsPerNamespaceBackendAndPeer} | ${r.kubernetesCallsPerNamespace} | ${r.peakParallelProvisioning} |`,
+    ),
+  ];
+}
+
+function reconcileRows(result) {
+  const f = result.figures;
+  return [
+    `| pass (${f.namespaces} namespaces) | lists | gets | writes | time |`,
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| first pass (records kubectl-made bindings) | ${f.firstPass.lists} | ${f.firstPass.reads} | ${f.firstPass.writes} | ${f.firstPass.ms} ms |`,
+    `| steady state (median of ${f.steadyState.runs}) | ${f.steadyState.lists} | ${f.steadyState.reads} | ${f.steadyState.writes} | ${f.steadyState.medianMs} ms |`,
+    ...f.repairs.map(
+      r =>
+        `| repair ${r.drifted} drifted | ${r.lists} | ${r.reads} | ${r.writes} | ${r.ms} ms |`,
+    ),
+    '',
+    `  Lists per kind: ${f.steadyState.listsPerKind}. Peak memory (peer in the same process): ${f.peakRssMb} MB.`,
+  ];
+}
+
+function credentialRows(result) {
+  return [
+    '| what | p50 ms | p90 ms | min ms |',
+    '| --- | ---: | ---: | ---: |',
+    ...Object.entries(result.figures.wallTimes).map(
+      ([label, t]) => `| ${label} | ${t.p50Ms} | ${t.p90Ms} | ${t.minMs} |`,
+    ),
+  ];
+}
+
+const SECTIONS = [
+  [
+    'issuance',
+    'Issuance (`POST /certificates` vs a bare sign-verbatim)',
+    issuanceRows,
+  ],
+  ['provisioning-burst', 'Provisioning burst (dev tier)', burstRows],
+  ['reconcile', 'Reconcile', reconcileRows],
+  [
+    'credential',
+    'kubectl plugin (`cluster-access credential`)',
+    credentialRows,
+  ],
+];
+
+function table() {
+  const lines = [];
+  for (const [name, title, rows] of SECTIONS) {
+    const result = load(name);
+    lines.push(
+      `- **${title}**${result ? ` — ${where(result)}:` : ': not run yet'}`,
+    );
+    if (result) {
+      lines.push('', ...rows(result).map(l => (l ? `  ${l}` : l)), '');
+    }
+  }
+  return lines.join('\n').replace(/\n+$/, '');
+}
+
+function updateReadme() {
+  const text = fs.readFileSync(README, 'utf8');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  if (start < 0 || end < start) {
+    throw new Error(`README.md has no ${START} … ${END} block`);
+  }
+  const next = `${text.slice(
+    0,
+    start + START.length,
+  )}\n\n${table()}\n\n${text.slice(end)}`;
+  fs.writeFileSync(README, next);
+}
+
+module.exports = { table, updateReadme };
+
+if (require.main === module) updateReadme();

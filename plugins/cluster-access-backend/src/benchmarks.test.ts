@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+
+/*
+ * Every benchmark of this package at its smallest size, so that none of them
+ * rots: each must finish and hand `yarn bench` figures of the shape the
+ * README table reads. The figures themselves are not checked (the machine is
+ * noisy), only that they were measured.
+ */
+
+jest.setTimeout(240_000);
+
+const BENCH = join(__dirname, '..', 'bench');
+
+function runSmall(file: string): Promise<{ name: string; figures: any }> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [
+        '--require',
+        require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+        join(BENCH, file),
+        '--size=small',
+      ],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(new Error(`${file}: ${error.message}\n${stderr}`));
+          return;
+        }
+        const line = stdout
+          .split('\n')
+          .find(l => l.startsWith('BENCH_RESULT '));
+        if (!line) reject(new Error(`${file} printed no BENCH_RESULT`));
+        else resolve(JSON.parse(line.slice('BENCH_RESULT '.length)));
+      },
+    );
+  });
+}
+
+describe('benchmarks at their smallest size', () => {
+  it('issuance: both Vault placements, every level, a CPU split', async () => {
+    const { name, figures } = await runSmall('issuance.ts');
+    expect(name).toBe('issuance');
+    expect(figures.modes.map((m: any) => m.vault)).toEqual([
+      'own process',
+      'in the backend process',
+    ]);
+    for (const mode of figures.modes) {
+      expect(mode.rows.map((r: any) => r.users)).toEqual([1, 5]);
+      for (const row of mode.rows) {
+        expect(row.issuance.requests).toBe(10);
+        expect(row.bareSign.requests).toBe(10);
+        expect(row.backendCpuMsPerIssuance).toBeGreaterThan(0);
+      }
+      expect(mode.cpuSplitMsAtOneUser['vault calls']).toBeGreaterThan(0);
+    }
+  });
+
+  it('provisioning burst: every request ready', async () => {
+    const { figures } = await runSmall('provisioningBurst.ts');
+    for (const row of figures.rows) {
+      expect(row.requests).toBe(20);
+      expect(row.kubernetesCallsPerNamespace).toBeGreaterThan(0);
+      expect(row.peakParallelProvisioning).toBeLessThanOrEqual(row.concurrency);
+    }
+  });
+
+  it('reconcile: a quiet steady state and exactly k writes per k drifts', async () => {
+    const { figures } = await runSmall('reconcile.ts');
+    expect(figures.steadyState.writes).toBe(0);
+    expect(figures.repairs.map((r: any) => r.writes)).toEqual([1, 5]);
+  });
+});
