@@ -168,6 +168,14 @@ export interface Config {
        * they must be added again. Default: no limit.
        */
       extraMemberMaxLifetime?: HumanDuration | string;
+      /**
+       * Catalog Groups or Users (entity refs such as
+       * `group:default/cluster-approvers`) notified when a request of this
+       * tier waits for a decision, through Backstage's notifications. A
+       * permission policy cannot be enumerated, so whom to tell is said here;
+       * who may decide stays the policy's call. Default: nobody.
+       */
+      approvers?: string[];
     }>;
     /** Namespace requests. */
     requests?: {
@@ -177,6 +185,11 @@ export interface Config {
       workerFrequency?: HumanDuration | string;
       /** Longest run of one pass of that work. Default `{ minutes: 5 }`. */
       workerTimeout?: HumanDuration | string;
+    };
+    /** Notifications sent through Backstage's notifications plugin, when it is installed. */
+    notifications?: {
+      /** Path of the Cluster Access page in the app, for the links in notifications. Default `/cluster-access`. */
+      pagePath?: string;
     };
     /** Managed namespaces. */
     namespaces?: {

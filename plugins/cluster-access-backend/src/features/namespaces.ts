@@ -21,6 +21,10 @@ import {
   namespaceRequestResourceRef,
 } from '../namespaces/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
+import {
+  NotificationSender,
+  notificationListener,
+} from '../notifications/listeners';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { namespaceTasks } from './namespaceTasks';
 import { ClusterAccessFeature } from './types';
@@ -42,6 +46,8 @@ export async function createNamespacesFeature(options: {
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   logger: LoggerService;
+  /** Where notifications go; without it nobody is notified. */
+  notifications?: NotificationSender;
 }): Promise<ClusterAccessFeature> {
   const { settings, logger, permissionsRegistry } = options;
   for (const tier of settings.namespaces.tiers) {
@@ -49,11 +55,22 @@ export async function createNamespacesFeature(options: {
       logger.warn(`Tier ${tier.name}: ${advice}`);
     }
   }
+  const store = new DatabaseNamespaceStore(options.knex);
+  if (options.notifications) {
+    options.history.addListener(
+      notificationListener({
+        notifications: options.notifications,
+        store,
+        tiers: settings.namespaces.tiers,
+        pagePath: settings.namespaces.pagePath,
+      }),
+    );
+  }
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,
     clusters: settings.clusters,
-    store: new DatabaseNamespaceStore(options.knex),
+    store,
     accessStore: new DatabaseAccessStore(options.knex),
     history: options.history,
     groups: new CatalogGroupDirectory(options),
