@@ -372,6 +372,30 @@ describe('openapi.yaml', () => {
         body: { comment: 'late' },
       },
     );
+    const second = await call('post', '/requests', '/requests', {
+      body: { ...body, namespace: 'payments-spec2-qa', tier: 'qa' },
+    });
+    const withdraw = `/requests/${second.body.id}/withdraw`;
+    await call('post', withdraw, '/requests/{id}/withdraw', {
+      user: 'carol',
+      body: {},
+    });
+    await call('post', withdraw, '/requests/{id}/withdraw', {
+      body: { comment: 'not needed' },
+    });
+    await call('post', withdraw, '/requests/{id}/withdraw', { body: {} });
+    await call('post', withdraw, '/requests/{id}/withdraw', {
+      body: { comment: '' },
+    });
+    await call(
+      'post',
+      '/requests/6f1c3c50-0000-4000-8000-000000000009/withdraw',
+      '/requests/{id}/withdraw',
+      { body: {} },
+    );
+    await call('get', '/requests?decidedByMe=true', '/requests', {
+      user: 'carol',
+    });
     await h.services.worker.idle();
     const listed = await call('get', '/namespaces', '/namespaces');
     expect(listed.body.items.length).toBeGreaterThan(0);
