@@ -137,6 +137,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
         status: filter.status,
         owner: filter.owner,
         mine: filter.mine,
+        decidedByMe: filter.decidedByMe,
         cluster: filter.cluster,
         namespace: filter.namespace,
         kind: filter.kind,
@@ -170,6 +171,17 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return this.request<NamespaceRequest>(
       `/requests/${encodeURIComponent(options.id)}/reject`,
       { method: 'POST', body: { comment: options.comment } },
+    );
+  }
+
+  async withdrawRequest(options: {
+    id: string;
+    comment?: string;
+  }): Promise<NamespaceRequest> {
+    const comment = optionalText(options.comment);
+    return this.request<NamespaceRequest>(
+      `/requests/${encodeURIComponent(options.id)}/withdraw`,
+      { method: 'POST', body: comment ? { comment } : {} },
     );
   }
 
