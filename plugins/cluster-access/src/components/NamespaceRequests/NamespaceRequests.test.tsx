@@ -57,11 +57,12 @@ function fakeApi(
   overrides: Parameters<typeof fakeNamespaceApi>[0] = {},
 ): ReturnType<typeof fakeNamespaceApi> {
   return fakeNamespaceApi({
-    listRequests: jest.fn(async (filter?: NamespaceRequestFilter) =>
-      filter?.mine
+    listRequests: jest.fn(async (filter?: NamespaceRequestFilter) => {
+      if (filter?.decidedByMe) return [];
+      return filter?.mine
         ? [carolsReadyRequest, carolsRequest]
-        : [alicesRequest, carolsRequest, edgeRequest],
-    ),
+        : [alicesRequest, carolsRequest, edgeRequest];
+    }),
     ...overrides,
   });
 }
@@ -191,7 +192,8 @@ describe('NamespaceRequests', () => {
       await screen.findByText('Approved payments-api-qa on sandbox.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('dialog')).toBeNull();
-    await waitFor(() => expect(api.listRequests).toHaveBeenCalledTimes(4));
+    // Three lists, loaded once and again after the decision.
+    await waitFor(() => expect(api.listRequests).toHaveBeenCalledTimes(6));
   });
 
   it('rejects only with a comment', async () => {
