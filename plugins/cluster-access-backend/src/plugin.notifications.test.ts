@@ -13,7 +13,10 @@ import {
   notificationService,
 } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { SignalPayload, signalsServiceRef } from '@backstage/plugin-signals-node';
+import {
+  SignalPayload,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
 import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import {

@@ -37,6 +37,17 @@ const entities = [
   },
 ];
 
+const history = [
+  {
+    id: 'e1',
+    createdAt: '2026-11-28T10:00:00.000Z',
+    actor: 'user:default/carol',
+    type: 'request.approved',
+    message: 'carol approved payments-api-dev',
+  },
+];
+let requested: string[] = [];
+
 const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), {
     status,
@@ -60,7 +71,9 @@ async function backends(input: RequestInfo | URL): Promise<Response> {
         e.kind.toLowerCase() === byName[1].toLowerCase() &&
         e.metadata.name === byName[3],
     );
-    return entity ? json(entity) : json({ error: { name: 'NotFoundError' } }, 404);
+    return entity
+      ? json(entity)
+      : json({ error: { name: 'NotFoundError' } }, 404);
   }
   if (url.pathname === '/api/cluster-access/history') {
     return json({ items: history });
@@ -73,17 +86,6 @@ async function backends(input: RequestInfo | URL): Promise<Response> {
   }
   return json({ error: { name: 'NotFoundError' } }, 404);
 }
-
-const history = [
-  {
-    id: 'e1',
-    createdAt: '2026-11-28T10:00:00.000Z',
-    actor: 'user:default/carol',
-    type: 'request.approved',
-    message: 'carol approved payments-api-dev',
-  },
-];
-let requested: string[] = [];
 
 /** The entity page an adopter writes: the two cards behind `isKind`. */
 const entityPage = (

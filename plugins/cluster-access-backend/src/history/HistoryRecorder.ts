@@ -197,7 +197,11 @@ export class HistoryRecorder {
       actor,
       message: event.message,
       // Callers pass whole requests; listeners get the target only.
-      target: { id: target.id, cluster: target.cluster, namespace: target.namespace },
+      target: {
+        id: target.id,
+        cluster: target.cluster,
+        namespace: target.namespace,
+      },
       details,
     });
   }

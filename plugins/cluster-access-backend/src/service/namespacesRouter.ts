@@ -165,8 +165,7 @@ export async function createNamespacesRouter(
       status: query.status,
       owner: query.owner,
       requester: query.mine === 'true' ? user.userEntityRef : undefined,
-      decidedBy:
-        query.decidedByMe === 'true' ? user.userEntityRef : undefined,
+      decidedBy: query.decidedByMe === 'true' ? user.userEntityRef : undefined,
       cluster: query.cluster,
       namespace: query.namespace,
       kind: query.kind,

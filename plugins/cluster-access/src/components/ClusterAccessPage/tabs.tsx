@@ -32,8 +32,8 @@ export const RequestNamespaceTab = () => (
     <ContentHeader title="Request a namespace">
       <SupportButton>
         Ask for a namespace for one of your Groups. It gets the tier's quota,
-        limits, network policy and Pod Security level, and every member of
-        the Group gets access.
+        limits, network policy and Pod Security level, and every member of the
+        Group gets access.
       </SupportButton>
     </ContentHeader>
     <RequestNamespaceForm />

@@ -1,10 +1,7 @@
 import { useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
-import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
-import { changesNamespaces } from '../../hooks/useClusterAccessSignals';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { firstLoadView } from '../AsyncContent';
 import { DecisionButtons } from './DecisionButtons';
@@ -12,6 +9,7 @@ import { DecisionDialog } from './DecisionDialog';
 import { RequestDetailsDialog } from './RequestDetailsDialog';
 import { RequestsTable } from './RequestsTable';
 import { Decision } from './types';
+import { useLinkedRequest, useRequestLists } from './useRequestLists';
 import { WithdrawButton } from './WithdrawButton';
 
 const tables = [
@@ -32,8 +30,53 @@ const tables = [
   },
 ] as const;
 
-/** How many of the user's own decisions the last list shows. */
-const RECENT_DECISIONS = 10;
+/** Withdraw for the requester, Approve and Reject for those who may decide. */
+const RequestActions = (props: {
+  request: NamespaceRequest;
+  userEntityRef?: string;
+  onDecide: (request: NamespaceRequest, decision: Decision) => void;
+  onWithdrawn: (request: NamespaceRequest) => void;
+}) => (
+  <>
+    <WithdrawButton
+      request={props.request}
+      userEntityRef={props.userEntityRef}
+      onWithdrawn={props.onWithdrawn}
+    />
+    <DecisionButtons
+      request={props.request}
+      userEntityRef={props.userEntityRef}
+      onDecide={props.onDecide}
+    />
+  </>
+);
+
+/** The three lists; the last one only for people who have decided. */
+const RequestLists = (props: {
+  lists?: Record<(typeof tables)[number]['list'], NamespaceRequest[]>;
+  userEntityRef?: string;
+  onDetails: (request: NamespaceRequest) => void;
+  onDecide: (request: NamespaceRequest, decision: Decision) => void;
+}) => (
+  <>
+    {tables.map(table => {
+      const requests = props.lists?.[table.list] ?? [];
+      if (table.list === 'decided' && requests.length === 0) return null;
+      return (
+        <Grid item xs={12} key={table.list}>
+          <RequestsTable
+            title={table.title}
+            requests={requests}
+            emptyText={table.emptyText}
+            userEntityRef={props.userEntityRef}
+            onDetails={props.onDetails}
+            onDecide={props.onDecide}
+          />
+        </Grid>
+      );
+    })}
+  </>
+);
 
 /**
  * The "Requests" tab: the pending requests (with Approve and Reject for
@@ -44,25 +87,8 @@ const RECENT_DECISIONS = 10;
  */
 export const NamespaceRequests = () => {
   const currentUser = useCurrentUser();
-  const lists = useClusterAccessApi(
-    async api => {
-      const [pending, mine, decided] = await Promise.all([
-        api.listRequests({ status: ['pending'] }),
-        api.listRequests({ mine: true }),
-        api.listRequests({ decidedByMe: true, limit: RECENT_DECISIONS }),
-      ]);
-      return { pending, mine, decided };
-    },
-    [],
-    { liveOn: changesNamespaces },
-  );
-  const [params, setParams] = useSearchParams();
-  const linkedId = params.get('request') ?? undefined;
-  const linked = useClusterAccessApi(
-    async api => (linkedId ? api.getRequest({ id: linkedId }) : undefined),
-    [linkedId],
-    { liveOn: signal => signal.requestId === linkedId },
-  );
+  const lists = useRequestLists();
+  const linked = useLinkedRequest();
   const [details, setDetails] = useState<NamespaceRequest>();
   const [deciding, setDeciding] = useState<{
     request: NamespaceRequest;
@@ -79,12 +105,9 @@ export const NamespaceRequests = () => {
   };
   const closeDetails = () => {
     setDetails(undefined);
-    if (linkedId) {
-      params.delete('request');
-      setParams(params, { replace: true });
-    }
+    linked.clear();
   };
-  const shown = details ?? (linkedId ? linked.value : undefined);
+  const shown = details ?? (linked.id ? linked.request.value : undefined);
 
   return (
     <Grid container spacing={3}>
@@ -95,51 +118,35 @@ export const NamespaceRequests = () => {
           </Alert>
         </Grid>
       )}
-      {linkedId && linked.error && (
+      {linked.id && linked.request.error && (
         <Grid item xs={12}>
           <Alert severity="warning">
-            The request of that link could not be opened: {linked.error.message}
+            The request of that link could not be opened:{' '}
+            {linked.request.error.message}
           </Alert>
         </Grid>
       )}
-      {tables.map(table => {
-        const requests = lists.value?.[table.list] ?? [];
-        // Most people never decide; the list shows only for those who do.
-        if (table.list === 'decided' && requests.length === 0) return null;
-        return (
-          <Grid item xs={12} key={table.list}>
-            <RequestsTable
-              title={table.title}
-              requests={requests}
-              emptyText={table.emptyText}
-              userEntityRef={userEntityRef}
-              onDetails={setDetails}
-              onDecide={onDecide}
-            />
-          </Grid>
-        );
-      })}
+      <RequestLists
+        lists={lists.value}
+        userEntityRef={userEntityRef}
+        onDetails={setDetails}
+        onDecide={onDecide}
+      />
       {shown && !deciding && (
         <RequestDetailsDialog
           request={shown}
           onClose={closeDetails}
           actions={
-            <>
-              <WithdrawButton
-                request={shown}
-                userEntityRef={userEntityRef}
-                onWithdrawn={request => {
-                  closeDetails();
-                  setDone(request);
-                  lists.retry();
-                }}
-              />
-              <DecisionButtons
-                request={shown}
-                userEntityRef={userEntityRef}
-                onDecide={onDecide}
-              />
-            </>
+            <RequestActions
+              request={shown}
+              userEntityRef={userEntityRef}
+              onDecide={onDecide}
+              onWithdrawn={request => {
+                closeDetails();
+                setDone(request);
+                lists.retry();
+              }}
+            />
           }
         />
       )}
