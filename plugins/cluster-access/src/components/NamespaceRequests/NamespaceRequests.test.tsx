@@ -17,6 +17,9 @@ import {
 } from '../../testUtils/namespaces';
 import { NamespaceRequests } from './NamespaceRequests';
 
+// Three lists and their dialogs render slowly on a shared machine.
+jest.setTimeout(60_000);
+
 // alice asks for a qa namespace; carol (an approver) asked for one herself;
 // the policy lets carol decide on every request but the one for edge.
 const alicesRequest = namespaceRequest({
