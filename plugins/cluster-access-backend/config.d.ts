@@ -222,6 +222,14 @@ export interface Config {
        * they must be added again. Default: no limit.
        */
       extraMemberMaxLifetime?: HumanDuration | string;
+      /**
+       * Catalog Groups or Users (entity refs such as
+       * `group:default/cluster-approvers`) notified when a request of this
+       * tier waits for a decision, through Backstage's notifications. A
+       * permission policy cannot be enumerated, so whom to tell is said here;
+       * who may decide stays the policy's call. Default: nobody.
+       */
+      approvers?: string[];
     }>;
     /** Namespace requests. */
     requests?: {
@@ -233,6 +241,11 @@ export interface Config {
       workerTimeout?: HumanDuration | string;
       /** How many namespaces one backend replica provisions or deletes at once on each cluster. A cluster that answers 429 beyond the in-place waits holds back the rest of that cluster's work until its Retry-After. Default 8. */
       provisioningConcurrency?: number;
+    };
+    /** Notifications sent through Backstage's notifications plugin, when it is installed. */
+    notifications?: {
+      /** Path of the Cluster Access page in the app, for the links in notifications. Default `/cluster-access`. */
+      pagePath?: string;
     };
     /** Managed namespaces. */
     namespaces?: {

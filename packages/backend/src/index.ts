@@ -31,6 +31,11 @@ backend.add(import('./modules/permissionPolicy'));
 
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
+// Notifications (stored in the demo's database) and signals (live updates
+// to open pages), used by Cluster Access to tell approvers and requesters.
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
 backend.add(import('@cluster-access/plugin-cluster-access-backend'));
 
 backend.start();

@@ -3,6 +3,8 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { clusterAccessPermissions } from '@cluster-access/plugin-cluster-access-common';
 import {
   clusterAccessCertificateSignerExtensionPoint,
@@ -23,6 +25,7 @@ import { DatabaseHistoryStore } from './history/DatabaseHistoryStore';
 import { HistoryRecorder } from './history/HistoryRecorder';
 import { SetOnce } from './lib/setOnce';
 import { KubernetesClusterClientProvider } from './namespaces/cluster/KubernetesClusterClient';
+import { signalListener } from './notifications/listeners';
 import { createHistoryRouter } from './service/historyRouter';
 
 /**
@@ -60,6 +63,11 @@ export const clusterAccessPlugin = createBackendPlugin({
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        // Both have default factories that only talk to their backend
+        // plugins; when those are not installed, sending fails and is
+        // logged, and nothing else changes.
+        notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init(deps) {
         const { httpRouter, lifecycle, scheduler } = deps;
@@ -70,6 +78,7 @@ export const clusterAccessPlugin = createBackendPlugin({
         const history = new HistoryRecorder({
           store: historyStore,
           logger: deps.logger,
+          listeners: [signalListener(deps.signals)],
         });
         const sources = settings.clusterSources;
         const directory = new LiveClusterDirectory({ ...deps, sources });

@@ -14,3 +14,4 @@ export * from './permissionRules';
 export * from './permissions';
 export * from './types';
 export * from './quantity';
+export * from './signals';

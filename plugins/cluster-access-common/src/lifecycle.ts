@@ -12,6 +12,7 @@ export const NAMESPACE_REQUEST_STATUSES = [
   'failed',
   'rejected',
   'expired',
+  'withdrawn',
   'decommissioning',
   'deleted',
 ] as const;
@@ -35,6 +36,7 @@ export const HISTORY_EVENT_TYPES = [
   'request.approved',
   'request.rejected',
   'request.expired',
+  'request.withdrawn',
   'provisioning.started',
   'provisioning.step',
   'provisioning.ready',
@@ -42,6 +44,7 @@ export const HISTORY_EVENT_TYPES = [
   'decommission.requested',
   'decommission.approved',
   'decommission.rejected',
+  'decommission.withdrawn',
   'decommission.started',
   'decommission.failed',
   'namespace.deleted',

@@ -243,6 +243,12 @@ export interface TierInfo {
    * be added again. Absent: no limit.
    */
   extraMemberMaxLifetimeSeconds?: number;
+  /**
+   * Catalog Groups and Users (entity refs) told when a request of this tier
+   * waits for a decision. Who may decide is the permission policy's call;
+   * this only says whom to tell. Absent or empty: nobody is told.
+   */
+  approvers?: string[];
 }
 
 /**

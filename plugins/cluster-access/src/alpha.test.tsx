@@ -47,6 +47,41 @@ describe('new frontend system export (/alpha)', () => {
     ).toBeInTheDocument();
   });
 
+  it('draws one header, with a tab per sub-page, and lets config disable a tab', async () => {
+    const listHistory = jest.fn(async () => history);
+    renderTestApp({
+      features: [clusterAccessPlugin],
+      apis: [[clusterAccessApiRef, { listHistory }]],
+      initialRouteEntries: ['/cluster-access/history'],
+      config: {
+        app: {
+          extensions: [{ 'sub-page:cluster-access/namespaces': false }],
+        },
+      },
+    });
+    expect(
+      await screen.findByText('carol approved payments-dev'),
+    ).toBeInTheDocument();
+    // The app's page header is the only one: the page draws none itself.
+    expect(
+      screen.getAllByRole('heading', { name: 'Cluster access' }),
+    ).toHaveLength(1);
+    expect(
+      screen.queryByText('Self-service, short-lived access to Kubernetes'),
+    ).not.toBeInTheDocument();
+    for (const tab of [
+      'Get cluster access',
+      'Request namespace',
+      'Requests',
+      'History',
+    ]) {
+      expect(screen.getByRole('tab', { name: tab })).toBeInTheDocument();
+    }
+    expect(
+      screen.queryByRole('tab', { name: 'Namespaces' }),
+    ).not.toBeInTheDocument();
+  });
+
   it('serves the Get cluster access tab at /cluster-access', async () => {
     const api = {
       listHistory: jest.fn(async () => history),

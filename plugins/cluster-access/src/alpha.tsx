@@ -3,11 +3,12 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   PageBlueprint,
+  SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { clusterAccessApiRef, ClusterAccessClient } from './api';
-import { rootRouteRef } from './routes';
+import { pageTabs, rootRouteRef } from './routes';
 
 /** The API client, as an extension of the new frontend system. */
 export const clusterAccessApi = ApiBlueprint.make({
@@ -20,17 +21,69 @@ export const clusterAccessApi = ApiBlueprint.make({
     }),
 });
 
-/** The Cluster Access page; its title and icon also make the nav item. */
+/**
+ * The Cluster Access page; its title and icon also make the nav item. It
+ * draws nothing itself: the app draws its one header and a tab per
+ * sub-page below, which adopters can disable or reorder in `app.extensions`.
+ */
 export const clusterAccessPage = PageBlueprint.make({
   params: {
     path: '/cluster-access',
     routeRef: rootRouteRef,
     title: 'Cluster access',
     icon: <VpnKeyIcon fontSize="inherit" />,
-    loader: () =>
-      import('./components/ClusterAccessPage').then(m => (
-        <m.ClusterAccessPage />
-      )),
+  },
+});
+
+const tabs = () => import('./components/ClusterAccessPage/tabs');
+
+/** Tab: a client certificate and kubeconfig (the page opens on the first tab). */
+export const getAccessSubPage = SubPageBlueprint.make({
+  name: 'get-access',
+  params: {
+    path: 'get-access',
+    title: 'Get cluster access',
+    loader: () => tabs().then(m => <m.GetAccessTab />),
+  },
+});
+
+/** Tab: ask for a namespace. */
+export const requestNamespaceSubPage = SubPageBlueprint.make({
+  name: 'request-namespace',
+  params: {
+    path: pageTabs.requestNamespace,
+    title: 'Request namespace',
+    loader: () => tabs().then(m => <m.RequestNamespaceTab />),
+  },
+});
+
+/** Tab: pending requests, your requests, your recent decisions. */
+export const requestsSubPage = SubPageBlueprint.make({
+  name: 'requests',
+  params: {
+    path: pageTabs.requests,
+    title: 'Requests',
+    loader: () => tabs().then(m => <m.RequestsTab />),
+  },
+});
+
+/** Tab: managed namespaces, members, decommissioning. */
+export const namespacesSubPage = SubPageBlueprint.make({
+  name: 'namespaces',
+  params: {
+    path: pageTabs.namespaces,
+    title: 'Namespaces',
+    loader: () => tabs().then(m => <m.NamespacesTab />),
+  },
+});
+
+/** Tab: the public history. */
+export const historySubPage = SubPageBlueprint.make({
+  name: 'history',
+  params: {
+    path: pageTabs.history,
+    title: 'History',
+    loader: () => tabs().then(m => <m.HistoryTab />),
   },
 });
 
@@ -70,6 +123,11 @@ export default createFrontendPlugin({
   extensions: [
     clusterAccessApi,
     clusterAccessPage,
+    getAccessSubPage,
+    requestNamespaceSubPage,
+    requestsSubPage,
+    namespacesSubPage,
+    historySubPage,
     entityGroupNamespacesCard,
     entityUserAccessCard,
   ],

@@ -37,6 +37,15 @@ function readDelegableClusterRoles(config: Config): string[] {
   return roles;
 }
 
+function readPagePath(config: Config): string {
+  const key = 'clusterAccess.notifications.pagePath';
+  const path = config.getOptionalString(key) ?? '/cluster-access';
+  if (!/^\/[A-Za-z0-9._~\-/]*$/.test(path)) {
+    throw new Error(`${key} must be a path of the app such as /cluster-access`);
+  }
+  return path.replace(/\/+$/, '');
+}
+
 /** The namespace part of the configuration; `config` is the root. */
 export function readNamespaces(
   config: Config,
@@ -50,6 +59,7 @@ export function readNamespaces(
       duration('requests.pendingExpiry', { days: 7 }),
     ),
     delegableClusterRoles: readDelegableClusterRoles(config),
+    pagePath: readPagePath(config),
     reconcile: {
       frequency: duration('reconcile.frequency', { minutes: 5 }),
       timeout: duration('reconcile.timeout', { minutes: 4 }),

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import {
@@ -70,7 +71,34 @@ const tierSchema = z.strictObject({
   extraMemberMaxLifetime: z
     .union([z.string(), z.record(z.string(), z.number())])
     .optional(),
+  approvers: z.array(z.string().min(1)).optional(),
 });
+
+/**
+ * A tier's approvers as full entity refs: each must name its kind, Group or
+ * User, since notifications resolve a Group to its members and anything else
+ * to its owner, which would tell the wrong people.
+ */
+function readApprovers(refs: string[] | undefined, key: string): string[] {
+  return (refs ?? []).map((ref, i) => {
+    let parsed;
+    try {
+      parsed = parseEntityRef(ref);
+    } catch (e) {
+      throw new Error(`${key}[${i}]: ${(e as Error).message}`);
+    }
+    const kind = parsed.kind.toLocaleLowerCase('en-US');
+    if (kind !== 'group' && kind !== 'user') {
+      throw new Error(
+        `${key}[${i}]: '${ref}' must be a Group or User ref such as group:default/cluster-approvers`,
+      );
+    }
+    return stringifyEntityRef(parsed);
+  });
+}
+
+const listed = (approvers: string[]) =>
+  approvers.length === 0 ? {} : { approvers };
 
 /** A tier's extra-member lifetime in seconds, read as Backstage reads durations. */
 function readLifetimeSeconds(
@@ -178,6 +206,9 @@ function parseTiers(raw: unknown, clusters: string[]): TierInfo[] {
           t.extraMemberMaxLifetime,
           `clusterAccess.tiers[${index}].extraMemberMaxLifetime`,
         ),
+      ),
+      ...listed(
+        readApprovers(t.approvers, `clusterAccess.tiers[${index}].approvers`),
       ),
     };
   });

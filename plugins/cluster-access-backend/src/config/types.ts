@@ -65,6 +65,8 @@ export interface NamespacesSettings {
   pendingExpiryMs: number;
   /** Cluster roles members may grant in their namespaces. */
   delegableClusterRoles: string[];
+  /** Where the app mounts the Cluster Access page, for links in notifications. */
+  pagePath: string;
   reconcile: { frequency: HumanDuration; timeout: HumanDuration };
   worker: {
     frequency: HumanDuration;

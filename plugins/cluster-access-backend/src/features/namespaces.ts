@@ -25,6 +25,10 @@ import {
 } from '../namespaces/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
 import { observeProvisioningQueue } from '../metrics/metrics';
+import {
+  NotificationSender,
+  notificationListener,
+} from '../notifications/listeners';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 import { namespaceTasks } from './namespaceTasks';
 import { ClusterAccessFeature } from './types';
@@ -48,6 +52,8 @@ export async function createNamespacesFeature(options: {
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   logger: LoggerService;
+  /** Where notifications go; without it nobody is notified. */
+  notifications?: NotificationSender;
 }): Promise<ClusterAccessFeature> {
   const { settings, logger, permissionsRegistry } = options;
   for (const tier of settings.namespaces.tiers) {
@@ -56,6 +62,16 @@ export async function createNamespacesFeature(options: {
     }
   }
   const store = new DatabaseNamespaceStore(options.knex);
+  if (options.notifications) {
+    options.history.addListener(
+      notificationListener({
+        notifications: options.notifications,
+        store,
+        tiers: settings.namespaces.tiers,
+        pagePath: settings.namespaces.pagePath,
+      }),
+    );
+  }
   const services = createNamespaceServices({
     settings: settings.namespaces,
     certificates: settings.certificates,

@@ -26,6 +26,7 @@ export interface HistoryDetails {
   'request.approved': { comment: string } | undefined;
   'request.rejected': { comment: string } | undefined;
   'request.expired': undefined;
+  'request.withdrawn': { comment: string } | undefined;
   'provisioning.started': { attempt: number };
   'provisioning.step': { kind: string; name: string; action: string };
   'provisioning.ready': undefined;
@@ -33,6 +34,7 @@ export interface HistoryDetails {
   'decommission.requested': { targetRequestId: string; reason: string };
   'decommission.approved': { comment: string } | undefined;
   'decommission.rejected': { comment: string } | undefined;
+  'decommission.withdrawn': { comment: string } | undefined;
   'decommission.started': { attempt: number; targetRequestId: string };
   'decommission.failed': FailureDetails;
   'namespace.deleted': { targetRequestId: string } | undefined;
@@ -114,6 +116,25 @@ export interface RecordedEvent<T extends HistoryEventType> {
 }
 
 /**
+ * An event just written to the history, as listeners (notifications,
+ * signals) get it: what the history row holds, nothing more.
+ */
+export interface RecordedHistoryEvent {
+  type: HistoryEventType;
+  actor: string;
+  message: string;
+  /** The request, for namespace events. */
+  target?: HistoryTarget;
+  details?: Record<string, unknown>;
+}
+
+/**
+ * Told of every event after it is written. A listener never fails the
+ * change the event belongs to: its errors are logged.
+ */
+export type HistoryListener = (event: RecordedHistoryEvent) => Promise<void>;
+
+/**
  * Writes the public history, one typed method per kind of event. The two
  * features keep different rules, on purpose: a namespace event is part of
  * the change (a failed write fails the action, which is retried), while a
@@ -125,8 +146,33 @@ export class HistoryRecorder {
     private readonly options: {
       store: Pick<HistoryStore, 'addHistoryEvent'>;
       logger: LoggerService;
+      listeners?: HistoryListener[];
     },
   ) {}
+
+  /** Adds a listener told of every event written from now on. */
+  addListener(listener: HistoryListener): void {
+    this.options.listeners = [...(this.options.listeners ?? []), listener];
+  }
+
+  /**
+   * Tells the listeners, after the event is stored: a notification or a
+   * signal never goes out for a change that did not happen, and a listener
+   * that fails (the notifications backend down) never undoes one that did.
+   */
+  private async tell(event: RecordedHistoryEvent): Promise<void> {
+    for (const listener of this.options.listeners ?? []) {
+      try {
+        await listener(event);
+      } catch (e) {
+        this.options.logger.warn(
+          `Could not pass on ${event.type} (${event.message}): ${stringifyError(
+            e,
+          )}`,
+        );
+      }
+    }
+  }
 
   /** Records an event of a namespace request; throws when it cannot be written. */
   async namespace<T extends NamespaceEventType>(
@@ -134,13 +180,29 @@ export class HistoryRecorder {
     target: HistoryTarget,
     event: RecordedEvent<T>,
   ): Promise<void> {
+    const actor = event.actor ?? 'system';
+    const details: Record<string, unknown> | undefined = event.details
+      ? { ...event.details }
+      : undefined;
     await this.options.store.addHistoryEvent({
-      actor: event.actor ?? 'system',
+      actor,
       type,
       requestId: target.id,
       namespace: historyNamespace(target),
       message: event.message,
-      ...(event.details ? { details: { ...event.details } } : {}),
+      ...(details ? { details } : {}),
+    });
+    await this.tell({
+      type,
+      actor,
+      message: event.message,
+      // Callers pass whole requests; listeners get the target only.
+      target: {
+        id: target.id,
+        cluster: target.cluster,
+        namespace: target.namespace,
+      },
+      details,
     });
   }
 
@@ -160,6 +222,8 @@ export class HistoryRecorder {
       this.options.logger.error(
         `Could not record ${type} in the history: ${stringifyError(e)}`,
       );
+      return;
     }
+    await this.tell({ type, actor: event.actor, message: event.message });
   }
 }

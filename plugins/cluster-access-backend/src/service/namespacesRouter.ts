@@ -71,6 +71,7 @@ const listRequestsSchema = z.strictObject({
     .optional(),
   owner: ref.optional(),
   mine: z.enum(['true', 'false']).optional(),
+  decidedByMe: z.enum(['true', 'false']).optional(),
   cluster: name.optional(),
   namespace: name.optional(),
   kind: z.enum(['create', 'decommission']).optional(),
@@ -164,6 +165,7 @@ export async function createNamespacesRouter(
       status: query.status,
       owner: query.owner,
       requester: query.mine === 'true' ? user.userEntityRef : undefined,
+      decidedBy: query.decidedByMe === 'true' ? user.userEntityRef : undefined,
       cluster: query.cluster,
       namespace: query.namespace,
       kind: query.kind,
@@ -213,6 +215,17 @@ export async function createNamespacesRouter(
 
   router.post('/requests/:id/reject', async (req, res) => {
     res.json(await decide(req, 'reject'));
+  });
+
+  // Only the requester may withdraw (checked by the service): it undoes
+  // nothing but their own ask, so no permission of its own.
+  router.post('/requests/:id/withdraw', async (req, res) => {
+    const { caller: user } = await caller(req);
+    const id = parseInput(idSchema, req.params.id, 'request id');
+    const body = parseInput(approveSchema, req.body ?? {}, 'body');
+    res.json(
+      await requests.withdraw({ id, comment: body.comment, caller: user }),
+    );
   });
 
   router.get('/namespaces', async (req, res) => {

@@ -39,6 +39,8 @@ export interface NamespaceRequestFilter {
   owner?: string;
   /** Only the signed-in user's own requests. */
   mine?: boolean;
+  /** Only requests the signed-in user approved or rejected, newest decision first. */
+  decidedByMe?: boolean;
   cluster?: string;
   namespace?: string;
   kind?: NamespaceRequestKind;
@@ -171,6 +173,12 @@ export interface ClusterAccessApi {
   rejectRequest(options: {
     id: string;
     comment: string;
+  }): Promise<NamespaceRequest>;
+
+  /** Takes back the caller's own pending request. */
+  withdrawRequest(options: {
+    id: string;
+    comment?: string;
   }): Promise<NamespaceRequest>;
 
   /** Managed namespaces with status, members and quota usage. */

@@ -123,7 +123,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     filter: NamespaceRequestFilter = {},
   ): Promise<NamespaceRequest[]> {
     const client = await this.client();
-    const { status, mine, ...rest } = filter;
+    const { status, mine, decidedByMe, ...rest } = filter;
     const { items } = await responseData(
       client.GET('/requests', {
         params: {
@@ -131,6 +131,10 @@ export class ClusterAccessClient implements ClusterAccessApi {
             ...rest,
             status: status?.length ? status.join(',') : undefined,
             mine: mine === undefined ? undefined : (`${mine}` as const),
+            decidedByMe:
+              decidedByMe === undefined
+                ? undefined
+                : (`${decidedByMe}` as const),
           },
         },
       }),
@@ -168,6 +172,20 @@ export class ClusterAccessClient implements ClusterAccessApi {
       client.POST('/requests/{id}/reject', {
         params: { path: { id: options.id } },
         body: { comment: options.comment },
+      }),
+    );
+  }
+
+  async withdrawRequest(options: {
+    id: string;
+    comment?: string;
+  }): Promise<NamespaceRequest> {
+    const client = await this.client();
+    const comment = optionalText(options.comment);
+    return responseData(
+      client.POST('/requests/{id}/withdraw', {
+        params: { path: { id: options.id } },
+        body: comment ? { comment } : {},
       }),
     );
   }

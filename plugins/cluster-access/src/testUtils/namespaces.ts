@@ -190,6 +190,7 @@ export function fakeNamespaceApi(
     getRequest: jest.fn(),
     approveRequest: jest.fn(),
     rejectRequest: jest.fn(),
+    withdrawRequest: jest.fn(),
     listNamespaces: jest.fn(async () => []),
     listAccess: jest.fn(async () => []),
     addMember: jest.fn(),

@@ -26,6 +26,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:catalog')}
             {nav.take('page:cluster-access')}
             {nav.take('page:scaffolder')}
+            {nav.take('page:notifications')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -175,10 +175,15 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     let q = this.db<RequestRow>(REQUESTS)
       .select('*')
       .orderBy([
+        // A decider's list is about their decisions: newest decision first.
+        ...(query.decidedBy
+          ? [{ column: 'decided_at', order: 'desc' as const }]
+          : []),
         { column: 'created_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ])
       .limit(limit);
+    if (query.decidedBy) q = q.where('decided_by', query.decidedBy);
     if (query.kind) q = q.where('kind', query.kind);
     if (query.status) q = q.whereIn('status', query.status);
     if (query.owner) q = q.whereIn('owner', query.owner);

@@ -35,6 +35,8 @@ export interface RequestFilter {
   status?: NamespaceRequestStatus[];
   owner?: string;
   requester?: string;
+  /** Only requests this user approved or rejected. */
+  decidedBy?: string;
   cluster?: string;
   namespace?: string;
   kind?: 'create' | 'decommission';
@@ -265,6 +267,46 @@ export class NamespaceRequestService {
       this.options.worker.trigger(id);
     }
     return toApiRequest(decided);
+  }
+
+  /**
+   * The requester takes back their pending request. Only the requester:
+   * withdrawing undoes nothing but what they asked for, so it needs no
+   * permission beyond that.
+   */
+  async withdraw(options: {
+    id: string;
+    comment?: string;
+    caller: Caller;
+  }): Promise<NamespaceRequest> {
+    const { id, comment, caller } = options;
+    const request = await this.getRequest(id);
+    if (!isSameEntity(request.requester, caller.userEntityRef)) {
+      throw new NotAllowedError('Only the requester can withdraw a request');
+    }
+    await this.expireIfDue(request);
+    if (request.status !== 'pending') {
+      throw new ConflictError(
+        `Request ${id} is ${request.status}; only a pending request can be withdrawn`,
+      );
+    }
+    const withdrawn = await this.options.lifecycle.transition(
+      request,
+      'withdraw',
+      {
+        actor: caller.userEntityRef,
+        history: {
+          message: `${caller.userEntityRef} withdrew ${
+            request.kind === 'create' ? 'the request for' : 'deleting'
+          } ${request.namespace}${comment ? `: ${comment}` : ''}`,
+          details: comment ? { comment } : undefined,
+        },
+      },
+    );
+    if (!withdrawn) {
+      throw new ConflictError(`Request ${id} was decided by someone else`);
+    }
+    return toApiRequest(withdrawn);
   }
 
   /** A pending request past its expiry is expired now rather than decided (409). */

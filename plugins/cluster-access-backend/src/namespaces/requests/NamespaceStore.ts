@@ -67,6 +67,8 @@ export interface NamespaceRequestQuery {
   status?: NamespaceRequestStatus[];
   owner?: string[];
   requester?: string;
+  /** Only requests this user decided on; newest decision first. */
+  decidedBy?: string;
   cluster?: string;
   namespace?: string;
   /** Newest first; at most this many (default 500, at most 100,000). */

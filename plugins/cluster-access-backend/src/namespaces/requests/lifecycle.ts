@@ -47,6 +47,14 @@ export const TRANSITIONS = {
     },
   },
   expire: { from: ['pending'], to: 'expired', event: 'request.expired' },
+  withdraw: {
+    from: ['pending'],
+    to: 'withdrawn',
+    event: {
+      create: 'request.withdrawn',
+      decommission: 'decommission.withdrawn',
+    },
+  },
   startProvisioning: {
     from: PROVISIONABLE,
     to: 'provisioning',

@@ -1,21 +1,18 @@
-import {
-  Content,
-  ContentHeader,
-  Header,
-  Page,
-  SupportButton,
-  TabbedLayout,
-} from '@backstage/core-components';
+import { Header, Page, TabbedLayout } from '@backstage/core-components';
 import { pageTabs } from '../../routes';
-import { GetClusterAccess } from '../GetClusterAccess';
-import { HistoryTable } from '../HistoryTable';
-import { ManagedNamespaces } from '../ManagedNamespaces';
-import { NamespaceRequests } from '../NamespaceRequests';
-import { RequestNamespaceForm } from '../RequestNamespaceForm';
+import {
+  GetAccessTab,
+  HistoryTab,
+  NamespacesTab,
+  RequestNamespaceTab,
+  RequestsTab,
+} from './tabs';
 
 /**
- * The Cluster Access page: get access, request namespaces, decide on
- * requests, manage namespaces, history.
+ * The Cluster Access page of the legacy frontend system: get access,
+ * request namespaces, decide on requests, manage namespaces, history, as
+ * tabs under its own header. (The new frontend system mounts the same tabs
+ * as sub-pages; see `alpha.tsx`.)
  */
 export const ClusterAccessPage = () => (
   <Page themeId="tool">
@@ -25,45 +22,22 @@ export const ClusterAccessPage = () => (
     />
     <TabbedLayout>
       <TabbedLayout.Route path="/" title="Get cluster access">
-        <Content>
-          <ContentHeader title="Get cluster access">
-            <SupportButton>
-              Get a short-lived Kubernetes client certificate signed by Vault,
-              as yourself and with your groups.
-            </SupportButton>
-          </ContentHeader>
-          <GetClusterAccess />
-        </Content>
+        <GetAccessTab />
       </TabbedLayout.Route>
       <TabbedLayout.Route
         path={`/${pageTabs.requestNamespace}`}
         title="Request namespace"
       >
-        <Content>
-          <ContentHeader title="Request a namespace">
-            <SupportButton>
-              Ask for a namespace for one of your Groups. It gets the tier's
-              quota, limits, network policy and Pod Security level, and every
-              member of the Group gets access.
-            </SupportButton>
-          </ContentHeader>
-          <RequestNamespaceForm />
-        </Content>
+        <RequestNamespaceTab />
       </TabbedLayout.Route>
       <TabbedLayout.Route path={`/${pageTabs.requests}`} title="Requests">
-        <Content>
-          <NamespaceRequests />
-        </Content>
+        <RequestsTab />
       </TabbedLayout.Route>
       <TabbedLayout.Route path={`/${pageTabs.namespaces}`} title="Namespaces">
-        <Content>
-          <ManagedNamespaces />
-        </Content>
+        <NamespacesTab />
       </TabbedLayout.Route>
       <TabbedLayout.Route path={`/${pageTabs.history}`} title="History">
-        <Content>
-          <HistoryTable />
-        </Content>
+        <HistoryTab />
       </TabbedLayout.Route>
     </TabbedLayout>
   </Page>

@@ -7,6 +7,7 @@ import {
 import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
 import { HistoryFilter } from '../../api';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
+import { anyEvent } from '../../hooks/useClusterAccessSignals';
 import { formatDate } from '../../lib/dates';
 
 const columns: TableColumn<HistoryEvent>[] = [
@@ -30,9 +31,11 @@ export const HistoryTable = (props: {
   const { value, loading, error } = useClusterAccessApi(
     api => api.listHistory(filter),
     [JSON.stringify(filter ?? {})],
+    { liveOn: anyEvent },
   );
 
-  if (loading) return <Progress />;
+  // A live reload keeps the rows it has until the new ones arrive.
+  if (loading && !value) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
 
   return (

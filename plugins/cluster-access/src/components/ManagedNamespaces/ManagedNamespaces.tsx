@@ -6,6 +6,7 @@ import {
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
+import { changesNamespaces } from '../../hooks/useClusterAccessSignals';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { namespaceKey } from '../../lib/namespaces';
 import { firstLoadView } from '../AsyncContent';
@@ -36,6 +37,7 @@ export const ManagedNamespaces = () => {
       );
     },
     [user, scope],
+    { liveOn: changesNamespaces },
   );
   const outsiders = useOutsiderCounts();
   const { canManage, canDecommission } = useNamespacePermissions(user);

@@ -17,6 +17,9 @@ import {
 } from '../../testUtils/namespaces';
 import { NamespaceRequests } from './NamespaceRequests';
 
+// Three lists and their dialogs render slowly on a shared machine.
+jest.setTimeout(60_000);
+
 // alice asks for a qa namespace; carol (an approver) asked for one herself;
 // the policy lets carol decide on every request but the one for edge.
 const alicesRequest = namespaceRequest({
@@ -57,11 +60,12 @@ function fakeApi(
   overrides: Parameters<typeof fakeNamespaceApi>[0] = {},
 ): ReturnType<typeof fakeNamespaceApi> {
   return fakeNamespaceApi({
-    listRequests: jest.fn(async (filter?: NamespaceRequestFilter) =>
-      filter?.mine
+    listRequests: jest.fn(async (filter?: NamespaceRequestFilter) => {
+      if (filter?.decidedByMe) return [];
+      return filter?.mine
         ? [carolsReadyRequest, carolsRequest]
-        : [alicesRequest, carolsRequest, edgeRequest],
-    ),
+        : [alicesRequest, carolsRequest, edgeRequest];
+    }),
     ...overrides,
   });
 }
@@ -191,7 +195,8 @@ describe('NamespaceRequests', () => {
       await screen.findByText('Approved payments-api-qa on sandbox.'),
     ).toBeInTheDocument();
     expect(screen.queryByRole('dialog')).toBeNull();
-    await waitFor(() => expect(api.listRequests).toHaveBeenCalledTimes(4));
+    // Three lists, loaded once and again after the decision.
+    await waitFor(() => expect(api.listRequests).toHaveBeenCalledTimes(6));
   });
 
   it('rejects only with a comment', async () => {

@@ -1,3 +1,4 @@
+import { ReactNode } from 'react';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
@@ -10,8 +11,10 @@ import { RequestDetails } from '../RequestDetails';
 export const RequestDetailsDialog = (props: {
   request: NamespaceRequest;
   onClose: () => void;
+  /** What the user may do with it (approve, reject, withdraw). */
+  actions?: ReactNode;
 }) => {
-  const { request, onClose } = props;
+  const { request, onClose, actions } = props;
   return (
     <Dialog open onClose={onClose} fullWidth maxWidth="md">
       <DialogTitle>
@@ -22,6 +25,7 @@ export const RequestDetailsDialog = (props: {
         <RequestDetails request={request} />
       </DialogContent>
       <DialogActions>
+        {actions}
         <Button onClick={onClose}>Close</Button>
       </DialogActions>
     </Dialog>

@@ -8,6 +8,7 @@ import Alert from '@material-ui/lab/Alert';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import useInterval from 'react-use/esm/useInterval';
 import { clusterAccessApiRef } from '../../api';
+import { useClusterAccessSignals } from '../../hooks/useClusterAccessSignals';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { SubmitError } from '../SubmitError';
@@ -28,14 +29,20 @@ export const CreatedRequest = (props: {
     [api, props.request.id],
   );
   const request = current.value ?? props.request;
-  // While the backend is making the namespace, follow it without a click;
-  // a request waiting for an approver can wait for hours, so that one is not
+  // The backend signals every change of the request (approved, ready,
+  // failed), so the card follows it without a click or a reload.
+  const live = useClusterAccessSignals(
+    signal => signal.requestId === props.request.id,
+    refresh,
+  );
+  // Apps without signals: poll while the backend is making the namespace; a
+  // request waiting for an approver can wait for hours, so that one is not
   // polled.
   const inProgress =
     request.status === 'approved' || request.status === 'provisioning';
   useInterval(
     refresh,
-    inProgress && !current.loading ? FOLLOW_INTERVAL_MS : null,
+    !live && inProgress && !current.loading ? FOLLOW_INTERVAL_MS : null,
   );
   return (
     <InfoCard title="Request filed">

@@ -24,6 +24,7 @@ const tones: Record<NamespaceRequestStatus, Tone> = {
   failed: 'refused',
   rejected: 'refused',
   expired: 'gone',
+  withdrawn: 'gone',
   decommissioning: 'waiting',
   deleted: 'gone',
 };
@@ -36,6 +37,7 @@ const labels: Record<NamespaceRequestStatus, string> = {
   failed: 'Failed',
   rejected: 'Rejected',
   expired: 'Expired',
+  withdrawn: 'Withdrawn',
   decommissioning: 'Decommissioning',
   deleted: 'Deleted',
 };

@@ -461,6 +461,16 @@ export const spec = {
             },
           },
           {
+            name: 'decidedByMe',
+            in: 'query',
+            description:
+              'Only requests the caller approved or rejected, most recently decided first.',
+            schema: {
+              type: 'string',
+              enum: ['true', 'false'],
+            },
+          },
+          {
             name: 'cluster',
             in: 'query',
             schema: {
@@ -715,6 +725,64 @@ export const spec = {
         responses: {
           '200': {
             description: 'The rejected request',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/NamespaceRequest',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+          '409': {
+            $ref: '#/components/responses/Conflict',
+          },
+        },
+      },
+    },
+    '/requests/{id}/withdraw': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RequestId',
+        },
+      ],
+      post: {
+        tags: ['requests'],
+        operationId: 'withdrawRequest',
+        description:
+          'The requester takes back their own pending request (a new namespace or a deletion); nobody else may. No permission beyond being the requester: withdrawing only ever undoes what the caller asked for.',
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  comment: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 2000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The withdrawn request',
             content: {
               'application/json': {
                 schema: {
@@ -1277,6 +1345,7 @@ export const spec = {
           'failed',
           'rejected',
           'expired',
+          'withdrawn',
           'decommissioning',
           'deleted',
         ],
@@ -1387,6 +1456,15 @@ export const spec = {
             type: 'integer',
             description:
               'How long extra members keep access; absent for no limit.',
+          },
+          approvers: {
+            type: 'array',
+            items: {
+              type: 'string',
+              example: 'group:default/cluster-approvers',
+            },
+            description:
+              'Catalog Groups and Users notified when a request of this tier waits for a decision.',
           },
         },
       },

@@ -235,6 +235,25 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/requests/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['RequestId'];
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description The requester takes back their own pending request (a new namespace or a deletion); nobody else may. No permission beyond being the requester: withdrawing only ever undoes what the caller asked for. */
+    post: operations['withdrawRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/namespaces': {
     parameters: {
       query?: never;
@@ -380,6 +399,7 @@ export interface components {
       | 'failed'
       | 'rejected'
       | 'expired'
+      | 'withdrawn'
       | 'decommissioning'
       | 'deleted';
     ResourceList: {
@@ -422,6 +442,8 @@ export interface components {
       nonMemberBindings: 'report' | 'remove';
       /** @description How long extra members keep access; absent for no limit. */
       extraMemberMaxLifetimeSeconds?: number;
+      /** @description Catalog Groups and Users notified when a request of this tier waits for a decision. */
+      approvers?: string[];
     };
     Cluster: {
       name: string;
@@ -994,6 +1016,8 @@ export interface operations {
         owner?: string;
         /** @description Only the caller's own requests. */
         mine?: 'true' | 'false';
+        /** @description Only requests the caller approved or rejected, most recently decided first. */
+        decidedByMe?: 'true' | 'false';
         cluster?: string;
         namespace?: string;
         kind?: components['schemas']['RequestKind'];
@@ -1151,6 +1175,39 @@ export interface operations {
     };
     responses: {
       /** @description The rejected request */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceRequest'];
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+      409: components['responses']['Conflict'];
+    };
+  };
+  withdrawRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['RequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: {
+      content: {
+        'application/json': {
+          comment?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The withdrawn request */
       200: {
         headers: {
           [name: string]: unknown;
