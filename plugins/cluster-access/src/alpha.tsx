@@ -37,7 +37,11 @@ export const clusterAccessPage = PageBlueprint.make({
 
 const tabs = () => import('./components/ClusterAccessPage/tabs');
 
-/** Tab: a client certificate and kubeconfig (the page opens on the first tab). */
+/**
+ * Tab: a client certificate and kubeconfig (the page opens on the first tab).
+ *
+ * @alpha
+ */
 export const getAccessSubPage = SubPageBlueprint.make({
   name: 'get-access',
   params: {
@@ -47,7 +51,11 @@ export const getAccessSubPage = SubPageBlueprint.make({
   },
 });
 
-/** Tab: ask for a namespace. */
+/**
+ * Tab: ask for a namespace.
+ *
+ * @alpha
+ */
 export const requestNamespaceSubPage = SubPageBlueprint.make({
   name: 'request-namespace',
   params: {
@@ -57,7 +65,11 @@ export const requestNamespaceSubPage = SubPageBlueprint.make({
   },
 });
 
-/** Tab: pending requests, your requests, your recent decisions. */
+/**
+ * Tab: pending requests, your requests, your recent decisions.
+ *
+ * @alpha
+ */
 export const requestsSubPage = SubPageBlueprint.make({
   name: 'requests',
   params: {
@@ -67,7 +79,11 @@ export const requestsSubPage = SubPageBlueprint.make({
   },
 });
 
-/** Tab: managed namespaces, members, decommissioning. */
+/**
+ * Tab: managed namespaces, members, decommissioning.
+ *
+ * @alpha
+ */
 export const namespacesSubPage = SubPageBlueprint.make({
   name: 'namespaces',
   params: {
@@ -77,7 +93,11 @@ export const namespacesSubPage = SubPageBlueprint.make({
   },
 });
 
-/** Tab: the public history. */
+/**
+ * Tab: the public history.
+ *
+ * @alpha
+ */
 export const historySubPage = SubPageBlueprint.make({
   name: 'history',
   params: {
