@@ -9,6 +9,7 @@ import {
 import { ResponseError } from '@backstage/errors';
 import {
   NamespaceRequest,
+  NamespaceRequestDryRun,
   NamespaceRequestInput,
 } from '@cluster-access/plugin-cluster-access-common';
 
@@ -26,6 +27,15 @@ export interface ClusterAccessService {
     request: NamespaceRequestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<NamespaceRequest>;
+
+  /**
+   * Checks a namespace request as filing would and returns the objects it
+   * would apply, filing nothing (`POST /requests/dry-run`).
+   */
+  dryRunNamespaceRequest(
+    request: NamespaceRequestInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<NamespaceRequestDryRun>;
 
   /** Reads one namespace request. */
   getRequest(
@@ -58,6 +68,16 @@ export class DefaultClusterAccessService implements ClusterAccessService {
     options: { credentials: BackstageCredentials },
   ): Promise<NamespaceRequest> {
     return this.call('/requests', options.credentials, {
+      method: 'POST',
+      body: JSON.stringify(request),
+    });
+  }
+
+  async dryRunNamespaceRequest(
+    request: NamespaceRequestInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<NamespaceRequestDryRun> {
+    return this.call('/requests/dry-run', options.credentials, {
       method: 'POST',
       body: JSON.stringify(request),
     });

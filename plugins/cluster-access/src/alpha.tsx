@@ -8,6 +8,11 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { clusterAccessApiRef, ClusterAccessClient } from './api';
 import { rootRouteRef } from './routes';
+import {
+  clusterPickerFormField,
+  namespaceNameFormField,
+  tierPickerFormField,
+} from './scaffolder/alpha';
 
 /** The API client, as an extension of the new frontend system. */
 export const clusterAccessApi = ApiBlueprint.make({
@@ -56,6 +61,12 @@ export const entityUserAccessCard = EntityCardBlueprint.make({
   },
 });
 
+export {
+  tierPickerFormField,
+  clusterPickerFormField,
+  namespaceNameFormField,
+} from './scaffolder/alpha';
+
 /**
  * The Cluster Access plugin for the new frontend system.
  *
@@ -72,5 +83,11 @@ export default createFrontendPlugin({
     clusterAccessPage,
     entityGroupNamespacesCard,
     entityUserAccessCard,
+    // Scaffolder fields (ClusterAccessTierPicker, ClusterAccessClusterPicker,
+    // ClusterAccessNamespaceName); they attach to the scaffolder plugin's
+    // form fields and are unused where it is not installed.
+    tierPickerFormField,
+    clusterPickerFormField,
+    namespaceNameFormField,
   ],
 });

@@ -319,8 +319,20 @@ describe('openapi.yaml', () => {
       tier: 'dev',
       reason: 'spec',
     };
+    const dryRun = await call('post', '/requests/dry-run', '/requests/dry-run', {
+      body,
+    });
+    expect(dryRun.status).toBe(200);
+    await call('post', '/requests/dry-run', '/requests/dry-run', {
+      body: { ...body, tier: 'nope' },
+    });
+    await call('post', '/requests/dry-run', '/requests/dry-run', {
+      body,
+      user: 'dave',
+    });
     const created = await call('post', '/requests', '/requests', { body });
     expect(created.status).toBe(201);
+    await call('post', '/requests/dry-run', '/requests/dry-run', { body });
     await call('post', '/requests', '/requests', { body });
     await call('post', '/requests', '/requests', {
       body: { ...body, namespace: 'X' },

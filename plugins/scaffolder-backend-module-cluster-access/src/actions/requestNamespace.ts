@@ -1,15 +1,29 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterAccessService } from '@cluster-access/plugin-cluster-access-node';
+import { stringify } from 'yaml';
 import { examples } from './requestNamespace.examples';
+import { stepFailure } from './failures';
 
 /** Id of the action in templates. */
 export const REQUEST_NAMESPACE_ACTION_ID = 'cluster-access:namespace:request';
+
+/**
+ * Where the portal shows one request: the Requests tab of the Cluster Access
+ * page (mounted at `/cluster-access` by default), which opens its details.
+ */
+export function requestLink(requestId: string, pagePath = '/cluster-access') {
+  return `${pagePath.replace(/\/+$/, '')}/requests?request=${encodeURIComponent(
+    requestId,
+  )}`;
+}
 
 /**
  * `cluster-access:namespace:request`: files a namespace request as the user
  * who runs the template, so the backend applies the same checks as for the
  * user themselves (permission, membership of the owner Group, naming rule).
  * Tiers without approval are approved at once; others wait for an approver.
+ * In a dry run it files nothing: the backend checks the request and the step
+ * logs the manifests that would be applied.
  *
  * @public
  */
@@ -21,6 +35,7 @@ export function createRequestNamespaceAction(options: {
     description:
       'Requests a Kubernetes namespace for a Group through Cluster Access, as the user running the template',
     examples,
+    supportsDryRun: true,
     schema: {
       input: {
         cluster: z =>
@@ -43,42 +58,91 @@ export function createRequestNamespaceAction(options: {
             .min(1)
             .max(2000)
             .describe('Why it is needed; shown to approvers'),
+        pagePath: z =>
+          z
+            .string()
+            .regex(/^\//, 'must be a path starting with /')
+            .optional()
+            .describe(
+              'Path of the Cluster Access page in the portal, for the link to the request (default /cluster-access)',
+            ),
       },
       output: {
-        requestId: z => z.string().describe('Id of the namespace request'),
+        namespace: z => z.string().describe('The namespace name'),
+        requestId: z =>
+          z
+            .string()
+            .optional()
+            .describe('Id of the namespace request (not in a dry run)'),
         status: z =>
           z
             .string()
             .describe(
-              'Status right after filing: approved (no approval needed) or pending',
+              'Status right after filing: approved (no approval needed) or pending; dry-run in a dry run',
+            ),
+        requestUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Link to the request on the Cluster Access page, for output.links (not in a dry run)',
+            ),
+        manifests: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'In a dry run: the objects that would be applied, as YAML documents',
             ),
       },
     },
     async handler(ctx) {
       const credentials = await ctx.getInitiatorCredentials();
+      const input = {
+        cluster: ctx.input.cluster,
+        namespace: ctx.input.namespace,
+        owner: ctx.input.owner,
+        tier: ctx.input.tier,
+        reason: ctx.input.reason,
+      };
+      ctx.output('namespace', input.namespace);
+      if (ctx.isDryRun) {
+        const dryRun = await options.clusterAccess
+          .dryRunNamespaceRequest(input, { credentials })
+          .catch(e => Promise.reject(stepFailure(e)));
+        const manifests = dryRun.manifests
+          .map(m => stringify(m, { lineWidth: 0 }))
+          .join('---\n');
+        ctx.logger.info(
+          `Dry run: namespace ${dryRun.namespace} on ${dryRun.cluster} (${
+            dryRun.tier
+          }) ${
+            dryRun.approval === 'none'
+              ? 'would be made at once'
+              : 'would wait for an approver'
+          }; nothing was filed. It would apply:\n${manifests}`,
+        );
+        ctx.output('status', 'dry-run');
+        ctx.output('manifests', manifests);
+        return;
+      }
       // A retried task must not file a second request: the first answer is
       // kept in a checkpoint.
       const request = await ctx.checkpoint({
-        key: `cluster-access-namespace-request-${ctx.input.cluster}-${ctx.input.namespace}`,
+        key: `cluster-access-namespace-request-${input.cluster}-${input.namespace}`,
         fn: async () => {
-          const created = await options.clusterAccess.requestNamespace(
-            {
-              cluster: ctx.input.cluster,
-              namespace: ctx.input.namespace,
-              owner: ctx.input.owner,
-              tier: ctx.input.tier,
-              reason: ctx.input.reason,
-            },
-            { credentials },
-          );
+          const created = await options.clusterAccess
+            .requestNamespace(input, { credentials })
+            .catch(e => Promise.reject(stepFailure(e)));
           return { id: created.id, status: created.status };
         },
       });
       ctx.logger.info(
-        `Namespace request ${request.id} for ${ctx.input.namespace} on ${ctx.input.cluster} is ${request.status}`,
+        `Namespace request ${request.id} for ${input.namespace} on ${input.cluster} is ${request.status}`,
       );
       ctx.output('requestId', request.id);
       ctx.output('status', request.status);
+      ctx.output('requestUrl', requestLink(request.id, ctx.input.pagePath));
     },
   });
 }
