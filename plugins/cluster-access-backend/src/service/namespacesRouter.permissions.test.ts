@@ -143,7 +143,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
         .send({ user: 'user:default/erin' });
     const remove = () =>
       request(h.app)
-        .delete(`${base}/members/user:default:erin`)
+        .delete(`${base}/members/${encodeURIComponent('user:default/erin')}`)
         .set('authorization', as('alice'));
     const decommission = () =>
       request(h.app)
@@ -220,7 +220,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     expect(
       (
         await request(h.app)
-          .delete(`${base}/members/user:default:erin`)
+          .delete(`${base}/members/${encodeURIComponent('user:default/erin')}`)
           .set('authorization', as('bob'))
       ).status,
     ).toBe(200);
@@ -282,7 +282,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       applied: true,
     });
     expect(removed.meta).toMatchObject({
-      user: 'user:default:erin',
+      user: 'user:default/erin',
       applied: true,
     });
     expect(anonymous.error?.name).toBe('AuthenticationError');
