@@ -151,7 +151,7 @@ function validate(value: unknown, raw: Schema, at = '$'): string[] {
           problems.push(
             ...validate(v, schema.additionalProperties, `${at}.${k}`),
           );
-        } else if (schema.properties) {
+        } else if (schema.properties && schema.additionalProperties !== true) {
           problems.push(`${at}.${k}: not in the spec`);
         }
       }

@@ -69,5 +69,5 @@ describe('RequestNamespaceForm when the policy refuses the request', () => {
     );
     // Asking the permission backend without a resource would be refused.
     expect(authorize).not.toHaveBeenCalled();
-  });
+  }, 60_000);
 });
