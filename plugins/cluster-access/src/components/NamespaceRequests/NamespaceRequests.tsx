@@ -8,6 +8,7 @@ import { firstLoadView } from '../AsyncContent';
 import { DecisionDialog } from './DecisionDialog';
 import { RequestDetailsDialog } from './RequestDetailsDialog';
 import { RequestsTable } from './RequestsTable';
+import { useLinkedRequest } from './useLinkedRequest';
 import { Decision } from './types';
 
 const tables = [
@@ -38,6 +39,7 @@ export const NamespaceRequests = () => {
     return { pending, mine };
   });
   const [details, setDetails] = useState<NamespaceRequest>();
+  useLinkedRequest(setDetails);
   const [deciding, setDeciding] = useState<{
     request: NamespaceRequest;
     decision: Decision;
