@@ -1,8 +1,18 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { ClusterAccessService } from '@cluster-access/plugin-cluster-access-node';
-import { stringify } from 'yaml';
 import { examples } from './requestNamespace.examples';
+import { dryRunRequest } from './dryRun';
 import { stepFailure } from './failures';
+
+const OUTPUT = {
+  requestId: 'Id of the namespace request (not in a dry run)',
+  status:
+    'Status right after filing: approved (no approval needed) or pending; dry-run in a dry run',
+  requestUrl:
+    'Link to the request on the Cluster Access page, for output.links (not in a dry run)',
+  manifests:
+    'In a dry run: the objects that would be applied, as YAML documents',
+};
 
 /** Id of the action in templates. */
 export const REQUEST_NAMESPACE_ACTION_ID = 'cluster-access:namespace:request';
@@ -27,6 +37,9 @@ export function requestLink(requestId: string, pagePath = '/cluster-access') {
  *
  * @public
  */
+// Most of its length is the declared schema; the dry run and the refusals
+// are in dryRun.ts and failures.ts.
+// eslint-disable-next-line max-lines-per-function
 export function createRequestNamespaceAction(options: {
   clusterAccess: ClusterAccessService;
 }) {
@@ -69,31 +82,10 @@ export function createRequestNamespaceAction(options: {
       },
       output: {
         namespace: z => z.string().describe('The namespace name'),
-        requestId: z =>
-          z
-            .string()
-            .optional()
-            .describe('Id of the namespace request (not in a dry run)'),
-        status: z =>
-          z
-            .string()
-            .describe(
-              'Status right after filing: approved (no approval needed) or pending; dry-run in a dry run',
-            ),
-        requestUrl: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'Link to the request on the Cluster Access page, for output.links (not in a dry run)',
-            ),
-        manifests: z =>
-          z
-            .string()
-            .optional()
-            .describe(
-              'In a dry run: the objects that would be applied, as YAML documents',
-            ),
+        requestId: z => z.string().optional().describe(OUTPUT.requestId),
+        status: z => z.string().describe(OUTPUT.status),
+        requestUrl: z => z.string().optional().describe(OUTPUT.requestUrl),
+        manifests: z => z.string().optional().describe(OUTPUT.manifests),
       },
     },
     async handler(ctx) {
@@ -107,23 +99,13 @@ export function createRequestNamespaceAction(options: {
       };
       ctx.output('namespace', input.namespace);
       if (ctx.isDryRun) {
-        const dryRun = await options.clusterAccess
-          .dryRunNamespaceRequest(input, { credentials })
-          .catch(e => Promise.reject(stepFailure(e)));
-        const manifests = dryRun.manifests
-          .map(m => stringify(m, { lineWidth: 0 }))
-          .join('---\n');
-        ctx.logger.info(
-          `Dry run: namespace ${dryRun.namespace} on ${dryRun.cluster} (${
-            dryRun.tier
-          }) ${
-            dryRun.approval === 'none'
-              ? 'would be made at once'
-              : 'would wait for an approver'
-          }; nothing was filed. It would apply:\n${manifests}`,
-        );
-        ctx.output('status', 'dry-run');
-        ctx.output('manifests', manifests);
+        await dryRunRequest({
+          clusterAccess: options.clusterAccess,
+          input,
+          credentials,
+          logger: ctx.logger,
+          output: (name, value) => ctx.output(name, value),
+        });
         return;
       }
       // A retried task must not file a second request: the first answer is
