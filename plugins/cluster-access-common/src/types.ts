@@ -85,14 +85,18 @@ export interface NamespaceRequest extends NamespaceRequestInput {
  * @public
  */
 export interface KubernetesManifest {
+  /** e.g. `v1` or `rbac.authorization.k8s.io/v1`. */
   apiVersion: string;
+  /** e.g. `Namespace` or `RoleBinding`. */
   kind: string;
+  /** Name, namespace, labels and annotations. */
   metadata: {
     name: string;
     namespace?: string;
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
   };
+  /** The rest of the object (`spec`, `roleRef`, `subjects`, ...). */
   [field: string]: unknown;
 }
 
@@ -104,10 +108,13 @@ export interface KubernetesManifest {
  * @public
  */
 export interface NamespaceRequestDryRun {
+  /** The cluster it would be made on. */
   cluster: string;
+  /** The namespace name. */
   namespace: string;
   /** The owner Group's normalised entity ref. */
   owner: string;
+  /** The tier's name. */
   tier: string;
   /** `none`: it would be provisioned at once; `required`: it would wait for an approver. */
   approval: 'none' | 'required';

@@ -73,6 +73,7 @@ export class DefaultClusterAccessService implements ClusterAccessService {
     });
   }
 
+  /** `POST /requests/dry-run` as the user behind `credentials`. */
   async dryRunNamespaceRequest(
     request: NamespaceRequestInput,
     options: { credentials: BackstageCredentials },

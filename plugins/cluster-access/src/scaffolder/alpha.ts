@@ -8,7 +8,11 @@ import {
   TierPickerFieldSchema,
 } from './schemas';
 
-/** `ClusterAccessTierPicker` for the new frontend system's scaffolder. */
+/**
+ * `ClusterAccessTierPicker` for the new frontend system's scaffolder.
+ *
+ * @alpha
+ */
 export const tierPickerFormField = FormFieldBlueprint.make({
   name: 'tier-picker',
   params: {
@@ -23,7 +27,11 @@ export const tierPickerFormField = FormFieldBlueprint.make({
   },
 });
 
-/** `ClusterAccessClusterPicker` for the new frontend system's scaffolder. */
+/**
+ * `ClusterAccessClusterPicker` for the new frontend system's scaffolder.
+ *
+ * @alpha
+ */
 export const clusterPickerFormField = FormFieldBlueprint.make({
   name: 'cluster-picker',
   params: {
@@ -38,7 +46,11 @@ export const clusterPickerFormField = FormFieldBlueprint.make({
   },
 });
 
-/** `ClusterAccessNamespaceName` for the new frontend system's scaffolder. */
+/**
+ * `ClusterAccessNamespaceName` for the new frontend system's scaffolder.
+ *
+ * @alpha
+ */
 export const namespaceNameFormField = FormFieldBlueprint.make({
   name: 'namespace-name',
   params: {

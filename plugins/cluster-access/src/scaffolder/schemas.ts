@@ -1,11 +1,19 @@
 import { makeFieldSchema } from '@backstage/plugin-scaffolder-react';
 
-/** `ClusterAccessTierPicker`: a tier name. */
+/**
+ * `ClusterAccessTierPicker`: a tier name.
+ *
+ * @public
+ */
 export const TierPickerFieldSchema = makeFieldSchema({
   output: z => z.string(),
 });
 
-/** `ClusterAccessClusterPicker`: a cluster name. */
+/**
+ * `ClusterAccessClusterPicker`: a cluster name.
+ *
+ * @public
+ */
 export const ClusterPickerFieldSchema = makeFieldSchema({
   output: z => z.string(),
   uiOptions: z =>
@@ -17,7 +25,11 @@ export const ClusterPickerFieldSchema = makeFieldSchema({
     }),
 });
 
-/** `ClusterAccessNamespaceName`: a namespace name. */
+/**
+ * `ClusterAccessNamespaceName`: a namespace name.
+ *
+ * @public
+ */
 export const NamespaceNameFieldSchema = makeFieldSchema({
   output: z => z.string(),
   uiOptions: z =>
