@@ -285,9 +285,9 @@ export async function createHarness(options: {
       };
       auditEvents.push(event);
       return {
-        success: async (options?: { meta?: JsonObject }) => {
+        success: async (result?: { meta?: JsonObject }) => {
           event.outcome = 'success';
-          event.meta = { ...event.meta, ...options?.meta };
+          event.meta = { ...event.meta, ...result?.meta };
         },
         fail: async ({ error }) => {
           event.outcome = 'fail';

@@ -11,7 +11,7 @@ import {
 import { ClusterAccessTierPicker } from './TierPicker';
 
 /** The props RJSF gives a field, as far as these fields read them. */
-function fieldProps(options: {
+function fieldProps(field: {
   name: string;
   title: string;
   description?: string;
@@ -24,13 +24,13 @@ function fieldProps(options: {
     onChange,
     props: {
       onChange,
-      formData: options.formData,
+      formData: field.formData,
       required: true,
       rawErrors: [],
-      schema: { title: options.title, description: options.description },
-      idSchema: { $id: `root_${options.name}` },
-      uiSchema: { 'ui:options': options.uiOptions ?? {} },
-      formContext: { formData: options.form ?? {} },
+      schema: { title: field.title, description: field.description },
+      idSchema: { $id: `root_${field.name}` },
+      uiSchema: { 'ui:options': field.uiOptions ?? {} },
+      formContext: { formData: field.form ?? {} },
     } as any,
   };
 }
