@@ -139,6 +139,8 @@ async function burst(concurrency: number) {
           reason: 'burst benchmark',
         },
         { userEntityRef: user, ownershipEntityRefs: [user] },
+        // The permission decision is the router's; every request is allowed.
+        async () => {},
       );
     }),
   );

@@ -10,5 +10,6 @@ export {
   createNamespaceRequestConditionalDecision,
   namespaceRequestPermissionRules,
   namespaceRequestResourceRef,
+  type NamespaceRequestResource,
 } from './namespaces/permissionRules';
 export type { NamespaceRequestPermissionQuery } from './namespaces/permissionRules';

@@ -1,8 +1,11 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Resource type of namespace requests, used by conditional decisions on
- * {@link clusterAccessRequestApprovePermission}.
+ * Resource type of namespace requests. The four namespace permissions are
+ * resource permissions of this type, so that a policy can decide by tier,
+ * cluster or owner Group with conditional decisions: on the request being
+ * filed (create), the request being decided (approve), or the request behind
+ * the managed namespace (members manage, delete).
  *
  * @public
  */
@@ -19,13 +22,16 @@ export const clusterAccessCertificateCreatePermission = createPermission({
 });
 
 /**
- * Ask for a namespace on behalf of a Group the user belongs to.
+ * Ask for a namespace on behalf of a Group the user belongs to. A resource
+ * permission: conditions are checked against the request being filed (its
+ * tier, cluster and owner), e.g. "only the platform team may request prod".
  *
  * @public
  */
 export const clusterAccessRequestCreatePermission = createPermission({
   name: 'cluster-access.request.create',
   attributes: { action: 'create' },
+  resourceType: CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE,
 });
 
 /**
@@ -41,23 +47,27 @@ export const clusterAccessRequestApprovePermission = createPermission({
 });
 
 /**
- * Add or remove extra members of a managed namespace.
+ * Add or remove extra members of a managed namespace. A resource permission:
+ * conditions are checked against the namespace's tier, cluster and owner.
  *
  * @public
  */
 export const clusterAccessNamespaceMembersManagePermission = createPermission({
   name: 'cluster-access.namespace.members.manage',
   attributes: { action: 'update' },
+  resourceType: CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE,
 });
 
 /**
- * Ask for a managed namespace to be decommissioned.
+ * Ask for a managed namespace to be decommissioned. A resource permission:
+ * conditions are checked against the namespace's tier, cluster and owner.
  *
  * @public
  */
 export const clusterAccessNamespaceDeletePermission = createPermission({
   name: 'cluster-access.namespace.delete',
   attributes: { action: 'delete' },
+  resourceType: CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE,
 });
 
 /**

@@ -80,6 +80,53 @@ export interface NamespaceRequest extends NamespaceRequestInput {
 }
 
 /**
+ * A Kubernetes object as a dry run shows it.
+ *
+ * @public
+ */
+export interface KubernetesManifest {
+  /** e.g. `v1` or `rbac.authorization.k8s.io/v1`. */
+  apiVersion: string;
+  /** e.g. `Namespace` or `RoleBinding`. */
+  kind: string;
+  /** Name, namespace, labels and annotations. */
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  /** The rest of the object (`spec`, `roleRef`, `subjects`, ...). */
+  [field: string]: unknown;
+}
+
+/**
+ * What filing a namespace request would do, without filing it:
+ * `POST /requests/dry-run`. The same checks as filing (input, permission,
+ * owner Group membership, a free name) have passed.
+ *
+ * @public
+ */
+export interface NamespaceRequestDryRun {
+  /** The cluster it would be made on. */
+  cluster: string;
+  /** The namespace name. */
+  namespace: string;
+  /** The owner Group's normalised entity ref. */
+  owner: string;
+  /** The tier's name. */
+  tier: string;
+  /** `none`: it would be provisioned at once; `required`: it would wait for an approver. */
+  approval: 'none' | 'required';
+  /**
+   * The objects that would be applied, in order, with the owner Group's
+   * members of now. The request id annotation holds a placeholder until a
+   * request is filed.
+   */
+  manifests: KubernetesManifest[];
+}
+
+/**
  * Who the caller is, for certificates: `GET /identity`.
  *
  * @public

@@ -10,6 +10,7 @@ import {
   ClusterAccessHttpClient,
   createClusterAccessHttpClient,
   NamespaceRequest,
+  NamespaceRequestDryRun,
   NamespaceRequestInput,
   responseData,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -28,6 +29,15 @@ export interface ClusterAccessService {
     request: NamespaceRequestInput,
     options: { credentials: BackstageCredentials },
   ): Promise<NamespaceRequest>;
+
+  /**
+   * Checks a namespace request as filing would and returns the objects it
+   * would apply, filing nothing (`POST /requests/dry-run`).
+   */
+  dryRunNamespaceRequest(
+    request: NamespaceRequestInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<NamespaceRequestDryRun>;
 
   /** Reads one namespace request. */
   getRequest(
@@ -61,6 +71,17 @@ export class DefaultClusterAccessService implements ClusterAccessService {
   ): Promise<NamespaceRequest> {
     const client = await this.client(options.credentials);
     return responseData(client.POST('/requests', { body: request }));
+  }
+
+  /** `POST /requests/dry-run` as the user behind `credentials`. */
+  async dryRunNamespaceRequest(
+    request: NamespaceRequestInput,
+    options: { credentials: BackstageCredentials },
+  ): Promise<NamespaceRequestDryRun> {
+    const client = await this.client(options.credentials);
+    return responseData(
+      client.POST('/requests/dry-run', { body: request }),
+    ) as Promise<NamespaceRequestDryRun>;
   }
 
   async getRequest(

@@ -9,6 +9,11 @@ import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import VpnKeyIcon from '@material-ui/icons/VpnKey';
 import { clusterAccessApiRef, ClusterAccessClient } from './api';
 import { pageTabs, rootRouteRef } from './routes';
+import {
+  clusterPickerFormField,
+  namespaceNameFormField,
+  tierPickerFormField,
+} from './scaffolder/alpha';
 
 /** The API client, as an extension of the new frontend system. */
 export const clusterAccessApi = ApiBlueprint.make({
@@ -129,6 +134,12 @@ export const entityUserAccessCard = EntityCardBlueprint.make({
   },
 });
 
+export {
+  tierPickerFormField,
+  clusterPickerFormField,
+  namespaceNameFormField,
+} from './scaffolder/alpha';
+
 /**
  * The Cluster Access plugin for the new frontend system.
  *
@@ -150,5 +161,11 @@ export default createFrontendPlugin({
     historySubPage,
     entityGroupNamespacesCard,
     entityUserAccessCard,
+    // Scaffolder fields (ClusterAccessTierPicker, ClusterAccessClusterPicker,
+    // ClusterAccessNamespaceName); they attach to the scaffolder plugin's
+    // form fields and are unused where it is not installed.
+    tierPickerFormField,
+    clusterPickerFormField,
+    namespaceNameFormField,
   ],
 });

@@ -13,3 +13,4 @@ export {
 } from './plugin';
 export { rootRouteRef as clusterAccessRouteRef } from './routes';
 export * from './api';
+export * from './scaffolder';

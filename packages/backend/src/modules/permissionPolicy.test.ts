@@ -9,7 +9,11 @@ import {
   AuthorizeResult,
   createPermission,
 } from '@backstage/plugin-permission-common';
-import { PolicyQueryUser } from '@backstage/plugin-permission-node';
+import {
+  createConditionAuthorizer,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { namespaceRequestPermissionRules } from '@cluster-access/plugin-cluster-access-backend';
 import { DemoPermissionPolicy, OrganizationMembership } from './permissionPolicy';
 
 function group(name: string, parent?: string): Entity {
@@ -86,9 +90,40 @@ describe('DemoPermissionPolicy', () => {
     await expect(
       policy.handle(
         { permission: clusterAccessRequestCreatePermission },
-        userQuery('user:default/alice'),
+        userQuery('user:default/carol'),
       ),
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
+  it('lets only the platform team request prod namespaces', async () => {
+    const { policy } = policyFor(ownership);
+    const create = { permission: clusterAccessRequestCreatePermission };
+    // Applied with the rules the backend registers, as the backend does on
+    // the request being filed.
+    const rules = Object.values(namespaceRequestPermissionRules);
+    const isAllowed = createConditionAuthorizer({
+      getRuleByName: (name: string) => {
+        const rule = rules.find(r => r.name === name);
+        if (!rule) throw new Error(`no rule ${name}`);
+        return rule as any;
+      },
+    });
+    const filing = (tier: string) => ({
+      tier,
+      cluster: 'sandbox',
+      owner: 'group:default/payments',
+    });
+    const alice = await policy.handle(create, userQuery('user:default/alice'));
+    expect(alice.result).toBe(AuthorizeResult.CONDITIONAL);
+    expect(isAllowed(alice, filing('prod'))).toBe(false);
+    expect(isAllowed(alice, filing('dev'))).toBe(true);
+    expect(isAllowed(alice, filing('qa'))).toBe(true);
+    const carol = await policy.handle(create, userQuery('user:default/carol'));
+    expect(isAllowed(carol, filing('prod'))).toBe(true);
+    // Outside the organisation nothing changes: no namespace at all.
+    await expect(
+      policy.handle(create, userQuery('user:default/mallory')),
+    ).resolves.toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('lets only members of the approver group approve requests', async () => {

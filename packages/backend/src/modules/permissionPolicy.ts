@@ -11,10 +11,16 @@ import {
 } from '@backstage/catalog-model';
 import {
   clusterAccessRequestApprovePermission,
+  clusterAccessRequestCreatePermission,
   isClusterAccessPermission,
 } from '@cluster-access/plugin-cluster-access-common';
 import {
+  createNamespaceRequestConditionalDecision,
+  namespaceRequestConditions,
+} from '@cluster-access/plugin-cluster-access-backend';
+import {
   AuthorizeResult,
+  isPermission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -96,7 +102,10 @@ export class OrganizationMembership {
  * the sample organisation; everything else allowed, as in the default app.
  * Approving (or rejecting) namespace requests is further limited to members
  * of the approver Group. Tiers without approval (dev) never ask; the backend
- * refuses self-approval whatever this policy says.
+ * refuses self-approval whatever this policy says. Only members of the prod
+ * requester Group may request namespaces of the `prod` tier: for everyone
+ * else, creating is a conditional decision that the backend checks against
+ * the request being filed.
  */
 export class DemoPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -105,6 +114,8 @@ export class DemoPermissionPolicy implements PermissionPolicy {
       userInfo: Pick<UserInfoService, 'getUserInfo'>;
       /** Group whose direct members approve requests (default group:default/cluster-approvers). */
       approverGroupRef?: string;
+      /** Group whose direct members may request prod namespaces (default group:default/platform). */
+      prodRequesterGroupRef?: string;
     },
   ) {}
 
@@ -124,6 +135,16 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     const member = await this.options.membership.isMember(ownershipEntityRefs);
     if (!member) {
       return { result: AuthorizeResult.DENY };
+    }
+    if (isPermission(request.permission, clusterAccessRequestCreatePermission)) {
+      const prodRequesters =
+        this.options.prodRequesterGroupRef ?? 'group:default/platform';
+      if (ownershipEntityRefs.includes(prodRequesters)) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createNamespaceRequestConditionalDecision(request.permission, {
+        not: namespaceRequestConditions.isTier({ tiers: ['prod'] }),
+      });
     }
     if (
       request.permission.name === clusterAccessRequestApprovePermission.name
@@ -173,6 +194,14 @@ export default createBackendModule({
               parseEntityRef(
                 config.getOptionalString('clusterAccessDemo.approverGroup') ??
                   'group:default/cluster-approvers',
+                { defaultKind: 'group', defaultNamespace: 'default' },
+              ),
+            ),
+            prodRequesterGroupRef: stringifyEntityRef(
+              parseEntityRef(
+                config.getOptionalString(
+                  'clusterAccessDemo.prodRequesterGroup',
+                ) ?? 'group:default/platform',
                 { defaultKind: 'group', defaultNamespace: 'default' },
               ),
             ),

@@ -5,7 +5,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PermissionCondition,
+  PermissionCriteria,
+} from '@backstage/plugin-permission-common';
 import {
   catalogServiceMock,
   CatalogServiceMock,
@@ -115,11 +119,28 @@ export function peerConfig(
 
 /** Who may do what, for the mock permission service. */
 export type TestPolicy = {
-  /** Users allowed basic permissions (create, members, delete). */
+  /** Users allowed the other permissions (certificate, create, members, delete). */
   allowed: (user: string, permission: string) => boolean;
   /** Decision for approve: 'allow', 'deny', or conditional on tiers. */
   approve: (user: string) => 'allow' | 'deny' | { tiers: string[] };
+  /**
+   * A conditional decision on create, members or delete for an allowed user
+   * (`undefined`: allow outright), as the policy would send it.
+   */
+  conditions?: (
+    user: string,
+    permission: string,
+  ) => PermissionCriteria<PermissionCondition> | undefined;
 };
+
+/** An audit event as the mock auditor saw it. */
+export interface RecordedAuditEvent {
+  eventId: string;
+  severityLevel: string;
+  meta?: JsonObject;
+  outcome?: 'success' | 'fail';
+  error?: Error;
+}
 
 /** The demo-like policy: everyone but mallory; carol approves qa. */
 export const DEFAULT_POLICY: TestPolicy = {
@@ -142,6 +163,8 @@ export interface Harness {
   directory: LiveClusterDirectory;
   /** Replaces the catalog's non-org entities (clusters), keeping the org. */
   setEntities(entities: Entity[]): void;
+  /** Every audit event of the router, in order. */
+  auditEvents: RecordedAuditEvent[];
 }
 
 /**
@@ -223,8 +246,22 @@ export async function createHarness(options: {
           : AuthorizeResult.DENY,
       })) as any,
     authorizeConditional: async (requests, { credentials }) =>
-      requests.map(() => {
-        const decision = policy.approve(userOf(credentials));
+      requests.map(r => {
+        const user = userOf(credentials);
+        if (r.permission.name !== 'cluster-access.request.approve') {
+          if (!policy.allowed(user, r.permission.name)) {
+            return { result: AuthorizeResult.DENY };
+          }
+          const conditions = policy.conditions?.(user, r.permission.name);
+          if (!conditions) return { result: AuthorizeResult.ALLOW };
+          return {
+            result: AuthorizeResult.CONDITIONAL,
+            pluginId: 'cluster-access',
+            resourceType: 'cluster-access-request',
+            conditions,
+          };
+        }
+        const decision = policy.approve(user);
         if (decision === 'allow') return { result: AuthorizeResult.ALLOW };
         if (decision === 'deny') return { result: AuthorizeResult.DENY };
         return {
@@ -255,6 +292,27 @@ export async function createHarness(options: {
     },
   });
   const rules = Object.values(namespaceRequestPermissionRules);
+  const auditEvents: RecordedAuditEvent[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async ({ eventId, severityLevel, meta }) => {
+      const event: RecordedAuditEvent = {
+        eventId,
+        severityLevel: severityLevel ?? 'low',
+        meta,
+      };
+      auditEvents.push(event);
+      return {
+        success: async (result?: { meta?: JsonObject }) => {
+          event.outcome = 'success';
+          event.meta = { ...event.meta, ...result?.meta };
+        },
+        fail: async ({ error }) => {
+          event.outcome = 'fail';
+          event.error = error;
+        },
+      };
+    },
+  });
   const router = await createNamespacesRouter({
     // Requests without a token are anonymous, as in production.
     httpAuth: mockServices.httpAuth({
@@ -262,6 +320,7 @@ export async function createHarness(options: {
     }),
     userInfo,
     permissions,
+    auditor,
     requestRuleset: {
       getRuleByName: (name: string) => {
         const rule = rules.find(r => r.name === name);
@@ -287,6 +346,7 @@ export async function createHarness(options: {
         entities: [...orgEntities(currentOrg), ...others],
       });
     },
+    auditEvents,
     setOrg(org) {
       currentOrg = org;
       catalog = catalogServiceMock({

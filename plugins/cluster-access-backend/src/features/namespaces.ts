@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   AuthService,
   HttpAuthService,
   LoggerService,
@@ -7,7 +8,12 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { clusterAccessRequestApprovePermission } from '@cluster-access/plugin-cluster-access-common';
+import {
+  clusterAccessNamespaceDeletePermission,
+  clusterAccessNamespaceMembersManagePermission,
+  clusterAccessRequestApprovePermission,
+  clusterAccessRequestCreatePermission,
+} from '@cluster-access/plugin-cluster-access-common';
 import {
   ClusterClientProvider,
   ClusterDirectory,
@@ -51,6 +57,7 @@ export async function createNamespacesFeature(options: {
   userInfo: UserInfoService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
+  auditor: AuditorService;
   logger: LoggerService;
   /** Where notifications go; without it nobody is notified. */
   notifications?: NotificationSender;
@@ -88,7 +95,12 @@ export async function createNamespacesFeature(options: {
   );
   permissionsRegistry.addResourceType({
     resourceRef: namespaceRequestResourceRef,
-    permissions: [clusterAccessRequestApprovePermission],
+    permissions: [
+      clusterAccessRequestCreatePermission,
+      clusterAccessRequestApprovePermission,
+      clusterAccessNamespaceMembersManagePermission,
+      clusterAccessNamespaceDeletePermission,
+    ],
     rules: Object.values(namespaceRequestPermissionRules),
     getResources: async ids =>
       Promise.all(ids.map(id => services.store.getRequest(id))),

@@ -22,13 +22,26 @@ export type NamespaceRequestPermissionQuery = {
 };
 
 /**
+ * What the rules of the `cluster-access-request` resource type look at: a
+ * stored request, a request being filed, or the request behind a managed
+ * namespace (for member changes and decommissioning).
+ *
+ * @public
+ */
+export type NamespaceRequestResource = Pick<
+  NamespaceRequest,
+  'tier' | 'cluster' | 'owner'
+>;
+
+/**
  * The `cluster-access-request` resource type, for conditional decisions on
- * `cluster-access.request.approve`.
+ * `cluster-access.request.create`, `.request.approve`,
+ * `.namespace.members.manage` and `.namespace.delete`.
  *
  * @public
  */
 export const namespaceRequestResourceRef = createPermissionResourceRef<
-  NamespaceRequest,
+  NamespaceRequestResource,
   NamespaceRequestPermissionQuery
 >().with({
   pluginId: 'cluster-access',
@@ -106,7 +119,8 @@ const exports = createConditionExports({
 export const namespaceRequestConditions = exports.conditions;
 
 /**
- * Builds a conditional decision on `cluster-access.request.approve`.
+ * Builds a conditional decision on any of the four resource permissions
+ * (request create and approve, namespace members manage and delete).
  *
  * @public
  */

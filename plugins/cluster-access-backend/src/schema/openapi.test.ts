@@ -54,6 +54,7 @@ async function routers() {
   // Building a router calls none of the services.
   const namespaces = await createNamespacesRouter({
     ...common,
+    auditor: mockServices.auditor.mock(),
     requestRuleset: { getRuleByName: () => undefined } as any,
     requests: {} as any,
     namespaces: {} as any,

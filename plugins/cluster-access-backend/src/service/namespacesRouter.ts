@@ -1,4 +1,5 @@
 import {
+  AuditorService,
   BackstageCredentials,
   HttpAuthService,
   PermissionsService,
@@ -16,11 +17,11 @@ import {
   clusterAccessRequestCreatePermission,
   ENTITY_REF_MAX_LENGTH,
   NAMESPACE_REQUEST_STATUSES,
-  NamespaceRequest,
   OBJECT_NAME_MAX_LENGTH,
   REASON_MAX_LENGTH,
   TIER_NAME_MAX_LENGTH,
 } from '@cluster-access/plugin-cluster-access-common';
+import { JsonObject } from '@backstage/types';
 import express, { Request } from 'express';
 import { z } from 'zod';
 import { createApiRouter } from './createApiRouter';
@@ -32,7 +33,12 @@ import {
   toApiRequest,
 } from '../namespaces/requests/NamespaceRequestService';
 import { Caller } from '../lib/caller';
-import { requirePermission } from './requirePermission';
+import { NamespaceRequestResource } from '../namespaces/permissionRules';
+import {
+  audited,
+  AuditOptions,
+  createResourceAuthorizer,
+} from './resourcePermissions';
 import { parseInput } from './validation';
 
 /**
@@ -44,8 +50,10 @@ export interface NamespacesRouterOptions {
   httpAuth: HttpAuthService;
   userInfo: UserInfoService;
   permissions: PermissionsService;
+  /** Every write (request, decide, members, decommission) is an audit event. */
+  auditor: AuditorService;
   /** The registered rules of the request resource type, to evaluate conditional decisions. */
-  requestRuleset: PermissionRuleset<NamespaceRequest>;
+  requestRuleset: PermissionRuleset<NamespaceRequestResource>;
   requests: NamespaceRequestService;
   namespaces: ManagedNamespaceService;
   membership: NamespaceMembershipService;
@@ -117,6 +125,15 @@ export async function createNamespacesRouter(
 ): Promise<express.Router> {
   const { httpAuth, userInfo, permissions, requests } = options;
   const canApprove = createConditionAuthorizer(options.requestRuleset);
+  const authorizer = createResourceAuthorizer(
+    permissions,
+    options.requestRuleset,
+  );
+  const audit = <T>(
+    req: Request,
+    event: AuditOptions,
+    handler: () => Promise<{ result: T; meta?: JsonObject }>,
+  ) => audited(options.auditor, req, event, handler);
   // Requests are checked against openapi.yaml before they reach a handler.
   const router = await createApiRouter(httpAuth);
 
@@ -147,15 +164,33 @@ export async function createNamespacesRouter(
   });
 
   router.post('/requests', async (req, res) => {
+    const event: AuditOptions = {
+      eventId: 'namespace-request',
+      severityLevel: 'medium',
+    };
+    const request = await audit(req, event, async () => {
+      const { credentials, caller: user } = await caller(req);
+      const authorize = await authorizer(
+        clusterAccessRequestCreatePermission,
+        credentials,
+      );
+      const input = parseInput(createRequestSchema, req.body, 'request');
+      const result = await requests.createRequest(input, user, authorize);
+      return { result, meta: requestMeta(result) };
+    });
+    res.status(201).json(request);
+  });
+
+  // Validates and renders what filing would apply, filing nothing: the
+  // scaffolder's dry run. A read, so not audited.
+  router.post('/requests/dry-run', async (req, res) => {
     const { credentials, caller: user } = await caller(req);
-    await requirePermission(
-      permissions,
+    const authorize = await authorizer(
       clusterAccessRequestCreatePermission,
       credentials,
     );
     const input = parseInput(createRequestSchema, req.body, 'request');
-    const request = await requests.createRequest(input, user);
-    res.status(201).json(request);
+    res.json(await requests.dryRunRequest(input, user, authorize));
   });
 
   router.get('/requests', async (req, res) => {
@@ -180,10 +215,7 @@ export async function createNamespacesRouter(
     res.json(toApiRequest(await requests.getRequest(id)));
   });
 
-  async function decide(
-    req: Request,
-    decision: 'approve' | 'reject',
-  ): Promise<NamespaceRequest> {
+  async function decide(req: Request, decision: 'approve' | 'reject') {
     const { credentials, caller: user } = await caller(req);
     const id = parseInput(idSchema, req.params.id, 'request id');
     const body =
@@ -209,13 +241,20 @@ export async function createNamespacesRouter(
     });
   }
 
-  router.post('/requests/:id/approve', async (req, res) => {
-    res.json(await decide(req, 'approve'));
-  });
-
-  router.post('/requests/:id/reject', async (req, res) => {
-    res.json(await decide(req, 'reject'));
-  });
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(`/requests/:id/${decision}`, async (req, res) => {
+      const event: AuditOptions = {
+        eventId: 'namespace-request-decide',
+        severityLevel: 'high',
+        meta: { requestId: req.params.id, decision },
+      };
+      const decided = await audit(req, event, async () => {
+        const result = await decide(req, decision);
+        return { result, meta: requestMeta(result) };
+      });
+      res.json(decided);
+    });
+  }
 
   // Only the requester may withdraw (checked by the service): it undoes
   // nothing but their own ask, so no permission of its own.
@@ -245,19 +284,32 @@ export async function createNamespacesRouter(
     res.json({ items });
   });
 
+  const namespaceMeta = (req: Request) => ({
+    cluster: req.params.cluster,
+    namespace: req.params.name,
+  });
+
   router.post('/namespaces/:cluster/:name/members', async (req, res) => {
-    const { credentials, caller: user } = await caller(req);
-    await requirePermission(
-      permissions,
-      clusterAccessNamespaceMembersManagePermission,
-      credentials,
-    );
-    const body = parseInput(addMemberSchema, req.body, 'body');
-    const member = await options.membership.addMember({
-      cluster: req.params.cluster,
-      namespace: req.params.name,
-      user: body.user,
-      caller: user,
+    const event: AuditOptions = {
+      eventId: 'namespace-member-add',
+      severityLevel: 'high',
+      meta: namespaceMeta(req),
+    };
+    const member = await audit(req, event, async () => {
+      const { credentials, caller: user } = await caller(req);
+      const authorize = await authorizer(
+        clusterAccessNamespaceMembersManagePermission,
+        credentials,
+      );
+      const body = parseInput(addMemberSchema, req.body, 'body');
+      const result = await options.membership.addMember({
+        cluster: req.params.cluster,
+        namespace: req.params.name,
+        user: body.user,
+        caller: user,
+        authorize,
+      });
+      return { result, meta: { user: result.user, applied: result.applied } };
     });
     res.status(201).json(member);
   });
@@ -265,38 +317,67 @@ export async function createNamespacesRouter(
   router.delete(
     '/namespaces/:cluster/:name/members/:user',
     async (req, res) => {
-      const { credentials, caller: user } = await caller(req);
-      await requirePermission(
-        permissions,
-        clusterAccessNamespaceMembersManagePermission,
-        credentials,
-      );
-      const result = await options.membership.removeMember({
-        cluster: req.params.cluster,
-        namespace: req.params.name,
-        user: req.params.user,
-        caller: user,
+      const event: AuditOptions = {
+        eventId: 'namespace-member-remove',
+        severityLevel: 'high',
+        meta: { ...namespaceMeta(req), user: req.params.user },
+      };
+      const removed = await audit(req, event, async () => {
+        const { credentials, caller: user } = await caller(req);
+        const authorize = await authorizer(
+          clusterAccessNamespaceMembersManagePermission,
+          credentials,
+        );
+        const result = await options.membership.removeMember({
+          cluster: req.params.cluster,
+          namespace: req.params.name,
+          user: req.params.user,
+          caller: user,
+          authorize,
+        });
+        return { result, meta: { applied: result.applied } };
       });
-      res.json(result);
+      res.json(removed);
     },
   );
 
   router.delete('/namespaces/:cluster/:name', async (req, res) => {
-    const { credentials, caller: user } = await caller(req);
-    await requirePermission(
-      permissions,
-      clusterAccessNamespaceDeletePermission,
-      credentials,
-    );
-    const body = parseInput(decommissionSchema, req.body ?? {}, 'body');
-    const request = await requests.requestDecommission({
-      cluster: req.params.cluster,
-      namespace: req.params.name,
-      reason: body.reason ?? 'Decommission requested',
-      caller: user,
+    const event: AuditOptions = {
+      eventId: 'namespace-decommission',
+      severityLevel: 'medium',
+      meta: namespaceMeta(req),
+    };
+    const request = await audit(req, event, async () => {
+      const { credentials, caller: user } = await caller(req);
+      const authorize = await authorizer(
+        clusterAccessNamespaceDeletePermission,
+        credentials,
+      );
+      const body = parseInput(decommissionSchema, req.body ?? {}, 'body');
+      const result = await requests.requestDecommission({
+        cluster: req.params.cluster,
+        namespace: req.params.name,
+        reason: body.reason ?? 'Decommission requested',
+        caller: user,
+        authorize,
+      });
+      return { result, meta: requestMeta(result) };
     });
     res.status(202).json(request);
   });
 
   return router;
+}
+
+/** What the audit log keeps of a request: which, where, whose, and its status. */
+function requestMeta(request: {
+  id: string;
+  cluster: string;
+  namespace: string;
+  owner: string;
+  tier: string;
+  status: string;
+}) {
+  const { id, cluster, namespace, owner, tier, status } = request;
+  return { requestId: id, cluster, namespace, owner, tier, status };
 }

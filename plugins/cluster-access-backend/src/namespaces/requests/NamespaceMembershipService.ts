@@ -9,6 +9,7 @@ import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { GroupDirectory, isMemberOf, parseRefInput } from '../members/groups';
 import { ExtraMemberStore, NamespaceMembers } from '../members/members';
+import { NamespaceRequestResource } from '../permissionRules';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { StoredNamespaceRequest } from './NamespaceStore';
 
@@ -18,6 +19,8 @@ export interface MemberChange {
   namespace: string;
   user: string;
   caller: Caller;
+  /** The permission framework's decision on the namespace (tier, cluster, owner). */
+  authorize: (resource: NamespaceRequestResource) => Promise<void>;
 }
 
 /**
@@ -48,6 +51,7 @@ export class NamespaceMembershipService {
   ): Promise<{ user: string; username: string; applied: boolean }> {
     const { store, namespaces, history } = this.options;
     const request = await namespaces.find(change.cluster, change.namespace);
+    await change.authorize(request);
     const group = await namespaces.requireOwnerMember(request, change.caller);
     const user = parseRefInput(change.user, 'user', 'user');
     if (isMemberOf(group, user)) {
@@ -86,6 +90,7 @@ export class NamespaceMembershipService {
   async removeMember(change: MemberChange): Promise<{ applied: boolean }> {
     const { store, namespaces, members, history } = this.options;
     const request = await namespaces.find(change.cluster, change.namespace);
+    await change.authorize(request);
     await namespaces.requireOwnerMember(request, change.caller);
     const user = parseRefInput(change.user, 'user', 'user');
     if (!(await store.removeMember(request.id, user))) {

@@ -9,6 +9,7 @@ import {
 import {
   NamespaceClusterInfo,
   NamespaceRequest,
+  NamespaceRequestDryRun,
   NamespaceRequestInput,
   NamespaceRequestStatus,
   TierInfo,
@@ -18,7 +19,8 @@ import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
-import { NamespaceLifecycle } from './lifecycle';
+import { NamespaceRequestResource } from '../permissionRules';
+import { ACTIVE_REQUEST_STATUSES, NamespaceLifecycle } from './lifecycle';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
 import {
@@ -42,6 +44,12 @@ export interface RequestFilter {
   kind?: 'create' | 'decommission';
   limit?: number;
 }
+
+/**
+ * The request id that a dry run's manifests carry: a request has no id until
+ * it is filed. The nil UUID, so that it can never be a real request's.
+ */
+export const DRY_RUN_REQUEST_ID = '00000000-0000-0000-0000-000000000000';
 
 /** The request as the API shows it: without the worker's lease bookkeeping. */
 export function toApiRequest(
@@ -113,26 +121,18 @@ export class NamespaceRequestService {
     return requests.map(toApiRequest);
   }
 
-  /** Files a request for a new namespace; approves it at once when its tier needs no approval. */
+  /**
+   * Files a request for a new namespace; approves it at once when its tier
+   * needs no approval. `authorize` is the permission framework's decision on
+   * the request being filed (its tier, cluster and owner), checked once the
+   * input is known to be valid.
+   */
   async createRequest(
     input: NamespaceRequestInput,
     caller: Caller,
+    authorize: (resource: NamespaceRequestResource) => Promise<void>,
   ): Promise<NamespaceRequest> {
-    const { tiers, clusters } = this.options.settings;
-    const { tier, cluster, owner } = validateNamespaceRequest(input, {
-      tiers,
-      clusters: clusters.list(),
-    });
-    const found = (await this.options.groups.getGroups([owner])).get(owner);
-    if (!found) {
-      throw new InputError(`Unknown group ${owner}`);
-    }
-    if (!isMemberOf(found, caller.userEntityRef)) {
-      throw new NotAllowedError(
-        `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
-      );
-    }
-    await this.ensureNameFree(cluster.name, input.namespace);
+    const { tier, cluster, owner } = await this.check(input, caller, authorize);
     const request = await this.file({
       kind: 'create',
       cluster: cluster.name,
@@ -165,6 +165,79 @@ export class NamespaceRequestService {
     if (!approved) return toApiRequest(request);
     this.options.worker.trigger(request.id);
     return toApiRequest(approved);
+  }
+
+  /**
+   * Everything {@link NamespaceRequestService.createRequest} checks, and the
+   * objects provisioning would apply, without filing anything or writing to
+   * a cluster (a scaffolder dry run).
+   */
+  async dryRunRequest(
+    input: NamespaceRequestInput,
+    caller: Caller,
+    authorize: (resource: NamespaceRequestResource) => Promise<void>,
+  ): Promise<NamespaceRequestDryRun> {
+    const { tier, cluster, owner } = await this.check(input, caller, authorize);
+    // Filing relies on the store's unique index for this; a dry run files
+    // nothing, so it looks.
+    const [holder] = await this.options.store.listRequests({
+      kind: 'create',
+      cluster: cluster.name,
+      namespace: input.namespace,
+      status: [...ACTIVE_REQUEST_STATUSES],
+      limit: 1,
+    });
+    if (holder) {
+      throw new ConflictError(
+        `Namespace ${input.namespace} on cluster ${cluster.name} is already requested or in use`,
+      );
+    }
+    const manifests = await this.options.provisioner.desiredState({
+      id: DRY_RUN_REQUEST_ID,
+      cluster: cluster.name,
+      namespace: input.namespace,
+      owner,
+      tier: tier.name,
+      requester: caller.userEntityRef,
+    });
+    return {
+      cluster: cluster.name,
+      namespace: input.namespace,
+      owner,
+      tier: tier.name,
+      approval: tier.approval,
+      manifests,
+    };
+  }
+
+  /**
+   * The checks of a new request, in order: input (400), the permission
+   * framework's decision on it (403), membership of the owner Group (403),
+   * a free name (409).
+   */
+  private async check(
+    input: NamespaceRequestInput,
+    caller: Caller,
+    authorize: (resource: NamespaceRequestResource) => Promise<void>,
+  ) {
+    const { tiers, clusters } = this.options.settings;
+    const valid = validateNamespaceRequest(input, {
+      tiers,
+      clusters: clusters.list(),
+    });
+    const { tier, cluster, owner } = valid;
+    await authorize({ tier: tier.name, cluster: cluster.name, owner });
+    const found = (await this.options.groups.getGroups([owner])).get(owner);
+    if (!found) {
+      throw new InputError(`Unknown group ${owner}`);
+    }
+    if (!isMemberOf(found, caller.userEntityRef)) {
+      throw new NotAllowedError(
+        `You can only request namespaces for groups you belong to; you are not a member of ${owner}`,
+      );
+    }
+    await this.ensureNameFree(cluster.name, input.namespace);
+    return valid;
   }
 
   private async file(
@@ -317,16 +390,22 @@ export class NamespaceRequestService {
     throw new ConflictError(`Request ${request.id} has expired`);
   }
 
-  /** Files a decommission request for a managed namespace; it always needs approval. */
+  /**
+   * Files a decommission request for a managed namespace; it always needs
+   * approval. `authorize` is the permission framework's decision on the
+   * namespace (the tier, cluster and owner of its request).
+   */
   async requestDecommission(options: {
     cluster: string;
     namespace: string;
     reason: string;
     caller: Caller;
+    authorize: (resource: NamespaceRequestResource) => Promise<void>;
   }): Promise<NamespaceRequest> {
     const { namespaces, history } = this.options;
     const { caller } = options;
     const target = await namespaces.find(options.cluster, options.namespace);
+    await options.authorize(target);
     await namespaces.requireOwnerMember(target, caller);
     if (target.status !== 'ready' && target.status !== 'failed') {
       throw new ConflictError(

@@ -40,7 +40,10 @@ export const ManagedNamespaces = () => {
     { liveOn: changesNamespaces },
   );
   const outsiders = useOutsiderCounts();
-  const { canManage, canDecommission } = useNamespacePermissions(user);
+  const { canManage, canDecommission } = useNamespacePermissions(
+    user,
+    namespaces.value ?? [],
+  );
   // By key, so that the dialog shows the reloaded namespace after a change.
   const [membersOf, setMembersOf] = useState<string>();
   const [decommissioning, setDecommissioning] = useState<ManagedNamespace>();

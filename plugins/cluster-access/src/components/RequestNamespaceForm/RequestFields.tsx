@@ -14,10 +14,8 @@ export const RequestFields = (props: {
   form: RequestFormState;
   tiers: TierInfo[];
   groups: string[];
-  /** Whether the policy lets the user request namespaces (false while asked). */
-  allowed: boolean;
 }) => {
-  const { form, tiers, groups, allowed } = props;
+  const { form, tiers, groups } = props;
   const { choice, busy } = form;
   const groupOptions = useGroupOptions(groups);
   return (
@@ -56,7 +54,7 @@ export const RequestFields = (props: {
           type="submit"
           variant="contained"
           color="primary"
-          disabled={!form.complete || busy || !allowed}
+          disabled={!form.complete || busy}
         >
           Request namespace
         </Button>

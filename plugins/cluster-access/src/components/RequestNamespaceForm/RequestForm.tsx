@@ -1,6 +1,4 @@
 import { InfoCard } from '@backstage/core-components';
-import { usePermission } from '@backstage/plugin-permission-react';
-import { clusterAccessRequestCreatePermission } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Alert from '@material-ui/lab/Alert';
@@ -9,15 +7,16 @@ import { RequestFields } from './RequestFields';
 import { TierSummary } from './TierSummary';
 import { RequestFormOptions, useRequestForm } from './useRequestForm';
 
-/** The request form, with what the chosen tier gives beside it. */
+/**
+ * The request form, with what the chosen tier gives beside it. Whether the
+ * policy allows the request can depend on its tier, cluster and owner
+ * (`cluster-access.request.create` is a resource permission), so it is known
+ * only once it is sent: a refusal shows under the form with its reason.
+ */
 export const RequestForm = (props: RequestFormOptions) => {
   const { tiers, groups } = props;
   const form = useRequestForm(props);
   const { tier } = form.choice;
-  const permission = usePermission({
-    permission: clusterAccessRequestCreatePermission,
-  });
-  const denied = !permission.loading && !permission.allowed;
 
   return (
     <Grid container spacing={3}>
@@ -32,19 +31,7 @@ export const RequestForm = (props: RequestFormOptions) => {
               </Alert>
             </Box>
           )}
-          <RequestFields
-            form={form}
-            tiers={tiers}
-            groups={groups}
-            allowed={!permission.loading && permission.allowed}
-          />
-          {denied && (
-            <Box mt={2}>
-              <Alert severity="info">
-                You do not have permission to request namespaces on this portal.
-              </Alert>
-            </Box>
-          )}
+          <RequestFields form={form} tiers={tiers} groups={groups} />
           <SubmitError error={form.error} />
         </InfoCard>
       </Grid>

@@ -6,17 +6,30 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { identityApiRef } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { clusterAccessApiRef } from '../../api';
-import { fakeNamespaceApi } from '../../testUtils/namespaces';
+import { errorResponse, fakeNamespaceApi } from '../../testUtils/namespaces';
 import { RequestNamespaceForm } from './RequestNamespaceForm';
 
-// A file of its own: usePermission caches decisions per permission in a
-// module-level SWR cache, so another test's ALLOW would be served here.
-describe('RequestNamespaceForm without the request permission', () => {
-  it('disables Request namespace and says why', async () => {
+// `cluster-access.request.create` is a resource permission decided on the
+// request being filed (a policy may allow dev but not prod), which the
+// permission backend cannot be asked about before it exists: the backend
+// decides when the form is sent, and its reason shows under the form.
+describe('RequestNamespaceForm when the policy refuses the request', () => {
+  it('shows the backend’s 403 with its reason and keeps the form', async () => {
     const authorize = jest.fn(() => 'DENY' as const);
-    const api = fakeNamespaceApi();
+    const api = fakeNamespaceApi({
+      createRequest: jest.fn(async () => {
+        throw await ResponseError.fromResponse(
+          errorResponse(
+            403,
+            'NotAllowedError',
+            'You are not allowed to cluster-access.request.create for tier dev on cluster sandbox owned by group:default/guests',
+          ),
+        );
+      }),
+    });
     await renderInTestApp(
       <TestApiProvider
         apis={[
@@ -42,21 +55,19 @@ describe('RequestNamespaceForm without the request permission', () => {
     expect(screen.getByLabelText('Namespace name')).toHaveValue(
       'guests-app-dev',
     );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Request namespace' }),
+    );
     expect(
       await screen.findByText(
-        'You do not have permission to request namespaces on this portal.',
+        'Error: Not allowed: You are not allowed to cluster-access.request.create for tier dev on cluster sandbox owned by group:default/guests',
       ),
     ).toBeInTheDocument();
-    expect(
-      screen.getByRole('button', { name: 'Request namespace' }),
-    ).toBeDisabled();
-    expect(authorize).toHaveBeenCalledWith(
-      expect.objectContaining({
-        permission: expect.objectContaining({
-          name: 'cluster-access.request.create',
-        }),
-      }),
+    expect(api.createRequest).toHaveBeenCalledTimes(1);
+    expect(screen.getByLabelText('Namespace name')).toHaveValue(
+      'guests-app-dev',
     );
-    expect(api.createRequest).not.toHaveBeenCalled();
-  });
+    // Asking the permission backend without a resource would be refused.
+    expect(authorize).not.toHaveBeenCalled();
+  }, 60_000);
 });

@@ -601,6 +601,75 @@ export const spec = {
         },
       },
     },
+    '/requests/dry-run': {
+      post: {
+        tags: ['requests'],
+        operationId: 'dryRunRequest',
+        summary:
+          'Check a namespace request and show what it would apply, filing nothing.',
+        description:
+          "The same checks as `createRequest` (input, permission\n`cluster-access.request.create` with its conditions, membership of the\nowner Group, a free name), then the objects provisioning would apply.\nNothing is stored and nothing is written to a cluster. Used by the\nscaffolder action's dry run.\n",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/NamespaceRequestInput',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'What filing the request would do',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/NamespaceRequestDryRun',
+                },
+              },
+            },
+          },
+          '400': {
+            description: 'Invalid name, unknown tier, cluster or Group',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ErrorResponse',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            description: 'No permission, or not a member of the owner Group',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ErrorResponse',
+                },
+              },
+            },
+          },
+          '409': {
+            description:
+              'The namespace exists in the cluster or is requested already',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ErrorResponse',
+                },
+              },
+            },
+          },
+          '503': {
+            $ref: '#/components/responses/Unavailable',
+          },
+        },
+      },
+    },
     '/requests/{id}': {
       parameters: [
         {
@@ -1517,6 +1586,68 @@ export const spec = {
             type: 'string',
             minLength: 1,
             maxLength: 2000,
+          },
+        },
+      },
+      NamespaceRequestDryRun: {
+        type: 'object',
+        required: [
+          'cluster',
+          'namespace',
+          'owner',
+          'tier',
+          'approval',
+          'manifests',
+        ],
+        properties: {
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+            description: "The owner Group's normalised entity ref",
+          },
+          tier: {
+            type: 'string',
+          },
+          approval: {
+            type: 'string',
+            enum: ['none', 'required'],
+            description: 'Whether the request would wait for an approver',
+          },
+          manifests: {
+            type: 'array',
+            description:
+              "The objects provisioning would apply, in order, with the owner\nGroup's members of now; the request id annotation holds the nil\nUUID until a request is filed.\n",
+            items: {
+              type: 'object',
+              required: ['apiVersion', 'kind', 'metadata'],
+              additionalProperties: true,
+              properties: {
+                apiVersion: {
+                  type: 'string',
+                },
+                kind: {
+                  type: 'string',
+                },
+                metadata: {
+                  type: 'object',
+                  required: ['name'],
+                  additionalProperties: true,
+                  properties: {
+                    name: {
+                      type: 'string',
+                    },
+                    namespace: {
+                      type: 'string',
+                    },
+                  },
+                },
+              },
+            },
           },
         },
       },

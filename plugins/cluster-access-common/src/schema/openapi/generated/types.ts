@@ -175,6 +175,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/requests/dry-run': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Check a namespace request and show what it would apply, filing nothing.
+     * @description The same checks as `createRequest` (input, permission
+     *     `cluster-access.request.create` with its conditions, membership of the
+     *     owner Group, a free name), then the objects provisioning would apply.
+     *     Nothing is stored and nothing is written to a cluster. Used by the
+     *     scaffolder action's dry run.
+     */
+    post: operations['dryRunRequest'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/requests/{id}': {
     parameters: {
       query?: never;
@@ -461,6 +485,35 @@ export interface components {
       /** @example dev */
       tier: string;
       reason: string;
+    };
+    NamespaceRequestDryRun: {
+      cluster: string;
+      namespace: string;
+      /** @description The owner Group's normalised entity ref */
+      owner: string;
+      tier: string;
+      /**
+       * @description Whether the request would wait for an approver
+       * @enum {string}
+       */
+      approval: 'none' | 'required';
+      /**
+       * @description The objects provisioning would apply, in order, with the owner
+       *     Group's members of now; the request id annotation holds the nil
+       *     UUID until a request is filed.
+       */
+      manifests: ({
+        apiVersion: string;
+        kind: string;
+        metadata: {
+          name: string;
+          namespace?: string;
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      })[];
     };
     NamespaceRequest: {
       /** Format: uuid */
@@ -1068,6 +1121,59 @@ export interface operations {
         };
       };
       /** @description Invalid name (DNS-1123 label, ≤ 63, reserved, naming rule), unknown tier, cluster or Group */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description No permission, or not a member of the owner Group */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      /** @description The namespace exists in the cluster or is requested already */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorResponse'];
+        };
+      };
+      503: components['responses']['Unavailable'];
+    };
+  };
+  dryRunRequest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NamespaceRequestInput'];
+      };
+    };
+    responses: {
+      /** @description What filing the request would do */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceRequestDryRun'];
+        };
+      };
+      /** @description Invalid name, unknown tier, cluster or Group */
       400: {
         headers: {
           [name: string]: unknown;

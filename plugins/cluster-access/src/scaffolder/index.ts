@@ -1,0 +1,10 @@
+export {
+  ClusterAccessTierPickerFieldExtension,
+  ClusterAccessClusterPickerFieldExtension,
+  ClusterAccessNamespaceNameFieldExtension,
+} from './extensions';
+export {
+  TierPickerFieldSchema,
+  ClusterPickerFieldSchema,
+  NamespaceNameFieldSchema,
+} from './schemas';
