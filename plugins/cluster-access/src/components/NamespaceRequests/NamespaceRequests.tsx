@@ -44,7 +44,10 @@ export const NamespaceRequests = () => {
   }>();
   const [decided, setDecided] = useState<NamespaceRequest>();
 
-  const waiting = firstLoadView({ states: [lists, currentUser] });
+  const waiting = firstLoadView({
+    states: [lists, currentUser],
+    deniedWhat: 'see namespace requests',
+  });
   if (waiting) return waiting;
   const onDecide = (request: NamespaceRequest, decision: Decision) => {
     setDecided(undefined);

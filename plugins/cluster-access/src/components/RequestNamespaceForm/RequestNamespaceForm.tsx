@@ -1,9 +1,13 @@
 import { useState } from 'react';
+import { Progress } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { clusterAccessRequestCreatePermission } from '@cluster-access/plugin-cluster-access-common';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Alert from '@material-ui/lab/Alert';
 import { useLocation } from 'react-router-dom';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
+import { AccessDenied } from '../AccessDenied';
 import { firstLoadView } from '../AsyncContent';
 import { CreatedRequest } from './CreatedRequest';
 import { RequestForm } from './RequestForm';
@@ -31,7 +35,17 @@ export const RequestNamespaceForm = () => {
   // A new key gives a fresh form after "Request another".
   const [formKey, setFormKey] = useState(0);
 
-  const waiting = firstLoadView({ states: [options, currentUser] });
+  const permission = usePermission({
+    permission: clusterAccessRequestCreatePermission,
+  });
+
+  // Nobody should fill in a form only to learn at the end it is refused.
+  if (permission.loading) return <Progress />;
+  if (!permission.allowed) return <AccessDenied what="request namespaces" />;
+  const waiting = firstLoadView({
+    states: [options, currentUser],
+    deniedWhat: 'request namespaces',
+  });
   if (waiting) return waiting;
   if (created) {
     return (
