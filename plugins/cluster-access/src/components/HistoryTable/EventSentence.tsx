@@ -8,6 +8,17 @@ import { Person } from './Person';
 /** A quoted comment or reason after a sentence, if there is one. */
 const quote = (text?: string) => (text ? <>: “{text}”</> : null);
 
+/** The types whose sentence needs no details. */
+const BARE_TYPES = new Set([
+  'request.approved',
+  'request.rejected',
+  'request.expired',
+  'provisioning.ready',
+  'decommission.approved',
+  'decommission.rejected',
+  'namespace.deleted',
+]);
+
 /** What every sentence may use: the event and its names as links. */
 interface Parts {
   event: HistoryEvent;
@@ -179,6 +190,12 @@ export const EventSentence = (props: { event: HistoryEvent }) => {
     error: detail(event, 'error'),
   };
 
-  const sentence = sentences[event.type];
+  // An event written without the details or namespace a sentence needs
+  // (by an older version, or a minimal test) reads best as it was written.
+  const [prefix] = event.type.split('.');
+  const incomplete =
+    (!event.details && !BARE_TYPES.has(event.type)) ||
+    (!event.namespace && prefix !== 'certificate');
+  const sentence = incomplete ? undefined : sentences[event.type];
   return <>{sentence ? sentence(parts) : event.message}</>;
 };

@@ -92,7 +92,7 @@ export const HistoryTable = (props: { filter?: HistoryFilter }) => {
         Toolbar: toolbar => (
           <>
             <Box px={2} pt={2}>
-              <h2 style={{ margin: 0 }}>{toolbar.title}</h2>
+              {toolbar.title}
             </Box>
             <HistoryFilters
               actors={distinct([values.actor, ...events.map(e => e.actor)])}

@@ -7,5 +7,8 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 export const Person = (props: { entityRef?: string }) => {
   const { entityRef } = props;
   if (!entityRef || entityRef === 'system') return <>Cluster Access</>;
-  return <EntityRefLink entityRef={entityRef} defaultKind="user" hideIcon />;
+  // Its own kind as the default, so that a Group reads "Payments team" and
+  // not "group:payments" before the catalog answers.
+  const kind = entityRef.includes(':') ? entityRef.split(':')[0] : 'user';
+  return <EntityRefLink entityRef={entityRef} defaultKind={kind} hideIcon />;
 };

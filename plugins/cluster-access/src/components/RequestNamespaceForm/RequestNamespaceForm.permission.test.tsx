@@ -1,5 +1,4 @@
 import { screen } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
 import {
   mockApis,
   renderInTestApp,
@@ -14,7 +13,7 @@ import { RequestNamespaceForm } from './RequestNamespaceForm';
 // A file of its own: usePermission caches decisions per permission in a
 // module-level SWR cache, so another test's ALLOW would be served here.
 describe('RequestNamespaceForm without the request permission', () => {
-  it('disables Request namespace and says why', async () => {
+  it('shows what is missing and whom to ask instead of a form that cannot be sent', async () => {
     const authorize = jest.fn(() => 'DENY' as const);
     const api = fakeNamespaceApi();
     await renderInTestApp(
@@ -35,21 +34,17 @@ describe('RequestNamespaceForm without the request permission', () => {
       </TestApiProvider>,
       { routeEntries: ['/request-namespace?owner=group:default/guests'] },
     );
-    await userEvent.type(
-      await screen.findByLabelText('Reason'),
-      'a valid request otherwise',
-    );
-    expect(screen.getByLabelText('Namespace name')).toHaveValue(
-      'guests-app-dev',
-    );
     expect(
-      await screen.findByText(
-        'You do not have permission to request namespaces on this portal.',
-      ),
+      await screen.findByText('You can’t request namespaces on this portal'),
     ).toBeInTheDocument();
+    // Without a configured contact, the message still says whom to ask.
     expect(
-      screen.getByRole('button', { name: 'Request namespace' }),
-    ).toBeDisabled();
+      screen.getByText(/Ask the people who run this portal/),
+    ).toBeInTheDocument();
+    expect(screen.queryByLabelText('Reason')).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Request namespace' }),
+    ).toBeNull();
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({
         permission: expect.objectContaining({
