@@ -18,7 +18,17 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
   beforeAll(async () => {
     portal = await startPortal();
     browser = await launchBrowser();
-  });
+    // The first load compiles the app bundle: wait for it once, generously.
+    const warm = await browser.newPage();
+    await warm.goto(APP_URL, { timeout: 240_000 });
+    await warm
+      .getByRole('button', { name: /Sign in as/ })
+      .first()
+      .waitFor({
+        timeout: 240_000,
+      });
+    await warm.close();
+  }, 400_000);
 
   afterAll(async () => {
     await browser?.close();
