@@ -162,7 +162,7 @@ describe('new frontend system export (/alpha)', () => {
     expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
     expect(listHistory).toHaveBeenCalledWith({
       actor: 'user:default/carol',
-      limit: 20,
+      limit: 5,
     });
     expect(listAccess).toHaveBeenCalledWith({
       user: 'user:default/carol',

@@ -51,7 +51,10 @@ describe('legacy frontend system export', () => {
       <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
         <ClusterAccessPage />
       </TestApiProvider>,
-      { routeEntries: ['/history'] },
+      {
+        routeEntries: ['/history'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('Certificate issued to alice'),
@@ -120,7 +123,7 @@ describe('legacy frontend system export', () => {
     expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
     expect(listHistory).toHaveBeenCalledWith({
       actor: 'user:default/alice',
-      limit: 20,
+      limit: 5,
     });
     expect(listAccess).toHaveBeenCalledWith({
       user: 'user:default/alice',
@@ -205,7 +208,7 @@ describe('legacy frontend system export', () => {
     await userEvent.click(screen.getByRole('tab', { name: 'Namespaces' }));
     expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
     expect(
-      screen.getByRole('progressbar', { name: 'pods usage' }),
+      screen.getByRole('progressbar', { name: 'Pods usage' }),
     ).toBeInTheDocument();
   });
 
@@ -217,7 +220,10 @@ describe('legacy frontend system export', () => {
       <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
         <ClusterAccessPage />
       </TestApiProvider>,
-      { routeEntries: ['/history'] },
+      {
+        routeEntries: ['/history'],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
     );
     expect(
       await screen.findByText('Error: backend unavailable'),

@@ -34,7 +34,9 @@ describe('EntityUserAccessCard', () => {
           actor: 'user:default/bob',
           type: 'member.added',
           namespace: 'sandbox/payments-api-dev',
-          message: 'bob added dave to payments-api-dev',
+          message:
+            'user:default/bob added user:default/dave to payments-api-dev',
+          details: { user: 'user:default/dave', username: 'dave' },
         },
       ]),
     });
@@ -69,12 +71,20 @@ describe('EntityUserAccessCard', () => {
     expect(team).toHaveTextContent(
       'Everyone in search can view search-index-dev through the RoleBinding search-team, made with kubectl.',
     );
-    expect(
-      await screen.findByText('bob added dave to payments-api-dev'),
-    ).toBeInTheDocument();
+    // At most five recent events, as sentences with names.
+    const recent = await screen.findByRole('list', { name: 'Recent activity' });
+    expect(within(recent).getByRole('listitem')).toHaveTextContent(
+      /^bob added dave to payments-api-dev/,
+    );
+    expect(within(recent).getByRole('link', { name: 'dave' })).toHaveAttribute(
+      'href',
+      '/catalog/default/user/dave',
+    );
     expect(api.listHistory).toHaveBeenCalledWith({
       actor: 'user:default/bob',
-      limit: 20,
+      limit: 5,
     });
+    // Someone else's page: no certificate section (the API lists only one's own).
+    expect(screen.queryByText('Certificate')).toBeNull();
   });
 });

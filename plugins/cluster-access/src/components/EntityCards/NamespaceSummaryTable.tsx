@@ -9,6 +9,7 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { namespaceKey } from '../../lib/namespaces';
 import { RequestStatusChip } from '../RequestStatusChip';
+import { NamespaceLink } from '../NamespaceLink';
 
 /** A compact list of namespaces with their members, for a Group's card. */
 export const NamespaceSummaryTable = (props: {
@@ -39,7 +40,7 @@ export const NamespaceSummaryTable = (props: {
         {namespaces.map(ns => (
           <TableRow key={namespaceKey(ns.cluster, ns.name)}>
             <TableCell>
-              <code>{ns.name}</code>
+              <NamespaceLink cluster={ns.cluster} namespace={ns.name} />
             </TableCell>
             <TableCell>{ns.cluster}</TableCell>
             <TableCell>{ns.tier}</TableCell>

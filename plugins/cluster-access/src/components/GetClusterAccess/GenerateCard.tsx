@@ -18,6 +18,7 @@ import { formatTtl, ttlOptions } from '../../lib/duration';
 import { describeError } from '../../lib/errors';
 import { SubmitError } from '../SubmitError';
 import { IdentityDetails } from './IdentityDetails';
+import { ValidCertificateNote } from './ValidCertificateNote';
 import { Issued, issueCertificate, IssueStep } from './issueCertificate';
 
 const stepText: Record<IssueStep, string> = {
@@ -69,7 +70,10 @@ export const GenerateCard = (props: {
           ))}
         </TextField>
       </Box>
-      <Box mt={3}>
+      <Box mt={2}>
+        <ValidCertificateNote />
+      </Box>
+      <Box mt={2}>
         <Button
           variant="contained"
           color="primary"

@@ -5,6 +5,7 @@ import {
   TestApiProvider,
 } from '@backstage/test-utils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { configApiRef } from '@backstage/core-plugin-api';
 import { clusterAccessApiRef } from '../../api';
 import { GetClusterAccess } from './GetClusterAccess';
 
@@ -12,7 +13,7 @@ import { GetClusterAccess } from './GetClusterAccess';
 // cache, keyed by the permission alone, so an ALLOW from another test in the
 // same module registry would be served here instead of this test's DENY.
 describe('GetClusterAccess without the create permission', () => {
-  it('disables Generate and says why', async () => {
+  it('shows one calm message naming the contact instead of the form', async () => {
     const authorize = jest.fn(() => 'DENY' as const);
     const api = {
       listHistory: jest.fn(),
@@ -31,23 +32,36 @@ describe('GetClusterAccess without the create permission', () => {
         apis={[
           [clusterAccessApiRef, api],
           [permissionApiRef, mockApis.permission({ authorize })],
+          [
+            configApiRef,
+            mockApis.config({
+              data: {
+                clusterAccess: {
+                  contact: {
+                    name: '#platform on Slack',
+                    url: 'https://chat.example.com/platform',
+                  },
+                },
+              },
+            }),
+          ],
         ]}
       >
         <GetClusterAccess />
       </TestApiProvider>,
     );
 
-    expect(await screen.findByText('mallory')).toBeInTheDocument();
     expect(
-      await screen.findByText(
-        'You do not have permission to get a cluster certificate on this portal.',
-      ),
+      await screen.findByText('You can’t get cluster access on this portal'),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('button', {
-        name: /generate certificate and kubeconfig/i,
-      }),
-    ).toBeDisabled();
+      screen.getByRole('link', { name: /#platform on Slack/ }),
+    ).toHaveAttribute('href', 'https://chat.example.com/platform');
+    // No form to fill in, no error panel, no second message.
+    expect(
+      screen.queryByRole('button', { name: /generate certificate/i }),
+    ).toBeNull();
+    expect(screen.queryByText(/error/i)).toBeNull();
     expect(authorize).toHaveBeenCalledWith(
       expect.objectContaining({
         permission: expect.objectContaining({

@@ -1,7 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { Progress } from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { clusterAccessCertificateCreatePermission } from '@cluster-access/plugin-cluster-access-common';
 import Grid from '@material-ui/core/Grid';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { describeError } from '../../lib/errors';
+import { AccessDenied } from '../AccessDenied';
 import { AsyncContent } from '../AsyncContent';
 import { CertificateList } from '../CertificateList';
 import { KubeconfigResult } from '../KubeconfigResult';
@@ -11,30 +15,47 @@ import { Issued } from './issueCertificate';
 
 /**
  * The "Get cluster access" tab: who the user is for certificates, a TTL
- * choice and a Generate button; then the kubeconfig to download and the
- * user's certificates.
+ * choice and a Generate button beside how it works; then, full width and
+ * scrolled into view, the kubeconfig to download; and the user's
+ * certificates.
  */
 export const GetClusterAccess = () => {
   const identity = useClusterAccessApi(api => api.getIdentity());
   const [issued, setIssued] = useState<Issued>();
+  const permission = usePermission({
+    permission: clusterAccessCertificateCreatePermission,
+  });
+  const result = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // On a phone the result lands below the fold: bring it to the reader.
+    if (issued) result.current?.scrollIntoView?.({ behavior: 'smooth' });
+  }, [issued]);
 
+  if (permission.loading) return <Progress />;
+  // One calm message for the whole tab instead of one error per card.
+  if (!permission.allowed) return <AccessDenied what="get cluster access" />;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
-        <AsyncContent state={identity} describe={describeError}>
+        <AsyncContent
+          state={identity}
+          describe={describeError}
+          deniedWhat="get cluster access"
+        >
           {value => <GenerateCard identity={value} onIssued={setIssued} />}
         </AsyncContent>
       </Grid>
       <Grid item xs={12} md={6}>
-        {issued ? (
+        <HowItWorks />
+      </Grid>
+      {issued && (
+        <Grid item xs={12} ref={result}>
           <KubeconfigResult
             certificate={issued.certificate}
             kubeconfig={issued.kubeconfig}
           />
-        ) : (
-          <HowItWorks />
-        )}
-      </Grid>
+        </Grid>
+      )}
       <Grid item xs={12}>
         <CertificateList issued={issued?.certificate} />
       </Grid>

@@ -1,52 +1,116 @@
-import {
-  Progress,
-  ResponseErrorPanel,
-  Table,
-  TableColumn,
-} from '@backstage/core-components';
+import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Table, TableColumn } from '@backstage/core-components';
 import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
+import Box from '@material-ui/core/Box';
 import { HistoryFilter } from '../../api';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { anyEvent } from '../../hooks/useClusterAccessSignals';
 import { formatDate } from '../../lib/dates';
+import { firstLoadView } from '../AsyncContent';
+import { NamespaceKeyLink } from '../NamespaceLink';
+import { eventKind } from './eventDetails';
+import { EventGroup, groupEvents } from './groupEvents';
+import { EventGroupStory } from './EventGroupStory';
+import { HistoryFilters, HistoryFilterValues } from './HistoryFilters';
 
-const columns: TableColumn<HistoryEvent>[] = [
+const PAGE_SIZE = 20;
+
+const columns: TableColumn<EventGroup>[] = [
   {
-    title: 'When',
-    field: 'createdAt',
-    render: e => formatDate(e.createdAt),
+    title: 'Namespace',
+    field: 'namespace',
+    width: '20%',
+    render: g =>
+      g.namespace ? <NamespaceKeyLink namespaceKey={g.namespace} /> : '—',
   },
-  { title: 'Who', field: 'actor' },
-  { title: 'What', field: 'type' },
-  { title: 'Namespace', field: 'namespace' },
-  { title: 'Details', field: 'message' },
+  {
+    title: 'What happened',
+    sorting: false,
+    render: g => <EventGroupStory events={g.events} />,
+  },
+  {
+    title: 'Last change',
+    field: 'latestAt',
+    width: '18%',
+    render: g => formatDate(g.latestAt),
+  },
 ];
 
-/** The public history: every request, decision and change. */
-export const HistoryTable = (props: {
-  filter?: HistoryFilter;
-  title?: string;
-}) => {
-  const { filter, title } = props;
-  const { value, loading, error } = useClusterAccessApi(
-    api => api.listHistory(filter),
+const distinct = (values: Array<string | undefined>) =>
+  [...new Set(values.filter((v): v is string => !!v))].sort();
+
+function matches(event: HistoryEvent, filter: HistoryFilterValues): boolean {
+  return (
+    (!filter.actor || event.actor === filter.actor) &&
+    (!filter.namespace || event.namespace === filter.namespace) &&
+    (!filter.kind || eventKind(event) === filter.kind)
+  );
+}
+
+/**
+ * The public history as stories: one row per request with its events as
+ * sentences, newest first, narrowed by who, namespace and kind of event.
+ */
+export const HistoryTable = (props: { filter?: HistoryFilter }) => {
+  const { filter } = props;
+  const history = useClusterAccessApi(
+    api => api.listHistory({ limit: 1000, ...filter }),
     [JSON.stringify(filter ?? {})],
     { liveOn: anyEvent },
   );
+  // `?actor=` and `?namespace=`: the User card links here narrowed.
+  const [search] = useSearchParams();
+  const [values, setValues] = useState<HistoryFilterValues>({
+    actor: search.get('actor') ?? '',
+    namespace: search.get('namespace') ?? '',
+    kind: '',
+  });
+  const events = useMemo(() => history.value ?? [], [history.value]);
+  const groups = useMemo(
+    () => groupEvents(events.filter(e => matches(e, values))),
+    [events, values],
+  );
 
-  // A live reload keeps the rows it has until the new ones arrive.
-  if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-
+  const waiting = firstLoadView({
+    states: [history],
+    deniedWhat: 'see the history',
+  });
+  if (waiting) return waiting;
   return (
-    <Table<HistoryEvent>
-      title={title ?? 'History'}
-      options={{ search: true, paging: true, pageSize: 20, padding: 'dense' }}
+    <Table<EventGroup>
+      title="History"
+      subtitle="Every request, decision and change, as it happened"
+      options={{
+        search: false,
+        paging: groups.length > PAGE_SIZE,
+        pageSize: PAGE_SIZE,
+        emptyRowsWhenPaging: false,
+        padding: 'dense',
+      }}
+      components={{
+        // The filters replace the free-text search: events are sentences
+        // with links, which a text search over raw fields misses.
+        Toolbar: toolbar => (
+          <>
+            <Box px={2} pt={2}>
+              {toolbar.title}
+            </Box>
+            <HistoryFilters
+              actors={distinct([values.actor, ...events.map(e => e.actor)])}
+              namespaces={distinct([
+                values.namespace,
+                ...events.map(e => e.namespace),
+              ])}
+              value={values}
+              onChange={setValues}
+            />
+          </>
+        ),
+      }}
       columns={columns}
-      data={value ?? []}
-      emptyContent={
-        <div style={{ padding: 16 }}>Nothing has happened yet.</div>
-      }
+      data={groups}
+      emptyContent={<Box p={2}>Nothing matches.</Box>}
     />
   );
 };

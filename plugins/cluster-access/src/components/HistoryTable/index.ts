@@ -1,1 +1,3 @@
 export { HistoryTable } from './HistoryTable';
+export { RecentEvents } from './RecentEvents';
+export { EventSentence } from './EventSentence';

@@ -115,11 +115,11 @@ describe('ManagedNamespaces', () => {
     ).toEqual(['alice', 'bob', 'dave']);
 
     expect(
-      within(row).getByRole('progressbar', { name: 'pods usage' }),
+      within(row).getByRole('progressbar', { name: 'Pods usage' }),
     ).toHaveAttribute('aria-valuenow', '75');
     expect(within(row).getByText('15 / 20')).toBeInTheDocument();
     expect(
-      within(row).getByRole('progressbar', { name: 'limits.memory usage' }),
+      within(row).getByRole('progressbar', { name: 'Memory usage' }),
     ).toHaveAttribute('aria-valuenow', '25');
     expect(within(row).getByText('2Gi / 8Gi')).toBeInTheDocument();
 

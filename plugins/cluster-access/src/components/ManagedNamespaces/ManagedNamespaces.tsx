@@ -4,16 +4,17 @@ import {
   NamespaceRequest,
 } from '@cluster-access/plugin-cluster-access-common';
 import Grid from '@material-ui/core/Grid';
-import Alert from '@material-ui/lab/Alert';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { changesNamespaces } from '../../hooks/useClusterAccessSignals';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { namespaceKey } from '../../lib/namespaces';
 import { firstLoadView } from '../AsyncContent';
 import { DecommissionDialog } from './DecommissionDialog';
+import { DeletionFiled } from './DeletionFiled';
 import { MembersDialog } from './MembersDialog';
 import { NamespacesTable } from './NamespacesTable';
-import { Scope, ScopeToggle } from './ScopeToggle';
+import { ScopeBar } from './ScopeBar';
+import { useNamespaceScope } from './useNamespaceScope';
 import { useNamespacePermissions } from './useNamespacePermissions';
 import { useOutsiderCounts } from './useOutsiderCounts';
 
@@ -28,15 +29,17 @@ const keyOf = (ns: ManagedNamespace) => namespaceKey(ns.cluster, ns.name);
 export const ManagedNamespaces = () => {
   const currentUser = useCurrentUser();
   const user = currentUser.user;
-  const [scope, setScope] = useState<Scope>('mine');
+  const scoping = useNamespaceScope();
+  const { scope, only } = scoping;
   const namespaces = useClusterAccessApi(
     async api => {
       if (!user) return [];
-      return api.listNamespaces(
+      const listed = await api.listNamespaces(
         scope === 'mine' ? { user: user.userEntityRef } : {},
       );
+      return listed.filter(ns => !only || keyOf(ns) === only);
     },
-    [user, scope],
+    [user, scope, only],
     { liveOn: changesNamespaces },
   );
   const outsiders = useOutsiderCounts();
@@ -49,7 +52,10 @@ export const ManagedNamespaces = () => {
   const [decommissioning, setDecommissioning] = useState<ManagedNamespace>();
   const [filed, setFiled] = useState<NamespaceRequest>();
 
-  const waiting = firstLoadView({ states: [currentUser, namespaces] });
+  const waiting = firstLoadView({
+    states: [currentUser, namespaces],
+    deniedWhat: 'see namespaces',
+  });
   if (waiting) return waiting;
   const items = namespaces.value ?? [];
   const membersNamespace = items.find(ns => keyOf(ns) === membersOf);
@@ -61,15 +67,10 @@ export const ManagedNamespaces = () => {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
-        <ScopeToggle scope={scope} onChange={setScope} />
+        <ScopeBar {...scoping} />
       </Grid>
       {filed && (
-        <Grid item xs={12}>
-          <Alert severity="success" onClose={() => setFiled(undefined)}>
-            Deletion of {filed.namespace} requested; it waits for an approver
-            (request {filed.id}).
-          </Alert>
-        </Grid>
+        <DeletionFiled request={filed} onClose={() => setFiled(undefined)} />
       )}
       <Grid item xs={12}>
         <NamespacesTable

@@ -4,6 +4,8 @@ import Box from '@material-ui/core/Box';
 import { namespaceColumns, NamespaceRowOptions } from './columns';
 import { Scope } from './ScopeToggle';
 
+const PAGE_SIZE = 10;
+
 /** The managed namespaces, searchable and paged, ten at a time. */
 export const NamespacesTable = (
   props: NamespaceRowOptions & {
@@ -16,9 +18,10 @@ export const NamespacesTable = (
     <Table<ManagedNamespace>
       title={scope === 'mine' ? 'Your namespaces' : 'All namespaces'}
       options={{
-        search: true,
-        paging: true,
-        pageSize: 10,
+        search: namespaces.length > PAGE_SIZE,
+        paging: namespaces.length > PAGE_SIZE,
+        pageSize: PAGE_SIZE,
+        emptyRowsWhenPaging: false,
         padding: 'dense',
       }}
       columns={namespaceColumns(rows)}

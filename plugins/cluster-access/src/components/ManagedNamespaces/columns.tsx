@@ -5,6 +5,7 @@ import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Typography from '@material-ui/core/Typography';
 import { namespaceKey } from '../../lib/namespaces';
+import { NamespaceLink } from '../NamespaceLink';
 import { QuotaUsageBars } from '../QuotaUsageBars';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { MemberChips } from './MemberChips';
@@ -34,7 +35,7 @@ export function namespaceColumns(
         `${ns.name} ${ns.cluster}`.includes(term.toLocaleLowerCase('en-US')),
       render: ns => (
         <>
-          <code>{ns.name}</code>
+          <NamespaceLink cluster={ns.cluster} namespace={ns.name} />
           <Typography variant="caption" component="div">
             {ns.cluster}
           </Typography>

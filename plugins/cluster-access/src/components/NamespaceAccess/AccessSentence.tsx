@@ -3,6 +3,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { NamespaceAccess } from '@cluster-access/plugin-cluster-access-common';
 import { formatDay } from '../../lib/dates';
 import { AccessLine, roleVerb } from './accessLines';
+import { NamespaceLink } from '../NamespaceLink';
 
 const Person = (props: { entityRef: string }) => (
   <EntityRefLink entityRef={props.entityRef} hideIcon />
@@ -54,7 +55,7 @@ function what(entry: NamespaceAccess): ReactNode {
   const verb = roleVerb(entry.role);
   const namespace = (
     <>
-      <code>{entry.namespace}</code>
+      <NamespaceLink cluster={entry.cluster} namespace={entry.namespace} />
       {entry.status !== 'ready' && ` (${entry.status})`}
     </>
   );

@@ -3,6 +3,7 @@ import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import { clusterAccessApiRef } from '../../api';
 import { CommentDialog } from '../CommentDialog';
 import { Decision } from './types';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
 
 /** Asks for the comment (required to reject) and sends the decision. */
 export const DecisionDialog = (props: {
@@ -40,9 +41,10 @@ export const DecisionDialog = (props: {
       onSubmit={send}
       onClose={onClose}
     >
-      {request.requester} asks for namespace <code>{request.namespace}</code> on{' '}
-      {request.cluster} for {request.owner} ({request.tier} tier): “
-      {request.reason}”.{' '}
+      <EntityRefLink entityRef={request.requester} hideIcon /> asks for
+      namespace <code>{request.namespace}</code> on {request.cluster} for{' '}
+      <EntityRefLink entityRef={request.owner} hideIcon /> ({request.tier}{' '}
+      tier): “{request.reason}”.{' '}
       {approve
         ? 'Once approved, the namespace is made at once.'
         : 'The requester sees your comment.'}

@@ -265,7 +265,8 @@ describe('NamespaceRequests', () => {
           actor: 'system',
           type: 'provisioning.ready',
           requestId: carolsReadyRequest.id,
-          message: 'platform-ci-dev is ready',
+          namespace: 'sandbox/platform-ci-dev',
+          message: 'Namespace platform-ci-dev on sandbox is ready',
         },
         {
           id: 'h1',
@@ -273,7 +274,13 @@ describe('NamespaceRequests', () => {
           actor: 'user:default/carol',
           type: 'request.created',
           requestId: carolsReadyRequest.id,
-          message: 'carol asked for platform-ci-dev',
+          namespace: 'sandbox/platform-ci-dev',
+          message: 'user:default/carol requested namespace platform-ci-dev',
+          details: {
+            tier: 'dev',
+            owner: 'group:default/platform',
+            reason: 'CI runners',
+          },
         },
       ]),
     });
@@ -297,8 +304,11 @@ describe('NamespaceRequests', () => {
         .getAllByRole('listitem')
         .map(item => item.textContent),
     ).toEqual([
-      expect.stringContaining('carol asked for platform-ci-dev'),
-      expect.stringContaining('platform-ci-dev is ready'),
+      // Sentences with names, oldest first, not the stored messages.
+      expect.stringMatching(
+        /^carol requested platform-ci-dev \(dev\) for platform: “CI runners”/,
+      ),
+      expect.stringMatching(/^platform-ci-dev is ready/),
     ]);
     expect(api.listHistory).toHaveBeenCalledWith({
       request: carolsReadyRequest.id,

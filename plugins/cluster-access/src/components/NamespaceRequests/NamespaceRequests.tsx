@@ -96,7 +96,10 @@ export const NamespaceRequests = () => {
   }>();
   const [done, setDone] = useState<NamespaceRequest>();
 
-  const waiting = firstLoadView({ states: [lists, currentUser] });
+  const waiting = firstLoadView({
+    states: [lists, currentUser],
+    deniedWhat: 'see namespace requests',
+  });
   if (waiting) return waiting;
   const userEntityRef = currentUser.user?.userEntityRef;
   const onDecide = (request: NamespaceRequest, decision: Decision) => {
@@ -118,14 +121,7 @@ export const NamespaceRequests = () => {
           </Alert>
         </Grid>
       )}
-      {linked.id && linked.request.error && (
-        <Grid item xs={12}>
-          <Alert severity="warning">
-            The request of that link could not be opened:{' '}
-            {linked.request.error.message}
-          </Alert>
-        </Grid>
-      )}
+      {linked.id && <LinkedRequestError error={linked.request.error} />}
       <RequestLists
         lists={lists.value}
         userEntityRef={userEntityRef}
@@ -165,6 +161,18 @@ export const NamespaceRequests = () => {
     </Grid>
   );
 };
+
+/** Why the request of a `?request=` link did not open, if it did not. */
+function LinkedRequestError(props: { error?: Error }) {
+  if (!props.error) return null;
+  return (
+    <Grid item xs={12}>
+      <Alert severity="warning">
+        The request of that link could not be opened: {props.error.message}
+      </Alert>
+    </Grid>
+  );
+}
 
 function doneLabel(request: NamespaceRequest): string {
   if (request.status === 'rejected') return 'Rejected';

@@ -3,7 +3,9 @@ import {
   clusterAccessRequestApprovePermission,
   NamespaceRequest,
 } from '@cluster-access/plugin-cluster-access-common';
-import Button from '@material-ui/core/Button';
+import CheckIcon from '@material-ui/icons/Check';
+import CloseIcon from '@material-ui/icons/Close';
+import { RowAction } from '../RowAction';
 import { Decision } from './types';
 
 /** Approve and Reject, when the policy allows deciding on this request. */
@@ -20,22 +22,20 @@ export const PermittedDecisionButtons = (props: {
   if (!permission.allowed) return null;
   return (
     <>
-      <Button
-        size="small"
+      <RowAction
+        title="Approve"
+        label={`Approve ${request.namespace}`}
+        icon={<CheckIcon />}
         color="primary"
         onClick={() => onDecide(request, 'approve')}
-        aria-label={`Approve ${request.namespace}`}
-      >
-        Approve
-      </Button>
-      <Button
-        size="small"
+      />
+      <RowAction
+        title="Reject"
+        label={`Reject ${request.namespace}`}
+        icon={<CloseIcon />}
         color="secondary"
         onClick={() => onDecide(request, 'reject')}
-        aria-label={`Reject ${request.namespace}`}
-      >
-        Reject
-      </Button>
+      />
     </>
   );
 };

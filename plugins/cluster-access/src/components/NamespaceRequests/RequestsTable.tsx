@@ -4,6 +4,8 @@ import Box from '@material-ui/core/Box';
 import { requestColumns } from './columns';
 import { Decision } from './types';
 
+const PAGE_SIZE = 10;
+
 /** One list of requests, newest first, with Details and decisions. */
 export const RequestsTable = (props: {
   title: string;
@@ -17,7 +19,14 @@ export const RequestsTable = (props: {
   return (
     <Table<NamespaceRequest>
       title={title}
-      options={{ search: true, paging: true, pageSize: 10, padding: 'dense' }}
+      options={{
+        // Search and pages only once there is something to search or page.
+        search: requests.length > PAGE_SIZE,
+        paging: requests.length > PAGE_SIZE,
+        pageSize: PAGE_SIZE,
+        emptyRowsWhenPaging: false,
+        padding: 'dense',
+      }}
       columns={requestColumns(actions)}
       data={requests}
       emptyContent={<Box p={2}>{emptyText}</Box>}

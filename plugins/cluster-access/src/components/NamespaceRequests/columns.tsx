@@ -2,9 +2,12 @@ import { TableColumn } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
+import InfoIcon from '@material-ui/icons/InfoOutlined';
 import Chip from '@material-ui/core/Chip';
+import Typography from '@material-ui/core/Typography';
 import { formatDate } from '../../lib/dates';
+import { NamespaceLink } from '../NamespaceLink';
+import { RowAction } from '../RowAction';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { DecisionButtons } from './DecisionButtons';
 import { Decision } from './types';
@@ -18,11 +21,14 @@ export function requestColumns(options: {
   const { userEntityRef, onDetails, onDecide } = options;
   return [
     {
-      title: 'Namespace',
+      title: 'Namespace / cluster',
       field: 'namespace',
       render: r => (
         <>
-          <code>{r.namespace}</code>
+          <NamespaceLink cluster={r.cluster} namespace={r.namespace} />
+          <Typography variant="caption" component="div">
+            {r.cluster}
+          </Typography>
           {r.kind === 'decommission' && (
             <Chip
               size="small"
@@ -50,7 +56,6 @@ export function requestColumns(options: {
       render: r => <EntityRefLink entityRef={r.owner} hideIcon />,
     },
     { title: 'Tier', field: 'tier' },
-    { title: 'Cluster', field: 'cluster' },
     {
       title: 'Created',
       field: 'createdAt',
@@ -62,13 +67,12 @@ export function requestColumns(options: {
       sorting: false,
       render: r => (
         <Box display="flex" flexWrap="nowrap">
-          <Button
-            size="small"
+          <RowAction
+            title="Details and history"
+            label={`Details of ${r.namespace}`}
+            icon={<InfoIcon />}
             onClick={() => onDetails(r)}
-            aria-label={`Details of ${r.namespace}`}
-          >
-            Details
-          </Button>
+          />
           <DecisionButtons
             request={r}
             userEntityRef={userEntityRef}

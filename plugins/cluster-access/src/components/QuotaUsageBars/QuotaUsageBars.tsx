@@ -1,62 +1,69 @@
+import { useState } from 'react';
 import { QuotaUsage } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
-import LinearProgress from '@material-ui/core/LinearProgress';
+import Link from '@material-ui/core/Link';
 import Typography from '@material-ui/core/Typography';
 import { quotaFraction } from '../../lib/quantity';
+import { QUOTA_SUMMARY, quotaLabel } from '../../lib/quotaLabels';
+import { QuotaBar } from './QuotaBar';
 
-/** From this share of a limit on, a bar turns to the warning colour. */
-const NEARLY_FULL = 0.9;
+/** Of the quotas that answer one question, the one closest to its limit. */
+function fullest(quotas: QuotaUsage[]): QuotaUsage | undefined {
+  return [...quotas].sort(
+    (a, b) => (quotaFraction(b) ?? -1) - (quotaFraction(a) ?? -1),
+  )[0];
+}
 
 /**
- * A namespace's quota as one bar per resource: used against hard, as the
- * cluster reports them. Says so when the cluster could not be read.
+ * A namespace's quota in short: CPU, memory and pods (each the fullest of
+ * its requests and limits), coloured by how full they are; every other
+ * quota behind "all quotas". Says so when the cluster could not be read.
  */
 export const QuotaUsageBars = (props: {
   quota?: QuotaUsage[];
   quotaError?: string;
 }) => {
   const { quota, quotaError } = props;
-  if (!quota) {
+  const [all, setAll] = useState(false);
+  if (!quota || quota.length === 0) {
+    let text = 'No quota.';
+    if (!quota) {
+      text = quotaError
+        ? `Quota usage unavailable: ${quotaError}`
+        : 'No quota reported.';
+    }
     return (
       <Typography variant="caption" color="textSecondary">
-        {quotaError
-          ? `Quota usage unavailable: ${quotaError}`
-          : 'No quota reported.'}
+        {text}
       </Typography>
     );
   }
-  if (quota.length === 0) {
-    return (
-      <Typography variant="caption" color="textSecondary">
-        No quota.
-      </Typography>
+  const summary = QUOTA_SUMMARY.flatMap(({ label, keys }) => {
+    const q = fullest(
+      quota.filter(u => (keys as readonly string[]).includes(u.resource)),
     );
-  }
+    return q ? [{ label, quota: q }] : [];
+  });
+  const shown = all || summary.length === 0;
   return (
-    <Box minWidth={180}>
-      {quota.map(q => {
-        const fraction = quotaFraction(q);
-        return (
-          <Box key={q.resource} mb={0.5}>
-            <Box display="flex" justifyContent="space-between">
-              <Typography variant="caption">{q.resource}</Typography>
-              <Typography variant="caption">
-                {q.used ?? '?'} / {q.hard}
-              </Typography>
-            </Box>
-            <LinearProgress
-              variant="determinate"
-              value={Math.min(100, Math.round((fraction ?? 0) * 100))}
-              color={
-                fraction !== undefined && fraction >= NEARLY_FULL
-                  ? 'secondary'
-                  : 'primary'
-              }
-              aria-label={`${q.resource} usage`}
-            />
-          </Box>
-        );
-      })}
+    <Box minWidth={160}>
+      {!shown &&
+        summary.map(s => (
+          <QuotaBar key={s.label} label={s.label} quota={s.quota} />
+        ))}
+      {shown &&
+        quota.map(q => (
+          <QuotaBar key={q.resource} label={quotaLabel(q.resource)} quota={q} />
+        ))}
+      {summary.length > 0 && (
+        <Link
+          component="button"
+          variant="caption"
+          onClick={() => setAll(a => !a)}
+        >
+          {all ? 'Show the summary' : `All ${quota.length} quotas`}
+        </Link>
+      )}
     </Box>
   );
 };

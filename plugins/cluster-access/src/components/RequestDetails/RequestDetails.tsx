@@ -8,6 +8,7 @@ import { formatDate } from '../../lib/dates';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { Field } from './Field';
 import { RequestHistory } from './RequestHistory';
+import { NamespaceLink } from '../NamespaceLink';
 
 /**
  * Everything about one namespace request: what was asked, by whom and why,
@@ -28,7 +29,11 @@ export const RequestDetails = (props: { request: NamespaceRequest }) => {
               : 'New namespace'}
           </Field>
           <Field label="Namespace">
-            <code>{request.namespace}</code> on {request.cluster}
+            <NamespaceLink
+              cluster={request.cluster}
+              namespace={request.namespace}
+            />{' '}
+            on {request.cluster}
           </Field>
           <Field label="Owner">
             <EntityRefLink entityRef={request.owner} hideIcon />

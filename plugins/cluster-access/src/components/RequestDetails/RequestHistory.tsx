@@ -6,6 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { formatDate } from '../../lib/dates';
 import { describeNamespaceError } from '../../lib/errors';
+import { EventSentence } from '../HistoryTable/EventSentence';
 
 /** The public history of one request, oldest first, as a timeline. */
 export const RequestHistory = (props: { requestId: string }) => {
@@ -29,10 +30,8 @@ export const RequestHistory = (props: { requestId: string }) => {
       {events.map(event => (
         <ListItem key={event.id} disableGutters>
           <ListItemText
-            primary={event.message}
-            secondary={`${formatDate(event.createdAt)} · ${event.type} · ${
-              event.actor
-            }`}
+            primary={<EventSentence event={event} />}
+            secondary={formatDate(event.createdAt)}
           />
         </ListItem>
       ))}

@@ -12,6 +12,7 @@ import { useClusterAccessSignals } from '../../hooks/useClusterAccessSignals';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { SubmitError } from '../SubmitError';
+import { NextStep } from './NextStep';
 
 /** How often a request being provisioned is read again. */
 const FOLLOW_INTERVAL_MS = 2000;
@@ -55,11 +56,15 @@ export const CreatedRequest = (props: {
         <RequestStatusChip status={request.status} />
       </Box>
       <Box mt={1}>
-        <Typography variant="body2">
-          {request.status === 'pending'
-            ? 'An approver has to approve it before the namespace is made.'
-            : 'The namespace is made in the background; it is ready when the status says so.'}
-        </Typography>
+        {request.status === 'ready' ? (
+          <NextStep namespace={request.namespace} />
+        ) : (
+          <Typography variant="body2">
+            {request.status === 'pending'
+              ? 'An approver has to approve it before the namespace is made.'
+              : 'The namespace is made in the background; it is ready when the status says so.'}
+          </Typography>
+        )}
         {request.error && (
           <Typography variant="body2" color="error">
             {request.error}

@@ -100,12 +100,12 @@ describe('RequestNamespaceForm', () => {
     ]);
     expect(screen.getByText('Approved at once')).toBeInTheDocument();
     const quota = screen.getByRole('table', { name: 'Quota' });
-    expect(within(quota).getByText('limits.memory')).toBeInTheDocument();
+    expect(within(quota).getByText('Memory limit')).toBeInTheDocument();
     expect(within(quota).getByText('8Gi')).toBeInTheDocument();
 
     await userEvent.selectOptions(form.tier, 'qa');
     expect(screen.getByText('Needs an approval')).toBeInTheDocument();
-    expect(within(quota).queryByText('limits.memory')).toBeNull();
+    expect(within(quota).queryByText('Memory limit')).toBeNull();
   });
 
   it('offers only the clusters of the chosen tier', async () => {

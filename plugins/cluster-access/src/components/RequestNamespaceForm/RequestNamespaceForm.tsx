@@ -31,7 +31,13 @@ export const RequestNamespaceForm = () => {
   // A new key gives a fresh form after "Request another".
   const [formKey, setFormKey] = useState(0);
 
-  const waiting = firstLoadView({ states: [options, currentUser] });
+  // `cluster-access.request.create` is a resource permission decided on the
+  // request being filed (a policy may allow dev but not prod): the backend
+  // decides when the form is sent, and its reason shows under the form.
+  const waiting = firstLoadView({
+    states: [options, currentUser],
+    deniedWhat: 'request namespaces',
+  });
   if (waiting) return waiting;
   if (created) {
     return (

@@ -7,6 +7,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { quotaLabel } from '../../lib/quotaLabels';
 
 /** The tier's rules and quota, so the user knows what they ask for. */
 export const TierSummary = (props: { tier: TierInfo }) => {
@@ -35,7 +36,7 @@ export const TierSummary = (props: { tier: TierInfo }) => {
             {quota.map(([resource, hard]) => (
               <TableRow key={resource}>
                 <TableCell component="th" scope="row">
-                  {resource}
+                  {quotaLabel(resource)}
                 </TableCell>
                 <TableCell>{hard}</TableCell>
               </TableRow>

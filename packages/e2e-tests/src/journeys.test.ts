@@ -1,0 +1,195 @@
+/*
+ * The developer, approver and outsider journeys at laptop and phone sizes:
+ * a screenshot of every step into test-results/screenshots, and a layout
+ * check on each page that fails when a button or table leaves its card or
+ * the page scrolls sideways. Its own portal (fixed ports): run it alone.
+ */
+import { Browser, Page } from 'playwright-core';
+import { launchBrowser, signInAs } from './__testUtils__/browser';
+import { DESKTOP, layoutProblems, PHONE, shoot } from './__testUtils__/layout';
+import { APP_URL, startPortal } from './__testUtils__/portal';
+
+jest.setTimeout(400_000);
+
+describe('journeys in Chromium, on a laptop and on a phone', () => {
+  let portal: Awaited<ReturnType<typeof startPortal>>;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    portal = await startPortal();
+    browser = await launchBrowser();
+    // The first load compiles the app bundle: wait for it once, generously.
+    const warm = await browser.newPage();
+    await warm.goto(APP_URL, { timeout: 240_000 });
+    await warm
+      .getByRole('button', { name: /Sign in as/ })
+      .first()
+      .waitFor({
+        timeout: 240_000,
+      });
+    await warm.close();
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+  });
+
+  async function open(user: string, size: typeof DESKTOP): Promise<Page> {
+    const page = await browser.newPage({ viewport: size });
+    await signInAs(page, user);
+    return page;
+  }
+
+  /** Screenshot, then the layout check, so a failure still leaves a picture. */
+  async function check(page: Page, name: string) {
+    await page.waitForLoadState('networkidle');
+    await shoot(page, name);
+    expect({ name, problems: await layoutProblems(page) }).toEqual({
+      name,
+      problems: [],
+    });
+  }
+
+  it('alice, a developer, gets a kubeconfig and a namespace', async () => {
+    for (const [size, tag] of [
+      [DESKTOP, 'desktop'],
+      [PHONE, 'phone'],
+    ] as const) {
+      const page = await open('alice', size);
+      await page.goto(`${APP_URL}/cluster-access`);
+      await page.getByText('payments', { exact: true }).first().waitFor();
+      await check(page, `01-alice-get-access-${tag}`);
+      await page
+        .getByRole('button', { name: 'Generate certificate and kubeconfig' })
+        .click();
+      await page.locator('a[download][href^="blob:"]').waitFor();
+      // The private key stays hidden on screen until asked for.
+      await page.getByText('(private key hidden)').first().waitFor();
+      await page.getByRole('tab', { name: /PowerShell/ }).waitFor();
+      await check(page, `02-alice-kubeconfig-${tag}`);
+      page.on('dialog', dialog => dialog.accept());
+      await page.close({ runBeforeUnload: false });
+    }
+
+    const page = await open('alice', DESKTOP);
+    await page.goto(
+      `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
+    );
+    await page.getByLabel('Tier', { exact: true }).selectOption('dev');
+    await page.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    await page.getByLabel('Namespace name').fill('payments-journey-dev');
+    await page.getByLabel('Reason').fill('Trying the journey');
+    await check(page, '03-alice-request-form-desktop');
+    await page.getByRole('button', { name: 'Request namespace' }).click();
+    const deadline = Date.now() + 60_000;
+    while (
+      !(await page
+        .getByText('kubectl -n payments-journey-dev get pods')
+        .count())
+    ) {
+      if (Date.now() > deadline) throw new Error('never became Ready');
+      const refresh = page.getByRole('button', { name: 'Refresh status' });
+      if (await refresh.count()) await refresh.click();
+      await page.waitForTimeout(1000);
+    }
+    await check(page, '04-alice-namespace-ready-desktop');
+
+    await page.goto(`${APP_URL}/cluster-access/namespaces`);
+    await page.getByText('payments-journey-dev').first().waitFor();
+    await check(page, '05-alice-namespaces-desktop');
+    await page.goto(`${APP_URL}/cluster-access/history`);
+    // Sentences with names, one row per request, steps folded.
+    await page
+      .getByText(/requested/)
+      .first()
+      .waitFor();
+    await page
+      .getByText(/Applied \d+ Kubernetes objects/)
+      .first()
+      .waitFor();
+    expect(await page.getByText('provisioning.step').count()).toBe(0);
+    expect(await page.getByText('user:default/alice').count()).toBe(0);
+    await check(page, '06-history-desktop');
+    await page.goto(`${APP_URL}/catalog/default/user/alice`);
+    await page.getByText('Recent activity').first().waitFor();
+    await check(page, '07-alice-user-card-desktop');
+    await page.setViewportSize(PHONE);
+    await page.goto(`${APP_URL}/cluster-access/namespaces`);
+    await page.getByText('payments-journey-dev').first().waitFor();
+    await check(page, '08-alice-namespaces-phone');
+    await page.close();
+  });
+
+  it('carol, an approver, reviews alice’s qa request with icon actions that fit', async () => {
+    const alice = await open('alice', DESKTOP);
+    await alice.goto(
+      `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
+    );
+    await alice.getByLabel('Tier', { exact: true }).selectOption('qa');
+    await alice.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    await alice.getByLabel('Namespace name').fill('payments-journey-qa');
+    await alice.getByLabel('Reason').fill('Release test');
+    await alice.getByRole('button', { name: 'Request namespace' }).click();
+    await alice.getByText('Waiting for approval').first().waitFor();
+    await alice.close();
+
+    let rawTypes = -1;
+    for (const [size, tag] of [
+      // The phone first: the desktop pass approves the request.
+      [PHONE, 'phone'],
+      [DESKTOP, 'desktop'],
+    ] as const) {
+      const carol = await open('carol', size);
+      await carol.goto(`${APP_URL}/cluster-access/requests`);
+      await carol
+        .getByRole('button', { name: 'Approve payments-journey-qa' })
+        .waitFor();
+      await check(carol, `09-carol-requests-${tag}`);
+      if (tag === 'desktop') {
+        await carol
+          .getByRole('button', { name: 'Approve payments-journey-qa' })
+          .click();
+        await carol
+          .getByLabel('Comment (optional)')
+          .fill('OK for the release test');
+        await check(carol, '10-carol-approve-dialog-desktop');
+        await carol
+          .getByRole('button', { name: 'Approve', exact: true })
+          .click();
+        await carol.getByText(/Approved payments-journey-qa/).waitFor();
+        await carol.goto(`${APP_URL}/cluster-access/history`);
+        await carol
+          .getByText(/OK for the release test/)
+          .first()
+          .waitFor();
+        rawTypes = await carol.getByText('request.approved').count();
+      }
+      await carol.close();
+    }
+    // The decision reads as a sentence with the comment, not an event type.
+    expect(rawTypes).toBe(0);
+  });
+
+  it('mallory, an outsider, sees one calm message per tab and no error', async () => {
+    for (const [size, tag] of [
+      [DESKTOP, 'desktop'],
+      [PHONE, 'phone'],
+    ] as const) {
+      const page = await open('mallory', size);
+      await page.goto(`${APP_URL}/cluster-access`);
+      await page
+        .getByText('You can’t get cluster access on this portal')
+        .waitFor();
+      expect(await page.getByText(/NotAllowedError|stack/i).count()).toBe(0);
+      await check(page, `11-mallory-get-access-${tag}`);
+      await page.goto(`${APP_URL}/cluster-access/request-namespace`);
+      await page
+        .getByText('You can’t request namespaces on this portal')
+        .waitFor();
+      expect(await page.getByLabel('Reason').count()).toBe(0);
+      await check(page, `12-mallory-request-namespace-${tag}`);
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,1 @@
+export { AccessDenied, AskContact, useAccessContact } from './AccessDenied';

@@ -1,0 +1,1 @@
+export { NamespaceLink, NamespaceKeyLink } from './NamespaceLink';

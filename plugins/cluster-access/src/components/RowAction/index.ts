@@ -1,0 +1,1 @@
+export { RowAction } from './RowAction';
