@@ -77,7 +77,7 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
       `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
     );
     await page.getByLabel('Tier', { exact: true }).selectOption('dev');
-    await page.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    await page.getByLabel('Cluster', { exact: true }).selectOption('dev');
     await page.getByLabel('Namespace name').fill('payments-journey-dev');
     await page.getByLabel('Reason').fill('Trying the journey');
     await check(page, '03-alice-request-form-desktop');
@@ -127,7 +127,7 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
       `${APP_URL}/cluster-access/request-namespace?owner=group:default/payments`,
     );
     await alice.getByLabel('Tier', { exact: true }).selectOption('qa');
-    await alice.getByLabel('Cluster', { exact: true }).selectOption('sandbox');
+    await alice.getByLabel('Cluster', { exact: true }).selectOption('qa');
     await alice.getByLabel('Namespace name').fill('payments-journey-qa');
     await alice.getByLabel('Reason').fill('Release test');
     await alice.getByRole('button', { name: 'Request namespace' }).click();

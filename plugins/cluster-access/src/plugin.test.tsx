@@ -206,10 +206,10 @@ describe('legacy frontend system export', () => {
     expect(screen.getAllByText('payments-api-qa').length).toBeGreaterThan(0);
 
     await userEvent.click(screen.getByRole('tab', { name: 'Namespaces' }));
-    expect(await screen.findByText('payments-api-dev')).toBeInTheDocument();
+    await screen.findAllByText('payments-api-dev');
     expect(
-      screen.getByRole('progressbar', { name: 'Pods usage' }),
-    ).toBeInTheDocument();
+      screen.getAllByRole('progressbar', { name: /pods/i }).length,
+    ).toBeGreaterThan(0);
   });
 
   it('shows the backend error when the history cannot be read', async () => {

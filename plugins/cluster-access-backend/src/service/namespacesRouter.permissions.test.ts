@@ -78,7 +78,10 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       'You are not allowed to cluster-access.request.create for tier qa on cluster sandbox owned by group:default/payments',
     );
     expect(
-      await h.services.store.listRequests({ cluster: 'sandbox', namespace: qa }),
+      await h.services.store.listRequests({
+        cluster: 'sandbox',
+        namespace: qa,
+      }),
     ).toEqual([]);
 
     // The same user may still ask for dev, and platform may ask for qa.

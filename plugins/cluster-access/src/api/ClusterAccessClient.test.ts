@@ -12,13 +12,14 @@ function jsonResponse(status: number, body: unknown, statusText = '') {
 
 function setup(response: Response) {
   const fetch = jest.fn(async (_url: string, _init?: RequestInit) => response);
-  // The generated client sends a Request; the assertions read it as the
-  // URL, method, content type and body that went out.
-  const send = async (request: Request) => {
-    const type = request.headers.get('content-type');
-    const body = request.body ? await request.text() : undefined;
-    return fetch(request.url, {
-      method: request.method,
+  // What reaches Backstage's fetchApi (a URL and an init, never a used
+  // Request: its middleware builds a new Request from it); the assertions
+  // read it as the URL, method, content type and body that went out.
+  const send = async (url: string, init: RequestInit = {}) => {
+    const type = new Headers(init.headers).get('content-type');
+    const body = init.body === undefined ? undefined : String(init.body);
+    return fetch(url, {
+      method: init.method,
       ...(type ? { headers: { 'Content-Type': type } } : {}),
       ...(body !== undefined ? { body } : {}),
     });

@@ -264,7 +264,22 @@ export class ClusterAccessClient implements ClusterAccessApi {
   private async client(): Promise<ClusterAccessHttpClient> {
     return createClusterAccessHttpClient({
       baseUrl: await this.discoveryApi.getBaseUrl('cluster-access'),
-      fetch: request => this.fetchApi.fetch(request),
+      fetch: request => this.send(request),
+    });
+  }
+
+  /**
+   * Hands the generated client's request to Backstage's `fetchApi` as a URL
+   * and init with the body read out: its middleware (the one that adds the
+   * user's token) builds a new Request from what it is given, and a browser
+   * refuses to build one from a Request whose body has been used.
+   */
+  private async send(request: Request): Promise<Response> {
+    return this.fetchApi.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body ? await request.text() : undefined,
+      signal: request.signal,
     });
   }
 }
