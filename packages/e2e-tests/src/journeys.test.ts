@@ -28,7 +28,9 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
         timeout: 240_000,
       });
     await warm.close();
-  }, 400_000);
+    // Waiting for the other browser test file to give the portal back
+    // (they take turns: fixed ports) comes on top of the start-up.
+  }, 30 * 60_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -24,7 +24,9 @@ describe('the demo portal in Chromium', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cluster-access-e2e-'));
     portal = await startPortal();
     browser = await launchBrowser();
-  });
+    // Waiting for the other browser test file to give the portal back
+    // (they take turns: fixed ports) comes on top of the start-up.
+  }, 30 * 60_000);
 
   afterAll(async () => {
     await browser?.close();

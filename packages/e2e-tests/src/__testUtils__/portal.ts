@@ -45,11 +45,56 @@ async function waitFor(
 }
 
 /**
+ * The demo binds fixed ports, and Jest runs test files in parallel workers:
+ * each file holds this lock (a directory, made atomically) while its portal
+ * runs, so the files take turns. A lock whose holder has died is taken over.
+ */
+const LOCK_DIR = path.join(repoRoot, '.sandbox', 'e2e-portal.lock');
+
+function holderAlive(): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function acquirePortalLock(timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  fs.mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK_DIR);
+      fs.writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
+      return () => fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    // A holder that has not yet written its pid is alive: give it a moment.
+    const stat = fs.statSync(LOCK_DIR, { throwIfNoEntry: false });
+    const age = stat ? Date.now() - stat.mtimeMs : Infinity;
+    if (age > 5_000 && !holderAlive()) {
+      fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Another test file kept the demo portal for ${timeoutMs} ms`,
+      );
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+}
+
+/**
  * Starts the whole demo exactly as README's start command does
  * (scripts/start-all.js: local Vault/Kubernetes peers, backend and app) and
  * waits until the app and the backend answer.
  */
 export async function startPortal(options: { timeoutMs?: number } = {}) {
+  const release = await acquirePortalLock(20 * 60_000);
   const logs: string[] = [];
   // Jest sets NODE_ENV=test; the portal must run as `start` runs it, in
   // development (the sample-user sign-in and the app's browserslist need it).
@@ -89,6 +134,7 @@ export async function startPortal(options: { timeoutMs?: number } = {}) {
       }
     }
     fs.rmSync(dataDir, { recursive: true, force: true });
+    release();
   };
 
   const deadline = Date.now() + (options.timeoutMs ?? 240_000);
