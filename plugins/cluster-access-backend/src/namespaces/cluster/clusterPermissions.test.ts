@@ -223,18 +223,10 @@ describe('the backend service account permissions', () => {
       'decommissioning',
       'decommissioning',
     ]);
-    const cluster = peer;
-    for (const namespace of [dev, qa]) {
-      await eventually(
-        `${namespace} is gone`,
-        () =>
-          !cluster.getObject({
-            apiVersion: 'v1',
-            kind: 'Namespace',
-            name: namespace,
-          }),
-      );
-    }
+    const gone = (name: string) => () =>
+      !peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name });
+    await eventually(`${dev} is gone`, gone(dev));
+    await eventually(`${qa} is gone`, gone(qa));
     slim.clock.now = new Date(slim.clock.now.getTime() + 60_000);
     await slim.services.worker.runOnce();
     for (const r of decommissions) {
