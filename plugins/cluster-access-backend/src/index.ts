@@ -11,5 +11,5 @@ export {
   namespaceRequestPermissionRules,
   namespaceRequestResourceRef,
   type NamespaceRequestResource,
-} from './namespaces/permissionRules';
-export type { NamespaceRequestPermissionQuery } from './namespaces/permissionRules';
+} from './namespaces/requests/permissionRules';
+export type { NamespaceRequestPermissionQuery } from './namespaces/requests/permissionRules';

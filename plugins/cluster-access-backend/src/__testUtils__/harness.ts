@@ -33,7 +33,7 @@ import {
   NamespaceServices,
 } from '../namespaces/createNamespaceServices';
 import { CatalogGroupDirectory } from '../namespaces/members/groups';
-import { namespaceRequestPermissionRules } from '../namespaces/permissionRules';
+import { namespaceRequestPermissionRules } from '../namespaces/requests/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
 import { createNamespacesRouter } from '../service/namespacesRouter';
 

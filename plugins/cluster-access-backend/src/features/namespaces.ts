@@ -28,7 +28,7 @@ import { CatalogGroupDirectory } from '../namespaces/members/groups';
 import {
   namespaceRequestPermissionRules,
   namespaceRequestResourceRef,
-} from '../namespaces/permissionRules';
+} from '../namespaces/requests/permissionRules';
 import { DatabaseNamespaceStore } from '../namespaces/requests/DatabaseNamespaceStore';
 import { observeProvisioningQueue } from '../metrics/metrics';
 import {

@@ -33,7 +33,7 @@ import {
   toApiRequest,
 } from '../namespaces/requests/NamespaceRequestService';
 import { Caller } from '../lib/caller';
-import { NamespaceRequestResource } from '../namespaces/permissionRules';
+import { NamespaceRequestResource } from '../namespaces/requests/permissionRules';
 import {
   audited,
   AuditOptions,

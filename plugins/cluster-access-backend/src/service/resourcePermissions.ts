@@ -16,7 +16,7 @@ import {
 import { CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE } from '@cluster-access/plugin-cluster-access-common';
 import { JsonObject } from '@backstage/types';
 import { Request } from 'express';
-import { NamespaceRequestResource } from '../namespaces/permissionRules';
+import { NamespaceRequestResource } from '../namespaces/requests/permissionRules';
 
 /**
  * Checks a conditional decision against the request being filed or the

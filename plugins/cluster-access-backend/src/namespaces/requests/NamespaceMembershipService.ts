@@ -9,7 +9,7 @@ import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { GroupDirectory, isMemberOf, parseRefInput } from '../members/groups';
 import { ExtraMemberStore, NamespaceMembers } from '../members/members';
-import { NamespaceRequestResource } from '../permissionRules';
+import { NamespaceRequestResource } from './permissionRules';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { StoredNamespaceRequest } from './NamespaceStore';
 

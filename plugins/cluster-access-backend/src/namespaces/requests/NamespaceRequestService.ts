@@ -19,7 +19,7 @@ import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
-import { NamespaceRequestResource } from '../permissionRules';
+import { NamespaceRequestResource } from './permissionRules';
 import { ACTIVE_REQUEST_STATUSES, NamespaceLifecycle } from './lifecycle';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';

@@ -9,7 +9,7 @@ import {
   NamespaceRequest,
 } from '@cluster-access/plugin-cluster-access-common';
 import { z } from 'zod';
-import { normalizeRef } from './members/groups';
+import { normalizeRef } from '../members/groups';
 
 /**
  * Query form of the request rules (the store filters on these columns).
