@@ -22,13 +22,17 @@ vault write pki/root/generate/internal \
   common_name="Kubernetes client CA (Cluster Access)" key_type=ec key_bits=256 ttl=87600h
 
 # 2. The role the backend signs with. sign-verbatim copies the CSR's subject
-#    (CN = user, O = groups) after the backend has validated it; the role caps
-#    the TTL. client_flag on, server_flag off: these are client certificates.
+#    (CN = user, O = groups) after the backend has validated it. sign-verbatim
+#    takes only ttl, max_ttl, no_store, generate_lease, not_before_duration
+#    and the issuer from the role; the backend asks for ext_key_usage
+#    ClientAuth itself. no_store=false keeps a record Vault can revoke by
+#    serial. The other fields are set for anyone who uses the role with
+#    pki/sign or pki/issue by mistake: client certificates only.
 vault write pki/roles/kubernetes-client \
   key_type=any client_flag=true server_flag=false \
   key_usage=DigitalSignature,KeyAgreement,KeyEncipherment \
   ttl=8h max_ttl=24h allow_any_name=true enforce_hostnames=false \
-  allow_ip_sans=false no_store=false
+  allow_ip_sans=false no_store=false generate_lease=false
 
 # 3. What the backend may do, and nothing more.
 vault policy write cluster-access-backend "$here/cluster-access-backend.hcl"

@@ -210,14 +210,14 @@ describe('VaultCertificateSigner against the Vault peer', () => {
     client.close();
   });
 
-  it('answers 503 when nothing listens at the address', async () => {
+  it('answers 503 when nothing listens at the address, naming the address only in the log', async () => {
     const port = await new Promise<number>(resolve => {
       const server = createServer().listen(0, '127.0.0.1', () => {
         const { port: p } = server.address() as { port: number };
         server.close(() => resolve(p));
       });
     });
-    const { signer, client } = makeSigner({
+    const { signer, client, lines } = makeSigner({
       address: `http://127.0.0.1:${port}`,
     });
     const csr = await validCsr();
@@ -231,7 +231,11 @@ describe('VaultCertificateSigner against the Vault peer', () => {
       })
       .catch(e => e);
     expect(down.name).toBe('ServiceUnavailableError');
-    expect(down.message).toMatch(/unreachable \(ECONNREFUSED\)/);
+    expect(down.message).toMatch(
+      /^Certificate issuance is unavailable: Vault is unreachable \(ECONNREFUSED\)/,
+    );
+    expect(JSON.stringify(serializeError(down))).not.toContain(`:${port}`);
+    expect(lines.join('\n')).toContain(`Vault at http://127.0.0.1:${port}`);
     client.close();
   });
 
@@ -254,27 +258,35 @@ describe('VaultCertificateSigner against the Vault peer', () => {
     client.close();
   });
 
-  it('checks the role at startup and warns about each misfit, without throwing', async () => {
+  it('checks, at startup, what sign-verbatim takes from the role, and warns about each misfit without throwing', async () => {
     const good = makeSigner();
     expect(await good.signer.checkRole()).toEqual([]);
     good.client.close();
 
-    await vault.root('POST', `${vault.setup.pkiMount}/roles/too-wide`, {
+    // key_type, client_flag and server_flag do not apply to sign-verbatim
+    // (Vault builds a permissive role for it), so they are not reported;
+    // no_store and generate_lease are.
+    await vault.root('POST', `${vault.setup.pkiMount}/roles/misfit`, {
       key_type: 'rsa',
       client_flag: false,
       server_flag: true,
+      no_store: true,
+      generate_lease: true,
     });
     // The backend policy only reads its own role; an operator's token
     // stands in for a backend configured with the wrong role.
     const bad = makeSigner({
-      role: 'too-wide',
+      role: 'misfit',
       auth: { method: 'token', token: vault.peer.rootToken },
     });
     const problems = await bad.signer.checkRole();
-    expect(problems).toHaveLength(3);
-    expect(bad.lines.join('\n')).toMatch(/client_flag off/);
-    expect(bad.lines.join('\n')).toMatch(/server_flag on/);
-    expect(bad.lines.join('\n')).toMatch(/key_type 'rsa'/);
+    expect(problems).toEqual([
+      expect.stringMatching(/no_store on: .*cannot revoke/),
+      expect.stringMatching(/generate_lease on/),
+    ]);
+    expect(bad.lines.join('\n')).not.toMatch(
+      /key_type|client_flag|server_flag/,
+    );
     bad.client.close();
 
     const missing = makeSigner({

@@ -89,21 +89,20 @@ export class VaultCertificateSigner implements CertificateSigner {
       return [problem];
     }
     this.roleInfo = this.toRoleInfo(data);
+    // sign-verbatim takes only the TTLs, no_store, generate_lease,
+    // not_before_duration and the issuer from the role (pathSignVerbatim in
+    // Vault's builtin/logical/pki); key_type, client_flag, server_flag and the
+    // name rules do not apply to it: the backend's CSR checks and the
+    // ext_key_usage it asks for decide the certificate. So only these matter.
     const problems: string[] = [];
-    if (data.client_flag !== true) {
+    if (data.no_store === true) {
       problems.push(
-        `The ${where} has client_flag off; Kubernetes client certificates need the client auth usage`,
+        `The ${where} has no_store on: Vault keeps no record of the certificates it signs, so the backend cannot revoke one (it revokes any certificate that fails its checks, and on request)`,
       );
     }
-    if (data.server_flag === true) {
+    if (data.generate_lease === true) {
       problems.push(
-        `The ${where} has server_flag on; a role for user certificates should not allow server certificates`,
-      );
-    }
-    const keyType = String(data.key_type ?? '');
-    if (!['any', 'ec'].includes(keyType)) {
-      problems.push(
-        `The ${where} allows key_type '${keyType}' only; clients make EC P-256 keys by default, so use 'any' or 'ec'`,
+        `The ${where} has generate_lease on: Vault stores a lease for every short-lived certificate, which the backend never uses`,
       );
     }
     for (const problem of problems) this.logger.warn(problem);

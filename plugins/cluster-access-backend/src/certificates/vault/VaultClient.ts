@@ -63,7 +63,13 @@ export class VaultClient {
       timeoutMs: config.timeoutMs,
       logger,
     });
-    return new VaultClient(vault, tokens, config.address, config.timeoutMs);
+    return new VaultClient(
+      vault,
+      tokens,
+      config.address,
+      config.timeoutMs,
+      logger,
+    );
   }
 
   private constructor(
@@ -71,6 +77,7 @@ export class VaultClient {
     tokens: VaultTokenManager,
     address: string,
     timeoutMs: number,
+    private readonly logger: LoggerService,
   ) {
     this.vault = vault;
     this.tokens = tokens;
@@ -150,6 +157,11 @@ export class VaultClient {
       ) {
         return undefined as T;
       }
+      // Users are told what failed without Vault's address; operators
+      // get it here (normalised errors carry no token).
+      this.logger.warn(
+        `Vault call '${operation}' failed: ${error.message} (Vault at ${this.address})`,
+      );
       throw toBackstageError(error, options);
     }
   }

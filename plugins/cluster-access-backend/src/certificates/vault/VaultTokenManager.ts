@@ -188,10 +188,13 @@ export class VaultTokenManager {
     try {
       info = await stat(tokenFile);
     } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      // The path is for operators; users are told what is missing.
+      this.logger.error(
+        `Cannot read the Vault token file ${tokenFile} (${code})`,
+      );
       throw new ServiceUnavailableError(
-        `Certificate issuance is unavailable: cannot read the Vault token file ${tokenFile} (${
-          (e as NodeJS.ErrnoException).code ?? 'error'
-        })`,
+        `Certificate issuance is unavailable: the backend cannot read its Vault token (${code})`,
       );
     }
     const cached = this.file;
@@ -205,8 +208,9 @@ export class VaultTokenManager {
     }
     const token = (await readFile(tokenFile, 'utf8')).trim();
     if (!token) {
+      this.logger.error(`The Vault token file ${tokenFile} is empty`);
       throw new ServiceUnavailableError(
-        `Certificate issuance is unavailable: the Vault token file ${tokenFile} is empty`,
+        `Certificate issuance is unavailable: the backend's Vault token is empty`,
       );
     }
     if (cached && cached.token !== token) {
@@ -245,9 +249,7 @@ export class VaultTokenManager {
         // Unreachable, sealed or failing: try again with the next request,
         // so that the token is still renewed once Vault is back.
         if (!(e instanceof VaultResponseError) || e.status !== 403) {
-          throw toBackstageError(e as Error, {
-            action: 'look up its own token',
-          });
+          throw this.failure(e as Error, 'look up its own token');
         }
         // A policy without lookup-self, or a dead token: use it as it is;
         // requests will tell.
@@ -278,10 +280,12 @@ export class VaultTokenManager {
         // Re-read at every login: kubelet rotates projected tokens.
         jwt = (await readFile(auth.jwtFile, 'utf8')).trim();
       } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? 'error';
+        this.logger.error(
+          `Cannot read the service-account token ${auth.jwtFile} (${code})`,
+        );
         throw new ServiceUnavailableError(
-          `Certificate issuance is unavailable: cannot read the service-account token ${
-            auth.jwtFile
-          } (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+          `Certificate issuance is unavailable: the backend cannot read its service-account token for Vault (${code})`,
         );
       }
       return {
@@ -293,6 +297,15 @@ export class VaultTokenManager {
   }
 
   /** Logs in, sharing one login between all concurrent callers. */
+  /**
+   * The error users see for a failed token call, without Vault's address;
+   * the log line, for operators, has it.
+   */
+  private failure(error: Error, action: string): Error {
+    this.logger.warn(`Vault: could not ${action}: ${error.message}`);
+    return toBackstageError(error, { action });
+  }
+
   private login(): Promise<HeldToken> {
     if (this.loginInFlight) return this.loginInFlight;
     this.loginInFlight = (async () => {
@@ -303,9 +316,7 @@ export class VaultTokenManager {
           this.vault.write(path, body, { timeout: this.timeoutMs }),
         );
       } catch (e) {
-        throw toBackstageError(e as Error, {
-          action: `log in with ${this.auth.method} auth`,
-        });
+        throw this.failure(e as Error, `log in with ${this.auth.method} auth`);
       }
       const auth = res?.auth;
       if (!auth?.client_token) {

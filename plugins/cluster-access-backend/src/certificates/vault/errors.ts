@@ -17,9 +17,15 @@ export class VaultResponseError extends Error {
   }
 }
 
-/** Vault could not be reached or did not answer in time. */
+/**
+ * Vault could not be reached or did not answer in time. The message names
+ * Vault's address, for operators' logs; `reason` leaves it out, for users.
+ */
 export class VaultUnreachableError extends Error {
   name = 'VaultUnreachableError';
+  constructor(readonly reason: string, address: string) {
+    super(`Vault at ${address} ${reason}`);
+  }
 }
 
 const NETWORK_CODES = new Set([
@@ -82,20 +88,21 @@ export function normalizeVaultError(
   const code = typeof e?.code === 'string' ? e.code : undefined;
   if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
     return new VaultUnreachableError(
-      `Vault at ${context.address} did not answer within ${context.timeoutMs}ms`,
+      `did not answer within ${context.timeoutMs}ms`,
+      context.address,
     );
   }
   if (code && NETWORK_CODES.has(code)) {
     return new VaultUnreachableError(
-      `Vault at ${context.address} is unreachable (${code})`,
+      `is unreachable (${code})`,
+      context.address,
     );
   }
   // Anything else (a parse error, an unexpected exception in the client) is
   // still a failure to talk to Vault; name the type only, never the request.
   return new VaultUnreachableError(
-    `Vault request to ${context.address} failed (${
-      code ?? (error as Error)?.name ?? 'unknown error'
-    })`,
+    `failed to answer (${code ?? (error as Error)?.name ?? 'unknown error'})`,
+    context.address,
   );
 }
 
@@ -111,7 +118,8 @@ export interface VaultErrorContext {
  * Maps a normalised Vault failure to the `@backstage/errors` the HTTP API
  * answers with: unreachable, sealed, overloaded or failing Vault → 503;
  * refused by policy → 502 with an operator-facing message; a 400 the caller
- * caused → whatever `badRequest` makes of it, otherwise 502.
+ * caused → whatever `badRequest` makes of it, otherwise 502. The messages
+ * reach users, so they never name Vault's address (the client logs it).
  */
 export function toBackstageError(
   error: Error,
@@ -119,7 +127,7 @@ export function toBackstageError(
 ): Error {
   if (error instanceof VaultUnreachableError) {
     return new ServiceUnavailableError(
-      `Certificate issuance is unavailable: ${error.message} while trying to ${context.action}`,
+      `Certificate issuance is unavailable: Vault ${error.reason} while trying to ${context.action}`,
     );
   }
   if (!(error instanceof VaultResponseError)) {
