@@ -3,10 +3,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   buildKubeconfig,
@@ -19,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { userInfoServiceFactory } from './__testUtils__/harness';
 import { startTestVault, TestVault } from './__testUtils__/vault';
 import {
   clientSubject,
@@ -40,20 +37,7 @@ const memberships: Record<string, string[]> = {
   'user:default/carol': ['group:default/payments'],
 };
 
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
-      };
-    },
-  }),
-});
+const userInfoFactory = userInfoServiceFactory(ref => memberships[ref] ?? []);
 
 /**
  * The attacks of issue #8 against the real router, the Vault peer and the

@@ -3,10 +3,6 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   buildKubeconfig,
@@ -19,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
+import { userInfoServiceFactory } from './__testUtils__/harness';
 import { startTestVault, TestVault } from './__testUtils__/vault';
 import { clusterAccessPlugin } from './plugin';
 
@@ -32,20 +29,7 @@ const memberships: Record<string, string[]> = {
   'user:default/bob': ['group:default/payments', 'group:default/search'],
 };
 
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials) {
-      const ref = (credentials.principal as { userEntityRef: string })
-        .userEntityRef;
-      return {
-        userEntityRef: ref,
-        ownershipEntityRefs: [ref, ...(memberships[ref] ?? [])],
-      };
-    },
-  }),
-});
+const userInfoFactory = userInfoServiceFactory(ref => memberships[ref] ?? []);
 
 describe('clusterAccessPlugin: the whole certificate flow', () => {
   let vault: TestVault;

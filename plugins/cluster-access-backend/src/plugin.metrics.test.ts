@@ -1,8 +1,4 @@
 import {
-  createServiceFactory,
-  coreServices,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -23,6 +19,7 @@ import {
   orgEntities,
   peerConfig,
   startPeer,
+  userInfoServiceFactory,
 } from './__testUtils__/harness';
 import { startTestVault, TestVault } from './__testUtils__/vault';
 import { resetMetricsForTests } from './metrics/metrics';
@@ -30,25 +27,7 @@ import { clusterAccessPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const user: string = credentials.principal.userEntityRef;
-      const name = user.split('/')[1];
-      return {
-        userEntityRef: user,
-        ownershipEntityRefs: [
-          user,
-          ...Object.entries(ORG)
-            .filter(([, members]) => members.includes(name))
-            .map(([group]) => `group:default/${group}`),
-        ],
-      };
-    },
-  }),
-});
+const userInfoFactory = userInfoServiceFactory();
 
 /** The value of one series in Prometheus' text format, or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>) {

@@ -1,8 +1,4 @@
 import {
-  createServiceFactory,
-  coreServices,
-} from '@backstage/backend-plugin-api';
-import {
   mockCredentials,
   mockServices,
   startTestBackend,
@@ -16,31 +12,13 @@ import {
   orgEntities,
   peerConfig,
   startPeer,
+  userInfoServiceFactory,
 } from './__testUtils__/harness';
 import { clusterAccessPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-/** userInfo that knows the Groups of the sample organisation. */
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const user: string = credentials.principal.userEntityRef;
-      const name = user.split('/')[1];
-      return {
-        userEntityRef: user,
-        ownershipEntityRefs: [
-          user,
-          ...Object.entries(ORG)
-            .filter(([, members]) => members.includes(name))
-            .map(([group]) => `group:default/${group}`),
-        ],
-      };
-    },
-  }),
-});
+const userInfoFactory = userInfoServiceFactory();
 
 describe('clusterAccessPlugin namespaces', () => {
   let peer: KubePeer;

@@ -1,7 +1,4 @@
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -25,30 +22,13 @@ import {
   orgEntities,
   peerConfig,
   startPeer,
+  userInfoServiceFactory,
 } from './__testUtils__/harness';
 import { clusterAccessPlugin } from './plugin';
 
 jest.setTimeout(60_000);
 
-const userInfoFactory = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const user: string = credentials.principal.userEntityRef;
-      const name = user.split('/')[1];
-      return {
-        userEntityRef: user,
-        ownershipEntityRefs: [
-          user,
-          ...Object.entries(ORG)
-            .filter(([, members]) => members.includes(name))
-            .map(([group]) => `group:default/${group}`),
-        ],
-      };
-    },
-  }),
-});
+const userInfoFactory = userInfoServiceFactory();
 
 const TIERS = [
   { name: 'dev', approval: 'none' },

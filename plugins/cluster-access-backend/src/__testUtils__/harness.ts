@@ -1,4 +1,8 @@
 import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
   mockCredentials,
   mockErrorHandler,
   mockServices,
@@ -45,6 +49,37 @@ export const ORG: Record<string, string[]> = {
   'cluster-approvers': ['carol'],
   contractors: ['mallory'],
 };
+
+/** The Group refs of a user of {@link ORG}, from a user entity ref. */
+export function orgGroupsOf(userEntityRef: string): string[] {
+  const name = userEntityRef.split('/')[1];
+  return Object.entries(ORG)
+    .filter(([, members]) => members.includes(name))
+    .map(([group]) => `group:default/${group}`);
+}
+
+/**
+ * A userInfo service for whole-plugin tests: the user's ownership refs are
+ * the user and the Groups `groupsOf` gives (by default those of {@link ORG}).
+ */
+export function userInfoServiceFactory(
+  groupsOf: (userEntityRef: string) => string[] = orgGroupsOf,
+) {
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      async getUserInfo(credentials) {
+        const ref = (credentials.principal as { userEntityRef: string })
+          .userEntityRef;
+        return {
+          userEntityRef: ref,
+          ownershipEntityRefs: [ref, ...groupsOf(ref)],
+        };
+      },
+    }),
+  });
+}
 
 /** Catalog entities for a membership map. */
 export function orgEntities(
