@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './__testUtils__/browser';
+import { shoot } from './__testUtils__/layout';
 import { APP_URL, BACKEND_URL, startPortal } from './__testUtils__/portal';
 
 jest.setTimeout(300_000);
@@ -380,65 +381,80 @@ describe('the demo portal in Chromium', () => {
     await carol.close();
   });
 
-  it('the "Request a Kubernetes namespace" template files a namespace as the user who runs it', async () => {
-    const page = await browser.newPage();
+  it('alice fills the "Request a Kubernetes namespace" template in the browser: her Group, the tiers and clusters the backend offers, the naming rule; it files the namespace as her', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 1440, height: 900 },
+    });
     await signInAs(page, 'alice');
-    await page.goto(`${APP_URL}/create`);
-    await page.getByText('Request a Kubernetes namespace').first().waitFor();
-    await page.close();
+    await page.goto(`${APP_URL}/create/templates/default/request-namespace`);
 
-    // Run it through the scaffolder API with alice's Backstage token, as the
-    // Create page does when she presses Create.
+    // MyGroupsPicker: alice is in one Group, which the picker chooses for her.
+    const owner = page.getByRole('textbox', { name: 'Owner team' });
+    await owner.waitFor({ timeout: 60_000 });
+    for (let i = 0; i < 60 && !(await owner.inputValue()); i++) {
+      await page.waitForTimeout(500);
+    }
+    expect(await owner.inputValue()).toBe('Payments team');
+
+    // The tier picker offers the backend's tiers with what each needs.
+    await page.getByRole('button', { name: /^Tier/ }).click();
+    const tierOptions = await page.getByRole('option').allInnerTexts();
+    expect(tierOptions).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/made at once/),
+        expect.stringMatching(/needs an approver/),
+      ]),
+    );
+    await page
+      .getByRole('option', { name: /made at once/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: /^Cluster/ }).click();
+    await page.getByRole('option').first().click();
+
+    // The naming rule, filled in with her Group, is the hint.
+    const name = page.getByRole('textbox', { name: 'Namespace name' });
+    const hint = page.getByText(/Naming rule of .*payments/);
+    await hint.waitFor();
+    await name.fill('Payments Form');
+    await page.getByText(/The name /).waitFor();
+    await name.fill('payments-form-dev');
+    await page
+      .getByRole('textbox', { name: /Reason/ })
+      .fill('from the template form');
+    await page.getByRole('button', { name: 'Review' }).click();
+    await shoot(page, 'template-review');
+    await page.getByRole('button', { name: 'Create' }).click();
+
+    // The task's output: a link to the request, as alice filed it.
+    const link = page.getByRole('link', {
+      name: /Follow the request for payments-form-dev/,
+    });
+    await link.waitFor({ timeout: 120_000 });
+    await shoot(page, 'template-done');
     const identity = await (
       await fetch(`${BACKEND_URL}/api/auth/sample-users/refresh`, {
         headers: { 'x-cluster-access-sample-user': 'alice' },
       })
     ).json();
-    const headers = {
-      authorization: `Bearer ${identity.backstageIdentity.token}`,
-      'content-type': 'application/json',
-    };
-    const task = await (
-      await fetch(`${BACKEND_URL}/api/scaffolder/v2/tasks`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          templateRef: 'template:default/request-namespace',
-          values: {
-            owner: 'group:default/payments',
-            tier: 'dev',
-            cluster: 'dev',
-            namespace: 'payments-tmpl-dev',
-            reason: 'from a software template',
-          },
-        }),
-      })
-    ).json();
-    let status = '';
-    for (let i = 0; i < 60 && !['completed', 'failed'].includes(status); i++) {
-      await new Promise(r => setTimeout(r, 1000));
-      status = (
-        await (
-          await fetch(`${BACKEND_URL}/api/scaffolder/v2/tasks/${task.id}`, {
-            headers,
-          })
-        ).json()
-      ).status;
-    }
-    expect(status).toBe('completed');
-
     const requests = await (
       await fetch(`${BACKEND_URL}/api/cluster-access/requests?mine=true`, {
-        headers,
+        headers: {
+          authorization: `Bearer ${identity.backstageIdentity.token}`,
+        },
       })
     ).json();
     expect(requests.items).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          namespace: 'payments-tmpl-dev',
+          namespace: 'payments-form-dev',
           requester: 'user:default/alice',
+          owner: 'group:default/payments',
         }),
       ]),
     );
+    await link.click();
+    await page.getByText('payments-form-dev').first().waitFor();
+    await page.close();
   });
 });
