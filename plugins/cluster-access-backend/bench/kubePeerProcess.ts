@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
-import { KubePeer, startKubePeer } from '@cluster-access/sandbox';
+import { KubeObject, KubePeer, startKubePeer } from '@cluster-access/sandbox';
 
 /** The peer's helpers the benchmark calls, each answered over IPC. */
 const METHODS = [
@@ -33,6 +33,8 @@ export type RemoteKubePeer = Remote<Pick<KubePeer, Method>> & {
   caPem: string;
   /** Peak resident memory of the peer's process, in MB. */
   peakRssMb(): Promise<number>;
+  /** `putObject` for many objects in one message (seeding a large cluster). */
+  putObjects(objects: KubeObject[]): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -76,6 +78,7 @@ export async function startKubePeerProcess(): Promise<RemoteKubePeer> {
     url,
     caPem,
     peakRssMb: () => call('peakRssMb', []),
+    putObjects: (objects: KubeObject[]) => call('putObjects', [objects]),
     close: async () => {
       child.removeAllListeners('exit');
       const exited = new Promise(resolve => child.once('exit', resolve));
@@ -95,10 +98,14 @@ if (require.main === module) {
       process.on('message', async (message: any) => {
         const { id, method, args } = message;
         try {
-          const result =
-            method === 'peakRssMb'
-              ? Math.round(process.resourceUsage().maxRSS / 1024)
-              : await (peer as any)[method](...args);
+          let result: unknown;
+          if (method === 'peakRssMb') {
+            result = Math.round(process.resourceUsage().maxRSS / 1024);
+          } else if (method === 'putObjects') {
+            for (const object of args[0] as KubeObject[]) peer.putObject(object);
+          } else {
+            result = await (peer as any)[method](...args);
+          }
           process.send!({ id, result });
         } catch (error) {
           process.send!({ id, error: String((error as Error)?.message) });

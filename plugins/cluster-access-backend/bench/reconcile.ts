@@ -19,6 +19,7 @@
  */
 import 'reflect-metadata';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { KubeObject } from '@cluster-access/plugin-cluster-access-node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -50,6 +51,8 @@ const DRIFTS = (positional[1] ?? (SIZE === 'small' ? '1,5' : '1,10,100'))
   .split(',')
   .map(Number);
 const GROUPS = 100;
+/** Namespaces made through the provisioner in the set-up; the rest are seeded. */
+const PROVISIONED = 200;
 const MEMBERS_PER_GROUP = 3;
 const STEADY_RUNS = 5;
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -299,15 +302,32 @@ async function main() {
     );
     requests.push(request);
   }
-  // Provision through the real provisioner, a few at a time.
-  const queue = [...requests];
+  // The first ones through the real provisioner (server-side apply over
+  // HTTPS), a few at a time; the rest seeded straight into the peer's store
+  // with the objects the provisioner would apply, since thousands of
+  // provisionings take many minutes on a small machine (the burst benchmark
+  // measures provisioning).
+  const provisioned = requests.slice(0, PROVISIONED);
   await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      for (let r = queue.shift(); r; r = queue.shift()) {
+    Array.from({ length: 16 }, async () => {
+      for (let r = provisioned.shift(); r; r = provisioned.shift()) {
         await services.provisioner.provision(r);
       }
     }),
   );
+  let batch: KubeObject[] = [];
+  for (const r of requests.slice(PROVISIONED)) {
+    batch.push(...(await services.provisioner.desiredState(r)));
+    if (batch.length >= 2000) {
+      await peer.putObjects(batch);
+      batch = [];
+    }
+  }
+  await peer.putObjects(batch);
+  // Seeding skips the write path's defaulting, so one pass applies what
+  // differs (LimitRanges, NetworkPolicies): afterwards the seeded objects are
+  // exactly what server-side apply leaves.
+  if (NAMESPACES > PROVISIONED) await services.reconciler.reconcileAll();
   const setupSeconds = (Date.now() - setupStarted) / 1000;
 
   const lines: string[] = [];
@@ -315,9 +335,13 @@ async function main() {
     `Reconcile benchmark: ${NAMESPACES} managed namespaces on the Kubernetes peer, ${GROUPS} groups of ${MEMBERS_PER_GROUP}`,
   );
   lines.push(
-    `  (set-up: provisioned ${NAMESPACES} namespaces in ${setupSeconds.toFixed(
-      1,
-    )} s)`,
+    `  (set-up in ${setupSeconds.toFixed(1)} s: ${Math.min(
+      NAMESPACES,
+      PROVISIONED,
+    )} namespaces provisioned through the provisioner, ${Math.max(
+      0,
+      NAMESPACES - PROVISIONED,
+    )} seeded into the peer with the same objects and one pass to settle them)`,
   );
 
   // One RoleBinding made with kubectl, for an outsider, in every tenth

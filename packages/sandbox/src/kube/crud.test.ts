@@ -296,20 +296,20 @@ describe('kube peer resource semantics', () => {
   });
 
   it('refuses resourceVersion with continue, and one from the future, as kube-apiserver does', async () => {
-    await createNamespace('sem-rv');
+    await createNamespace('sem-rvlist');
     for (const name of ['r1', 'r2']) {
       await core.createNamespacedConfigMap({
-        namespace: 'sem-rv',
+        namespace: 'sem-rvlist',
         body: { metadata: { name } },
       });
     }
     const first = await core.listNamespacedConfigMap({
-      namespace: 'sem-rv',
+      namespace: 'sem-rvlist',
       limit: 1,
     });
     const withRv = await failure(
       core.listNamespacedConfigMap({
-        namespace: 'sem-rv',
+        namespace: 'sem-rvlist',
         _continue: first.metadata?._continue,
         resourceVersion: first.metadata?.resourceVersion,
       }),
@@ -320,7 +320,7 @@ describe('kube peer resource semantics', () => {
     );
     const matchWithContinue = await failure(
       core.listNamespacedConfigMap({
-        namespace: 'sem-rv',
+        namespace: 'sem-rvlist',
         _continue: first.metadata?._continue,
         resourceVersionMatch: 'NotOlderThan',
       }),
@@ -332,7 +332,7 @@ describe('kube peer resource semantics', () => {
     const future = String(Number(first.metadata?.resourceVersion) + 1000);
     const tooLarge = await failure(
       core.listNamespacedConfigMap({
-        namespace: 'sem-rv',
+        namespace: 'sem-rvlist',
         resourceVersion: future,
         resourceVersionMatch: 'NotOlderThan',
       }),
@@ -425,7 +425,8 @@ describe('kube peer resource semantics', () => {
       core.deleteNamespace({ name: 'default' }),
     );
     expect(protectedNs.code).toBe(403);
-  });
+    // The poll above allows 10 s for the removal: the test may take as long.
+  }, 20_000);
 
   it('deletes objects with a Success status and honours preconditions', async () => {
     await createNamespace('sem-rm');
