@@ -34,7 +34,7 @@ export type RemoteKubePeer = Remote<Pick<KubePeer, Method>> & {
   /** Peak resident memory of the peer's process, in MB. */
   peakRssMb(): Promise<number>;
   /** `putObject` for many objects in one message (seeding a large cluster). */
-  putObjects(objects: KubeObject[]): Promise<void>;
+  putObjects(objects: object[]): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -78,7 +78,7 @@ export async function startKubePeerProcess(): Promise<RemoteKubePeer> {
     url,
     caPem,
     peakRssMb: () => call('peakRssMb', []),
-    putObjects: (objects: KubeObject[]) => call('putObjects', [objects]),
+    putObjects: (objects: object[]) => call('putObjects', [objects]),
     close: async () => {
       child.removeAllListeners('exit');
       const exited = new Promise(resolve => child.once('exit', resolve));
