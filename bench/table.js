@@ -92,7 +92,13 @@ function reconcileRows(result) {
         `| repair ${r.drifted} drifted | ${r.lists} | ${r.reads} | ${r.writes} | ${r.ms} ms |`,
     ),
     '',
-    `  Lists per kind: ${f.steadyState.listsPerKind}. Peak memory (peer in the same process): ${f.peakRssMb} MB.`,
+    ...(f.steadyStateMemory
+      ? [
+          `  List requests (pages of ${f.pageSize}) per kind: ${f.steadyState.listsPerKind}. Backend heap during a steady pass (peer in its own process): ${f.steadyStateMemory.heapBeforeMb} MB after GC before it, peak ${f.steadyStateMemory.peakHeapMb} MB (+${f.steadyStateMemory.heapGrowthMb} MB); peak RSS backend ${f.peakRssMb} MB (set-up included), peer ${f.peerPeakRssMb} MB.`,
+        ]
+      : [
+          `  Lists per kind: ${f.steadyState.listsPerKind}. Peak memory (peer in the same process): ${f.peakRssMb} MB.`,
+        ]),
   ];
 }
 

@@ -104,6 +104,19 @@ export interface ClusterClient {
 
   /** Every object of a kind in all namespaces that matches the label selector (empty: all). */
   list(type: KubeObjectType, labelSelector: string): Promise<KubeObject[]>;
+
+  /**
+   * The same objects as `list`, page by page (`limit` and `continue`): each
+   * page is handed to `onPage`, and awaited, before the next one is fetched,
+   * so only one page is held at a time. When the list has to start again
+   * (its continue token expired), pages already handed over come again:
+   * `onPage` must be safe to repeat.
+   */
+  listPages(
+    type: KubeObjectType,
+    labelSelector: string,
+    onPage: (objects: KubeObject[]) => Promise<void>,
+  ): Promise<void>;
 }
 
 /**

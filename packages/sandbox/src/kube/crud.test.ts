@@ -251,6 +251,98 @@ describe('kube peer resource semantics', () => {
     expect(rest.metadata?._continue).toBeUndefined();
   });
 
+  it('serves every page of a paged list at the revision of its first page', async () => {
+    await createNamespace('sem-snap');
+    for (const name of ['s1', 's2', 's3', 's4']) {
+      await core.createNamespacedConfigMap({
+        namespace: 'sem-snap',
+        body: { metadata: { name } },
+      });
+    }
+    const first = await core.listNamespacedConfigMap({
+      namespace: 'sem-snap',
+      limit: 2,
+    });
+    expect(first.metadata?.remainingItemCount).toBe(2);
+    // Changes after the first page: neither is seen by the rest of this list.
+    await core.deleteNamespacedConfigMap({ namespace: 'sem-snap', name: 's4' });
+    await core.createNamespacedConfigMap({
+      namespace: 'sem-snap',
+      body: { metadata: { name: 's5' } },
+    });
+    const rest = await core.listNamespacedConfigMap({
+      namespace: 'sem-snap',
+      limit: 2,
+      _continue: first.metadata?._continue,
+    });
+    expect(rest.items.map(i => i.metadata?.name)).toEqual(['s3', 's4']);
+    expect(rest.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect(rest.metadata?._continue).toBeUndefined();
+
+    // An exact read at that revision sees the same; a fresh list sees the changes.
+    const exact = await core.listNamespacedConfigMap({
+      namespace: 'sem-snap',
+      resourceVersion: first.metadata?.resourceVersion,
+      resourceVersionMatch: 'Exact',
+    });
+    expect(exact.items.map(i => i.metadata?.name)).toEqual([
+      's1',
+      's2',
+      's3',
+      's4',
+    ]);
+    const now = await core.listNamespacedConfigMap({ namespace: 'sem-snap' });
+    expect(now.items.map(i => i.metadata?.name)).toEqual(['s1', 's2', 's3', 's5']);
+  });
+
+  it('refuses resourceVersion with continue, and one from the future, as kube-apiserver does', async () => {
+    await createNamespace('sem-rvlist');
+    for (const name of ['r1', 'r2']) {
+      await core.createNamespacedConfigMap({
+        namespace: 'sem-rvlist',
+        body: { metadata: { name } },
+      });
+    }
+    const first = await core.listNamespacedConfigMap({
+      namespace: 'sem-rvlist',
+      limit: 1,
+    });
+    const withRv = await failure(
+      core.listNamespacedConfigMap({
+        namespace: 'sem-rvlist',
+        _continue: first.metadata?._continue,
+        resourceVersion: first.metadata?.resourceVersion,
+      }),
+    );
+    expect(withRv.code).toBe(400);
+    expect(withRv.status.message).toBe(
+      'specifying resource version is not allowed when using continue',
+    );
+    const matchWithContinue = await failure(
+      core.listNamespacedConfigMap({
+        namespace: 'sem-rvlist',
+        _continue: first.metadata?._continue,
+        resourceVersionMatch: 'NotOlderThan',
+      }),
+    );
+    expect(matchWithContinue.code).toBe(422);
+    expect(matchWithContinue.status.message).toContain(
+      'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided',
+    );
+    const future = String(Number(first.metadata?.resourceVersion) + 1000);
+    const tooLarge = await failure(
+      core.listNamespacedConfigMap({
+        namespace: 'sem-rvlist',
+        resourceVersion: future,
+        resourceVersionMatch: 'NotOlderThan',
+      }),
+    );
+    expect(tooLarge.code).toBe(504);
+    expect(tooLarge.status.message).toMatch(
+      new RegExp(`^Timeout: Too large resource version: ${future}, current: `),
+    );
+  });
+
   it('supports merge, strategic-merge and JSON patches', async () => {
     await createNamespace('sem-patch');
     await core.createNamespacedConfigMap({
@@ -333,7 +425,8 @@ describe('kube peer resource semantics', () => {
       core.deleteNamespace({ name: 'default' }),
     );
     expect(protectedNs.code).toBe(403);
-  });
+    // The poll above allows 10 s for the removal: the test may take as long.
+  }, 20_000);
 
   it('deletes objects with a Success status and honours preconditions', async () => {
     await createNamespace('sem-rm');

@@ -4,7 +4,7 @@
  */
 export { startKubePeer } from './peer';
 export type { KubePeer, KubePeerOptions, ObjectRef } from './peer';
-export type { FaultSpec, KubePeerLogger } from './server';
+export type { FaultSpec, KubePeerLogger, ListRequest } from './server';
 export type { StaticTokenUser, UserInfo } from './auth';
 export type { KubeObject, ObjectMeta, ManagedFieldsEntry } from './resources';
 export {

@@ -15,7 +15,12 @@ import {
   resourceTypes,
   ResourceType,
 } from './resources';
-import { FaultSpec, KubeApiServer, KubePeerLogger } from './server';
+import {
+  FaultSpec,
+  KubeApiServer,
+  KubePeerLogger,
+  ListRequest,
+} from './server';
 import { ObjectStore } from './store';
 
 /** Options of {@link startKubePeer}. */
@@ -91,7 +96,9 @@ export interface KubePeer {
   compact(): void;
   /** Resource request counts keyed `<verb> <resource>`, e.g. `list namespaces`. */
   requestCounts(): Record<string, number>;
-  /** Clears the request counts and the authorization log. */
+  /** Every list request since the last reset, in order (resource, limit, continued). */
+  listRequests(): ListRequest[];
+  /** Clears the request counts, the list requests and the authorization log. */
   resetCounts(): void;
   /**
    * Every authorization decision made for a resource request since the last reset, in order:
@@ -279,6 +286,7 @@ export async function startKubePeer(
     setDelay: ms => handler.setDelay(ms),
     compact: () => api.compact(),
     requestCounts: () => handler.requestCounts(),
+    listRequests: () => handler.listRequests(),
     resetCounts: () => {
       handler.resetCounts();
       log.clear();

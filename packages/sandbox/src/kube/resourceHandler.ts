@@ -120,6 +120,8 @@ const verbs: Record<string, VerbHandler> = {
       ...selectors(query),
       limit: query.has('limit') ? Number(query.get('limit')) : undefined,
       continueToken: query.get('continue') ?? undefined,
+      resourceVersion: query.get('resourceVersion') ?? undefined,
+      resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
     });
     sendObjects(
       r,

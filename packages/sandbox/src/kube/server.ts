@@ -33,10 +33,21 @@ export interface KubePeerLogger {
 }
 
 /** The request handler of the peer, with its test switches. */
+/** One list request as the peer saw it: whether it was paged, and whether it continued. */
+export interface ListRequest {
+  /** Plural resource, e.g. `rolebindings`. */
+  resource: string;
+  /** The `limit` asked for; absent for an unpaged list. */
+  limit?: number;
+  /** Whether it carried a continue token. */
+  continued: boolean;
+}
+
 export class KubeApiServer {
   private delayMs = 0;
   private readonly faults = new FaultInjector();
   private counts = new Map<string, number>();
+  private lists: ListRequest[] = [];
   private readonly userCache = new WeakMap<object, UserInfo>();
   url = '';
 
@@ -62,8 +73,13 @@ export class KubeApiServer {
     return Object.fromEntries(this.counts);
   }
 
+  listRequests(): ListRequest[] {
+    return [...this.lists];
+  }
+
   resetCounts(): void {
     this.counts.clear();
+    this.lists = [];
   }
 
   /** Node `request` listener. Never throws. */
@@ -121,6 +137,14 @@ export class KubeApiServer {
     if (!info.isResourceRequest) return;
     const key = `${info.verb} ${resourceKey(info)}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    if (info.verb === 'list') {
+      const limit = Number(query.get('limit'));
+      this.lists.push({
+        resource: resourceKey(info)!,
+        ...(limit > 0 ? { limit } : {}),
+        continued: Boolean(query.get('continue')),
+      });
+    }
     const fault = this.faults.take(info, query);
     if (fault) throw fault;
   }

@@ -7,6 +7,8 @@ export interface StoreEvent {
   typeKey: string;
   object: KubeObject;
   revision: number;
+  /** The object before this change (etcd's prevKV); absent for ADDED. */
+  previous?: KubeObject;
 }
 
 /** How many past events a watch may resume from (etcd keeps history until compaction). */
@@ -20,6 +22,15 @@ export function typeKey(type: ResourceType): string {
 function objectKey(namespace: string | undefined, name: string): string {
   return `${namespace ?? ''}/${name}`;
 }
+
+/** etcd orders keys by their bytes, not by locale: paging relies on the same order. */
+export function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+const keyOfObject = (o: KubeObject) =>
+  objectKey(o.metadata?.namespace, o.metadata?.name ?? '');
 
 /**
  * The peer's in-memory etcd: objects per resource, and one cluster-wide resourceVersion
@@ -56,6 +67,42 @@ export class ObjectStore {
     this.compactedRevision = this.revision;
     this.history.length = 0;
     return this.compactedRevision;
+  }
+
+  /**
+   * The stored objects of `type` as they were at `revision`, sorted by key, shared (never
+   * mutate them): the current ones with the retained changes after `revision` undone, as
+   * etcd reads at an old revision. Undefined when that revision was compacted or its changes
+   * fell out of the retained history (a list must then answer 410).
+   */
+  snapshot(
+    type: ResourceType,
+    namespace: string | undefined,
+    revision: number,
+  ): KubeObject[] | undefined {
+    const inScope = (o: KubeObject) =>
+      !type.namespaced ||
+      namespace === undefined ||
+      o.metadata?.namespace === namespace;
+    const objects = new Map<string, KubeObject>();
+    for (const [key, obj] of this.bucket(type)) {
+      if (inScope(obj)) objects.set(key, obj);
+    }
+    if (revision < this.revision) {
+      const events = this.eventsSince(revision);
+      if (!events) return undefined;
+      const kind = typeKey(type);
+      for (let i = events.length - 1; i >= 0; i--) {
+        const event = events[i];
+        if (event.typeKey !== kind || !inScope(event.object)) continue;
+        const key = keyOfObject(event.object);
+        if (event.previous) objects.set(key, event.previous);
+        else objects.delete(key);
+      }
+    }
+    return [...objects.keys()]
+      .sort(compareKeys)
+      .map(key => objects.get(key)!);
   }
 
   private emit(event: Omit<StoreEvent, 'object'> & { object: KubeObject }) {
@@ -108,11 +155,7 @@ export class ObjectStore {
         out.push(structuredClone(obj));
       }
     }
-    return out.sort((a, b) =>
-      objectKey(a.metadata?.namespace, a.metadata?.name ?? '').localeCompare(
-        objectKey(b.metadata?.namespace, b.metadata?.name ?? ''),
-      ),
-    );
+    return out.sort((a, b) => compareKeys(keyOfObject(a), keyOfObject(b)));
   }
 
   /** Counts objects of `type` in `namespace` without copying them (quota usage). */
@@ -131,13 +174,15 @@ export class ObjectStore {
       type.namespaced ? meta.namespace : undefined,
       meta.name ?? '',
     );
-    const existed = bucket.has(key);
+    // Stored objects are replaced, never changed in place: the old one can be kept as is.
+    const previous = bucket.get(key);
     bucket.set(key, structuredClone(obj));
     this.emit({
-      type: existed ? 'MODIFIED' : 'ADDED',
+      type: previous ? 'MODIFIED' : 'ADDED',
       typeKey: typeKey(type),
       object: structuredClone(obj),
       revision: Number(meta.resourceVersion ?? this.revision),
+      ...(previous ? { previous } : {}),
     });
   }
 
@@ -155,7 +200,13 @@ export class ObjectStore {
     const revision = Number(this.nextResourceVersion());
     const object = structuredClone(obj);
     object.metadata = { ...object.metadata, resourceVersion: String(revision) };
-    this.emit({ type: 'DELETED', typeKey: typeKey(type), object, revision });
+    this.emit({
+      type: 'DELETED',
+      typeKey: typeKey(type),
+      object,
+      revision,
+      previous: obj,
+    });
     return true;
   }
 

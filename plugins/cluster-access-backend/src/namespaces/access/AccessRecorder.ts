@@ -19,8 +19,8 @@ import {
   LapsedExtraMember,
   ResolvedMembers,
 } from '../members/members';
-import { memberBindingName, objectKey } from '../cluster/manifests';
-import { isOwnedBy, ProvisionTarget } from '../cluster/NamespaceProvisioner';
+import { memberBindingName } from '../cluster/manifests';
+import { ProvisionTarget } from '../cluster/NamespaceProvisioner';
 import { ClusterAccessObserver } from '../cluster/NamespaceReconciler';
 import { recordLeaverRemovals } from '../../metrics/metrics';
 
@@ -87,12 +87,12 @@ export class AccessRecorder implements ClusterAccessObserver {
     client: ClusterClient;
     requests: ProvisionTarget[];
     resolved: Map<string, ResolvedMembers>;
-    /** Managed objects of the cluster by `objectKey`, as listed this pass. */
-    live: Map<string, KubeObject>;
-    /** RoleBindings of the cluster without the managed-by label. */
+    /** Namespaces listed this pass that their request owns and that are not being deleted. */
+    owned: ReadonlySet<string>;
+    /** RoleBindings without the managed-by label in those namespaces. */
     unmanaged: KubeObject[];
   }): Promise<AccessRecordReport> {
-    const { client, requests, resolved, live, unmanaged } = options;
+    const { client, requests, resolved, owned, unmanaged } = options;
     const report: AccessRecordReport = { deleted: 0, errors: [] };
     for (const request of requests) {
       await this.pruneLapsed(request, resolved.get(request.id)!);
@@ -106,14 +106,10 @@ export class AccessRecorder implements ClusterAccessObserver {
     const seen: ObservedBinding[] = [];
     const recorded: ProvisionTarget[] = [];
     for (const request of requests) {
-      const namespace = live.get(
-        objectKey({ kind: 'Namespace', metadata: { name: request.namespace } }),
-      );
       // Only a namespace this request owns, as listed at the start of the
       // pass: one missing from that list may be someone else's of the same
       // name (never touched) or is being made again (seen next pass).
-      if (!namespace || !isOwnedBy(namespace, request.id)) continue;
-      if (namespace.metadata.deletionTimestamp) continue;
+      if (!owned.has(request.namespace)) continue;
       try {
         seen.push(
           ...(await this.observe(

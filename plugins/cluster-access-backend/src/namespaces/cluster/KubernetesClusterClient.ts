@@ -26,11 +26,11 @@ import { FIELD_MANAGER } from './labels';
 import { timeKubernetesCall } from '../../metrics/metrics';
 
 /**
- * Objects per page when listing. Large pages keep a reconcile of 1,000
- * namespaces to one request per kind (two for RoleBindings, six per
- * namespace), while still bounding a single response.
+ * Objects per page when listing. The reconciler holds one page of one kind
+ * at a time, so this bounds its memory: 500 is client-go's pager default,
+ * a few megabytes of parsed objects.
  */
-const LIST_PAGE_SIZE = 5000;
+const LIST_PAGE_SIZE = 500;
 /** How often a token file is checked for a new token (projected tokens rotate hourly). */
 const TOKEN_FILE_RECHECK_MS = 60_000;
 /**
@@ -263,24 +263,66 @@ export class KubernetesClusterClient implements ClusterClient {
     type: KubeObjectType,
     labelSelector: string,
   ): Promise<KubeObject[]> {
+    let items: KubeObject[] = [];
+    await this.paged(
+      type,
+      labelSelector,
+      async page => {
+        items.push(...page);
+      },
+      // A list that starts again starts from nothing.
+      () => (items = []),
+    );
+    return items;
+  }
+
+  listPages(
+    type: KubeObjectType,
+    labelSelector: string,
+    onPage: (objects: KubeObject[]) => Promise<void>,
+  ): Promise<void> {
+    return this.paged(type, labelSelector, onPage, () => {});
+  }
+
+  private async paged(
+    type: KubeObjectType,
+    labelSelector: string,
+    onPage: (objects: KubeObject[]) => Promise<void>,
+    onRestart: () => void,
+  ): Promise<void> {
+    // What the caller does with a page fails as it failed, not as the list.
+    const handler = { failure: undefined as { error: unknown } | undefined };
+    const guarded = async (objects: KubeObject[]) => {
+      try {
+        await onPage(objects);
+      } catch (error) {
+        handler.failure = { error };
+        throw error;
+      }
+    };
     for (let restarts = 0; ; restarts++) {
       try {
-        return await this.listPages(type, labelSelector);
+        await this.eachPage(type, labelSelector, guarded);
+        return;
       } catch (e) {
+        if (handler.failure) throw handler.failure.error;
         // An expired continue token (410) means the pages so far may be
         // inconsistent with the rest: start the list again from the top.
-        if (isExpiredContinue(e) && restarts < LIST_RESTARTS) continue;
+        if (isExpiredContinue(e) && restarts < LIST_RESTARTS) {
+          onRestart();
+          continue;
+        }
         throw mapKubernetesError(this.cluster, `list ${type.kind}`, e);
       }
     }
   }
 
-  private async listPages(
+  private async eachPage(
     type: KubeObjectType,
     labelSelector: string,
-  ): Promise<KubeObject[]> {
+    onPage: (objects: KubeObject[]) => Promise<void>,
+  ): Promise<void> {
     const { kind } = type;
-    const items: KubeObject[] = [];
     let continueToken: string | undefined;
     do {
       const token = continueToken;
@@ -298,17 +340,16 @@ export class KubernetesClusterClient implements ClusterClient {
           token,
         ),
       );
-      for (const item of page.items) {
-        // List items carry no apiVersion/kind of their own.
-        items.push({
+      continueToken = page.metadata?._continue || undefined;
+      // List items carry no apiVersion/kind of their own.
+      await onPage(
+        page.items.map(item => ({
           ...(item as KubeObject),
           apiVersion: type.apiVersion,
           kind,
-        });
-      }
-      continueToken = page.metadata?._continue || undefined;
+        })),
+      );
     } while (continueToken);
-    return items;
   }
 }
 

@@ -101,6 +101,60 @@ describe('NamespaceReconciler', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'lists every kind in pages and repairs drift found on any page, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId, {
+        clientOptions: { pageSize: 1 },
+      });
+      const last = namespaces[1];
+      const [binding] = bindings(last);
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: last,
+        name: binding!,
+      });
+      const quota = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        namespace: last,
+        name: 'cluster-access-quota',
+      })!;
+      peer.putObject({
+        ...quota,
+        spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
+      });
+      const { report, counts } = await reconcile(h);
+      expect(report.errors).toEqual([]);
+      expect(writes(counts)).toEqual({
+        'patch rolebindings': 1,
+        'patch resourcequotas': 1,
+      });
+      expect(bindings(last)).toContain(binding);
+      // An unpaged list would hold the whole cluster in the backend: none.
+      const lists = peer.listRequests();
+      expect(lists.filter(l => l.limit === undefined)).toEqual([]);
+      expect(new Set(lists.map(l => l.limit))).toEqual(new Set([1]));
+      // Every kind has an object per namespace, so each went past page one.
+      const continued = new Set(
+        lists.filter(l => l.continued).map(l => l.resource),
+      );
+      expect([...continued].sort()).toEqual([
+        'limitranges',
+        'namespaces',
+        'networkpolicies',
+        'resourcequotas',
+        'rolebindings',
+        'roles',
+      ]);
+
+      const again = await reconcile(h);
+      expect(again.report.errors).toEqual([]);
+      expect(writes(again.counts)).toEqual({});
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'repairs drift with one write per drifted object, on %p',
     async databaseId => {
       const { h, namespaces } = await setup(databaseId);
