@@ -81,9 +81,7 @@ async function main() {
         bareWebCrypto: bare,
       };
       process.stdout.write(
-        `| ${algorithm} | ${warm.runs} | ${warm.p50Ms} | ${warm.p90Ms} | ${
-          warm.minMs
-        } | ${rows[algorithm].firstCallMs} | ${bare.p50Ms} |\n`,
+        `| ${algorithm} | ${warm.runs} | ${warm.p50Ms} | ${warm.p90Ms} | ${warm.minMs} | ${rows[algorithm].firstCallMs} | ${bare.p50Ms} |\n`,
       );
     }
     process.stdout.write(

@@ -14,6 +14,21 @@ export interface Issued {
 /** The steps of a Generate that take long enough to be shown. */
 export type IssueStep = 'key' | 'sign';
 
+let credentials: Promise<typeof import('./credentials')> | undefined;
+
+/**
+ * The X.509 code of a Generate, loaded once (see credentials.ts). The page
+ * calls this when the pointer or focus reaches Generate, so the chunk is
+ * usually there by the click; a failed load is tried again next time.
+ */
+export function loadCredentials(): Promise<typeof import('./credentials')> {
+  credentials ??= import('./credentials').catch(error => {
+    credentials = undefined;
+    throw error;
+  });
+  return credentials;
+}
+
 /**
  * Runs one step as a User Timing measure (`cluster-access:<name>`), so the
  * browser's performance panel and the Generate benchmark see where a
@@ -45,10 +60,9 @@ export async function issueCertificate(options: {
 }): Promise<Issued> {
   const { api, identity, ttlSeconds, onStep } = options;
   onStep('key');
-  // Loaded on the first Generate only: see credentials.ts.
   const { buildKubeconfig, generateClientKeyAndCsr } = await timed(
     'load-crypto',
-    () => import('./credentials'),
+    loadCredentials,
   );
   const { csrPem, privateKeyPem } = await timed('key-and-csr', () =>
     generateClientKeyAndCsr({
