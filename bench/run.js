@@ -43,7 +43,7 @@ const BENCHMARKS = [
   {
     // Binds the demo's fixed ports: takes /tmp/ca-ports.lock itself.
     name: 'portal-generate',
-    file: 'packages/e2e-tests/src/bench/generate.ts',
+    file: 'packages/e2e-tests/bench/generate.ts',
   },
   {
     // Full size builds the app for production (minutes).

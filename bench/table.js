@@ -145,7 +145,13 @@ function bundleRows(result) {
         } | ${c.gzipKb} | ${c.packages.slice(0, 4).join(', ')} |`,
     ),
     '',
-    `  With the page: ${f.pageLoadPluginOnlyGzipKb} KB gzip in chunks only this plugin loads (goal ≤ 150 KB) plus ${f.pageLoadSharedGzipKb} KB in chunks shared with other plugins; on Generate ${f.onGenerateGzipKb} KB more. X.509 code with the page: ${
+    `  With the page: ${
+      f.pageLoadPluginOnlyGzipKb
+    } KB gzip in chunks only this plugin loads (goal ≤ 150 KB) plus ${
+      f.pageLoadSharedGzipKb
+    } KB in chunks shared with other plugins; on Generate ${
+      f.onGenerateGzipKb
+    } KB more. X.509 code with the page: ${
       f.x509AtPageLoad ? 'yes' : 'no'
     }. The app's initial chunks (every page): ${f.initialGzipKb} KB gzip.`,
   ];

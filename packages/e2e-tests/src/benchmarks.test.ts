@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 
 /*
- * The Generate benchmark (src/bench/generate.ts) at its smallest size, so it
+ * The Generate benchmark (bench/generate.ts) at its smallest size, so it
  * cannot rot: every step of a Generate is measured. Figures are not checked
  * (the machine is noisy). It starts its own demo portal, taking turns with
  * the other browser test files; the ports lock is the one the test command
@@ -19,7 +19,7 @@ describe('the Generate benchmark', () => {
         [
           '--require',
           require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-          path.join(__dirname, 'bench', 'generate.ts'),
+          path.join(__dirname, '..', 'bench', 'generate.ts'),
           '--size=small',
         ],
         {

@@ -12,9 +12,7 @@ import { maskPrivateKey } from '../../lib/maskKubeconfig';
  * file is the dearest part of showing a Generate's result, and the download
  * URL arriving or the download click must not redo it.
  */
-export const KubeconfigPreview = memo(function KubeconfigPreview(props: {
-  kubeconfig: string;
-}) {
+export const KubeconfigPreview = memo((props: { kubeconfig: string }) => {
   const [revealed, setRevealed] = useState(false);
   return (
     <Box>

@@ -21,38 +21,37 @@ const shellTitles: Record<Shell, string> = {
  * re-render (the download URL arriving, the download click) forced a full
  * layout of the page: about 100 ms each, measured in the Generate benchmark.
  */
-export const SetupInstructions = memo(function SetupInstructions(props: {
-  fileName: string;
-  context: string;
-}) {
-  const [shell, setShell] = useState<Shell>(
-    typeof navigator !== 'undefined' && /Win/.test(navigator.platform)
-      ? 'powershell'
-      : 'bash',
-  );
-  const text =
-    shell === 'bash'
-      ? kubeconfigMergeInstructions(props)
-      : powershellMergeInstructions(props);
-  return (
-    <Box>
-      <Tabs
-        value={shell}
-        onChange={(_, value: Shell) => setShell(value)}
-        indicatorColor="primary"
-        variant="scrollable"
-        aria-label="Your computer"
-      >
-        {shells.map(s => (
-          <Tab key={s} value={s} label={shellTitles[s]} />
-        ))}
-      </Tabs>
-      <CodeSnippet
-        language={shell}
-        showCopyCodeButton
-        wrapLongLines
-        text={text}
-      />
-    </Box>
-  );
-});
+export const SetupInstructions = memo(
+  (props: { fileName: string; context: string }) => {
+    const [shell, setShell] = useState<Shell>(
+      typeof navigator !== 'undefined' && /Win/.test(navigator.platform)
+        ? 'powershell'
+        : 'bash',
+    );
+    const text =
+      shell === 'bash'
+        ? kubeconfigMergeInstructions(props)
+        : powershellMergeInstructions(props);
+    return (
+      <Box>
+        <Tabs
+          value={shell}
+          onChange={(_, value: Shell) => setShell(value)}
+          indicatorColor="primary"
+          variant="scrollable"
+          aria-label="Your computer"
+        >
+          {shells.map(s => (
+            <Tab key={s} value={s} label={shellTitles[s]} />
+          ))}
+        </Tabs>
+        <CodeSnippet
+          language={shell}
+          showCopyCodeButton
+          wrapLongLines
+          text={text}
+        />
+      </Box>
+    );
+  },
+);

@@ -8,14 +8,14 @@
  * reported apart (it loads the X.509 chunk), the others as p50/p90.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
- *     packages/e2e-tests/src/bench/generate.ts [--size=small|full]
+ *     packages/e2e-tests/bench/generate.ts [--size=small|full]
  *
  * The demo binds fixed ports: this takes /tmp/ca-ports.lock itself (flock).
  */
 import { spawnSync } from 'node:child_process';
 import { Page } from 'playwright-core';
-import { launchBrowser, signInAs } from '../__testUtils__/browser';
-import { APP_URL, startPortal } from '../__testUtils__/portal';
+import { launchBrowser, signInAs } from '../src/__testUtils__/browser';
+import { APP_URL, startPortal } from '../src/__testUtils__/portal';
 
 const SIZE = process.argv.includes('--size=small') ? 'small' : 'full';
 const RUNS = SIZE === 'small' ? 3 : 20;
