@@ -36,6 +36,20 @@ const BENCHMARKS = [
     name: 'credential',
     file: 'plugins/cluster-access-cli/bench/credential.ts',
   },
+  {
+    name: 'browser-keygen',
+    file: 'plugins/cluster-access/bench/browserKeygen.ts',
+  },
+  {
+    // Binds the demo's fixed ports: takes /tmp/ca-ports.lock itself.
+    name: 'portal-generate',
+    file: 'packages/e2e-tests/bench/generate.ts',
+  },
+  {
+    // Full size builds the app for production (minutes).
+    name: 'bundle-size',
+    file: 'plugins/cluster-access/bench/bundleSize.ts',
+  },
 ];
 
 /** Runs one benchmark; resolves with the figures of its BENCH_RESULT line. */

@@ -7,6 +7,7 @@ export * from './access';
 export * from './client';
 export * from './csr';
 export * from './kubeconfig';
+export * from './kubeconfigCertificates';
 export * from './lifecycle';
 export * from './names';
 export * from './namespaces';

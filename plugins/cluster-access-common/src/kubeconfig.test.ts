@@ -10,13 +10,12 @@ import {
 import { parse } from 'yaml';
 import { generateClientKeyAndCsr } from './csr';
 import {
-  buildExecCredential,
   buildExecKubeconfig,
-  buildKubeconfig,
   kubeconfigFileName,
   kubeconfigMergeInstructions,
   kubeconfigNames,
 } from './kubeconfig';
+import { buildExecCredential, buildKubeconfig } from './kubeconfigCertificates';
 import { ClusterInfo } from './types';
 
 const ec = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };

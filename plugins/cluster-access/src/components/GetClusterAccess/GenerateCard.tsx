@@ -19,7 +19,12 @@ import { describeError } from '../../lib/errors';
 import { SubmitError } from '../SubmitError';
 import { IdentityDetails } from './IdentityDetails';
 import { ValidCertificateNote } from './ValidCertificateNote';
-import { Issued, issueCertificate, IssueStep } from './issueCertificate';
+import {
+  Issued,
+  issueCertificate,
+  IssueStep,
+  loadCredentials,
+} from './issueCertificate';
 
 const stepText: Record<IssueStep, string> = {
   key: 'Generating a key pair in your browser…',
@@ -78,6 +83,10 @@ export const GenerateCard = (props: {
           variant="contained"
           color="primary"
           onClick={generate}
+          // Fetch the X.509 code as the user heads for the button, not with
+          // the page: most visits never generate. Errors surface on click.
+          onPointerEnter={() => loadCredentials().catch(() => {})}
+          onFocus={() => loadCredentials().catch(() => {})}
           disabled={busy || permission.loading || !permission.allowed}
         >
           Generate certificate and kubeconfig

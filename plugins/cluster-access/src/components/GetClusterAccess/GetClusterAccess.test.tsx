@@ -103,8 +103,10 @@ async function renderGetClusterAccess(
 }
 
 /** The code block (a syntax-highlighted snippet) that contains `text`. */
+// Backstage's CodeSnippet loads its highlighter lazily: the code may come a
+// moment after the rest of the result.
 const codeContaining = (text: string) =>
-  screen.getByText(
+  screen.findByText(
     (_, element) =>
       element?.tagName === 'CODE' && !!element.textContent?.includes(text),
   );
@@ -207,7 +209,7 @@ describe('GetClusterAccess', () => {
     ).toBe(true);
 
     // The commands to try and merge it, the expiry and the signer's warning.
-    const snippet = codeContaining('kubectl config view --flatten');
+    const snippet = await codeContaining('kubectl config view --flatten');
     expect(snippet.textContent).toContain(
       'kubectl --kubeconfig "$HOME/Downloads/alice-kubeconfig.yaml" auth whoami',
     );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { CodeSnippet } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -8,9 +8,11 @@ import { maskPrivateKey } from '../../lib/maskKubeconfig';
 
 /**
  * The kubeconfig itself, to read or copy, with its private key hidden until
- * the person asks to see it (screens get shared).
+ * the person asks to see it (screens get shared). Memoised: highlighting the
+ * file is the dearest part of showing a Generate's result, and the download
+ * URL arriving or the download click must not redo it.
  */
-export const KubeconfigPreview = (props: { kubeconfig: string }) => {
+export const KubeconfigPreview = memo((props: { kubeconfig: string }) => {
   const [revealed, setRevealed] = useState(false);
   return (
     <Box>
@@ -33,4 +35,4 @@ export const KubeconfigPreview = (props: { kubeconfig: string }) => {
       </Box>
     </Box>
   );
-};
+});
