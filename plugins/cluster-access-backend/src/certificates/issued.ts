@@ -3,6 +3,7 @@ import * as x509 from '@peculiar/x509';
 import { BadGatewayError } from '../lib/errors';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
+import { nativePublicKey, verifySignatureNatively } from './signatures';
 
 // What a signer may add on its own besides the usages: key identifiers and
 // where to fetch the issuer and CRL (Vault adds those with config/urls).
@@ -48,6 +49,20 @@ async function verifyingKey(
   return key;
 }
 
+// The same for OpenSSL: a trust anchor's key, made once.
+const nativeAnchorKeys = new WeakMap<
+  x509.X509Certificate,
+  ReturnType<typeof nativePublicKey>
+>();
+
+function nativeKey(issuer: x509.X509Certificate, anchor: boolean) {
+  if (!anchor) return issuer.publicKey.rawData;
+  if (!nativeAnchorKeys.has(issuer)) {
+    nativeAnchorKeys.set(issuer, nativePublicKey(issuer.publicKey.rawData));
+  }
+  return nativeAnchorKeys.get(issuer) ?? issuer.publicKey.rawData;
+}
+
 async function signedBy(
   cert: x509.X509Certificate,
   issuer: x509.X509Certificate,
@@ -55,6 +70,13 @@ async function signedBy(
 ): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
   try {
+    const verified = verifySignatureNatively({
+      algorithm: cert.asn.signatureAlgorithm,
+      key: nativeKey(issuer, anchor),
+      data: cert.tbs,
+      signature: cert.signature,
+    });
+    if (verified !== undefined) return verified;
     return await cert.verify({
       publicKey: await verifyingKey(cert, issuer, anchor),
       signatureOnly: true,
