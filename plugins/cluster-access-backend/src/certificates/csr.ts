@@ -148,7 +148,9 @@ async function signatureProblems(
       verifySignatureNatively({
         algorithm: asn.signatureAlgorithm,
         key: csr.publicKey.rawData,
-        data: csr.tbs,
+        data:
+          asn.certificationRequestInfoRaw ??
+          AsnConvert.serialize(asn.certificationRequestInfo),
         signature: asn.signature,
       }) ?? (await csr.verify());
     if (verified) return [];

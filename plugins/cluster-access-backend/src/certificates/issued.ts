@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { BadGatewayError } from '../lib/errors';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
@@ -70,12 +72,16 @@ async function signedBy(
 ): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
   try {
-    const verified = verifySignatureNatively({
-      algorithm: cert.asn.signatureAlgorithm,
-      key: nativeKey(issuer, anchor),
-      data: cert.tbs,
-      signature: cert.signature,
-    });
+    const asn = asnOf.get(cert);
+    const verified =
+      asn &&
+      verifySignatureNatively({
+        algorithm: asn.signatureAlgorithm,
+        key: nativeKey(issuer, anchor),
+        data:
+          asn.tbsCertificateRaw ?? AsnConvert.serialize(asn.tbsCertificate),
+        signature: asn.signatureValue,
+      });
     if (verified !== undefined) return verified;
     return await cert.verify({
       publicKey: await verifyingKey(cert, issuer, anchor),
@@ -86,10 +92,22 @@ async function signedBy(
   }
 }
 
+// The ASN.1 each certificate was built on: its signature algorithm and
+// signed bytes, for verifySignatureNatively.
+const asnOf = new WeakMap<x509.X509Certificate, Certificate>();
+
+/** Parses a PEM certificate once, keeping its ASN.1; throws if it is none. */
+function parseCertificate(pem: string): x509.X509Certificate {
+  const asn = AsnConvert.parse(x509.PemConverter.decodeFirst(pem), Certificate);
+  const cert = new x509.X509Certificate(asn);
+  asnOf.set(cert, asn);
+  return cert;
+}
+
 function parseAll(pems: string[]): x509.X509Certificate[] {
   return pems.flatMap(pem => {
     try {
-      return [new x509.X509Certificate(pem)];
+      return [parseCertificate(pem)];
     } catch {
       return [];
     }
@@ -245,7 +263,7 @@ export async function checkIssuedCertificate(options: {
 }): Promise<CheckedCertificate> {
   let cert: x509.X509Certificate;
   try {
-    cert = new x509.X509Certificate(options.certificatePem);
+    cert = parseCertificate(options.certificatePem);
   } catch {
     throw new BadGatewayError(
       'The signer returned something that is not an X.509 certificate',

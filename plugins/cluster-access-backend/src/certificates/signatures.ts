@@ -28,8 +28,8 @@ export function verifySignatureNatively(options: {
   algorithm: AlgorithmIdentifier;
   /** DER SubjectPublicKeyInfo, or a key made from one. */
   key: ArrayBuffer | KeyObject;
-  data: ArrayBuffer;
-  signature: ArrayBuffer;
+  data: ArrayBuffer | Uint8Array;
+  signature: ArrayBuffer | Uint8Array;
 }): boolean | undefined {
   const { algorithm } = options;
   const known = NATIVE[algorithm.algorithm];
@@ -58,13 +58,17 @@ export function verifySignatureNatively(options: {
   try {
     return verify(
       known.hash,
-      Buffer.from(options.data),
+      bytes(options.data),
       key,
-      Buffer.from(options.signature),
+      bytes(options.signature),
     );
   } catch {
     return false;
   }
+}
+
+function bytes(data: ArrayBuffer | Uint8Array): Uint8Array {
+  return data instanceof Uint8Array ? data : new Uint8Array(data);
 }
 
 /** A public key for {@link verifySignatureNatively}; undefined if unreadable. */
