@@ -23,6 +23,10 @@ function equalBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
 }
 
+// The ASN.1 each certificate was built on: its signature algorithm and
+// signed bytes, for verifySignatureNatively.
+const asnOf = new WeakMap<x509.X509Certificate, Certificate>();
+
 // The keys of trust anchors, imported for WebCrypto once per signature
 // algorithm rather than on every request.
 const anchorKeys = new WeakMap<x509.X509Certificate, Map<string, CryptoKey>>();
@@ -78,8 +82,7 @@ async function signedBy(
       verifySignatureNatively({
         algorithm: asn.signatureAlgorithm,
         key: nativeKey(issuer, anchor),
-        data:
-          asn.tbsCertificateRaw ?? AsnConvert.serialize(asn.tbsCertificate),
+        data: asn.tbsCertificateRaw ?? AsnConvert.serialize(asn.tbsCertificate),
         signature: asn.signatureValue,
       });
     if (verified !== undefined) return verified;
@@ -92,9 +95,6 @@ async function signedBy(
   }
 }
 
-// The ASN.1 each certificate was built on: its signature algorithm and
-// signed bytes, for verifySignatureNatively.
-const asnOf = new WeakMap<x509.X509Certificate, Certificate>();
 
 /** Parses a PEM certificate once, keeping its ASN.1; throws if it is none. */
 function parseCertificate(pem: string): x509.X509Certificate {

@@ -48,7 +48,9 @@ describe('createVaultTransport (node-vault over node:http)', () => {
   it('sends JSON with the token, parses JSON answers and keeps other text as text', async () => {
     const vault = await startServer((req, body, res) => {
       if (req.url === '/v1/pki/ca/pem') {
-        res.end('-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
+        res.end(
+          '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n',
+        );
         return;
       }
       res.setHeader('content-type', 'application/json');
@@ -61,9 +63,13 @@ describe('createVaultTransport (node-vault over node:http)', () => {
     servers.push(vault.server);
     const { vault: nv, transport } = client(vault.url);
     await expect(
-      nv.write('pki/sign-verbatim/r', { csr: 'x' }, {
-        headers: { 'X-Vault-Token': 't1' },
-      }),
+      nv.write(
+        'pki/sign-verbatim/r',
+        { csr: 'x' },
+        {
+          headers: { 'X-Vault-Token': 't1' },
+        },
+      ),
     ).resolves.toEqual({ data: { echo: { csr: 'x' }, token: 't1' } });
     await expect(nv.read('pki/ca/pem')).resolves.toMatch(
       /^-----BEGIN CERTIFICATE-----/,
@@ -87,7 +93,7 @@ describe('createVaultTransport (node-vault over node:http)', () => {
     transport.close();
   });
 
-  it('follows a standby\'s 307 to the active node with the same method and body', async () => {
+  it("follows a standby's 307 to the active node with the same method and body", async () => {
     const active = await startServer((_req, body, res) => {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ data: { got: JSON.parse(body) } }));
@@ -99,9 +105,9 @@ describe('createVaultTransport (node-vault over node:http)', () => {
     });
     servers.push(active.server, standby.server);
     const { vault: nv, transport } = client(standby.url);
-    await expect(nv.write('pki/revoke', { serial_number: '01' })).resolves.toEqual(
-      { data: { got: { serial_number: '01' } } },
-    );
+    await expect(
+      nv.write('pki/revoke', { serial_number: '01' }),
+    ).resolves.toEqual({ data: { got: { serial_number: '01' } } });
     expect(active.seen).toEqual([
       { method: 'POST', url: '/v1/pki/revoke', body: '{"serial_number":"01"}' },
     ]);

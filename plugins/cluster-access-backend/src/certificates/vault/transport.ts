@@ -23,6 +23,76 @@ interface TransportResponse {
 const REDIRECTS = new Set([307, 308]);
 const MAX_REDIRECTS = 5;
 
+/** One request, following redirects; resolves with any status. */
+function send(
+  agents: { http: http.Agent; https?: https.Agent },
+  url: URL,
+  request: TransportRequest,
+  body: string | undefined,
+  hops: number,
+): Promise<TransportResponse> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const req = (secure ? https : http).request(
+      url,
+      {
+        method: request.method,
+        agent: secure ? agents.https : agents.http,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...request.headers,
+          ...(body === undefined
+            ? {}
+            : { 'content-length': Buffer.byteLength(body) }),
+        },
+      },
+      res => {
+        const status = res.statusCode ?? 0;
+        const location = res.headers.location;
+        if (REDIRECTS.has(status) && location && hops < MAX_REDIRECTS) {
+          res.resume();
+          send(agents, new URL(location, url), request, body, hops + 1).then(
+            resolve,
+            reject,
+          );
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = text ? JSON.parse(text) : text;
+          } catch {
+            // Not JSON (a PEM): the text, as axios leaves it.
+          }
+          resolve({
+            statusCode: status,
+            body: parsed,
+            request: { path: url.pathname },
+          });
+        });
+      },
+    );
+    // Counted from when the socket is connected (as axios does), not from
+    // now: a request made during a long synchronous start-up would time
+    // out the moment it got its socket.
+    if (request.timeout) req.setTimeout(request.timeout);
+    req.on('timeout', () =>
+      req.destroy(
+        Object.assign(new Error('Vault did not answer in time'), {
+          code: 'ECONNABORTED',
+        }),
+      ),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 /**
  * The HTTP transport of the backend's node-vault client, given through
  * node-vault's `request-promise` option: node:http with keep-alive agents.
@@ -38,79 +108,13 @@ export function createVaultTransport(options: {
   /** PEM CA bundle for an https Vault; the system's CAs when unset. */
   ca?: string;
 }) {
-  const httpAgent = new http.Agent({ keepAlive: true });
-  let httpsAgent: https.Agent | undefined;
-
-  function send(
-    url: URL,
-    request: TransportRequest,
-    body: string | undefined,
-    hops: number,
-  ): Promise<TransportResponse> {
-    return new Promise((resolve, reject) => {
-      const secure = url.protocol === 'https:';
-      const req = (secure ? https : http).request(
-        url,
-        {
-          method: request.method,
-          agent: secure ? httpsAgent : httpAgent,
-          headers: {
-            accept: 'application/json',
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            ...request.headers,
-            ...(body === undefined
-              ? {}
-              : { 'content-length': Buffer.byteLength(body) }),
-          },
-        },
-        res => {
-          const status = res.statusCode ?? 0;
-          const location = res.headers.location;
-          if (REDIRECTS.has(status) && location && hops < MAX_REDIRECTS) {
-            res.resume();
-            send(new URL(location, url), request, body, hops + 1).then(
-              resolve,
-              reject,
-            );
-            return;
-          }
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let parsed: unknown = text;
-            try {
-              parsed = text ? JSON.parse(text) : text;
-            } catch {
-              // Not JSON (a PEM): the text, as axios leaves it.
-            }
-            resolve({
-              statusCode: status,
-              body: parsed,
-              request: { path: url.pathname },
-            });
-          });
-        },
-      );
-      // Counted from when the socket is connected (as axios does), not from
-      // now: a request made during a long synchronous start-up would time
-      // out the moment it got its socket.
-      if (request.timeout) req.setTimeout(request.timeout);
-      req.on('timeout', () =>
-        req.destroy(
-          Object.assign(new Error('Vault did not answer in time'), {
-            code: 'ECONNABORTED',
-          }),
-        ),
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  const agents: { http: http.Agent; https?: https.Agent } = {
+    http: new http.Agent({ keepAlive: true }),
+  };
 
   const transport = (request: TransportRequest) =>
     send(
+      agents,
       new URL(request.uri),
       request,
       request.json && typeof request.json === 'object'
@@ -124,7 +128,7 @@ export function createVaultTransport(options: {
      * VAULT_SKIP_VERIFY is set, which node-vault honours and so do we.
      */
     defaults: (defaults: { strictSSL?: boolean }) => {
-      httpsAgent = new https.Agent({
+      agents.https = new https.Agent({
         keepAlive: true,
         ...(options.ca ? { ca: options.ca } : {}),
         rejectUnauthorized: defaults.strictSSL !== false,
@@ -133,8 +137,8 @@ export function createVaultTransport(options: {
     },
     /** Closes idle keep-alive connections. */
     close: () => {
-      httpAgent.destroy();
-      httpsAgent?.destroy();
+      agents.http.destroy();
+      agents.https?.destroy();
     },
   };
 }
