@@ -5,6 +5,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Extensions, Name } from '@peculiar/asn1-x509';
 import { InputError } from '@backstage/errors';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
+import { verifySignatureNatively } from './signatures';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
   '1.2.840.113549.1.9.7': 'challengePassword',
@@ -134,6 +135,7 @@ function describeKey(
 }
 
 async function signatureProblems(
+  asn: CertificationRequest,
   csr: x509.Pkcs10CertificateRequest,
 ): Promise<string[]> {
   const hash = (csr.signatureAlgorithm as { hash?: { name?: string } }).hash
@@ -142,7 +144,16 @@ async function signatureProblems(
     return [`the CSR is signed with ${hash}, which is too weak`];
   }
   try {
-    if (await csr.verify()) return [];
+    const verified =
+      verifySignatureNatively({
+        algorithm: asn.signatureAlgorithm,
+        key: csr.publicKey.rawData,
+        data:
+          asn.certificationRequestInfoRaw ??
+          AsnConvert.serialize(asn.certificationRequestInfo),
+        signature: asn.signature,
+      }) ?? (await csr.verify());
+    if (verified) return [];
   } catch {
     // A signature that cannot be checked is one that does not verify.
   }
@@ -272,7 +283,7 @@ export async function checkCsr(options: {
 
   const key = describeKey(csr);
   if (typeof key === 'string') problems.push(key);
-  else problems.push(...(await signatureProblems(csr)));
+  else problems.push(...(await signatureProblems(asn, csr)));
 
   const subject = subjectFacts(
     asn.certificationRequestInfo.subject,

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { BadGatewayError } from '../lib/errors';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
+import { nativePublicKey, verifySignatureNatively } from './signatures';
 
 // What a signer may add on its own besides the usages: key identifiers and
 // where to fetch the issuer and CRL (Vault adds those with config/urls).
@@ -19,6 +22,10 @@ const MAX_CHAIN_LENGTH = 8;
 function equalBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
   return Buffer.from(a).equals(Buffer.from(b));
 }
+
+// The ASN.1 each certificate was built on: its signature algorithm and
+// signed bytes, for verifySignatureNatively.
+const asnOf = new WeakMap<x509.X509Certificate, Certificate>();
 
 // The keys of trust anchors, imported for WebCrypto once per signature
 // algorithm rather than on every request.
@@ -48,6 +55,20 @@ async function verifyingKey(
   return key;
 }
 
+// The same for OpenSSL: a trust anchor's key, made once.
+const nativeAnchorKeys = new WeakMap<
+  x509.X509Certificate,
+  ReturnType<typeof nativePublicKey>
+>();
+
+function nativeKey(issuer: x509.X509Certificate, anchor: boolean) {
+  if (!anchor) return issuer.publicKey.rawData;
+  if (!nativeAnchorKeys.has(issuer)) {
+    nativeAnchorKeys.set(issuer, nativePublicKey(issuer.publicKey.rawData));
+  }
+  return nativeAnchorKeys.get(issuer) ?? issuer.publicKey.rawData;
+}
+
 async function signedBy(
   cert: x509.X509Certificate,
   issuer: x509.X509Certificate,
@@ -55,6 +76,16 @@ async function signedBy(
 ): Promise<boolean> {
   if (cert.issuer !== issuer.subject) return false;
   try {
+    const asn = asnOf.get(cert);
+    const verified =
+      asn &&
+      verifySignatureNatively({
+        algorithm: asn.signatureAlgorithm,
+        key: nativeKey(issuer, anchor),
+        data: asn.tbsCertificateRaw ?? AsnConvert.serialize(asn.tbsCertificate),
+        signature: asn.signatureValue,
+      });
+    if (verified !== undefined) return verified;
     return await cert.verify({
       publicKey: await verifyingKey(cert, issuer, anchor),
       signatureOnly: true,
@@ -64,10 +95,19 @@ async function signedBy(
   }
 }
 
+
+/** Parses a PEM certificate once, keeping its ASN.1; throws if it is none. */
+function parseCertificate(pem: string): x509.X509Certificate {
+  const asn = AsnConvert.parse(x509.PemConverter.decodeFirst(pem), Certificate);
+  const cert = new x509.X509Certificate(asn);
+  asnOf.set(cert, asn);
+  return cert;
+}
+
 function parseAll(pems: string[]): x509.X509Certificate[] {
   return pems.flatMap(pem => {
     try {
-      return [new x509.X509Certificate(pem)];
+      return [parseCertificate(pem)];
     } catch {
       return [];
     }
@@ -223,7 +263,7 @@ export async function checkIssuedCertificate(options: {
 }): Promise<CheckedCertificate> {
   let cert: x509.X509Certificate;
   try {
-    cert = new x509.X509Certificate(options.certificatePem);
+    cert = parseCertificate(options.certificatePem);
   } catch {
     throw new BadGatewayError(
       'The signer returned something that is not an X.509 certificate',

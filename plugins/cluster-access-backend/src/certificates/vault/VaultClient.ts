@@ -7,6 +7,7 @@ import {
   VaultResponseError,
   toBackstageError,
 } from './errors';
+import { createVaultTransport } from './transport';
 import { VaultTokenManager } from './VaultTokenManager';
 import { timeVaultCall } from '../../metrics/metrics';
 
@@ -33,25 +34,22 @@ export class VaultClient {
   readonly address: string;
   private readonly vault: NodeVault.client;
   private readonly timeoutMs: number;
+  private readonly closeTransport: () => void;
 
   static create(options: {
     config: VaultSettings;
     logger: LoggerService;
   }): VaultClient {
     const { config, logger } = options;
+    // Keep-alive connections, with the CA for an https Vault.
+    const transport = createVaultTransport({ ca: config.tlsCaPem });
     const vault = NodeVault({
       endpoint: config.address,
       // Tokens go per request, never into the shared client: concurrent
       // requests may hold different tokens while one is being replaced.
       token: undefined,
-      requestOptions: {
-        timeout: config.timeoutMs,
-        // node-vault makes its own https.Agent for a CA, without keep-alive:
-        // every call would open a TLS connection anew.
-        ...(config.tlsCaPem
-          ? { ca: config.tlsCaPem, agentOptions: { keepAlive: true } }
-          : {}),
-      },
+      requestOptions: { timeout: config.timeoutMs },
+      'request-promise': transport,
     });
     // node-vault falls back to VAULT_TOKEN from the environment; the token
     // manager is the only source of tokens here.
@@ -68,6 +66,7 @@ export class VaultClient {
       tokens,
       config.address,
       config.timeoutMs,
+      transport.close,
       logger,
     );
   }
@@ -77,8 +76,10 @@ export class VaultClient {
     tokens: VaultTokenManager,
     address: string,
     timeoutMs: number,
+    closeTransport: () => void,
     private readonly logger: LoggerService,
   ) {
+    this.closeTransport = closeTransport;
     this.vault = vault;
     this.tokens = tokens;
     this.address = address;
@@ -107,9 +108,10 @@ export class VaultClient {
     );
   }
 
-  /** Stops token renewal. */
+  /** Stops token renewal and closes idle connections. */
   close(): void {
     this.tokens.stop();
+    this.closeTransport();
   }
 
   private requestOptions(token: string) {
