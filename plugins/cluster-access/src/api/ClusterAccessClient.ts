@@ -13,6 +13,7 @@ import {
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestInput,
+  NamespaceRequestManifests,
   responseData,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -149,6 +150,17 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  async getRequestManifests(options: {
+    id: string;
+  }): Promise<NamespaceRequestManifests> {
+    const client = await this.client();
+    return responseData(
+      client.GET('/requests/{id}/manifests', {
+        params: { path: { id: options.id } },
+      }),
+    );
+  }
+
   async approveRequest(options: {
     id: string;
     comment?: string;
@@ -207,7 +219,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     filter: NamespaceAccessFilter = {},
   ): Promise<NamespaceAccess[]> {
     const client = await this.client();
-    const { owner, cluster, namespace, user, flagged } = filter;
+    const { owner, cluster, namespace, user, mine, flagged } = filter;
     const { items } = await responseData(
       client.GET('/access', {
         params: {
@@ -216,6 +228,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
             cluster,
             namespace,
             user,
+            mine: mine ? 'true' : undefined,
             flagged: flagged ? 'true' : undefined,
           },
         },
