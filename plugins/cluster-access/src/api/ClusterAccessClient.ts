@@ -154,11 +154,14 @@ export class ClusterAccessClient implements ClusterAccessApi {
     id: string;
   }): Promise<NamespaceRequestManifests> {
     const client = await this.client();
-    return responseData(
+    const data = await responseData(
       client.GET('/requests/{id}/manifests', {
         params: { path: { id: options.id } },
       }),
     );
+    // Without format=yaml the backend answers with JSON; the spec's text/yaml
+    // answer only makes the type a union.
+    return data as NamespaceRequestManifests;
   }
 
   async approveRequest(options: {
