@@ -133,7 +133,9 @@ describe('request manifests and "what can I do"', () => {
       );
       expect(download.text).toBe(res.body.yaml);
       expect(download.text).toMatch(/^# Namespace .* on cluster sandbox/);
-      const documents = YAML.parseAllDocuments(download.text).map(d => d.toJS());
+      const documents = YAML.parseAllDocuments(download.text).map(d =>
+        d.toJS(),
+      );
       expect(documents).toEqual(items);
     },
   );
@@ -182,9 +184,9 @@ describe('request manifests and "what can I do"', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const id = '6f1c3c50-0000-4000-8000-000000000001';
-      expect((await request(h.app).get(`/requests/${id}/manifests`)).status).toBe(
-        401,
-      );
+      expect(
+        (await request(h.app).get(`/requests/${id}/manifests`)).status,
+      ).toBe(401);
       const service = await request(h.app)
         .get(`/requests/${id}/manifests`)
         .set('authorization', mockCredentials.service.header());

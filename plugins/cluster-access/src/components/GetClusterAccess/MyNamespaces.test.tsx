@@ -55,7 +55,9 @@ describe('MyNamespaces', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('payments-api-dev');
     expect(rows[0]).toHaveTextContent(/edit\s*binding manager\s*view/);
-    expect(rows[0]).toHaveTextContent('You are a member of payments, which owns it.');
+    expect(rows[0]).toHaveTextContent(
+      'You are a member of payments, which owns it.',
+    );
     expect(rows[0]).toHaveTextContent(
       'The RoleBinding team-view, made with kubectl, names your group payments.',
     );

@@ -35,8 +35,8 @@ const Why = (props: { entry: NamespaceAccess }) => {
   if (entry.via === 'group') {
     return (
       <>
-        You are a member of <EntityRefLink entityRef={entry.owner} hideIcon />
-        , which owns it.
+        You are a member of <EntityRefLink entityRef={entry.owner} hideIcon />,
+        which owns it.
       </>
     );
   }
@@ -119,9 +119,9 @@ export const MyNamespaces = () => {
             return (
               <Box>
                 <Typography variant="body2" paragraph>
-                  You cannot use any namespace yet: a certificate lets you
-                  sign in to the cluster, but Kubernetes lets you into
-                  namespaces of your Groups only.
+                  You cannot use any namespace yet: a certificate lets you sign
+                  in to the cluster, but Kubernetes lets you into namespaces of
+                  your Groups only.
                 </Typography>
                 {requestLink && (
                   <LinkButton

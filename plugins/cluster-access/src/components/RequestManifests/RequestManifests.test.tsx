@@ -48,7 +48,10 @@ describe('RequestManifests', () => {
     ).toBeInTheDocument();
 
     const download = screen.getByRole('link', { name: 'Download' });
-    expect(download).toHaveAttribute('download', 'sandbox-payments-api-qa.yaml');
+    expect(download).toHaveAttribute(
+      'download',
+      'sandbox-payments-api-qa.yaml',
+    );
     const blob = blobs.get(download.getAttribute('href')!)!;
     expect(await blob.text()).toBe(manifests.yaml);
 
@@ -71,7 +74,9 @@ describe('RequestManifests', () => {
       }),
     );
     expect(
-      await screen.findByText(/applied in the cluster; Cluster Access keeps them so/),
+      await screen.findByText(
+        /applied in the cluster; Cluster Access keeps them so/,
+      ),
     ).toBeInTheDocument();
   });
 
@@ -80,13 +85,19 @@ describe('RequestManifests', () => {
       fakeNamespaceApi({
         getRequestManifests: jest.fn(async () => {
           throw await ResponseError.fromResponse(
-            errorResponse(404, 'NotFoundError', 'Tier gold is no longer configured'),
+            errorResponse(
+              404,
+              'NotFoundError',
+              'Tier gold is no longer configured',
+            ),
           );
         }),
       }),
     );
     await waitFor(() =>
-      expect(screen.getAllByText(/Tier gold is no longer configured/).length).toBeGreaterThan(0),
+      expect(
+        screen.getAllByText(/Tier gold is no longer configured/).length,
+      ).toBeGreaterThan(0),
     );
     expect(screen.queryByRole('link', { name: 'Download' })).toBeNull();
   });

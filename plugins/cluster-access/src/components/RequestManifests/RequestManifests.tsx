@@ -46,7 +46,9 @@ function CopyButton(props: { text: string }) {
 }
 
 /** The YAML, its download and copy buttons, and what it is to the request. */
-export const ManifestsView = (props: { manifests: NamespaceRequestManifests }) => {
+export const ManifestsView = (props: {
+  manifests: NamespaceRequestManifests;
+}) => {
   const { manifests } = props;
   const url = useObjectUrl(manifests.yaml, 'application/yaml');
   return (
