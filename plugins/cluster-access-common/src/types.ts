@@ -152,12 +152,15 @@ export type ManifestState =
  * @public
  */
 export interface NamespaceRequestManifests {
+  /** The request asked about (a decommission request shows its namespace's objects). */
   requestId: string;
+  /** The cluster the namespace is on. */
   cluster: string;
   /** The namespace name. */
   namespace: string;
   /** The request's status. */
   status: NamespaceRequestStatus;
+  /** Where the request stands with these objects. */
   state: ManifestState;
   /** A file name for the YAML, e.g. `sandbox-payments-api-dev.yaml`. */
   filename: string;

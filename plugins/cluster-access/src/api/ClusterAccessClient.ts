@@ -150,6 +150,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** The objects a request applies or applied, as JSON and YAML. */
   async getRequestManifests(options: {
     id: string;
   }): Promise<NamespaceRequestManifests> {
