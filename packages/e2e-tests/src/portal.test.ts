@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Browser, Page } from 'playwright-core';
 import { launchBrowser, signInAs } from './__testUtils__/browser';
-import { shoot } from './__testUtils__/layout';
+import { DESKTOP, PHONE, shoot } from './__testUtils__/layout';
 import { APP_URL, BACKEND_URL, startPortal } from './__testUtils__/portal';
 
 jest.setTimeout(300_000);
@@ -258,6 +258,63 @@ describe('the demo portal in Chromium', () => {
       ]),
     ).rejects.toThrow(/forbidden/);
     await page.close();
+  });
+
+  /** Whether an element fits the window sideways (it may scroll inside). */
+  const fitsSideways = (page: Page, selector: string) =>
+    page
+      .locator(selector)
+      .first()
+      .evaluate(el => {
+        const box = el.getBoundingClientRect();
+        return box.left >= 0 && box.right <= window.innerWidth + 1;
+      });
+
+  it('alice sees the namespaces she can use before downloading anything, and the manifests of her request, at 1440 and 390 px', async () => {
+    for (const size of [DESKTOP, PHONE]) {
+      const page = await browser.newPage({ viewport: size });
+      await signInAs(page, 'alice');
+      await page.goto(`${APP_URL}/cluster-access`);
+      const mine = page.getByRole('list', { name: 'Your namespaces on dev' });
+      await mine.getByText('payments-e2e-dev').waitFor();
+      const row = mine.getByRole('listitem').filter({
+        hasText: 'payments-e2e-dev',
+      });
+      expect(await row.textContent()).toContain(
+        'You are a member of payments, which owns it.',
+      );
+      expect(
+        await fitsSideways(page, 'ul[aria-label^="Your namespaces"]'),
+      ).toBe(true);
+      await mine.scrollIntoViewIfNeeded();
+      await shoot(page, 'get-access-my-namespaces');
+
+      await page.goto(`${APP_URL}/cluster-access/requests`);
+      await page
+        .getByRole('button', { name: 'Details of payments-e2e-dev' })
+        .first()
+        .click();
+      const manifests = page.getByRole('region', {
+        name: 'Manifests of payments-e2e-dev',
+      });
+      await manifests.getByText('kind: ResourceQuota').first().waitFor();
+      const yaml = (await manifests.textContent()) ?? '';
+      expect(yaml).toContain('pod-security.kubernetes.io/enforce');
+      expect(yaml).toContain('name: ca-edit-alice');
+      expect(
+        await fitsSideways(
+          page,
+          '[aria-label="Manifests of payments-e2e-dev"]',
+        ),
+      ).toBe(true);
+      const download = page.waitForEvent('download');
+      await page.getByRole('link', { name: 'Download' }).click();
+      expect((await download).suggestedFilename()).toBe(
+        'dev-payments-e2e-dev.yaml',
+      );
+      await shoot(page, 'request-manifests');
+      await page.close();
+    }
   });
 
   it('the Payments Group page says who can get into its namespaces, flagging a binding alice made with kubectl for an outsider', async () => {

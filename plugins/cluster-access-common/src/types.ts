@@ -80,7 +80,9 @@ export interface NamespaceRequest extends NamespaceRequestInput {
 }
 
 /**
- * A Kubernetes object as a dry run shows it.
+ * A Kubernetes object as the API server receives it (the names of the
+ * Kubernetes API, e.g. `default` of a LimitRange item), as a dry run and a
+ * request's manifests show it.
  *
  * @public
  */
@@ -124,6 +126,48 @@ export interface NamespaceRequestDryRun {
    * request is filed.
    */
   manifests: KubernetesManifest[];
+}
+
+/**
+ * Where a request stands with the objects of its namespace:
+ * `planned` (applied once approved and provisioned), `applied` (in the
+ * cluster, kept so by the reconciler), `failed` (provisioning stopped; some
+ * may be applied), `deleting` (a decommission deletes them), `deleted` (were
+ * applied, deleted since), `not-applied` (rejected, expired or withdrawn).
+ *
+ * @public
+ */
+export type ManifestState =
+  | 'planned'
+  | 'applied'
+  | 'failed'
+  | 'deleting'
+  | 'deleted'
+  | 'not-applied';
+
+/**
+ * The Kubernetes objects a request applies or applied:
+ * `GET /requests/{id}/manifests`.
+ *
+ * @public
+ */
+export interface NamespaceRequestManifests {
+  /** The request asked about (a decommission request shows its namespace's objects). */
+  requestId: string;
+  /** The cluster the namespace is on. */
+  cluster: string;
+  /** The namespace name. */
+  namespace: string;
+  /** The request's status. */
+  status: NamespaceRequestStatus;
+  /** Where the request stands with these objects. */
+  state: ManifestState;
+  /** A file name for the YAML, e.g. `sandbox-payments-api-dev.yaml`. */
+  filename: string;
+  /** The objects, in the order they are applied. */
+  items: KubernetesManifest[];
+  /** The same objects as one multi-document YAML file, with a header comment. */
+  yaml: string;
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import {
   createConditionAuthorizer,
   PermissionRuleset,
@@ -103,6 +103,7 @@ const listAccessSchema = z.strictObject({
   namespace: name.optional(),
   user: ref.optional(),
   flagged: z.enum(['true', 'false']).optional(),
+  mine: z.enum(['true', 'false']).optional(),
 });
 const addMemberSchema = z.strictObject({ user: ref });
 const decommissionSchema = z.strictObject({
@@ -215,6 +216,27 @@ export async function createNamespacesRouter(
     res.json(toApiRequest(await requests.getRequest(id)));
   });
 
+  // As open as the request itself: the objects name the members, who are
+  // public like the members list.
+  const manifestsQuerySchema = z.strictObject({
+    format: z.enum(['json', 'yaml']).optional(),
+  });
+  router.get('/requests/:id/manifests', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user'] });
+    const id = parseInput(idSchema, req.params.id, 'request id');
+    const query = parseInput(manifestsQuerySchema, req.query, 'query');
+    const manifests = await requests.getManifests(id);
+    if (query.format !== 'yaml') {
+      res.json(manifests);
+      return;
+    }
+    res
+      .status(200)
+      .type('text/yaml')
+      .attachment(manifests.filename)
+      .send(manifests.yaml);
+  });
+
   async function decide(req: Request, decision: 'approve' | 'reject') {
     const { credentials, caller: user } = await caller(req);
     const id = parseInput(idSchema, req.params.id, 'request id');
@@ -274,12 +296,20 @@ export async function createNamespacesRouter(
   });
 
   // Who can get in and why is as public as the members list.
+  // `mine=true` takes the user from the credentials, so "what can I do"
+  // needs no entity ref from the page.
   router.get('/access', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    const { caller: user } = await caller(req);
     const query = parseInput(listAccessSchema, req.query, 'query');
+    const { mine, ...filter } = query;
+    const self = mine === 'true' ? user.userEntityRef : undefined;
+    if (self && filter.user) {
+      throw new InputError('Give either user or mine=true, not both');
+    }
     const items = await options.access.listAccess({
-      ...query,
-      flagged: query.flagged === 'true',
+      ...filter,
+      user: self ?? filter.user,
+      flagged: filter.flagged === 'true',
     });
     res.json({ items });
   });

@@ -11,6 +11,7 @@ import {
   NamespaceRequest,
   NamespaceRequestInput,
   NamespaceRequestKind,
+  NamespaceRequestManifests,
   NamespaceRequestStatus,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -75,6 +76,8 @@ export interface NamespaceAccessFilter {
   namespace?: string;
   /** Only the ways in of this User entity ref. */
   user?: string;
+  /** Only the signed-in user's own ways in (instead of `user`). */
+  mine?: boolean;
   /** Only entries that let in someone who is neither a member nor an extra member. */
   flagged?: boolean;
 }
@@ -162,6 +165,14 @@ export interface ClusterAccessApi {
 
   /** One namespace request. */
   getRequest(options: { id: string }): Promise<NamespaceRequest>;
+
+  /**
+   * The Kubernetes objects a request applies (or applied), as objects and as
+   * one YAML file, rendered by the backend's provisioner.
+   */
+  getRequestManifests(options: {
+    id: string;
+  }): Promise<NamespaceRequestManifests>;
 
   /** Approves a pending request; never the caller's own. */
   approveRequest(options: {

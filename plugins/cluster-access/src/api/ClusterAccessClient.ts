@@ -13,6 +13,7 @@ import {
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestInput,
+  NamespaceRequestManifests,
   responseData,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -149,6 +150,21 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** The objects a request applies or applied, as JSON and YAML. */
+  async getRequestManifests(options: {
+    id: string;
+  }): Promise<NamespaceRequestManifests> {
+    const client = await this.client();
+    const data = await responseData(
+      client.GET('/requests/{id}/manifests', {
+        params: { path: { id: options.id } },
+      }),
+    );
+    // Without format=yaml the backend answers with JSON; the spec's text/yaml
+    // answer only makes the type a union.
+    return data as NamespaceRequestManifests;
+  }
+
   async approveRequest(options: {
     id: string;
     comment?: string;
@@ -207,7 +223,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     filter: NamespaceAccessFilter = {},
   ): Promise<NamespaceAccess[]> {
     const client = await this.client();
-    const { owner, cluster, namespace, user, flagged } = filter;
+    const { owner, cluster, namespace, user, mine, flagged } = filter;
     const { items } = await responseData(
       client.GET('/access', {
         params: {
@@ -216,6 +232,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
             cluster,
             namespace,
             user,
+            mine: mine ? 'true' : undefined,
             flagged: flagged ? 'true' : undefined,
           },
         },

@@ -3,6 +3,7 @@ import {
   NamespaceAccess,
   NamespaceClusterInfo,
   NamespaceRequest,
+  NamespaceRequestManifests,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterAccessApi } from '../api';
@@ -188,6 +189,7 @@ export function fakeNamespaceApi(
     createRequest: jest.fn(),
     listRequests: jest.fn(async () => []),
     getRequest: jest.fn(),
+    getRequestManifests: jest.fn(async ({ id }) => requestManifests({ id })),
     approveRequest: jest.fn(),
     rejectRequest: jest.fn(),
     withdrawRequest: jest.fn(),
@@ -198,6 +200,52 @@ export function fakeNamespaceApi(
     decommissionNamespace: jest.fn(),
     ...overrides,
   } as jest.Mocked<ClusterAccessApi>;
+}
+
+/** The manifests of a pending request, as the backend renders them. */
+export function requestManifests(
+  overrides: Partial<NamespaceRequestManifests> & { id?: string } = {},
+): NamespaceRequestManifests {
+  const { id = '00000000-0000-4000-8000-000000000001', ...rest } = overrides;
+  const yaml = [
+    '# Namespace payments-api-qa on cluster sandbox',
+    '---',
+    'apiVersion: v1',
+    'kind: Namespace',
+    'metadata:',
+    '  name: payments-api-qa',
+    '  labels:',
+    '    pod-security.kubernetes.io/enforce: baseline',
+    '---',
+    'apiVersion: rbac.authorization.k8s.io/v1',
+    'kind: RoleBinding',
+    'metadata:',
+    '  name: ca-edit-alice',
+    '  namespace: payments-api-qa',
+    '',
+  ].join('\n');
+  return {
+    requestId: id,
+    cluster: 'sandbox',
+    namespace: 'payments-api-qa',
+    status: 'pending',
+    state: 'planned',
+    filename: 'sandbox-payments-api-qa.yaml',
+    items: [
+      {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'payments-api-qa' },
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: 'ca-edit-alice', namespace: 'payments-api-qa' },
+      },
+    ],
+    yaml,
+    ...rest,
+  };
 }
 
 /** A backend error as `ResponseError.fromResponse` sees it. */

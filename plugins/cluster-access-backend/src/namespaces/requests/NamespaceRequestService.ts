@@ -11,6 +11,7 @@ import {
   NamespaceRequest,
   NamespaceRequestDryRun,
   NamespaceRequestInput,
+  NamespaceRequestManifests,
   NamespaceRequestStatus,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -18,10 +19,12 @@ import { ClusterDirectory } from '@cluster-access/plugin-cluster-access-node';
 import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
+import { toManifest } from '../cluster/renderManifests';
 import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
 import { NamespaceRequestResource } from './permissionRules';
 import { ACTIVE_REQUEST_STATUSES, NamespaceLifecycle } from './lifecycle';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
+import { requestManifests } from './requestManifests';
 import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
 import {
   parseOwner,
@@ -111,6 +114,21 @@ export class NamespaceRequestService {
       throw new NotFoundError(`No namespace request ${id}`);
     }
     return request;
+  }
+
+  /**
+   * The objects a request applies or applied, rendered by the provisioner
+   * itself (members as of now, as the reconciler keeps them). A decommission
+   * request shows those of the namespace it deletes.
+   */
+  async getManifests(id: string): Promise<NamespaceRequestManifests> {
+    const request = await this.getRequest(id);
+    const target =
+      request.kind === 'create' || !request.targetRequestId
+        ? request
+        : await this.getRequest(request.targetRequestId);
+    const objects = await this.options.provisioner.desiredState(target);
+    return requestManifests(request, objects);
   }
 
   async listRequests(filter: RequestFilter): Promise<NamespaceRequest[]> {
@@ -206,7 +224,7 @@ export class NamespaceRequestService {
       owner,
       tier: tier.name,
       approval: tier.approval,
-      manifests,
+      manifests: manifests.map(toManifest),
     };
   }
 

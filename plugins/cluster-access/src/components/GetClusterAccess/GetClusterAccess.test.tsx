@@ -82,6 +82,7 @@ function fakeApi() {
     issueCertificate,
     listCertificates: jest.fn(async () => []),
     revokeCertificate: jest.fn(),
+    listAccess: jest.fn(async () => []),
   };
 }
 

@@ -11,11 +11,13 @@ import { CertificateList } from '../CertificateList';
 import { KubeconfigResult } from '../KubeconfigResult';
 import { GenerateCard } from './GenerateCard';
 import { HowItWorks } from './HowItWorks';
+import { MyNamespaces } from './MyNamespaces';
 import { Issued } from './issueCertificate';
 
 /**
  * The "Get cluster access" tab: who the user is for certificates, a TTL
- * choice and a Generate button beside how it works; then, full width and
+ * choice and a Generate button beside how it works; the namespaces the
+ * certificate will let them into, and why; then, full width and
  * scrolled into view, the kubeconfig to download; and the user's
  * certificates.
  */
@@ -47,6 +49,9 @@ export const GetClusterAccess = () => {
       </Grid>
       <Grid item xs={12} md={6}>
         <HowItWorks />
+      </Grid>
+      <Grid item xs={12}>
+        <MyNamespaces />
       </Grid>
       {issued && (
         <Grid item xs={12} ref={result}>

@@ -9,6 +9,7 @@ import { RequestStatusChip } from '../RequestStatusChip';
 import { Field } from './Field';
 import { RequestHistory } from './RequestHistory';
 import { NamespaceLink } from '../NamespaceLink';
+import { RequestManifests } from '../RequestManifests';
 
 /**
  * Everything about one namespace request: what was asked, by whom and why,
@@ -73,6 +74,12 @@ export const RequestDetails = (props: { request: NamespaceRequest }) => {
           )}
         </TableBody>
       </Table>
+      <Box mt={2}>
+        <Typography variant="h6" component="h3" gutterBottom>
+          Kubernetes objects
+        </Typography>
+        <RequestManifests requestId={request.id} />
+      </Box>
       <Box mt={2}>
         <Typography variant="h6" component="h3">
           History

@@ -705,6 +705,62 @@ export const spec = {
         },
       },
     },
+    '/requests/{id}/manifests': {
+      parameters: [
+        {
+          $ref: '#/components/parameters/RequestId',
+        },
+      ],
+      get: {
+        tags: ['requests'],
+        operationId: 'getRequestManifests',
+        summary:
+          'The Kubernetes objects a request applies (or applied), as JSON and YAML.',
+        description:
+          "The objects provisioning applies for the namespace of this request,\nin order, rendered by the same code that provisions and reconciles it,\nwith the owner Group's members and extra members of now (the\nreconciler keeps a ready namespace so). A decommission request shows\nthe objects of the namespace it deletes. Open to every signed-in\nuser, like the request itself. `format=yaml` answers with the YAML\nfile alone, as a download (`Content-Disposition: attachment`).\n",
+        parameters: [
+          {
+            name: 'format',
+            in: 'query',
+            description:
+              '`yaml`: the manifests as one multi-document YAML file to download.',
+            schema: {
+              type: 'string',
+              enum: ['json', 'yaml'],
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The objects, and where the request stands with them',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/NamespaceRequestManifests',
+                },
+              },
+              'text/yaml': {
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '403': {
+            $ref: '#/components/responses/Forbidden',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
     '/requests/{id}/approve': {
       parameters: [
         {
@@ -987,6 +1043,16 @@ export const spec = {
             name: 'flagged',
             in: 'query',
             description: '`true`: only flagged entries.',
+            schema: {
+              type: 'string',
+              enum: ['true', 'false'],
+            },
+          },
+          {
+            name: 'mine',
+            in: 'query',
+            description:
+              '`true`: only the ways in of the signed-in user (as `user` with their own entity ref).',
             schema: {
               type: 'string',
               enum: ['true', 'false'],
@@ -1623,31 +1689,92 @@ export const spec = {
             description:
               "The objects provisioning would apply, in order, with the owner\nGroup's members of now; the request id annotation holds the nil\nUUID until a request is filed.\n",
             items: {
-              type: 'object',
-              required: ['apiVersion', 'kind', 'metadata'],
-              additionalProperties: true,
-              properties: {
-                apiVersion: {
-                  type: 'string',
-                },
-                kind: {
-                  type: 'string',
-                },
-                metadata: {
-                  type: 'object',
-                  required: ['name'],
-                  additionalProperties: true,
-                  properties: {
-                    name: {
-                      type: 'string',
-                    },
-                    namespace: {
-                      type: 'string',
-                    },
-                  },
-                },
+              $ref: '#/components/schemas/KubernetesManifest',
+            },
+          },
+        },
+      },
+      KubernetesManifest: {
+        type: 'object',
+        description: 'A Kubernetes object as the API server receives it.',
+        required: ['apiVersion', 'kind', 'metadata'],
+        additionalProperties: true,
+        properties: {
+          apiVersion: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+          },
+          metadata: {
+            type: 'object',
+            required: ['name'],
+            additionalProperties: true,
+            properties: {
+              name: {
+                type: 'string',
+              },
+              namespace: {
+                type: 'string',
               },
             },
+          },
+        },
+      },
+      NamespaceRequestManifests: {
+        type: 'object',
+        required: [
+          'requestId',
+          'cluster',
+          'namespace',
+          'status',
+          'state',
+          'filename',
+          'items',
+          'yaml',
+        ],
+        properties: {
+          requestId: {
+            type: 'string',
+            format: 'uuid',
+          },
+          cluster: {
+            type: 'string',
+          },
+          namespace: {
+            type: 'string',
+          },
+          status: {
+            $ref: '#/components/schemas/RequestStatus',
+          },
+          state: {
+            type: 'string',
+            enum: [
+              'planned',
+              'applied',
+              'failed',
+              'deleting',
+              'deleted',
+              'not-applied',
+            ],
+            description:
+              'Where the request stands with these objects: `planned` (they will\nbe applied once approved and provisioned), `applied` (in the\ncluster, kept so by the reconciler), `failed` (provisioning\nstopped; some may be applied), `deleting` (a decommission will\ndelete them, or is), `deleted` (were applied, deleted since),\n`not-applied` (rejected, expired or withdrawn: never applied).\n',
+          },
+          filename: {
+            type: 'string',
+            description:
+              'A file name for the YAML, e.g. `sandbox-payments-api-dev.yaml`',
+          },
+          items: {
+            type: 'array',
+            description: 'The objects, in the order they are applied.',
+            items: {
+              $ref: '#/components/schemas/KubernetesManifest',
+            },
+          },
+          yaml: {
+            type: 'string',
+            description: 'The same objects as one multi-document YAML file.',
           },
         },
       },

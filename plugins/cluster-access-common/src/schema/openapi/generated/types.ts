@@ -217,6 +217,34 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/requests/{id}/manifests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: components['parameters']['RequestId'];
+      };
+      cookie?: never;
+    };
+    /**
+     * The Kubernetes objects a request applies (or applied), as JSON and YAML.
+     * @description The objects provisioning applies for the namespace of this request,
+     *     in order, rendered by the same code that provisions and reconciles it,
+     *     with the owner Group's members and extra members of now (the
+     *     reconciler keeps a ready namespace so). A decommission request shows
+     *     the objects of the namespace it deletes. Open to every signed-in
+     *     user, like the request itself. `format=yaml` answers with the YAML
+     *     file alone, as a download (`Content-Disposition: attachment`).
+     */
+    get: operations['getRequestManifests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/requests/{id}/approve': {
     parameters: {
       query?: never;
@@ -502,18 +530,49 @@ export interface components {
        *     Group's members of now; the request id annotation holds the nil
        *     UUID until a request is filed.
        */
-      manifests: ({
-        apiVersion: string;
-        kind: string;
-        metadata: {
-          name: string;
-          namespace?: string;
-        } & {
-          [key: string]: unknown;
-        };
+      manifests: components['schemas']['KubernetesManifest'][];
+    };
+    /** @description A Kubernetes object as the API server receives it. */
+    KubernetesManifest: {
+      apiVersion: string;
+      kind: string;
+      metadata: {
+        name: string;
+        namespace?: string;
       } & {
         [key: string]: unknown;
-      })[];
+      };
+    } & {
+      [key: string]: unknown;
+    };
+    NamespaceRequestManifests: {
+      /** Format: uuid */
+      requestId: string;
+      cluster: string;
+      namespace: string;
+      status: components['schemas']['RequestStatus'];
+      /**
+       * @description Where the request stands with these objects: `planned` (they will
+       *     be applied once approved and provisioned), `applied` (in the
+       *     cluster, kept so by the reconciler), `failed` (provisioning
+       *     stopped; some may be applied), `deleting` (a decommission will
+       *     delete them, or is), `deleted` (were applied, deleted since),
+       *     `not-applied` (rejected, expired or withdrawn: never applied).
+       * @enum {string}
+       */
+      state:
+        | 'planned'
+        | 'applied'
+        | 'failed'
+        | 'deleting'
+        | 'deleted'
+        | 'not-applied';
+      /** @description A file name for the YAML, e.g. `sandbox-payments-api-dev.yaml` */
+      filename: string;
+      /** @description The objects, in the order they are applied. */
+      items: components['schemas']['KubernetesManifest'][];
+      /** @description The same objects as one multi-document YAML file. */
+      yaml: string;
     };
     NamespaceRequest: {
       /** Format: uuid */
@@ -1230,6 +1289,36 @@ export interface operations {
       404: components['responses']['NotFound'];
     };
   };
+  getRequestManifests: {
+    parameters: {
+      query?: {
+        /** @description `yaml`: the manifests as one multi-document YAML file to download. */
+        format?: 'json' | 'yaml';
+      };
+      header?: never;
+      path: {
+        id: components['parameters']['RequestId'];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The objects, and where the request stands with them */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['NamespaceRequestManifests'];
+          'text/yaml': string;
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
+      404: components['responses']['NotFound'];
+    };
+  };
   approveRequest: {
     parameters: {
       query?: never;
@@ -1370,6 +1459,8 @@ export interface operations {
         user?: string;
         /** @description `true`: only flagged entries. */
         flagged?: 'true' | 'false';
+        /** @description `true`: only the ways in of the signed-in user (as `user` with their own entity ref). */
+        mine?: 'true' | 'false';
       };
       header?: never;
       path?: never;

@@ -1,0 +1,1 @@
+export { RequestManifests } from './RequestManifests';
