@@ -14,7 +14,7 @@ import {
   NamespaceRequest,
   NamespaceRequestInput,
   responseData,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 import {
   AddedNamespaceMember,
@@ -96,10 +96,10 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
-  async listTiers(): Promise<TierInfo[]> {
+  async listTiers(): Promise<RequestableTier[]> {
     const client = await this.client();
     const { items } = await responseData(client.GET('/tiers'));
-    return items as TierInfo[];
+    return items as RequestableTier[];
   }
 
   async listClusters(): Promise<NamespaceClusterInfo[]> {
