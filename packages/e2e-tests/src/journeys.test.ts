@@ -256,7 +256,9 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
     const told = await open('alice', PHONE);
     await told.goto(`${APP_URL}/notifications`);
     await told
-      .getByRole('link', { name: 'carol approved namespace payments-notify-qa' })
+      .getByRole('link', {
+        name: 'carol approved namespace payments-notify-qa',
+      })
       .waitFor();
     await told
       .getByRole('link', { name: 'Namespace payments-notify-qa is ready' })

@@ -65,7 +65,9 @@ describe('GET /tiers: where the caller may request a namespace', () => {
   afterAll(() => peer.close());
 
   async function requestable(user: string) {
-    const res = await request(h.app).get('/tiers').set('authorization', as(user));
+    const res = await request(h.app)
+      .get('/tiers')
+      .set('authorization', as(user));
     expect(res.status).toBe(200);
     return Object.fromEntries(
       res.body.items.map((t: any) => [

@@ -6,7 +6,10 @@ import {
   SidebarScrollWrapper,
   SidebarSpace,
 } from '@backstage/core-components';
-import { NavContentBlueprint } from '@backstage/plugin-app-react';
+import {
+  NavContentBlueprint,
+  NavContentComponentProps,
+} from '@backstage/plugin-app-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { UserSettingsSignInAvatar } from '@backstage/plugin-user-settings';
 import { clusterAccessCertificateCreatePermission } from '@cluster-access/plugin-cluster-access-common';
@@ -39,46 +42,46 @@ const ClusterAccessNavItem = (props: { children: ReactNode }) => {
   return loading || !allowed ? null : <>{props.children}</>;
 };
 
-export const SidebarContent = NavContentBlueprint.make({
-  params: {
-    component: ({ navItems }) => {
-      const classes = useStyles();
-      const nav = navItems.withComponent(item => (
-        <SidebarItem
-          className={classes.item}
-          icon={() => item.icon}
-          to={item.href}
-          text={item.title}
-        />
-      ));
+const AppSidebar = ({ navItems }: NavContentComponentProps) => {
+  const classes = useStyles();
+  const nav = navItems.withComponent(item => (
+    <SidebarItem
+      className={classes.item}
+      icon={() => item.icon}
+      to={item.href}
+      text={item.title}
+    />
+  ));
 
-      return (
-        <Sidebar>
-          <SidebarLogo />
-          <SidebarDivider />
-          <SidebarGroup label="Menu" icon={<MenuIcon />}>
-            {nav.take('page:catalog')}
-            <ClusterAccessNavItem>
-              {nav.take('page:cluster-access')}
-            </ClusterAccessNavItem>
-            {nav.take('page:scaffolder')}
-            {nav.take('page:notifications')}
-            <SidebarDivider />
-            <SidebarScrollWrapper>
-              {nav.rest({ sortBy: 'title' })}
-            </SidebarScrollWrapper>
-          </SidebarGroup>
-          <SidebarSpace />
-          <SidebarDivider />
-          <SidebarGroup
-            label="Settings"
-            icon={<UserSettingsSignInAvatar />}
-            to="/settings"
-          >
-            {nav.take('page:user-settings')}
-          </SidebarGroup>
-        </Sidebar>
-      );
-    },
-  },
+  return (
+    <Sidebar>
+      <SidebarLogo />
+      <SidebarDivider />
+      <SidebarGroup label="Menu" icon={<MenuIcon />}>
+        {nav.take('page:catalog')}
+        <ClusterAccessNavItem>
+          {nav.take('page:cluster-access')}
+        </ClusterAccessNavItem>
+        {nav.take('page:scaffolder')}
+        {nav.take('page:notifications')}
+        <SidebarDivider />
+        <SidebarScrollWrapper>
+          {nav.rest({ sortBy: 'title' })}
+        </SidebarScrollWrapper>
+      </SidebarGroup>
+      <SidebarSpace />
+      <SidebarDivider />
+      <SidebarGroup
+        label="Settings"
+        icon={<UserSettingsSignInAvatar />}
+        to="/settings"
+      >
+        {nav.take('page:user-settings')}
+      </SidebarGroup>
+    </Sidebar>
+  );
+};
+
+export const SidebarContent = NavContentBlueprint.make({
+  params: { component: AppSidebar },
 });

@@ -47,7 +47,10 @@ async function renderForm(
 
 const withRequestable = (
   requestable: Record<string, RequestableTier['requestable']>,
-) => jest.fn(async () => tiers.map(t => ({ ...t, requestable: requestable[t.name] ?? [] })));
+) =>
+  jest.fn(async () =>
+    tiers.map(t => ({ ...t, requestable: requestable[t.name] ?? [] })),
+  );
 
 // `cluster-access.request.create` is a resource permission decided on the
 // request being filed (a policy may allow dev but not prod), which the

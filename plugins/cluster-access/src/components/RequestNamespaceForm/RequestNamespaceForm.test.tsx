@@ -323,6 +323,8 @@ describe('RequestNamespaceForm', () => {
     expect(
       screen.getByText(/you are not a member of any Group in the catalog/),
     ).toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Request namespace' })).toBeNull();
+    expect(
+      screen.queryByRole('button', { name: 'Request namespace' }),
+    ).toBeNull();
   });
 });

@@ -89,7 +89,5 @@ export const RequestNamespaceForm = () => {
 
 /** The Groups the user may request a namespace for anywhere. */
 function requestableOwners(tiers: RequestableTier[]): string[] {
-  return [
-    ...new Set(tiers.flatMap(t => t.requestable.flatMap(r => r.owners))),
-  ];
+  return [...new Set(tiers.flatMap(t => t.requestable.flatMap(r => r.owners)))];
 }

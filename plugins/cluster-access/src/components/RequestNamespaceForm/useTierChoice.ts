@@ -43,8 +43,7 @@ export function useTierChoice(options: {
     clusters.some(c => mayRequest(t, c.name, owner)),
   );
   const [tierChoice, setTierName] = useState(offeredTiers[0]?.name ?? '');
-  const tier =
-    offeredTiers.find(t => t.name === tierChoice) ?? offeredTiers[0];
+  const tier = offeredTiers.find(t => t.name === tierChoice) ?? offeredTiers[0];
   const tierClusters = tier
     ? clusters.filter(c => mayRequest(tier, c.name, owner))
     : [];
