@@ -258,6 +258,7 @@ export interface TierInfo {
  * @public
  */
 export interface RequestableCluster {
+  /** The cluster's name, as in `GET /clusters`. */
   cluster: string;
   /** Group entity refs: the user's own Groups the policy allows as owners. */
   owners: string[];
