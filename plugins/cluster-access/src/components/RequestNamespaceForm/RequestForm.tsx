@@ -19,7 +19,7 @@ export const RequestForm = (props: RequestFormOptions) => {
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={6}>
-        <InfoCard title="Request a namespace">
+        <InfoCard title="Your request">
           <RequestFields form={form} groups={groups} />
           <SubmitError error={form.error} />
         </InfoCard>
