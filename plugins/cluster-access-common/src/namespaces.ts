@@ -252,6 +252,31 @@ export interface TierInfo {
 }
 
 /**
+ * A cluster where the signed-in user may request a namespace of a tier, and
+ * the Groups they may request it for.
+ *
+ * @public
+ */
+export interface RequestableCluster {
+  /** The cluster's name, as in `GET /clusters`. */
+  cluster: string;
+  /** Group entity refs: the user's own Groups the policy allows as owners. */
+  owners: string[];
+}
+
+/**
+ * A tier as `GET /tiers` returns it to the signed-in user: the tier and where
+ * that user may request a namespace of it. The backend still checks every
+ * request; this is so that a form offers only what would be allowed.
+ *
+ * @public
+ */
+export interface RequestableTier extends TierInfo {
+  /** Clusters with at least one allowed owner; empty when the user may request none. */
+  requestable: RequestableCluster[];
+}
+
+/**
  * A cluster as `GET /clusters` returns it, for namespace requests.
  *
  * @public

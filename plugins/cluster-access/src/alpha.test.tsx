@@ -120,17 +120,17 @@ describe('new frontend system export (/alpha)', () => {
         [
           identityApiRef,
           mockApis.identity({
-            userEntityRef: 'user:default/carol',
-            ownershipEntityRefs: ['group:default/platform'],
+            userEntityRef: 'user:default/alice',
+            ownershipEntityRefs: ['group:default/payments'],
           }),
         ],
       ],
       initialRouteEntries: [
-        '/cluster-access/request-namespace?owner=group:default/platform',
+        '/cluster-access/request-namespace?owner=group:default/payments',
       ],
     });
     expect(await screen.findByLabelText('Namespace name')).toHaveValue(
-      'platform-app-dev',
+      'payments-app-dev',
     );
     expect(
       screen.getByRole('button', { name: 'Request namespace' }),

@@ -191,7 +191,8 @@ describe('legacy frontend system export', () => {
         <ClusterAccessPage />
       </TestApiProvider>,
       {
-        routeEntries: ['/request-namespace'],
+        // The fake tiers offer two of the user's Groups: name one.
+        routeEntries: ['/request-namespace?owner=group:default/payments'],
         mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
       },
     );

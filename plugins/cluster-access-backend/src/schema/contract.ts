@@ -8,6 +8,7 @@ import type {
   NamespaceAccess,
   NamespaceClusterInfo,
   NamespaceRequestStatus,
+  RequestableTier,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import type { StoredNamespaceRequest } from '../namespaces/requests/NamespaceStore';
@@ -31,6 +32,7 @@ export type RouterAnswers = [
   Fits<IssuedCertificate, Spec['IssuedCertificate']>,
   Fits<CertificateRecord, Spec['CertificateRecord']>,
   Fits<TierInfo, Spec['Tier']>,
+  Fits<RequestableTier, Spec['RequestableTier']>,
   Fits<NamespaceClusterInfo, Spec['Cluster']>,
   // What toApiRequest sends: the stored request (kind and attempts always
   // set) without the worker's lease.

@@ -38,6 +38,7 @@ import {
   audited,
   AuditOptions,
   createResourceAuthorizer,
+  createResourceFilter,
 } from './resourcePermissions';
 import { parseInput } from './validation';
 
@@ -130,6 +131,10 @@ export async function createNamespacesRouter(
     permissions,
     options.requestRuleset,
   );
+  const resourceFilter = createResourceFilter(
+    permissions,
+    options.requestRuleset,
+  );
   const audit = <T>(
     req: Request,
     event: AuditOptions,
@@ -154,9 +159,16 @@ export async function createNamespacesRouter(
 
   // Reading tiers, clusters, requests and namespaces is open to every
   // signed-in user, like the history: who asked for what is public.
+  // Each tier also says where the caller may request one, so that the form
+  // offers only that (and says calmly when there is nothing); filing checks
+  // again.
   router.get('/tiers', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
-    res.json({ items: requests.listTiers() });
+    const { credentials, caller: user } = await caller(req);
+    const allows = await resourceFilter(
+      clusterAccessRequestCreatePermission,
+      credentials,
+    );
+    res.json({ items: await requests.listRequestableTiers(user, allows) });
   });
 
   router.get('/clusters', async (req, res) => {

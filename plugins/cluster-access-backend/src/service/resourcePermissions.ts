@@ -59,6 +59,29 @@ export function createResourceAuthorizer(
   };
 }
 
+/**
+ * Asks the policy once and returns whether its decision holds for a given
+ * resource, without throwing: for telling a user up front where they may act
+ * (the policy cannot be asked about a request that does not exist yet). The
+ * routes that act still check with {@link createResourceAuthorizer}.
+ */
+export function createResourceFilter(
+  permissions: PermissionsService,
+  ruleset: PermissionRuleset<NamespaceRequestResource>,
+) {
+  const isAllowed = createConditionAuthorizer(ruleset);
+  return async (
+    permission: ResourcePermission<typeof CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE>,
+    credentials: BackstageCredentials,
+  ): Promise<(resource: NamespaceRequestResource) => boolean> => {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    return resource => isAllowed(decision, resource);
+  };
+}
+
 /** What an audited route records besides its outcome. */
 export interface AuditOptions {
   eventId: string;

@@ -13,7 +13,7 @@ import {
   NamespaceRequestKind,
   NamespaceRequestManifests,
   NamespaceRequestStatus,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 
 /**
@@ -148,8 +148,11 @@ export interface ClusterAccessApi {
     serialNumber: string;
   }): Promise<CertificateRecord>;
 
-  /** The configured tiers and what a namespace of each gets. */
-  listTiers(): Promise<TierInfo[]>;
+  /**
+   * The configured tiers, what a namespace of each gets, and where the
+   * signed-in user may request one (clusters and their own Groups).
+   */
+  listTiers(): Promise<RequestableTier[]>;
 
   /** The clusters namespaces can be requested on, with their tiers. */
   listClusters(): Promise<NamespaceClusterInfo[]>;

@@ -15,7 +15,7 @@ import {
   NamespaceRequestInput,
   NamespaceRequestManifests,
   responseData,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 import {
   AddedNamespaceMember,
@@ -97,10 +97,10 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
-  async listTiers(): Promise<TierInfo[]> {
+  async listTiers(): Promise<RequestableTier[]> {
     const client = await this.client();
     const { items } = await responseData(client.GET('/tiers'));
-    return items as TierInfo[];
+    return items as RequestableTier[];
   }
 
   async listClusters(): Promise<NamespaceClusterInfo[]> {

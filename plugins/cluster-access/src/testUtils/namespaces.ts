@@ -4,18 +4,29 @@ import {
   NamespaceClusterInfo,
   NamespaceRequest,
   NamespaceRequestManifests,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterAccessApi } from '../api';
 
-/** The shipped default tiers, shortened: `dev` at once, `qa` approved. */
-export const tiers: TierInfo[] = [
+/** Every cluster of a tier, for the test user's Groups (payments and sre). */
+const mine = (...clusterNames: string[]) =>
+  clusterNames.map(cluster => ({
+    cluster,
+    owners: ['group:default/payments', 'group:default/sre'],
+  }));
+
+/**
+ * The shipped default tiers, shortened: `dev` at once, `qa` approved; the
+ * test user may request both everywhere for their two Groups.
+ */
+export const tiers: RequestableTier[] = [
   {
     name: 'dev',
     title: 'Development',
     description: 'A namespace to build and try things in.',
     approval: 'none',
     clusters: ['sandbox', 'edge'],
+    requestable: mine('sandbox', 'edge'),
     namingPattern: '{group}-{suffix}-dev',
     resourceQuota: { 'requests.cpu': '2', 'limits.memory': '8Gi', pods: '20' },
     limitRange: { default: { cpu: '500m', memory: '512Mi' } },
@@ -30,6 +41,7 @@ export const tiers: TierInfo[] = [
     title: 'QA',
     approval: 'required',
     clusters: ['sandbox'],
+    requestable: mine('sandbox'),
     namingPattern: '{group}-{suffix}-qa',
     resourceQuota: { 'requests.cpu': '4', pods: '50' },
     limitRange: {},

@@ -13,6 +13,7 @@ import {
   NamespaceRequestInput,
   NamespaceRequestManifests,
   NamespaceRequestStatus,
+  RequestableTier,
   TierInfo,
 } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterDirectory } from '@cluster-access/plugin-cluster-access-node';
@@ -20,8 +21,14 @@ import { HistoryRecorder } from '../../history/HistoryRecorder';
 import { Caller } from '../../lib/caller';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
 import { toManifest } from '../cluster/renderManifests';
-import { GroupDirectory, isMemberOf, isSameEntity } from '../members/groups';
+import {
+  GroupDirectory,
+  isMemberOf,
+  isSameEntity,
+  normalizeRef,
+} from '../members/groups';
 import { NamespaceRequestResource } from './permissionRules';
+import { requestableTiers } from './requestableTiers';
 import { ACTIVE_REQUEST_STATUSES, NamespaceLifecycle } from './lifecycle';
 import { ManagedNamespaceService } from './ManagedNamespaceService';
 import { requestManifests } from './requestManifests';
@@ -95,6 +102,27 @@ export class NamespaceRequestService {
 
   listTiers(): TierInfo[] {
     return this.options.settings.tiers;
+  }
+
+  /**
+   * The tiers, each with where the caller may request a namespace of it:
+   * `allows` is the policy's decision on creating, tried for each of the
+   * caller's catalog Groups (the only owners filing accepts).
+   */
+  async listRequestableTiers(
+    caller: Caller,
+    allows: (resource: NamespaceRequestResource) => boolean,
+  ): Promise<RequestableTier[]> {
+    const { tiers, clusters } = this.options.settings;
+    const user = (
+      await this.options.groups.getUsers([caller.userEntityRef])
+    ).get(caller.userEntityRef);
+    return requestableTiers({
+      tiers,
+      clusters: clusters.list().map(c => c.name),
+      groups: (user?.groups ?? []).map(g => normalizeRef(g, 'group')),
+      allows,
+    });
   }
 
   listClusters(): NamespaceClusterInfo[] {

@@ -36,13 +36,16 @@ export const AskContact = () => {
 export const AccessDenied = (props: {
   /** What they cannot do, as a verb phrase: "get cluster access". */
   what: string;
+  /** What they lack, as a sentence; default: the permission. */
+  lacking?: string;
 }) => (
   <EmptyState
     missing="info"
     title={`You can’t ${props.what} on this portal`}
     description={
       <Typography variant="body1" component="span">
-        Your Backstage account does not have the permission to {props.what}.{' '}
+        {props.lacking ??
+          `Your Backstage account does not have the permission to ${props.what}.`}{' '}
         <AskContact /> if you need it.
       </Typography>
     }

@@ -5,9 +5,15 @@ import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import { Theme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { RequestDetails } from '../RequestDetails';
+import { RowActionsAsButtons } from '../RowAction';
 
-/** One request's details and history, over the tables. */
+/**
+ * One request's details and history, over the tables; the whole screen on a
+ * phone, where a floating dialog leaves the details a sliver.
+ */
 export const RequestDetailsDialog = (props: {
   request: NamespaceRequest;
   onClose: () => void;
@@ -15,8 +21,9 @@ export const RequestDetailsDialog = (props: {
   actions?: ReactNode;
 }) => {
   const { request, onClose, actions } = props;
+  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'));
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="md">
+    <Dialog open onClose={onClose} fullWidth maxWidth="md" fullScreen={phone}>
       <DialogTitle>
         {request.kind === 'decommission' ? 'Deletion of' : 'Request for'}{' '}
         {request.namespace}
@@ -25,7 +32,9 @@ export const RequestDetailsDialog = (props: {
         <RequestDetails request={request} />
       </DialogContent>
       <DialogActions>
-        {actions}
+        <RowActionsAsButtons.Provider value>
+          {actions}
+        </RowActionsAsButtons.Provider>
         <Button onClick={onClose}>Close</Button>
       </DialogActions>
     </Dialog>

@@ -1,22 +1,24 @@
 import {
   NamespaceClusterInfo,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 import { SelectField } from './SelectField';
 import { offers } from './useTierChoice';
 
 /**
- * The tier's clusters; those that cannot make namespaces now are shown but
- * disabled, and the field says so when none can.
+ * The clusters where the user may request the tier for the owner; those that
+ * cannot make namespaces now are shown but disabled, and the field says so
+ * when none can.
  */
 export const ClusterSelect = (props: {
-  tier?: TierInfo;
+  tier?: RequestableTier;
+  owner: string;
   clusters: NamespaceClusterInfo[];
   value: string;
   onChange: (value: string) => void;
   disabled: boolean;
 }) => {
-  const { tier, clusters, ...field } = props;
+  const { tier, owner, clusters, ...field } = props;
   return (
     <SelectField
       {...field}
@@ -34,7 +36,7 @@ export const ClusterSelect = (props: {
         <option
           key={c.name}
           value={c.name}
-          disabled={!tier || !offers(tier, c)}
+          disabled={!tier || !offers(tier, c, owner)}
         >
           {c.title ?? c.name}
           {c.provisioning ? '' : ' (namespaces cannot be made here)'}

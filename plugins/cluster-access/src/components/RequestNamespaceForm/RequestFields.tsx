@@ -1,4 +1,3 @@
-import { TierInfo } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { ReasonField } from '../ReasonField';
@@ -12,10 +11,9 @@ import { RequestFormState } from './useRequestForm';
 /** Owner, tier, cluster, name and reason, and the button that sends them. */
 export const RequestFields = (props: {
   form: RequestFormState;
-  tiers: TierInfo[];
   groups: string[];
 }) => {
-  const { form, tiers, groups } = props;
+  const { form, groups } = props;
   const { choice, busy } = form;
   const groupOptions = useGroupOptions(groups);
   return (
@@ -27,13 +25,14 @@ export const RequestFields = (props: {
         disabled={busy}
       />
       <TierSelect
-        tiers={tiers}
+        tiers={choice.offeredTiers}
         value={choice.tierName}
         onChange={choice.setTierName}
         disabled={busy}
       />
       <ClusterSelect
         tier={choice.tier}
+        owner={form.owner}
         clusters={choice.tierClusters}
         value={choice.cluster}
         onChange={choice.setCluster}

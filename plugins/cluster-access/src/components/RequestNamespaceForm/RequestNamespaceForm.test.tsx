@@ -16,6 +16,7 @@ import {
   errorResponse,
   fakeNamespaceApi,
   namespaceRequest,
+  tiers,
 } from '../../testUtils/namespaces';
 import { RequestNamespaceForm } from './RequestNamespaceForm';
 
@@ -293,8 +294,12 @@ describe('RequestNamespaceForm', () => {
     expect(form.submit).toBeEnabled();
   });
 
-  it('says so when the user belongs to no Group', async () => {
-    const api = fakeNamespaceApi();
+  it('says calmly, up front, that a user in no Group cannot request', async () => {
+    const api = fakeNamespaceApi({
+      listTiers: jest.fn(async () =>
+        tiers.map(t => ({ ...t, requestable: [] })),
+      ),
+    });
     await renderInTestApp(
       <TestApiProvider
         apis={[
@@ -313,10 +318,13 @@ describe('RequestNamespaceForm', () => {
       </TestApiProvider>,
     );
     expect(
-      await screen.findByText(/you are not a member of any Group/),
+      await screen.findByText('You can’t request namespaces on this portal'),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('button', { name: 'Request namespace' }),
-    ).toBeDisabled();
+      screen.getByText(/you are not a member of any Group in the catalog/),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Request namespace' }),
+    ).toBeNull();
   });
 });

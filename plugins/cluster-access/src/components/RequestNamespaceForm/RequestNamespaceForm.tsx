@@ -1,9 +1,13 @@
 import { useState } from 'react';
-import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
+import {
+  NamespaceRequest,
+  RequestableTier,
+} from '@cluster-access/plugin-cluster-access-common';
 import Alert from '@material-ui/lab/Alert';
 import { useLocation } from 'react-router-dom';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { useCurrentUser } from '../../hooks/useCurrentUser';
+import { AccessDenied } from '../AccessDenied';
 import { firstLoadView } from '../AsyncContent';
 import { CreatedRequest } from './CreatedRequest';
 import { RequestForm } from './RequestForm';
@@ -32,8 +36,9 @@ export const RequestNamespaceForm = () => {
   const [formKey, setFormKey] = useState(0);
 
   // `cluster-access.request.create` is a resource permission decided on the
-  // request being filed (a policy may allow dev but not prod): the backend
-  // decides when the form is sent, and its reason shows under the form.
+  // request being filed (a policy may allow dev but not prod, or only some
+  // Groups): the backend reports per tier where the user may request, and
+  // the form offers only that.
   const waiting = firstLoadView({
     states: [options, currentUser],
     deniedWhat: 'request namespaces',
@@ -57,14 +62,32 @@ export const RequestNamespaceForm = () => {
       </Alert>
     );
   }
+  const owners = requestableOwners(options.value.tiers);
+  if (owners.length === 0) {
+    return (
+      <AccessDenied
+        what="request namespaces"
+        lacking={
+          currentUser.user?.groups.length === 0
+            ? 'Namespaces belong to Groups, and you are not a member of any Group in the catalog.'
+            : undefined
+        }
+      />
+    );
+  }
   return (
     <RequestForm
       key={formKey}
       tiers={options.value.tiers}
       clusters={options.value.clusters}
-      groups={currentUser.user?.groups ?? []}
+      groups={owners}
       presetOwner={presetOwner}
       onCreated={setCreated}
     />
   );
 };
+
+/** The Groups the user may request a namespace for anywhere. */
+function requestableOwners(tiers: RequestableTier[]): string[] {
+  return [...new Set(tiers.flatMap(t => t.requestable.flatMap(r => r.owners)))];
+}

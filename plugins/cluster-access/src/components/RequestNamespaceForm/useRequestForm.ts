@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   NamespaceClusterInfo,
   NamespaceRequest,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 import { clusterAccessApiRef } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
@@ -14,9 +14,9 @@ import { useTierChoice } from './useTierChoice';
 
 /** Everything the request form needs to fill in and send a request. */
 export interface RequestFormOptions {
-  tiers: TierInfo[];
+  tiers: RequestableTier[];
   clusters: NamespaceClusterInfo[];
-  /** The user's Groups. */
+  /** The user's Groups that the policy allows as owners somewhere. */
   groups: string[];
   /** The Group to pre-select, when it is one of the user's. */
   presetOwner?: string;
@@ -35,7 +35,7 @@ export function useRequestForm(options: RequestFormOptions) {
       groups.find(g => presetOwner && isSameEntityRef(g, presetOwner)) ??
       (groups.length === 1 ? groups[0] : ''),
   );
-  const choice = useTierChoice(options);
+  const choice = useTierChoice({ ...options, owner });
   const { tier, cluster } = choice;
   const name = useNamespaceName({ tier, owner });
   const [reason, setReason] = useState('');

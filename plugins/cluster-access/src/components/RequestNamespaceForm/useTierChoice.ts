@@ -1,36 +1,61 @@
 import { useState } from 'react';
 import {
   NamespaceClusterInfo,
-  TierInfo,
+  RequestableTier,
 } from '@cluster-access/plugin-cluster-access-common';
 
-/** Whether namespaces of a tier can be made on a cluster. */
-export function offers(tier: TierInfo, cluster: NamespaceClusterInfo): boolean {
-  return tier.clusters.includes(cluster.name) && cluster.provisioning;
+/**
+ * Whether the user may request a namespace of the tier on the cluster for
+ * the owner (any of theirs while none is chosen), as the backend reported.
+ */
+export function mayRequest(
+  tier: RequestableTier,
+  cluster: string,
+  owner: string,
+): boolean {
+  return tier.requestable.some(
+    r => r.cluster === cluster && (!owner || r.owners.includes(owner)),
+  );
+}
+
+/** Whether namespaces of a tier can be made on a cluster for the owner now. */
+export function offers(
+  tier: RequestableTier,
+  cluster: NamespaceClusterInfo,
+  owner: string,
+): boolean {
+  return cluster.provisioning && mayRequest(tier, cluster.name, owner);
 }
 
 /**
- * The chosen tier (the first one at the start) and cluster. A cluster stays
- * chosen while the tier offers it; otherwise the first one the tier can be
- * made on is.
+ * The chosen tier and cluster, among those the user may request for the
+ * owner: the first tier at the start, or when the owner changes to one that
+ * may not have the chosen tier. A cluster stays chosen while it is offered;
+ * otherwise the first one that is.
  */
 export function useTierChoice(options: {
-  tiers: TierInfo[];
+  tiers: RequestableTier[];
   clusters: NamespaceClusterInfo[];
+  owner: string;
 }) {
-  const { tiers, clusters } = options;
-  const [tierName, setTierName] = useState(tiers[0]?.name ?? '');
-  const tier = tiers.find(t => t.name === tierName);
+  const { tiers, clusters, owner } = options;
+  const offeredTiers = tiers.filter(t =>
+    clusters.some(c => mayRequest(t, c.name, owner)),
+  );
+  const [tierChoice, setTierName] = useState(offeredTiers[0]?.name ?? '');
+  const tier = offeredTiers.find(t => t.name === tierChoice) ?? offeredTiers[0];
   const tierClusters = tier
-    ? clusters.filter(c => tier.clusters.includes(c.name))
+    ? clusters.filter(c => mayRequest(tier, c.name, owner))
     : [];
   const [clusterChoice, setClusterChoice] = useState<string>();
   const cluster =
-    tier && tierClusters.some(c => c.name === clusterChoice && offers(tier, c))
+    tier &&
+    tierClusters.some(c => c.name === clusterChoice && offers(tier, c, owner))
       ? clusterChoice!
-      : tierClusters.find(c => tier && offers(tier, c))?.name ?? '';
+      : tierClusters.find(c => tier && offers(tier, c, owner))?.name ?? '';
   return {
-    tierName,
+    offeredTiers,
+    tierName: tier?.name ?? '',
     setTierName,
     tier,
     tierClusters,

@@ -1,1 +1,1 @@
-export { RowAction } from './RowAction';
+export { RowAction, RowActionsAsButtons } from './RowAction';

@@ -361,7 +361,10 @@ export const spec = {
       get: {
         tags: ['catalog'],
         operationId: 'listTiers',
-        summary: 'The configured tiers and what a namespace of each gets.',
+        summary:
+          'The configured tiers, what a namespace of each gets, and where the caller may request one.',
+        description:
+          '`requestable` says, for the signed-in user, on which clusters and for which of their own Groups the permission policy allows `cluster-access.request.create` (its conditional decision evaluated for each). A form offers only those; `POST /requests` still checks.\n',
         responses: {
           '200': {
             description: 'Tiers',
@@ -374,7 +377,7 @@ export const spec = {
                     items: {
                       type: 'array',
                       items: {
-                        $ref: '#/components/schemas/Tier',
+                        $ref: '#/components/schemas/RequestableTier',
                       },
                     },
                   },
@@ -1602,6 +1605,42 @@ export const spec = {
               'Catalog Groups and Users notified when a request of this tier waits for a decision.',
           },
         },
+      },
+      RequestableTier: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/Tier',
+          },
+          {
+            type: 'object',
+            required: ['requestable'],
+            properties: {
+              requestable: {
+                type: 'array',
+                description:
+                  'Clusters where the caller may request a namespace of this tier; empty when nowhere.',
+                items: {
+                  type: 'object',
+                  required: ['cluster', 'owners'],
+                  properties: {
+                    cluster: {
+                      type: 'string',
+                    },
+                    owners: {
+                      type: 'array',
+                      description:
+                        "The caller's own Groups the policy allows as owners.",
+                      items: {
+                        type: 'string',
+                        example: 'group:default/payments',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
       },
       Cluster: {
         type: 'object',

@@ -125,7 +125,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The configured tiers and what a namespace of each gets. */
+    /**
+     * The configured tiers, what a namespace of each gets, and where the caller may request one.
+     * @description `requestable` says, for the signed-in user, on which clusters and for which of their own Groups the permission policy allows `cluster-access.request.create` (its conditional decision evaluated for each). A form offers only those; `POST /requests` still checks.
+     */
     get: operations['listTiers'];
     put?: never;
     post?: never;
@@ -496,6 +499,14 @@ export interface components {
       extraMemberMaxLifetimeSeconds?: number;
       /** @description Catalog Groups and Users notified when a request of this tier waits for a decision. */
       approvers?: string[];
+    };
+    RequestableTier: components['schemas']['Tier'] & {
+      /** @description Clusters where the caller may request a namespace of this tier; empty when nowhere. */
+      requestable: {
+        cluster: string;
+        /** @description The caller's own Groups the policy allows as owners. */
+        owners: string[];
+      }[];
     };
     Cluster: {
       name: string;
@@ -1087,7 +1098,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            items: components['schemas']['Tier'][];
+            items: components['schemas']['RequestableTier'][];
           };
         };
       };
