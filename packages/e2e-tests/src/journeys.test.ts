@@ -232,7 +232,7 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
     await carol.getByRole('link', { name: notification }).click();
     expect(carol.url()).toMatch(/\/cluster-access\/requests\?request=/);
     const dialog = carol.getByRole('dialog');
-    await dialog.getByText('Load test before the release').waitFor();
+    await dialog.getByText('Load test before the release').first().waitFor();
     await check(carol, '15-carol-notification-request-desktop');
     await dialog
       .getByRole('button', { name: 'Approve payments-notify-qa' })

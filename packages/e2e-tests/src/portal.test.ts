@@ -280,9 +280,12 @@ describe('the demo portal in Chromium', () => {
       const row = mine.getByRole('listitem').filter({
         hasText: 'payments-e2e-dev',
       });
-      expect(await row.textContent()).toContain(
-        'You are a member of payments, which owns it.',
-      );
+      // The Group's display name replaces its ref once the catalog answers.
+      await row
+        .filter({
+          hasText: 'You are a member of Payments team, which owns it.',
+        })
+        .waitFor();
       expect(
         await fitsSideways(page, 'ul[aria-label^="Your namespaces"]'),
       ).toBe(true);

@@ -94,6 +94,7 @@ describe('new frontend system export (/alpha)', () => {
       issueCertificate: jest.fn(),
       listCertificates: jest.fn(async () => []),
       revokeCertificate: jest.fn(),
+      listAccess: jest.fn(async () => []),
     };
     renderTestApp({
       features: [clusterAccessPlugin],

@@ -74,6 +74,7 @@ describe('legacy frontend system export', () => {
       issueCertificate: jest.fn(),
       listCertificates: jest.fn(async () => []),
       revokeCertificate: jest.fn(),
+      listAccess: jest.fn(async () => []),
     };
     await renderInTestApp(
       <TestApiProvider
