@@ -106,6 +106,58 @@ describe('kube peer strictness', () => {
     );
   });
 
+  it('seeds objects in the API’s form only: unknown fields are refused, not dropped', () => {
+    // client-node's model names (`_default`) are not the API's (`default`):
+    // a seed that dropped them would store a LimitRange without defaults.
+    expect(() =>
+      peer.putObject({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        metadata: { name: 'model-form', namespace: 'strict' },
+        spec: {
+          limits: [{ type: 'Container', _default: { cpu: '500m' } }],
+        },
+      }),
+    ).toThrow('strict decoding error: unknown field "spec.limits[0]._default"');
+    expect(
+      peer.getObject({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        namespace: 'strict',
+        name: 'model-form',
+      }),
+    ).toBeUndefined();
+    peer.putObject({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      metadata: { name: 'api-form', namespace: 'strict' },
+      spec: { limits: [{ type: 'Container', default: { cpu: '500m' } }] },
+    });
+    expect(
+      peer.getObject({
+        apiVersion: 'v1',
+        kind: 'LimitRange',
+        namespace: 'strict',
+        name: 'api-form',
+      })?.spec,
+    ).toEqual({
+      // Defaulted as kube-apiserver does: a request defaults to the limit.
+      limits: [
+        {
+          type: 'Container',
+          default: { cpu: '500m' },
+          defaultRequest: { cpu: '500m' },
+        },
+      ],
+    });
+    peer.deleteObject({
+      apiVersion: 'v1',
+      kind: 'LimitRange',
+      namespace: 'strict',
+      name: 'api-form',
+    });
+  });
+
   it('defaults, limits and counts pods like LimitRanger and ResourceQuota', async () => {
     await limits('defaults', {
       _default: { cpu: '500m', memory: '512Mi' },

@@ -21,7 +21,7 @@ import {
   ResourceType,
   resourceTypes,
 } from './resources';
-import { FieldValidation, pruneUnknownFields } from './schema';
+import { FieldValidation, handleUnknownFields } from './schema';
 import { deepEqual, trackUpdate } from './ssa';
 import type { ObjectStore } from './store';
 import { validateObject, validateUpdate } from './validation';
@@ -233,7 +233,14 @@ export class WritePath {
     );
   }
 
-  /** Stores an object as-is apart from server metadata, bypassing admission (bootstrap, tests). */
+  /**
+   * Stores an object as-is apart from server metadata, bypassing admission
+   * (bootstrap, tests, benchmarks). Fields the kind does not declare are
+   * refused as `fieldValidation=Strict` refuses them: silently dropping them
+   * (what the API does with `Ignore`) let a benchmark seed objects in
+   * client-node's model form (`_default`, `_from`) that lost their limits
+   * and peers without anyone noticing.
+   */
   seed(type: ResourceType, obj: KubeObject): KubeObject {
     const live = this.store.get(
       type,
@@ -248,7 +255,7 @@ export class WritePath {
       internal: true,
     };
     const copy = decodeBody(type, obj, obj.metadata?.namespace);
-    pruneUnknownFields(type.kind, copy);
+    handleUnknownFields(type.kind, copy, 'Strict');
     if (live) {
       copy.metadata!.resourceVersion = live.metadata?.resourceVersion;
       copy.metadata!.managedFields = live.metadata?.managedFields;
