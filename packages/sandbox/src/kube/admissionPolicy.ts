@@ -376,9 +376,9 @@ const codeOfReason: Record<string, number> = {
  */
 export function admitByPolicies(options: {
   attributes: AdmissionAttributes;
-  policies: KubeObject[];
-  bindings: KubeObject[];
-  namespaceObject?: KubeObject;
+  policies: ReadonlyArray<KubeObject>;
+  bindings: ReadonlyArray<KubeObject>;
+  namespaceObject?: Readonly<KubeObject>;
 }): void {
   const a = options.attributes;
   const isNamespace = a.type.group === '' && a.type.resource === 'namespaces';

@@ -158,6 +158,36 @@ export class ObjectStore {
     return out.sort((a, b) => compareKeys(keyOfObject(a), keyOfObject(b)));
   }
 
+  /**
+   * The stored object itself, not a copy: for read-only callers on hot paths (authorization
+   * and admission read RBAC objects and policies on every request). Never mutate it; stored
+   * objects are replaced on write, so it stays as it was when read.
+   */
+  peek(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Readonly<KubeObject> | undefined {
+    return this.bucket(type).get(
+      objectKey(type.namespaced ? namespace : undefined, name),
+    );
+  }
+
+  /** {@link ObjectStore.list} without copies, for read-only callers like {@link ObjectStore.peek}. */
+  view(type: ResourceType, namespace?: string): ReadonlyArray<KubeObject> {
+    const out: KubeObject[] = [];
+    for (const obj of this.bucket(type).values()) {
+      if (
+        !type.namespaced ||
+        namespace === undefined ||
+        obj.metadata?.namespace === namespace
+      ) {
+        out.push(obj);
+      }
+    }
+    return out.sort((a, b) => compareKeys(keyOfObject(a), keyOfObject(b)));
+  }
+
   /** Counts objects of `type` in `namespace` without copying them (quota usage). */
   count(type: ResourceType, namespace: string): number {
     let n = 0;

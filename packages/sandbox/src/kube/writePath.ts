@@ -135,11 +135,12 @@ export class WritePath {
         user: ctx.user,
         dryRun: ctx.dryRun,
       },
-      policies: this.store.list(policiesType),
-      bindings: this.store.list(policyBindingsType),
+      // Read only (CEL sees converted copies): the stored objects, not copies of them.
+      policies: this.store.view(policiesType),
+      bindings: this.store.view(policyBindingsType),
       namespaceObject:
         a.type.namespaced && namespace
-          ? this.store.get(namespacesType, undefined, namespace)
+          ? this.store.peek(namespacesType, undefined, namespace)
           : undefined,
     });
   }
