@@ -59,9 +59,19 @@ describe('KubernetesClusterClient connections', () => {
     expect(peer.connectionCount()).toBeLessThanOrEqual(8);
   });
 
+  it('never opens more than 32 connections to a cluster, however many calls wait', async () => {
+    const client = KubernetesClusterClient.create(settingsFor(peer.caPem));
+    peer.resetCounts();
+    await Promise.all(
+      Array.from({ length: 100 }, () => client.get(namespaceRef('default'))),
+    );
+    expect(peer.requestCounts()['get namespaces']).toBe(100);
+    expect(peer.connectionCount()).toBeLessThanOrEqual(32);
+  });
+
   it('still refuses a server its configured CA did not sign', async () => {
     const client = KubernetesClusterClient.create(settingsFor(other.caPem));
     await expect(client.get(namespaceRef('default'))).rejects.toThrow();
-    expect(peer.requestCounts()['get namespaces'] ?? 0).toBe(18);
+    expect(peer.requestCounts()['get namespaces'] ?? 0).toBe(100);
   });
 });

@@ -49,6 +49,13 @@ const LIST_RESTARTS = 3;
  * (what Node's global agent does since Node 19).
  */
 const IDLE_CONNECTION_MS = 5_000;
+/**
+ * Connections per cluster at most; more calls wait for a free one. A burst
+ * of requests (each checks its name on the cluster) would otherwise open a
+ * connection, and pay a handshake, per request. client-go multiplexes
+ * everything over one HTTP/2 connection.
+ */
+const MAX_CONNECTIONS = 32;
 
 /**
  * A KubeConfig whose calls share one keep-alive connection pool.
@@ -150,6 +157,7 @@ export class KubernetesClusterClient implements ClusterClient {
     this.agent = new https.Agent({
       keepAlive: true,
       timeout: IDLE_CONNECTION_MS,
+      maxSockets: MAX_CONNECTIONS,
       ...(config.caPem ? { ca: config.caPem } : {}),
       rejectUnauthorized: true,
     });

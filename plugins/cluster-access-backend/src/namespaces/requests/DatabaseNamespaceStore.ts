@@ -232,9 +232,10 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     if (expect.claimedBy !== undefined) {
       q = q.where('claimed_by', expect.claimedBy);
     }
-    let updated: number;
+    let updated: RequestRow[];
     try {
-      updated = await q.update(set);
+      // RETURNING (PostgreSQL, SQLite 3.35+): the row as this UPDATE left it.
+      updated = (await q.update(set, '*')) as RequestRow[];
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
@@ -243,7 +244,7 @@ export class DatabaseNamespaceStore implements NamespaceStore {
       }
       throw error;
     }
-    return updated === 1 ? this.getRequest(id) : undefined;
+    return updated.length === 1 ? toRequest(updated[0]) : undefined;
   }
 
   async listDueRequests(
@@ -295,12 +296,18 @@ export class DatabaseNamespaceStore implements NamespaceStore {
       .where(q =>
         q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now),
       )
-      .update({
-        claimed_by: workerId,
-        claim_expires_at: new Date(now.getTime() + leaseMs),
-        updated_at: now,
-      });
-    return updated === 1 ? this.getRequest(id) : undefined;
+      .update(
+        {
+          claimed_by: workerId,
+          claim_expires_at: new Date(now.getTime() + leaseMs),
+          updated_at: now,
+        },
+        // The claimed row as the UPDATE left it, without a second query.
+        '*',
+      );
+    return updated.length === 1
+      ? toRequest(updated[0] as RequestRow)
+      : undefined;
   }
 
   /**
