@@ -44,10 +44,18 @@ import {
 import { startKubePeerProcess } from './kubePeerProcess';
 
 const SIZE = benchSize();
-const REQUESTS = SIZE === 'small' ? 20 : 500;
-const GROUPS = SIZE === 'small' ? 5 : 100;
+// --requests=N, --groups=N and --concurrency=a,b narrow a run (for
+// profiling); `yarn bench` never passes them.
+const arg = (name: string) =>
+  process.argv.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
+const REQUESTS = Number(arg('requests') ?? (SIZE === 'small' ? 20 : 500));
+const GROUPS = Number(arg('groups') ?? (SIZE === 'small' ? 5 : 100));
 const MEMBERS_PER_GROUP = 3;
-const CONCURRENCY = SIZE === 'small' ? [4] : [8, 32];
+const CONCURRENCY = arg('concurrency')
+  ? arg('concurrency')!.split(',').map(Number)
+  : SIZE === 'small'
+  ? [4]
+  : [8, 32];
 
 const silentLogger: LoggerService = {
   error() {},

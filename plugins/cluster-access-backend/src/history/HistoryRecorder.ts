@@ -216,15 +216,20 @@ export class HistoryRecorder {
     target: HistoryTarget,
     events: Array<RecordedEvent<T> & { at: Date }>,
   ): Promise<void> {
-    const rows = events.map(event => ({
-      actor: event.actor ?? 'system',
-      type,
-      requestId: target.id,
-      namespace: historyNamespace(target),
-      message: event.message,
-      at: event.at,
-      ...(event.details ? { details: { ...event.details } } : {}),
-    }));
+    const rows = events.map(event => {
+      const details: Record<string, unknown> | undefined = event.details
+        ? { ...event.details }
+        : undefined;
+      return {
+        actor: event.actor ?? 'system',
+        type,
+        requestId: target.id,
+        namespace: historyNamespace(target),
+        message: event.message,
+        at: event.at,
+        ...(details ? { details } : {}),
+      };
+    });
     await this.options.store.addHistoryEvents(rows);
     for (const row of rows) {
       await this.tell({
