@@ -51,11 +51,9 @@ const arg = (name: string) =>
 const REQUESTS = Number(arg('requests') ?? (SIZE === 'small' ? 20 : 500));
 const GROUPS = Number(arg('groups') ?? (SIZE === 'small' ? 5 : 100));
 const MEMBERS_PER_GROUP = 3;
-const CONCURRENCY = arg('concurrency')
-  ? arg('concurrency')!.split(',').map(Number)
-  : SIZE === 'small'
-  ? [4]
-  : [8, 32];
+const DEFAULT_CONCURRENCY = SIZE === 'small' ? [4] : [8, 32];
+const CONCURRENCY =
+  arg('concurrency')?.split(',').map(Number) ?? DEFAULT_CONCURRENCY;
 
 const silentLogger: LoggerService = {
   error() {},

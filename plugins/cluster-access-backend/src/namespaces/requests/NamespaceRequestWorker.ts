@@ -181,8 +181,7 @@ export class NamespaceRequestWorker {
     if (!started) return;
     // The steps go into the history in one write (a dozen objects per
     // namespace), before the attempt's outcome, each at its own time.
-    const steps: Array<RecordedEvent<'provisioning.step'> & { at: Date }> =
-      [];
+    const steps: Array<RecordedEvent<'provisioning.step'> & { at: Date }> = [];
     const recordSteps = () =>
       history.namespaceEvents('provisioning.step', request, steps.splice(0));
     try {
