@@ -228,9 +228,13 @@ export class WritePath {
         metadata: { name: 'default', namespace: meta.name },
       });
     }
+    // The store keeps its own copy of `obj`: it can be answered as is, unless aggregation
+    // has just rewritten the stored ClusterRole.
     return this.present(
       type,
-      this.store.get(type, meta.namespace, meta.name!)!,
+      type === clusterRolesType
+        ? this.store.get(type, meta.namespace, meta.name!)!
+        : obj,
     );
   }
 
