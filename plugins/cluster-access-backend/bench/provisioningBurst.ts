@@ -139,6 +139,12 @@ async function burst(concurrency: number) {
     }
   };
   await peer.resetCounts();
+  // Statements by their first word (select, insert, update), for the report.
+  const statements: Record<string, number> = {};
+  knex.on('query', (query: { sql: string }) => {
+    const verb = query.sql.trimStart().split(/\s/)[0].toLowerCase();
+    statements[verb] = (statements[verb] ?? 0) + 1;
+  });
 
   const profile = process.argv.includes('--cpu-prof');
   const profiler = new Profiler();
@@ -211,6 +217,12 @@ async function burst(concurrency: number) {
     cpuMsPerNamespaceBackend: round(cpu / REQUESTS, 1),
     cpuMsPerNamespacePeer: round(peerCpu / REQUESTS, 1),
     tlsConnections: connections,
+    databaseStatementsPerNamespace: Object.fromEntries(
+      Object.entries(statements).map(([verb, n]) => [
+        verb,
+        round(n / REQUESTS, 1),
+      ]),
+    ),
     kubernetesCallsPerNamespace: round(calls / REQUESTS, 1),
     kubernetesCallsPerNamespaceByVerb: Object.fromEntries(
       Object.entries(byVerb).map(([verb, n]) => [verb, round(n / REQUESTS, 1)]),
