@@ -220,7 +220,8 @@ export class ObjectStore {
     this.emit({
       type: previous ? 'MODIFIED' : 'ADDED',
       typeKey: typeKey(type),
-      object: structuredClone(obj),
+      // Shared with the store: events, like stored objects, are never changed in place.
+      object: stored,
       revision: Number(meta.resourceVersion ?? this.revision),
       ...(previous ? { previous } : {}),
     });
