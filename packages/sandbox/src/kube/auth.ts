@@ -201,7 +201,10 @@ const TOKEN_CACHE_ENTRIES = 32_768;
  * An entry never outlives the token's own expiry.
  */
 class TokenCache {
-  private readonly entries = new Map<string, { user: UserInfo; until: number }>();
+  private readonly entries = new Map<
+    string,
+    { user: UserInfo; until: number }
+  >();
 
   constructor(private readonly ttlMs: number) {}
 

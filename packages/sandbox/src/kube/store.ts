@@ -137,7 +137,10 @@ export class ObjectStore {
     return this.byNamespace.get(typeKey(type))?.get(namespace) ?? new Map();
   }
 
-  private index(type: ResourceType, namespace: string): Map<string, KubeObject> {
+  private index(
+    type: ResourceType,
+    namespace: string,
+  ): Map<string, KubeObject> {
     const kind = typeKey(type);
     let namespaces = this.byNamespace.get(kind);
     if (!namespaces) {
@@ -216,7 +219,8 @@ export class ObjectStore {
     const previous = bucket.get(key);
     const stored = structuredClone(obj);
     bucket.set(key, stored);
-    if (type.namespaced) this.index(type, meta.namespace ?? '').set(key, stored);
+    if (type.namespaced)
+      this.index(type, meta.namespace ?? '').set(key, stored);
     this.emit({
       type: previous ? 'MODIFIED' : 'ADDED',
       typeKey: typeKey(type),
