@@ -70,12 +70,28 @@ function issuanceRows(result) {
 }
 
 function burstRows(result) {
+  const split = r =>
+    r.cpuMsPerNamespaceBackend === undefined
+      ? `${r.cpuMsPerNamespaceBackendAndPeer}`
+      : `${r.cpuMsPerNamespaceBackendAndPeer} (${r.cpuMsPerNamespaceBackend} / ${r.cpuMsPerNamespacePeer})`;
+  const statements = r =>
+    r.databaseStatementsPerNamespace
+      ? Object.values(r.databaseStatementsPerNamespace)
+          .reduce((a, b) => a + b, 0)
+          .toFixed(1)
+      : '';
   return [
-    '| concurrency per cluster | requests / Groups | all ready after | namespaces/s | CPU ms per namespace (backend + peer) | Kubernetes calls per namespace | peak in parallel |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| concurrency per cluster | requests / Groups | all ready after | namespaces/s | CPU ms per namespace (backend / peer) | Kubernetes calls per namespace | TLS connections | database statements per namespace | peak in parallel |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...result.figures.rows.map(
       r =>
-        `| ${r.concurrency} | ${r.requests} / ${r.groups} | ${r.secondsUntilAllReady} s | ${r.namespacesPerSecond} | ${r.cpuMsPerNamespaceBackendAndPeer} | ${r.kubernetesCallsPerNamespace} | ${r.peakParallelProvisioning} |`,
+        `| ${r.concurrency} | ${r.requests} / ${r.groups} | ${
+          r.secondsUntilAllReady
+        } s | ${r.namespacesPerSecond} | ${split(r)} | ${
+          r.kubernetesCallsPerNamespace
+        } | ${r.tlsConnections ?? ''} | ${statements(r)} | ${
+          r.peakParallelProvisioning
+        } |`,
     ),
   ];
 }

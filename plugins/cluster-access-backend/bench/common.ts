@@ -4,6 +4,7 @@
  * `bench/results/<name>.json` at the repository root.
  */
 import fs from 'node:fs';
+import { Session } from 'node:inspector';
 import path from 'node:path';
 
 export interface LatencyStats {
@@ -133,4 +134,34 @@ export function benchSize(): 'small' | 'full' {
     throw new Error(`--size must be small or full, got ${size}`);
   }
   return size;
+}
+
+/**
+ * A V8 CPU profile of this process over a measured stretch only (not
+ * start-up), written where `stop` is told (open it in Chrome's DevTools).
+ */
+export class Profiler {
+  private readonly session = new Session();
+
+  private post(method: string, params?: object): Promise<any> {
+    return new Promise((resolve, reject) =>
+      this.session.post(method, params ?? {}, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  }
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.setSamplingInterval', { interval: 200 });
+    await this.post('Profiler.start');
+  }
+
+  async stop(file: string): Promise<void> {
+    const { profile } = await this.post('Profiler.stop');
+    this.session.disconnect();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(profile));
+  }
 }

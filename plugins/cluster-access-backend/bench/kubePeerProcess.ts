@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { KubeObject, KubePeer, startKubePeer } from '@cluster-access/sandbox';
+import { cpuMs, Profiler } from './common';
 
 /** The peer's helpers the benchmark calls, each answered over IPC. */
 const METHODS = [
@@ -17,6 +18,7 @@ const METHODS = [
   'listObjects',
   'requestCounts',
   'listRequests',
+  'connectionCount',
   'resetCounts',
 ] as const;
 type Method = (typeof METHODS)[number];
@@ -33,6 +35,12 @@ export type RemoteKubePeer = Remote<Pick<KubePeer, Method>> & {
   caPem: string;
   /** Peak resident memory of the peer's process, in MB. */
   peakRssMb(): Promise<number>;
+  /** CPU time (user + system) of the peer's process so far, in ms. */
+  cpuMs(): Promise<number>;
+  /** Starts a V8 CPU profile of the peer's process. */
+  profileStart(): Promise<void>;
+  /** Stops the profile and writes it to `file`. */
+  profileStop(file: string): Promise<void>;
   /** `putObject` for many objects in one message (seeding a large cluster). */
   putObjects(objects: object[]): Promise<void>;
   close(): Promise<void>;
@@ -78,6 +86,9 @@ export async function startKubePeerProcess(): Promise<RemoteKubePeer> {
     url,
     caPem,
     peakRssMb: () => call('peakRssMb', []),
+    cpuMs: () => call('cpuMs', []),
+    profileStart: () => call('profileStart', []),
+    profileStop: (file: string) => call('profileStop', [file]),
     putObjects: (objects: object[]) => call('putObjects', [objects]),
     close: async () => {
       child.removeAllListeners('exit');
@@ -93,6 +104,7 @@ export async function startKubePeerProcess(): Promise<RemoteKubePeer> {
 }
 
 if (require.main === module) {
+  const profiler = new Profiler();
   startKubePeer().then(
     peer => {
       process.on('message', async (message: any) => {
@@ -101,6 +113,12 @@ if (require.main === module) {
           let result: unknown;
           if (method === 'peakRssMb') {
             result = Math.round(process.resourceUsage().maxRSS / 1024);
+          } else if (method === 'cpuMs') {
+            result = cpuMs();
+          } else if (method === 'profileStart') {
+            await profiler.start();
+          } else if (method === 'profileStop') {
+            await profiler.stop(args[0] as string);
           } else if (method === 'putObjects') {
             for (const object of args[0] as KubeObject[]) peer.putObject(object);
           } else {

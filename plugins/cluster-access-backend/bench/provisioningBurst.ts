@@ -10,8 +10,10 @@
  * Full size: 500 requests across 100 Groups, at concurrency 8 (the default)
  * and 32; small: 20 across 5 at 4. The requests go through NamespaceRequestService as the
  * router's POST /requests does (membership from the catalog, history,
- * automatic approval, the worker triggered); the peer runs in this process,
- * the store is SQLite in memory.
+ * automatic approval, the worker triggered); the peer runs in a process of
+ * its own, as kube-apiserver does in production, so CPU is counted per side;
+ * the store is SQLite in memory. `--cpu-prof` writes a CPU profile of the
+ * burst (not start-up) for the backend and for the peer to bench/profiles/.
  */
 import 'reflect-metadata';
 import { LoggerService } from '@backstage/backend-plugin-api';
@@ -19,8 +21,8 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { startKubePeer } from '@cluster-access/sandbox';
 import knexFactory from 'knex';
+import path from 'node:path';
 import { staticClusterDirectory } from '../src/config/ClusterDirectory';
 import { readClusterAccessSettings } from '../src/config/readClusterAccessSettings';
 import { migrateDatabase } from '../src/database/migrations';
@@ -31,13 +33,27 @@ import { KubernetesClusterClientProvider } from '../src/namespaces/cluster/Kuber
 import { createNamespaceServices } from '../src/namespaces/createNamespaceServices';
 import { CatalogGroupDirectory } from '../src/namespaces/members/groups';
 import { DatabaseNamespaceStore } from '../src/namespaces/requests/DatabaseNamespaceStore';
-import { benchSize, cpuMs, reportResult, round } from './common';
+import {
+  benchSize,
+  cpuMs,
+  Profiler,
+  reportResult,
+  repoRoot,
+  round,
+} from './common';
+import { startKubePeerProcess } from './kubePeerProcess';
 
 const SIZE = benchSize();
-const REQUESTS = SIZE === 'small' ? 20 : 500;
-const GROUPS = SIZE === 'small' ? 5 : 100;
+// --requests=N, --groups=N and --concurrency=a,b narrow a run (for
+// profiling); `yarn bench` never passes them.
+const arg = (name: string) =>
+  process.argv.find(a => a.startsWith(`--${name}=`))?.split('=')[1];
+const REQUESTS = Number(arg('requests') ?? (SIZE === 'small' ? 20 : 500));
+const GROUPS = Number(arg('groups') ?? (SIZE === 'small' ? 5 : 100));
 const MEMBERS_PER_GROUP = 3;
-const CONCURRENCY = SIZE === 'small' ? [4] : [8, 32];
+const DEFAULT_CONCURRENCY = SIZE === 'small' ? [4] : [8, 32];
+const CONCURRENCY =
+  arg('concurrency')?.split(',').map(Number) ?? DEFAULT_CONCURRENCY;
 
 const silentLogger: LoggerService = {
   error() {},
@@ -63,8 +79,8 @@ function orgEntities(): Entity[] {
 }
 
 async function burst(concurrency: number) {
-  const peer = await startKubePeer();
-  const token = peer.issueServiceAccountToken({
+  const peer = await startKubePeerProcess();
+  const token = await peer.issueServiceAccountToken({
     namespace: 'cluster-access',
     name: 'backstage',
   });
@@ -122,10 +138,20 @@ async function burst(concurrency: number) {
       running--;
     }
   };
-  peer.resetCounts();
+  await peer.resetCounts();
+  // Statements by their first word (select, insert, update), for the report.
+  const statements: Record<string, number> = {};
+  knex.on('query', (query: { sql: string }) => {
+    const verb = query.sql.trimStart().split(/\s/)[0].toLowerCase();
+    statements[verb] = (statements[verb] ?? 0) + 1;
+  });
 
+  const profile = process.argv.includes('--cpu-prof');
+  const profiler = new Profiler();
+  if (profile) await Promise.all([profiler.start(), peer.profileStart()]);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const peerCpuBefore = await peer.cpuMs();
   await Promise.all(
     Array.from({ length: REQUESTS }, async (_, i) => {
       const g = i % GROUPS;
@@ -148,6 +174,19 @@ async function burst(concurrency: number) {
   await services.worker.idle();
   const seconds = (performance.now() - started) / 1000;
   const cpu = cpuMs(process.cpuUsage(cpuBefore));
+  const peerCpu = (await peer.cpuMs()) - peerCpuBefore;
+  if (profile) {
+    const file = (who: string) =>
+      path.join(
+        repoRoot(),
+        'bench',
+        'profiles',
+        `burst-${SIZE}-${concurrency}-${who}-${Date.now()}.cpuprofile`,
+      );
+    const files = [file('backend'), file('peer')];
+    await Promise.all([profiler.stop(files[0]), peer.profileStop(files[1])]);
+    process.stderr.write(`[burst] CPU profiles: ${files.join(' ')}\n`);
+  }
   const ready = await services.store.listRequests({
     kind: 'create',
     status: ['ready'],
@@ -156,7 +195,8 @@ async function burst(concurrency: number) {
   if (ready.length !== REQUESTS) {
     throw new Error(`${ready.length} of ${REQUESTS} requests are ready`);
   }
-  const counts = peer.requestCounts();
+  const counts = await peer.requestCounts();
+  const connections = await peer.connectionCount();
   const calls = Object.values(counts).reduce((a, b) => a + b, 0);
   const byVerb: Record<string, number> = {};
   for (const [key, n] of Object.entries(counts)) {
@@ -173,7 +213,16 @@ async function burst(concurrency: number) {
     secondsToFile: round(filedMs / 1000, 1),
     namespacesPerSecond: round(REQUESTS / seconds, 1),
     // Wall time depends on the machine's load; CPU time much less so.
-    cpuMsPerNamespaceBackendAndPeer: round(cpu / REQUESTS, 1),
+    cpuMsPerNamespaceBackendAndPeer: round((cpu + peerCpu) / REQUESTS, 1),
+    cpuMsPerNamespaceBackend: round(cpu / REQUESTS, 1),
+    cpuMsPerNamespacePeer: round(peerCpu / REQUESTS, 1),
+    tlsConnections: connections,
+    databaseStatementsPerNamespace: Object.fromEntries(
+      Object.entries(statements).map(([verb, n]) => [
+        verb,
+        round(n / REQUESTS, 1),
+      ]),
+    ),
     kubernetesCallsPerNamespace: round(calls / REQUESTS, 1),
     kubernetesCallsPerNamespaceByVerb: Object.fromEntries(
       Object.entries(byVerb).map(([verb, n]) => [verb, round(n / REQUESTS, 1)]),
@@ -190,13 +239,13 @@ async function main() {
     rows.push(row);
   }
   const lines = [
-    `Provisioning burst: ${REQUESTS} dev-tier requests across ${GROUPS} Groups, Kubernetes peer in process`,
+    `Provisioning burst: ${REQUESTS} dev-tier requests across ${GROUPS} Groups, Kubernetes peer in its own process`,
     '',
-    '| concurrency per cluster | all ready after | namespaces/s | CPU ms per namespace (backend + peer) | Kubernetes calls per namespace | peak in parallel |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| concurrency per cluster | all ready after | namespaces/s | CPU ms per namespace backend / peer | Kubernetes calls per namespace | TLS connections | peak in parallel |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       r =>
-        `| ${r.concurrency} | ${r.secondsUntilAllReady} s | ${r.namespacesPerSecond} | ${r.cpuMsPerNamespaceBackendAndPeer} | ${r.kubernetesCallsPerNamespace} | ${r.peakParallelProvisioning} |`,
+        `| ${r.concurrency} | ${r.secondsUntilAllReady} s | ${r.namespacesPerSecond} | ${r.cpuMsPerNamespaceBackend} / ${r.cpuMsPerNamespacePeer} | ${r.kubernetesCallsPerNamespace} | ${r.tlsConnections} | ${r.peakParallelProvisioning} |`,
     ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

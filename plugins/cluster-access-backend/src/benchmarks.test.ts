@@ -63,6 +63,13 @@ describe('benchmarks at their smallest size', () => {
       expect(row.requests).toBe(20);
       expect(row.kubernetesCallsPerNamespace).toBeGreaterThan(0);
       expect(row.peakParallelProvisioning).toBeLessThanOrEqual(row.concurrency);
+      // The peer runs in a process of its own: both sides are measured.
+      expect(row.cpuMsPerNamespaceBackend).toBeGreaterThan(0);
+      expect(row.cpuMsPerNamespacePeer).toBeGreaterThan(0);
+      // Calls reuse kept-alive connections, never more than the pool allows.
+      expect(row.tlsConnections).toBeGreaterThan(0);
+      expect(row.tlsConnections).toBeLessThanOrEqual(32);
+      expect(row.databaseStatementsPerNamespace.insert).toBeGreaterThan(0);
     }
   });
 

@@ -121,7 +121,7 @@ export class Admission {
     if (plugins) {
       applyLimitRangeDefaults(
         pod,
-        this.store.list(limitRanges, pod.metadata?.namespace),
+        this.store.view(limitRanges, pod.metadata?.namespace),
       );
       this.serviceAccount(pod, type);
       if (!spec.priorityClassName) spec.priority ??= 0;
@@ -168,7 +168,7 @@ export class Admission {
 
   private namespaceLabels(obj: KubeObject): Record<string, string> {
     return (
-      this.store.get(namespaces, undefined, obj.metadata?.namespace ?? '')
+      this.store.peek(namespaces, undefined, obj.metadata?.namespace ?? '')
         ?.metadata?.labels ?? {}
     );
   }
@@ -184,7 +184,7 @@ export class Admission {
     const warnings: string[] = [];
     const name = obj.metadata?.name ?? '';
     if (type.kind === 'Pod' && !old) {
-      for (const lr of this.store.list(limitRanges, obj.metadata?.namespace)) {
+      for (const lr of this.store.view(limitRanges, obj.metadata?.namespace)) {
         const problems = limitRangeViolations(obj, lr);
         if (problems.length > 0) {
           const why =

@@ -376,13 +376,23 @@ const codeOfReason: Record<string, number> = {
  */
 export function admitByPolicies(options: {
   attributes: AdmissionAttributes;
-  policies: KubeObject[];
-  bindings: KubeObject[];
-  namespaceObject?: KubeObject;
+  policies: ReadonlyArray<KubeObject>;
+  bindings: ReadonlyArray<KubeObject>;
+  namespaceObject?: Readonly<KubeObject>;
 }): void {
   const a = options.attributes;
   const isNamespace = a.type.group === '' && a.type.resource === 'namespaces';
   const namespaceObject = isNamespace ? undefined : options.namespaceObject;
+  // The CEL variables are the same for every policy and binding: converted once, when the
+  // first one matches (CEL only reads them).
+  let context: Record<string, unknown> | undefined;
+  const celContext = () =>
+    (context ??= {
+      object: toCel(a.object),
+      oldObject: toCel(a.oldObject),
+      request: toCel(admissionRequest(a)),
+      namespaceObject: toCel(namespaceView(namespaceObject)),
+    });
   for (const policy of options.policies) {
     const spec = policy.spec as Record<string, any>;
     if (!resourcesMatch(spec.matchConstraints, a, namespaceObject)) continue;
@@ -393,12 +403,7 @@ export function admitByPolicies(options: {
       const bspec = binding.spec as Record<string, any>;
       if (!resourcesMatch(bspec.matchResources, a, namespaceObject)) continue;
       if (!(bspec.validationActions ?? []).includes('Deny')) continue;
-      const denial = evaluate(policy, {
-        object: toCel(a.object),
-        oldObject: toCel(a.oldObject),
-        request: toCel(admissionRequest(a)),
-        namespaceObject: toCel(namespaceView(namespaceObject)),
-      });
+      const denial = evaluate(policy, celContext());
       if (!denial) continue;
       const message = `ValidatingAdmissionPolicy '${policy.metadata?.name}' with binding '${binding.metadata?.name}' denied request: ${denial.message}`;
       // admission.NewForbidden names the object being written, "Unknown" on delete.

@@ -161,6 +161,38 @@ describe('kube peer authentication', () => {
     expect((await failure(whoami({ token: expired }))).code).toBe(401);
   });
 
+  it('remembers a token it accepted no longer than the token lives, and per audience', async () => {
+    // Accepted once (and cached, as kube-apiserver caches successes for 10 s)...
+    const token = peer.issueServiceAccountToken({
+      namespace: 'cluster-access',
+      name: 'backstage',
+      ttlSeconds: 2,
+    });
+    expect((await whoami({ token })).status?.userInfo?.username).toBe(
+      'system:serviceaccount:cluster-access:backstage',
+    );
+    // ...a TokenReview for another audience is still refused...
+    const reviews = kubeConfigFor(peer, {
+      token: peer.adminToken,
+    }).makeApiClient(AuthenticationV1Api);
+    const elsewhere = await reviews.createTokenReview({
+      body: { spec: { token, audiences: ['vault'] } },
+    });
+    expect(elsewhere.status?.authenticated).toBeFalsy();
+    // ...and once the token has expired it is refused, well within the cache's 10 s.
+    const deadline = Date.now() + 8_000;
+    let code: number | undefined;
+    while (Date.now() < deadline) {
+      code = await whoami({ token }).then(
+        () => 201,
+        e => failure(Promise.reject(e)).then(f => f.code),
+      );
+      if (code === 401) break;
+      await new Promise(resolve => setTimeout(resolve, 200));
+    }
+    expect(code).toBe(401);
+  });
+
   it('reviews tokens for holders of tokenreviews create', async () => {
     const api = kubeConfigFor(peer, { token: peer.adminToken }).makeApiClient(
       AuthenticationV1Api,

@@ -137,13 +137,14 @@ export class ServiceAccountTokens {
   }
 
   /**
-   * Verifies a token this peer issued for the API server's own audience. Returns undefined for
-   * anything that is not such a token, so other authenticators may try it.
+   * Verifies a token this peer issued for the API server's own audience: its user and expiry
+   * (epoch seconds). Returns undefined for anything that is not such a token, so other
+   * authenticators may try it.
    */
   verify(
     token: string,
     audiences: string[] = [this.issuer],
-  ): UserInfo | undefined {
+  ): { user: UserInfo; expiresAt: number } | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     let header: { alg?: string };
@@ -170,7 +171,7 @@ export class ServiceAccountTokens {
     if (!aud.some(a => audiences.includes(a))) return undefined;
     const k8s = claims['kubernetes.io'];
     if (!k8s?.namespace || !k8s.serviceaccount?.name) return undefined;
-    return {
+    const user: UserInfo = {
       username: `system:serviceaccount:${k8s.namespace}:${k8s.serviceaccount.name}`,
       uid: k8s.serviceaccount.uid,
       groups: [
@@ -182,7 +183,76 @@ export class ServiceAccountTokens {
         'authentication.kubernetes.io/credential-id': [`JTI=${claims.jti}`],
       },
     };
+    return { user, expiresAt: claims.exp };
   }
+}
+
+/**
+ * How long a successful token authentication is remembered: kube-apiserver's
+ * `--token-success-cache-ttl` default (tokencache in k8s.io/apiserver; failures are not cached).
+ */
+export const TOKEN_SUCCESS_CACHE_MS = 10_000;
+/** Entries at most, like the real cache's bound; the oldest goes first. */
+const TOKEN_CACHE_ENTRIES = 32_768;
+
+/**
+ * Successful token authentications by audiences and token, as kube-apiserver's cached token
+ * authenticator keeps them, so that a client's every request does not pay a signature check.
+ * An entry never outlives the token's own expiry.
+ */
+class TokenCache {
+  private readonly entries = new Map<
+    string,
+    { user: UserInfo; until: number }
+  >();
+
+  constructor(private readonly ttlMs: number) {}
+
+  private key(token: string, audiences: string[] | undefined): string {
+    // Length-prefixed, as keyFunc does, so that no two (audiences, token) pairs share a key.
+    return [...(audiences ?? []), token].map(p => `${p.length}:${p}`).join('');
+  }
+
+  get(token: string, audiences: string[] | undefined): UserInfo | undefined {
+    const key = this.key(token, audiences);
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.until <= Date.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return copyUser(entry.user);
+  }
+
+  set(
+    token: string,
+    audiences: string[] | undefined,
+    user: UserInfo,
+    expiresAt: number,
+  ): void {
+    if (this.ttlMs <= 0) return;
+    if (this.entries.size >= TOKEN_CACHE_ENTRIES) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.entries.set(this.key(token, audiences), {
+      user: copyUser(user),
+      until: Math.min(Date.now() + this.ttlMs, expiresAt),
+    });
+  }
+}
+
+function copyUser(user: UserInfo): UserInfo {
+  return {
+    ...user,
+    groups: [...user.groups],
+    ...(user.extra
+      ? {
+          extra: Object.fromEntries(
+            Object.entries(user.extra).map(([k, v]) => [k, [...v]]),
+          ),
+        }
+      : {}),
+  };
 }
 
 /** Turns request credentials (client certificate or bearer token) into a {@link UserInfo}. */
@@ -191,17 +261,23 @@ export class Authenticator {
   private readonly staticTokens: Map<string, StaticTokenUser>;
   readonly serviceAccounts: ServiceAccountTokens;
   private readonly onReject?: (why: string) => void;
+  private readonly tokenCache: TokenCache;
 
   constructor(options: {
     clientCaPems: string[];
     staticTokens: Record<string, StaticTokenUser>;
     serviceAccounts: ServiceAccountTokens;
     onReject?: (why: string) => void;
+    /** 0 turns the token cache off. */
+    tokenSuccessCacheMs?: number;
   }) {
     for (const pem of options.clientCaPems) this.addClientCa(pem);
     this.staticTokens = new Map(Object.entries(options.staticTokens));
     this.serviceAccounts = options.serviceAccounts;
     this.onReject = options.onReject;
+    this.tokenCache = new TokenCache(
+      options.tokenSuccessCacheMs ?? TOKEN_SUCCESS_CACHE_MS,
+    );
   }
 
   addClientCa(pem: string): void {
@@ -226,7 +302,18 @@ export class Authenticator {
         groups: withAuthenticatedGroup(staticUser.groups ?? []),
       };
     }
-    return this.serviceAccounts.verify(token, audiences);
+    const cached = this.tokenCache.get(token, audiences);
+    if (cached) return cached;
+    const verified = this.serviceAccounts.verify(token, audiences);
+    if (verified) {
+      this.tokenCache.set(
+        token,
+        audiences,
+        verified.user,
+        verified.expiresAt * 1000,
+      );
+    }
+    return verified?.user;
   }
 
   /**

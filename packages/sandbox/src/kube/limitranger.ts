@@ -59,7 +59,7 @@ function mergeContainer(
 /** PodMutateLimitFunc for each LimitRange of the namespace, in name order. */
 export function applyLimitRangeDefaults(
   pod: Obj,
-  limitRanges: KubeObject[],
+  limitRanges: ReadonlyArray<KubeObject>,
 ): void {
   for (const lr of limitRanges) {
     const defaults = { requests: {} as Obj, limits: {} as Obj };

@@ -31,7 +31,7 @@ export class NamespaceLifecycle {
 
   /** Refuses content for a namespace that does not exist or is being terminated. */
   requireLive(type: ResourceType, namespace: string, name: string): void {
-    const ns = this.store.get(namespacesType, undefined, namespace);
+    const ns = this.store.peek(namespacesType, undefined, namespace);
     if (!ns) throw notFound(gr(namespacesType), namespace);
     if (!ns.metadata?.deletionTimestamp) return;
     const err = forbiddenResource(

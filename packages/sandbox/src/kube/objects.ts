@@ -93,6 +93,26 @@ export function decodeBody(
 }
 
 /**
+ * An apply body as YAML, as kube-apiserver reads it. Clients (client-go, client-node) send
+ * JSON, which YAML 1.2 reads the same except for duplicate keys (YAML refuses them, JSON.parse
+ * keeps the last): a body that is exactly the compact JSON of what it parses to has none, so
+ * it is read as JSON, several times faster than the YAML parser; anything else goes to it.
+ */
+export function parseApplyBody(rawBody: string): unknown {
+  // `__proto__` is an own key to JSON.parse but not to every YAML reader: leave it to YAML.
+  if (rawBody.startsWith('{') && !rawBody.includes('"__proto__"')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody);
+    } catch {
+      json = undefined;
+    }
+    if (json !== undefined && JSON.stringify(json) === rawBody) return json;
+  }
+  return parseYaml(rawBody);
+}
+
+/**
  * The apply configuration of a server-side apply: YAML typed against the schema, so unlike
  * other writes an unknown field is an error, and apiVersion and kind are required.
  */
@@ -104,7 +124,7 @@ export function decodeApplyConfiguration(
 ): KubeObject {
   let applied: unknown;
   try {
-    applied = parseYaml(rawBody);
+    applied = parseApplyBody(rawBody);
   } catch (e) {
     throw badRequest(`error decoding YAML: ${(e as Error).message}`);
   }

@@ -98,7 +98,12 @@ export interface KubePeer {
   requestCounts(): Record<string, number>;
   /** Every list request since the last reset, in order (resource, limit, continued). */
   listRequests(): ListRequest[];
-  /** Clears the request counts, the list requests and the authorization log. */
+  /**
+   * TLS connections accepted since the last reset: each is a full handshake, so a client
+   * that keeps its connections alive makes far fewer than it makes requests.
+   */
+  connectionCount(): number;
+  /** Clears the request and connection counts, the list requests and the authorization log. */
   resetCounts(): void;
   /**
    * Every authorization decision made for a resource request since the last reset, in order:
@@ -192,17 +197,18 @@ export async function startKubePeer(
   );
   const roleBindings = type('rbac.authorization.k8s.io', 'rolebindings');
   const namespaces = type('', 'namespaces');
+  // The authorizer only reads: it gets the stored objects, not copies (it runs on every request).
   const source: RbacSource = {
     getClusterRole: name =>
-      store.get(clusterRoles, undefined, name) as
+      store.peek(clusterRoles, undefined, name) as
         | { rules?: PolicyRule[] }
         | undefined,
     getRole: (ns, name) =>
-      store.get(roles, ns, name) as { rules?: PolicyRule[] } | undefined,
+      store.peek(roles, ns, name) as { rules?: PolicyRule[] } | undefined,
     listClusterRoleBindings: () =>
-      store.list(clusterRoleBindings) as unknown as BindingLike[],
+      store.view(clusterRoleBindings) as unknown as BindingLike[],
     listRoleBindings: ns =>
-      store.list(roleBindings, ns) as unknown as BindingLike[],
+      store.view(roleBindings, ns) as unknown as BindingLike[],
   };
   const authorizer = new RbacAuthorizer(source);
   const log = new AuthorizationLog();
@@ -261,6 +267,10 @@ export async function startKubePeer(
     },
     handler.handle,
   );
+  let connections = 0;
+  server.on('secureConnection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -287,7 +297,9 @@ export async function startKubePeer(
     compact: () => api.compact(),
     requestCounts: () => handler.requestCounts(),
     listRequests: () => handler.listRequests(),
+    connectionCount: () => connections,
     resetCounts: () => {
+      connections = 0;
       handler.resetCounts();
       log.clear();
     },

@@ -154,7 +154,7 @@ export function quotaStatus(quota: KubeObject, store: ObjectStore): Obj {
     const type = contributingType(key);
     // Like quota.Add, a sum keeps the format of its first term (`128Mi` + … stays binary).
     let total: Quantity | undefined;
-    for (const obj of type ? store.list(type, namespace) : []) {
+    for (const obj of type ? store.view(type, namespace) : []) {
       const u = objectUsage(type!, obj).get(key);
       if (u) total = total ? addQuantities(total, u) : u;
     }
@@ -211,7 +211,7 @@ export function admitQuota(options: {
   const name = obj.metadata?.name ?? '';
   const delta = objectUsage(type, obj);
   for (const [k, v] of delta) if (v.nanos === 0n) delta.delete(k);
-  const quotas = store.list(options.quotaType, namespace);
+  const quotas = store.view(options.quotaType, namespace);
   for (const quota of quotas) {
     const hardKeys = Object.keys(hardOf(quota));
     const matching = hardKeys.filter(k => contributingType(k) === type);

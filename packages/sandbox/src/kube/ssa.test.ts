@@ -235,4 +235,46 @@ describe('kube peer server-side apply', () => {
       'failed to create typed patch object (ssa/typo; v1, Kind=ConfigMap): .dta: field not declared in schema',
     );
   });
+
+  it('reads an apply body as YAML whether it is compact JSON, other JSON or YAML', async () => {
+    const send = (name: string, body: string) =>
+      rawRequest(peer, {
+        method: 'PATCH',
+        path: `/api/v1/namespaces/ssa/configmaps/${name}?fieldManager=provisioner`,
+        headers: {
+          Authorization: `Bearer ${peer.adminToken}`,
+          'Content-Type': 'application/apply-patch+yaml',
+        },
+        body,
+      });
+    const config = (name: string) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: 'ssa', labels: { n: '1' } },
+      data: { a: 'x\ny', b: '1.0' },
+    });
+    const compact = await send('body-a', JSON.stringify(config('body-a')));
+    const pretty = await send(
+      'body-b',
+      JSON.stringify(config('body-b'), null, 2),
+    );
+    const yaml = await send(
+      'body-c',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: body-c\n  namespace: ssa\n  labels: {n: "1"}\ndata:\n  a: "x\\ny"\n  b: "1.0"\n',
+    );
+    for (const res of [compact, pretty, yaml]) {
+      expect(res.status).toBe(201);
+      expect(res.body.data).toEqual({ a: 'x\ny', b: '1.0' });
+      expect(res.body.metadata.managedFields[0].fieldsV1).toEqual(
+        compact.body.metadata.managedFields[0].fieldsV1,
+      );
+    }
+    // JSON.parse would keep the last of two equal keys; YAML refuses them.
+    const duplicate = await send(
+      'body-d',
+      '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"body-d","namespace":"ssa"},"data":{"a":"1","a":"2"}}',
+    );
+    expect(duplicate.status).toBe(400);
+    expect(duplicate.body.message).toMatch(/^error decoding YAML: /);
+  });
 });

@@ -41,6 +41,15 @@ export class ObjectStore {
   private revision = 0;
   private compactedRevision = 0;
   private readonly objects = new Map<string, Map<string, KubeObject>>();
+  /**
+   * The same objects of namespaced kinds by kind and namespace, so that what is read per
+   * namespace on every request (RoleBindings, quotas) costs what is in that namespace, not
+   * what is in the cluster: etcd reads a key prefix the same way.
+   */
+  private readonly byNamespace = new Map<
+    string,
+    Map<string, Map<string, KubeObject>>
+  >();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<(event: StoreEvent) => void>();
 
@@ -84,10 +93,7 @@ export class ObjectStore {
       !type.namespaced ||
       namespace === undefined ||
       o.metadata?.namespace === namespace;
-    const objects = new Map<string, KubeObject>();
-    for (const [key, obj] of this.bucket(type)) {
-      if (inScope(obj)) objects.set(key, obj);
-    }
+    const objects = new Map(this.scope(type, namespace));
     if (revision < this.revision) {
       const events = this.eventsSince(revision);
       if (!events) return undefined;
@@ -122,6 +128,33 @@ export class ObjectStore {
     return String(this.revision);
   }
 
+  /** The stored objects of `type` in `namespace` (all of them when undefined or cluster-scoped). */
+  private scope(
+    type: ResourceType,
+    namespace: string | undefined,
+  ): Map<string, KubeObject> {
+    if (!type.namespaced || namespace === undefined) return this.bucket(type);
+    return this.byNamespace.get(typeKey(type))?.get(namespace) ?? new Map();
+  }
+
+  private index(
+    type: ResourceType,
+    namespace: string,
+  ): Map<string, KubeObject> {
+    const kind = typeKey(type);
+    let namespaces = this.byNamespace.get(kind);
+    if (!namespaces) {
+      namespaces = new Map();
+      this.byNamespace.set(kind, namespaces);
+    }
+    let objects = namespaces.get(namespace);
+    if (!objects) {
+      objects = new Map();
+      namespaces.set(namespace, objects);
+    }
+    return objects;
+  }
+
   private bucket(type: ResourceType): Map<string, KubeObject> {
     const key = typeKey(type);
     let b = this.objects.get(key);
@@ -145,26 +178,34 @@ export class ObjectStore {
 
   /** Objects of `type`, in `namespace` or in all namespaces, sorted by namespace then name. */
   list(type: ResourceType, namespace?: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const obj of this.bucket(type).values()) {
-      if (
-        !type.namespaced ||
-        namespace === undefined ||
-        obj.metadata?.namespace === namespace
-      ) {
-        out.push(structuredClone(obj));
-      }
-    }
-    return out.sort((a, b) => compareKeys(keyOfObject(a), keyOfObject(b)));
+    return this.view(type, namespace).map(obj => structuredClone(obj));
+  }
+
+  /**
+   * The stored object itself, not a copy: for read-only callers on hot paths (authorization
+   * and admission read RBAC objects and policies on every request). Never mutate it; stored
+   * objects are replaced on write, so it stays as it was when read.
+   */
+  peek(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Readonly<KubeObject> | undefined {
+    return this.bucket(type).get(
+      objectKey(type.namespaced ? namespace : undefined, name),
+    );
+  }
+
+  /** {@link ObjectStore.list} without copies, for read-only callers like {@link ObjectStore.peek}. */
+  view(type: ResourceType, namespace?: string): ReadonlyArray<KubeObject> {
+    return [...this.scope(type, namespace).values()].sort((a, b) =>
+      compareKeys(keyOfObject(a), keyOfObject(b)),
+    );
   }
 
   /** Counts objects of `type` in `namespace` without copying them (quota usage). */
   count(type: ResourceType, namespace: string): number {
-    let n = 0;
-    for (const obj of this.bucket(type).values()) {
-      if (obj.metadata?.namespace === namespace) n++;
-    }
-    return n;
+    return type.namespaced ? this.scope(type, namespace).size : 0;
   }
 
   put(type: ResourceType, obj: KubeObject): void {
@@ -176,11 +217,15 @@ export class ObjectStore {
     );
     // Stored objects are replaced, never changed in place: the old one can be kept as is.
     const previous = bucket.get(key);
-    bucket.set(key, structuredClone(obj));
+    const stored = structuredClone(obj);
+    bucket.set(key, stored);
+    if (type.namespaced)
+      this.index(type, meta.namespace ?? '').set(key, stored);
     this.emit({
       type: previous ? 'MODIFIED' : 'ADDED',
       typeKey: typeKey(type),
-      object: structuredClone(obj),
+      // Shared with the store: events, like stored objects, are never changed in place.
+      object: stored,
       revision: Number(meta.resourceVersion ?? this.revision),
       ...(previous ? { previous } : {}),
     });
@@ -197,6 +242,12 @@ export class ObjectStore {
     const obj = bucket.get(key);
     if (!obj) return false;
     bucket.delete(key);
+    if (type.namespaced) {
+      const namespaces = this.byNamespace.get(typeKey(type));
+      const objects = namespaces?.get(namespace ?? '');
+      objects?.delete(key);
+      if (objects?.size === 0) namespaces!.delete(namespace ?? '');
+    }
     const revision = Number(this.nextResourceVersion());
     const object = structuredClone(obj);
     object.metadata = { ...object.metadata, resourceVersion: String(revision) };

@@ -77,7 +77,8 @@ export function serveWatch(options: {
     const full = {
       apiVersion: apiVersionOf(type),
       kind: type.kind,
-      ...api.present(type, o),
+      // A copy: the event's object is the stored one, and present() fills in status.
+      ...api.present(type, structuredClone(o)),
     };
     if (!options.table) return full;
     return toTable({

@@ -135,11 +135,12 @@ export class WritePath {
         user: ctx.user,
         dryRun: ctx.dryRun,
       },
-      policies: this.store.list(policiesType),
-      bindings: this.store.list(policyBindingsType),
+      // Read only (CEL sees converted copies): the stored objects, not copies of them.
+      policies: this.store.view(policiesType),
+      bindings: this.store.view(policyBindingsType),
       namespaceObject:
         a.type.namespaced && namespace
-          ? this.store.get(namespacesType, undefined, namespace)
+          ? this.store.peek(namespacesType, undefined, namespace)
           : undefined,
     });
   }
@@ -227,9 +228,13 @@ export class WritePath {
         metadata: { name: 'default', namespace: meta.name },
       });
     }
+    // The store keeps its own copy of `obj`: it can be answered as is, unless aggregation
+    // has just rewritten the stored ClusterRole.
     return this.present(
       type,
-      this.store.get(type, meta.namespace, meta.name!)!,
+      type === clusterRolesType
+        ? this.store.get(type, meta.namespace, meta.name!)!
+        : obj,
     );
   }
 

@@ -42,6 +42,35 @@ export class DatabaseHistoryStore implements HistoryStore {
     return { ...event, id, createdAt: createdAt.toISOString() };
   }
 
+  async addHistoryEvents(
+    events: Array<Omit<HistoryEvent, 'id' | 'createdAt'> & { at?: Date }>,
+  ): Promise<HistoryEvent[]> {
+    if (events.length === 0) return [];
+    const now = new Date();
+    const stored = events.map(({ at, ...event }) => ({
+      ...event,
+      id: randomUUID(),
+      createdAt: at ?? now,
+    }));
+    // One statement: the rows get their seq in this order, atomically.
+    await this.db<HistoryRow>('cluster_access_history').insert(
+      stored.map(event => ({
+        id: event.id,
+        created_at: event.createdAt,
+        actor: event.actor,
+        type: event.type,
+        request_id: event.requestId ?? null,
+        namespace: event.namespace ?? null,
+        message: event.message,
+        details: event.details ? JSON.stringify(event.details) : null,
+      })),
+    );
+    return stored.map(event => ({
+      ...event,
+      createdAt: event.createdAt.toISOString(),
+    }));
+  }
+
   async listHistory(query: HistoryQuery = {}): Promise<HistoryEvent[]> {
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
     let q = this.db<HistoryRow>('cluster_access_history')

@@ -144,7 +144,7 @@ export type HistoryListener = (event: RecordedHistoryEvent) => Promise<void>;
 export class HistoryRecorder {
   constructor(
     private readonly options: {
-      store: Pick<HistoryStore, 'addHistoryEvent'>;
+      store: Pick<HistoryStore, 'addHistoryEvent' | 'addHistoryEvents'>;
       logger: LoggerService;
       listeners?: HistoryListener[];
     },
@@ -204,6 +204,46 @@ export class HistoryRecorder {
       },
       details,
     });
+  }
+
+  /**
+   * Records several events of one type and request in one write (the steps
+   * of a provisioning), each at the time it happened; throws when they
+   * cannot be written, like {@link HistoryRecorder.namespace}.
+   */
+  async namespaceEvents<T extends NamespaceEventType>(
+    type: T,
+    target: HistoryTarget,
+    events: Array<RecordedEvent<T> & { at: Date }>,
+  ): Promise<void> {
+    const rows = events.map(event => {
+      const details: Record<string, unknown> | undefined = event.details
+        ? { ...event.details }
+        : undefined;
+      return {
+        actor: event.actor ?? 'system',
+        type,
+        requestId: target.id,
+        namespace: historyNamespace(target),
+        message: event.message,
+        at: event.at,
+        ...(details ? { details } : {}),
+      };
+    });
+    await this.options.store.addHistoryEvents(rows);
+    for (const row of rows) {
+      await this.tell({
+        type,
+        actor: row.actor,
+        message: row.message,
+        target: {
+          id: target.id,
+          cluster: target.cluster,
+          namespace: target.namespace,
+        },
+        details: row.details,
+      });
+    }
   }
 
   /** Records a certificate event; never throws. */

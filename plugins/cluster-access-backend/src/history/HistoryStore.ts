@@ -25,6 +25,14 @@ export interface HistoryStore {
     event: Omit<HistoryEvent, 'id' | 'createdAt'>,
   ): Promise<HistoryEvent>;
 
+  /**
+   * Appends several events in one write, in order, each stored with its own
+   * `at` (default: now). All or none are stored.
+   */
+  addHistoryEvents(
+    events: Array<Omit<HistoryEvent, 'id' | 'createdAt'> & { at?: Date }>,
+  ): Promise<HistoryEvent[]>;
+
   /** Reads the history, newest first. */
   listHistory(query?: HistoryQuery): Promise<HistoryEvent[]>;
 }

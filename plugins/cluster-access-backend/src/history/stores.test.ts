@@ -67,6 +67,34 @@ describe('DatabaseHistoryStore and DatabaseCertificateStore', () => {
         ),
       ).toEqual([second.id]);
       expect(await store.listHistory({ limit: 1 })).toHaveLength(1);
+
+      // Several events in one write keep their order and their own times.
+      const at = (s: number) => new Date(Date.UTC(2026, 11, 1, 10, 0, s));
+      const steps = await store.addHistoryEvents(
+        ['Namespace', 'LimitRange', 'ResourceQuota'].map((kind, i) => ({
+          actor: 'system',
+          type: 'provisioning.step',
+          requestId: '6f1c3c50-0000-4000-8000-000000000001',
+          namespace: 'sandbox/team-a-dev',
+          message: `Applied ${kind}`,
+          details: { kind },
+          at: at(i),
+        })),
+      );
+      const newest = await store.listHistory({ limit: 4 });
+      expect(newest.map(e => e.message)).toEqual([
+        'Applied ResourceQuota',
+        'Applied LimitRange',
+        'Applied Namespace',
+        'certificate for bob',
+      ]);
+      expect(newest.slice(0, 3)).toEqual([...steps].reverse());
+      expect(newest.map(e => e.createdAt).slice(0, 3)).toEqual([
+        at(2).toISOString(),
+        at(1).toISOString(),
+        at(0).toISOString(),
+      ]);
+      expect(await store.addHistoryEvents([])).toEqual([]);
     },
   );
 

@@ -152,6 +152,33 @@ describe('provisioning against the Kubernetes peer', () => {
         'provisioning.started',
         'provisioning.ready',
       ]);
+      // Each attempt's steps come between its start and its outcome: the
+      // failed one wrote the Namespace only; the retry applies it again and
+      // writes every object once.
+      const messages = (await h.history.listHistory({ requestId: id }))
+        .reverse()
+        .map(e => (e.type === 'provisioning.step' ? e.message : e.type));
+      const retry = messages.lastIndexOf('provisioning.started');
+      expect(messages.slice(0, retry)).toEqual([
+        'request.created',
+        'request.approved',
+        'provisioning.started',
+        `Created Namespace ${namespace}`,
+        'provisioning.failed',
+      ]);
+      expect(messages.slice(retry)).toEqual([
+        'provisioning.started',
+        `Applied Namespace ${namespace}`,
+        'Applied LimitRange cluster-access-defaults',
+        'Applied ResourceQuota cluster-access-quota',
+        'Applied NetworkPolicy cluster-access-isolation',
+        'Applied RoleBinding ca-edit-alice',
+        'Applied RoleBinding ca-edit-bob',
+        'Applied Role rolebinding-manager',
+        'Applied RoleBinding ca-rbm-alice',
+        'Applied RoleBinding ca-rbm-bob',
+        'provisioning.ready',
+      ]);
     },
   );
 

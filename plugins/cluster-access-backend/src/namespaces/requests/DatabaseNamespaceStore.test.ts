@@ -139,6 +139,21 @@ describe('DatabaseNamespaceStore', () => {
       });
       const second = await store.createRequest(newRequest({ now: at(6) }));
       expect(second.id).not.toBe(first.id);
+      // The name is held whichever way a request came to hold it: one
+      // moved back to an active status collides with the one filed since.
+      await expect(
+        store.updateRequest(
+          first.id,
+          { status: ['rejected'] },
+          { status: 'approved' },
+          at(7),
+        ),
+      ).rejects.toThrow(
+        new ConflictError(
+          `Namespace ${first.namespace} on cluster ${first.cluster} is held by another request`,
+        ),
+      );
+      expect((await store.getRequest(first.id))?.status).toBe('rejected');
 
       // A decommission request does not collide with the create request it
       // targets, but two decommissions of one namespace do.

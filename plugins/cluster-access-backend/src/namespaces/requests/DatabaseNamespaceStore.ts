@@ -127,29 +127,34 @@ export class DatabaseNamespaceStore implements NamespaceStore {
   ): Promise<StoredNamespaceRequest> {
     const id = randomUUID();
     const status: NamespaceRequestStatus = 'pending';
+    let inserted: RequestRow[];
     try {
-      await this.db<RequestRow>(REQUESTS).insert({
-        id,
-        kind: request.kind,
-        cluster: request.cluster,
-        namespace: request.namespace,
-        owner: request.owner,
-        tier: request.tier,
-        reason: request.reason,
-        requester: request.requester,
-        status,
-        active_key: activeKey(
-          request.kind,
-          request.cluster,
-          request.namespace,
+      inserted = await this.db<RequestRow>(REQUESTS).insert(
+        {
+          id,
+          kind: request.kind,
+          cluster: request.cluster,
+          namespace: request.namespace,
+          owner: request.owner,
+          tier: request.tier,
+          reason: request.reason,
+          requester: request.requester,
           status,
-        ),
-        target_request_id: request.targetRequestId ?? null,
-        expires_at: request.expiresAt,
-        attempts: 0,
-        created_at: request.now,
-        updated_at: request.now,
-      });
+          active_key: activeKey(
+            request.kind,
+            request.cluster,
+            request.namespace,
+            status,
+          ),
+          target_request_id: request.targetRequestId ?? null,
+          expires_at: request.expiresAt,
+          attempts: 0,
+          created_at: request.now,
+          updated_at: request.now,
+        },
+        // The row as stored, without reading it back.
+        '*',
+      );
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new ConflictError(
@@ -160,7 +165,7 @@ export class DatabaseNamespaceStore implements NamespaceStore {
       }
       throw error;
     }
-    return (await this.getRequest(id))!;
+    return toRequest(inserted[0]);
   }
 
   async getRequest(id: string): Promise<StoredNamespaceRequest | undefined> {
@@ -200,17 +205,18 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     changes: NamespaceRequestChanges,
     now: Date,
   ): Promise<StoredNamespaceRequest | undefined> {
-    const current = await this.getRequest(id);
-    if (!current) return undefined;
-    const set: Partial<RequestRow> = { updated_at: now };
+    const set: Record<string, unknown> = { updated_at: now };
     if (changes.status !== undefined) {
       set.status = changes.status;
-      set.active_key = activeKey(
-        current.kind,
-        current.cluster,
-        current.namespace,
-        changes.status,
-      );
+      // activeKey() in SQL, from the row's own (never changing) kind,
+      // cluster and namespace: no read before the write.
+      set.active_key = ACTIVE_REQUEST_STATUSES.includes(changes.status)
+        ? this.db.raw(`?? || ':' || ?? || '/' || ??`, [
+            'kind',
+            'cluster',
+            'namespace',
+          ])
+        : null;
     }
     if (changes.decidedBy !== undefined) set.decided_by = changes.decidedBy;
     if (changes.decisionComment !== undefined) {
@@ -232,18 +238,22 @@ export class DatabaseNamespaceStore implements NamespaceStore {
     if (expect.claimedBy !== undefined) {
       q = q.where('claimed_by', expect.claimedBy);
     }
-    let updated: number;
+    let updated: RequestRow[];
     try {
-      updated = await q.update(set);
+      // RETURNING (PostgreSQL, SQLite 3.35+): the row as this UPDATE left it.
+      updated = (await q.update(set, '*')) as RequestRow[];
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      const current = isUniqueViolation(error)
+        ? await this.getRequest(id)
+        : undefined;
+      if (current) {
         throw new ConflictError(
           `Namespace ${current.namespace} on cluster ${current.cluster} is held by another request`,
         );
       }
       throw error;
     }
-    return updated === 1 ? this.getRequest(id) : undefined;
+    return updated.length === 1 ? toRequest(updated[0]) : undefined;
   }
 
   async listDueRequests(
@@ -295,12 +305,18 @@ export class DatabaseNamespaceStore implements NamespaceStore {
       .where(q =>
         q.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', now),
       )
-      .update({
-        claimed_by: workerId,
-        claim_expires_at: new Date(now.getTime() + leaseMs),
-        updated_at: now,
-      });
-    return updated === 1 ? this.getRequest(id) : undefined;
+      .update(
+        {
+          claimed_by: workerId,
+          claim_expires_at: new Date(now.getTime() + leaseMs),
+          updated_at: now,
+        },
+        // The claimed row as the UPDATE left it, without a second query.
+        '*',
+      );
+    return updated.length === 1
+      ? toRequest(updated[0] as RequestRow)
+      : undefined;
   }
 
   /**

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import {
   historyNamespace,
   HistoryRecorder,
+  RecordedEvent,
 } from '../../history/HistoryRecorder';
 import { failureSentence, requestedWaitMs } from '../cluster/failureSentences';
 import { NamespaceProvisioner } from '../cluster/NamespaceProvisioner';
@@ -178,16 +179,31 @@ export class NamespaceRequestWorker {
       },
     });
     if (!started) return;
+    // The steps go into the history in one write (a dozen objects per
+    // namespace), before the attempt's outcome, each at its own time.
+    const steps: Array<RecordedEvent<'provisioning.step'> & { at: Date }> = [];
+    const recordSteps = () =>
+      history.namespaceEvents('provisioning.step', request, steps.splice(0));
     try {
-      await provisioner.provision(request, step =>
-        history.namespace('provisioning.step', request, {
+      await provisioner.provision(request, async step => {
+        steps.push({
+          at: new Date(),
           message: `${step.action === 'created' ? 'Created' : 'Applied'} ${
             step.kind
           } ${step.name}`,
           details: { ...step },
-        }),
-      );
+        });
+      });
+      await recordSteps();
     } catch (error) {
+      // What was written before the failure is in the cluster: say so.
+      await recordSteps().catch(e =>
+        logger.warn(
+          `Could not record the provisioning steps of ${historyNamespace(
+            request,
+          )}: ${errorMessage(e)}`,
+        ),
+      );
       await this.recordFailure({
         request,
         transition: 'failProvisioning',
