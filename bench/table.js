@@ -110,7 +110,23 @@ function reconcileRows(result) {
     '',
     ...(f.steadyStateMemory
       ? [
-          `  List requests (pages of ${f.pageSize}) per kind: ${f.steadyState.listsPerKind}. Backend heap during a steady pass (peer in its own process): ${f.steadyStateMemory.heapBeforeMb} MB after GC before it, peak ${f.steadyStateMemory.peakHeapMb} MB (+${f.steadyStateMemory.heapGrowthMb} MB); peak RSS backend ${f.peakRssMb} MB (set-up included), peer ${f.peerPeakRssMb} MB.`,
+          `  List requests (pages of ${f.pageSize}) per kind: ${
+            f.steadyState.listsPerKind
+          }. Backend heap during a steady pass (peer in its own process): ${
+            f.steadyStateMemory.heapBeforeMb
+          } MB after GC before it, peak ${
+            f.steadyStateMemory.peakHeapMb
+          } MB (+${f.steadyStateMemory.heapGrowthMb} MB); peak RSS backend ${
+            f.peakRssMb
+          } MB (set-up included), peer ${f.peerPeakRssMb} MB.${
+            f.steadyStateRetained
+              ? ` What the pass keeps alive (a full GC at every page): +${f.steadyStateRetained.retainedGrowthMb} MB.`
+              : ''
+          }${
+            f.seededNamespaces
+              ? ` ${f.seededNamespaces} of the namespaces were seeded into the peer with the provisioner's objects; the pass that settled them wrote ${f.writesSettlingSeeded}.`
+              : ''
+          }`,
         ]
       : [
           `  Lists per kind: ${f.steadyState.listsPerKind}. Peak memory (peer in the same process): ${f.peakRssMb} MB.`,
