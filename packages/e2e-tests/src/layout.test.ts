@@ -30,9 +30,9 @@ const squeezedTable = card(
   `<div style="display: grid; grid-template-columns: 2fr 10fr; gap: 16px">
      <div>Filters</div>
      <table><tr>
-       <td style="width: 40px"><input type="checkbox"></td>
+       <td style="width: 24px; padding-right: 40px"><input type="checkbox"></td>
        <td><div>${MESSAGE}</div></td>
-       <td style="width: 90px; white-space: nowrap">✓ ☐ ⊘</td>
+       <td style="width: 110px; white-space: nowrap">✓ ☐ ⊘</td>
      </tr></table>
    </div>`,
 );
@@ -59,7 +59,7 @@ describe('layoutProblems', () => {
     const problems = await problemsOf(squeezedTable);
     expect(problems).toEqual([
       expect.stringMatching(
-        /^div "alice asks for namespace payments-notify-" is squeezed to \d+ px: 21 words on \d+ lines$/,
+        /^div "alice asks for namespace payments-[^"]*" is squeezed to \d+ px: 21 words on \d+ lines$/,
       ),
     ]);
   });
@@ -82,6 +82,29 @@ describe('layoutProblems', () => {
        </table>`,
     );
     expect(await problemsOf(details)).toEqual([]);
+  });
+
+  it('fails on a sentence that runs past its dialog instead of wrapping, and passes it wrapped', async () => {
+    const sentence = (wrap: string) =>
+      card(
+        '358px',
+        `<div style="overflow-y: auto; padding: 8px 24px">
+           <h3>History</h3>
+           <ul style="padding: 0"><li style="display: flex">
+             <div style="flex: 1 1 auto; min-width: 0; white-space: ${wrap}">
+               Alice Andersson requested <code style="white-space: nowrap">payments-notify-qa</code>
+               (qa) for Payments team: “Load test before the release”
+             </div>
+           </li></ul>
+           <pre>apiVersion: v1   # code may scroll sideways: ${'x'.repeat(80)}</pre>
+         </div>`,
+      );
+    expect(await problemsOf(sentence('nowrap'))).toEqual([
+      expect.stringMatching(
+        /^div "Alice Andersson requested payments-[^"]*" runs to \d+, past its box 16–374$/,
+      ),
+    ]);
+    expect(await problemsOf(sentence('normal'))).toEqual([]);
   });
 
   it('still fails on a button outside its card and on a page that scrolls sideways', async () => {

@@ -55,8 +55,8 @@ export const MIN_TEXT_WIDTH = 160;
 
 /**
  * Every button and table that sticks out of its card (a MUI Paper), every
- * text in a card squeezed into a column of single words, and whether the
- * page itself scrolls sideways. A table or button inside a box that scrolls
+ * text in a card squeezed into a column of single words or running past
+ * the box that clips it, and whether the page itself scrolls sideways. A table or button inside a box that scrolls
  * sideways within the card is judged by that box: scrolling inside the card
  * is allowed, spilling out of it is not.
  */
@@ -85,6 +85,8 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     const ownText = (el: Element) => {
       const tops = new Set<number>();
       let words = 0;
+      let left = Infinity;
+      let right = -Infinity;
       const walk = (node: Node, top: boolean) => {
         if (node.nodeType === Node.TEXT_NODE) {
           const text = node.textContent ?? '';
@@ -93,7 +95,10 @@ export async function layoutProblems(page: Page): Promise<string[]> {
           const range = document.createRange();
           range.selectNodeContents(node);
           for (const r of Array.from(range.getClientRects())) {
-            if (r.width > 0) tops.add(Math.round(r.top / 4));
+            if (r.width === 0) continue;
+            tops.add(Math.round(r.top / 4));
+            left = Math.min(left, r.left);
+            right = Math.max(right, r.right);
           }
           return;
         }
@@ -104,7 +109,17 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         for (const child of Array.from(node.childNodes)) walk(child, false);
       };
       walk(el, true);
-      return { lines: tops.size, words };
+      return { lines: tops.size, words, left, right };
+    };
+
+    /** The box that clips an element sideways: its nearest overflow box, or the card. */
+    const clipBox = (el: Element, card: Element) => {
+      for (let a = el.parentElement; a && a !== card; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') {
+          return a.getBoundingClientRect();
+        }
+      }
+      return card.getBoundingClientRect();
     };
 
     const cards = Array.from(document.querySelectorAll('.MuiPaper-root'));
@@ -134,8 +149,25 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         if (squeezed.has(el)) continue;
         if (getComputedStyle(el).display.startsWith('inline')) continue;
         const width = el.getBoundingClientRect().width;
-        if (width === 0 || width >= minTextWidth) continue;
-        const { lines, words } = ownText(el);
+        if (width === 0) continue;
+        const { lines, words, left, right } = ownText(el);
+        if (!words) continue;
+        // Prose runs past the box that clips it: the end of the sentence is
+        // cut off. Code, tables and tab bars scroll sideways on purpose.
+        const clip = clipBox(el, card);
+        if (
+          !el.closest('pre, table, [role="tablist"]') &&
+          (right > clip.right + 1 || left < clip.left - 1)
+        ) {
+          squeezed.add(el);
+          problems.push(
+            `${describe(el)} runs to ${Math.round(right)}, past its box ${Math.round(
+              clip.left,
+            )}–${Math.round(clip.right)}`,
+          );
+          continue;
+        }
+        if (width >= minTextWidth) continue;
         // A word or two a line, over many lines: nobody reads that.
         if (lines >= 4 && lines * 1.5 >= words && words >= 3) {
           squeezed.add(el);
