@@ -96,7 +96,9 @@ describe('layoutProblems', () => {
                (qa) for Payments team: “Load test before the release”
              </div>
            </li></ul>
-           <pre>apiVersion: v1   # code may scroll sideways: ${'x'.repeat(80)}</pre>
+           <pre>apiVersion: v1   # code may scroll sideways: ${'x'.repeat(
+             80,
+           )}</pre>
          </div>`,
       );
     expect(await problemsOf(sentence('nowrap'))).toEqual([
@@ -113,7 +115,9 @@ describe('layoutProblems', () => {
     );
     expect(problems).toEqual([
       expect.stringMatching(/^the page scrolls sideways/),
-      expect.stringMatching(/^button "Approve" spans 16–416, outside its card 16–216$/),
+      expect.stringMatching(
+        /^button "Approve" spans 16–416, outside its card 16–216$/,
+      ),
     ]);
   });
 });

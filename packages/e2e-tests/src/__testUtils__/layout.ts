@@ -161,9 +161,11 @@ export async function layoutProblems(page: Page): Promise<string[]> {
         ) {
           squeezed.add(el);
           problems.push(
-            `${describe(el)} runs to ${Math.round(right)}, past its box ${Math.round(
-              clip.left,
-            )}–${Math.round(clip.right)}`,
+            `${describe(el)} runs to ${Math.round(
+              right,
+            )}, past its box ${Math.round(clip.left)}–${Math.round(
+              clip.right,
+            )}`,
           );
           continue;
         }

@@ -19,7 +19,9 @@ const EDIT = { kind: 'ClusterRole', name: 'edit' };
 const RBM = { kind: 'Role', name: 'rolebinding-manager' };
 
 const TIERS: JsonObject = {
-  tiers: [{ name: 'dev', approval: 'none', namingPattern: '{group}-{suffix}-dev' }],
+  tiers: [
+    { name: 'dev', approval: 'none', namingPattern: '{group}-{suffix}-dev' },
+  ],
 };
 
 /*

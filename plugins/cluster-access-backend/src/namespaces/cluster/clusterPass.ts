@@ -31,7 +31,10 @@ import {
   ProvisionTarget,
 } from './NamespaceProvisioner';
 import { ClusterBusyError } from './clusterFailures';
-import { recordDriftRepairs, recordLeaverRemovals } from '../../metrics/metrics';
+import {
+  recordDriftRepairs,
+  recordLeaverRemovals,
+} from '../../metrics/metrics';
 
 type KindType = (typeof MANAGED_KINDS)[number];
 

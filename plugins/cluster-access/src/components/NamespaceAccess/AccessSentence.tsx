@@ -114,7 +114,8 @@ export const AccessSentence = (props: { line: AccessLine }) => {
     return (
       <>
         {listOf(line.users.map(u => <Person key={u} entityRef={u} />))}{' '}
-        {what(entry, line.users.length > 1)} as {line.users.length > 1 ? 'members' : 'a member'} of{' '}
+        {what(entry, line.users.length > 1)} as{' '}
+        {line.users.length > 1 ? 'members' : 'a member'} of{' '}
         <Person entityRef={entry.owner} />.
       </>
     );
