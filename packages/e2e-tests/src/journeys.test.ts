@@ -222,6 +222,14 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
       .getByRole('button', { name: 'Approve payments-notify-qa' })
       .waitFor();
     await check(phone, '15-carol-notification-request-phone');
+    // The history, below the objects: its sentences wrap within the dialog.
+    const story = phone.getByRole('list', { name: 'Request history' });
+    await story
+      .getByText(/requested/)
+      .first()
+      .waitFor();
+    await story.scrollIntoViewIfNeeded();
+    await check(phone, '15b-carol-request-history-phone');
     await phone.close();
 
     // At her desk she approves from the same link.

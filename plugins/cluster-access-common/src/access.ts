@@ -83,6 +83,14 @@ export interface NamespaceAccess {
   user?: string;
   /** What they may do: `edit` for members and extra members. */
   role: AccessRole;
+  /**
+   * Members and extra members: the roles of the RoleBindings Cluster Access
+   * made for them, as the reconciler last saw them in the cluster (`edit`
+   * and the namespace's `rolebinding-manager` Role). Empty before its first
+   * pass over a new namespace or member: what they hold, not what they
+   * should.
+   */
+  roles?: AccessRole[];
   /** `binding`: name of the RoleBinding made with kubectl. */
   binding?: string;
   /** `binding`: who the subject is to the namespace. */

@@ -11,7 +11,29 @@ export const SCREENSHOT_DIR = path.resolve(
 export const DESKTOP = { width: 1440, height: 900 };
 export const PHONE = { width: 390, height: 844 };
 
-/** A full-page screenshot named after the step and the viewport. */
+/**
+ * Waits (up to a deadline) for the page's finite animations and transitions
+ * to end: a dialog fading in or a button's ripple caught halfway makes a
+ * picture that differs from run to run.
+ */
+export async function settleAnimations(page: Page, timeoutMs = 3000) {
+  await page.evaluate(async deadline => {
+    const finite = document
+      .getAnimations()
+      .filter(a => a.effect?.getComputedTiming().iterations !== Infinity)
+      .map(a => a.finished.catch(() => undefined));
+    await Promise.race([
+      Promise.all(finite),
+      new Promise(resolve => setTimeout(resolve, deadline)),
+    ]);
+  }, timeoutMs);
+}
+
+/**
+ * A full-page screenshot named after the step and the viewport, once
+ * transitions have ended; `animations: 'disabled'` then fast-forwards what
+ * still runs (ripples, spinners), so the same page gives the same picture.
+ */
 export async function shoot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const size = page.viewportSize();
@@ -19,18 +41,27 @@ export async function shoot(page: Page, name: string): Promise<string> {
     SCREENSHOT_DIR,
     `${name}-${size?.width}x${size?.height}.png`,
   );
-  await page.screenshot({ path: file, fullPage: true });
+  await settleAnimations(page);
+  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
   return file;
 }
 
 /**
- * Every button and table that sticks out of its card (a MUI Paper), and
- * whether the page itself scrolls sideways. A table or button inside a box
- * that scrolls sideways within the card is judged by that box: scrolling
- * inside the card is allowed, spilling out of it is not.
+ * Below this width a block of text inside a card counts as squeezed when it
+ * wraps into about one word a line (Backstage's notifications table at
+ * 390 px gave its message column about 50 px: "na / me / spa / ce").
+ */
+export const MIN_TEXT_WIDTH = 160;
+
+/**
+ * Every button and table that sticks out of its card (a MUI Paper), every
+ * text in a card squeezed into a column of single words or running past
+ * the box that clips it, and whether the page itself scrolls sideways. A table or button inside a box that scrolls
+ * sideways within the card is judged by that box: scrolling inside the card
+ * is allowed, spilling out of it is not.
  */
 export async function layoutProblems(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+  return page.evaluate(minTextWidth => {
     const problems: string[] = [];
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth + 1) {
@@ -46,7 +77,53 @@ export async function layoutProblems(page: Page): Promise<string[]> {
       )
         .trim()
         .slice(0, 40)}"`;
+
+    /**
+     * The lines one element's own text (its text nodes and inline
+     * children, not its blocks) takes, and how many words that text has.
+     */
+    const ownText = (el: Element) => {
+      const tops = new Set<number>();
+      let words = 0;
+      let left = Infinity;
+      let right = -Infinity;
+      const walk = (node: Node, top: boolean) => {
+        if (node.nodeType === Node.TEXT_NODE) {
+          const text = node.textContent ?? '';
+          if (!text.trim()) return;
+          words += text.trim().split(/\s+/).length;
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          for (const r of Array.from(range.getClientRects())) {
+            if (r.width === 0) continue;
+            tops.add(Math.round(r.top / 4));
+            left = Math.min(left, r.left);
+            right = Math.max(right, r.right);
+          }
+          return;
+        }
+        if (!(node instanceof Element)) return;
+        if (!top && !getComputedStyle(node).display.startsWith('inline')) {
+          return;
+        }
+        for (const child of Array.from(node.childNodes)) walk(child, false);
+      };
+      walk(el, true);
+      return { lines: tops.size, words, left, right };
+    };
+
+    /** The box that clips an element sideways: its nearest overflow box, or the card. */
+    const clipBox = (el: Element, card: Element) => {
+      for (let a = el.parentElement; a && a !== card; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') {
+          return a.getBoundingClientRect();
+        }
+      }
+      return card.getBoundingClientRect();
+    };
+
     const cards = Array.from(document.querySelectorAll('.MuiPaper-root'));
+    const squeezed = new Set<Element>();
     for (const card of cards) {
       const box = card.getBoundingClientRect();
       if (box.width === 0) continue;
@@ -68,7 +145,42 @@ export async function layoutProblems(page: Page): Promise<string[]> {
           );
         }
       }
+      for (const el of Array.from(card.querySelectorAll('*'))) {
+        if (squeezed.has(el)) continue;
+        if (getComputedStyle(el).display.startsWith('inline')) continue;
+        const width = el.getBoundingClientRect().width;
+        if (width === 0) continue;
+        const { lines, words, left, right } = ownText(el);
+        if (!words) continue;
+        // Prose runs past the box that clips it: the end of the sentence is
+        // cut off. Code, tables and tab bars scroll sideways on purpose.
+        const clip = clipBox(el, card);
+        if (
+          !el.closest('pre, table, [role="tablist"]') &&
+          (right > clip.right + 1 || left < clip.left - 1)
+        ) {
+          squeezed.add(el);
+          problems.push(
+            `${describe(el)} runs to ${Math.round(
+              right,
+            )}, past its box ${Math.round(clip.left)}–${Math.round(
+              clip.right,
+            )}`,
+          );
+          continue;
+        }
+        if (width >= minTextWidth) continue;
+        // A word or two a line, over many lines: nobody reads that.
+        if (lines >= 4 && lines * 1.5 >= words && words >= 3) {
+          squeezed.add(el);
+          problems.push(
+            `${describe(el)} is squeezed to ${Math.round(
+              width,
+            )} px: ${words} words on ${lines} lines`,
+          );
+        }
+      }
     }
     return problems;
-  });
+  }, MIN_TEXT_WIDTH);
 }

@@ -121,7 +121,7 @@ export function managedNamespace(
 export function namespaceAccess(
   overrides: Partial<NamespaceAccess> = {},
 ): NamespaceAccess {
-  return {
+  const entry: NamespaceAccess = {
     cluster: 'sandbox',
     namespace: 'payments-api-dev',
     owner: 'group:default/payments',
@@ -133,6 +133,14 @@ export function namespaceAccess(
     flagged: false,
     ...overrides,
   };
+  // Members and extras: the two bindings the reconciler found, by default.
+  if (entry.via !== 'binding' && !('roles' in overrides)) {
+    entry.roles = [
+      { kind: 'ClusterRole', name: 'edit' },
+      { kind: 'Role', name: 'rolebinding-manager' },
+    ];
+  }
+  return entry;
 }
 
 /** The ways into payments-api-dev: two members, an extra, and three kubectl bindings. */

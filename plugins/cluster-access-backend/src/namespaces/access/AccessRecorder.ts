@@ -49,6 +49,32 @@ function lapsedMessage(extra: LapsedExtraMember, namespace: string): string {
   }
 }
 
+/** RoleBindings by their namespace. */
+function byNamespaceOf(bindings: KubeObject[]): Map<string, KubeObject[]> {
+  const out = new Map<string, KubeObject[]>();
+  for (const binding of bindings) {
+    const ns = binding.metadata.namespace ?? '';
+    out.set(ns, [...(out.get(ns) ?? []), binding]);
+  }
+  return out;
+}
+
+/** The rows of Cluster Access's own bindings in one namespace (never flagged). */
+function ownRows(
+  requestId: string,
+  bindings: KubeObject[] = [],
+  now: string,
+): ObservedBinding[] {
+  return bindings.flatMap(binding =>
+    bindingRows(binding).map(row => ({
+      ...row,
+      requestId,
+      firstSeenAt: now,
+      managed: true,
+    })),
+  );
+}
+
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -56,8 +82,9 @@ function errorMessage(error: unknown): string {
 /**
  * The reconciler's access step for one cluster: removes extra members who
  * lapsed (lifetime over, gone from the catalog, or in the owner Group
- * anyway), and records the RoleBindings made with kubectl in each managed
- * namespace with who they let in. Bindings that let in outsiders are flagged
+ * anyway), and records the RoleBindings in each managed namespace: its own
+ * members' bindings, whose roles the access view shows them, and those made
+ * with kubectl with who they let in. Bindings that let in outsiders are flagged
  * in the history once, or deleted where the tier says `remove`. Only what
  * changed is written, so a quiet pass writes nothing.
  *
@@ -91,17 +118,16 @@ export class AccessRecorder implements ClusterAccessObserver {
     owned: ReadonlySet<string>;
     /** RoleBindings without the managed-by label in those namespaces. */
     unmanaged: KubeObject[];
+    /** Cluster Access's own RoleBindings there, as they stand after the pass. */
+    managed: KubeObject[];
   }): Promise<AccessRecordReport> {
-    const { client, requests, resolved, owned, unmanaged } = options;
+    const { client, requests, resolved, owned, unmanaged, managed } = options;
     const report: AccessRecordReport = { deleted: 0, errors: [] };
     for (const request of requests) {
       await this.pruneLapsed(request, resolved.get(request.id)!);
     }
-    const byNamespace = new Map<string, KubeObject[]>();
-    for (const binding of unmanaged) {
-      const ns = binding.metadata.namespace ?? '';
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), binding]);
-    }
+    const byNamespace = byNamespaceOf(unmanaged);
+    const managedByNamespace = byNamespaceOf(managed);
     const now = this.clock().toISOString();
     const seen: ObservedBinding[] = [];
     const recorded: ProvisionTarget[] = [];
@@ -120,6 +146,14 @@ export class AccessRecorder implements ClusterAccessObserver {
             now,
             report,
           )),
+        );
+        // The roles the access view shows members are the ones they hold.
+        seen.push(
+          ...ownRows(
+            request.id,
+            managedByNamespace.get(request.namespace),
+            now,
+          ),
         );
         // Only namespaces observed in full: a failure keeps the old rows.
         recorded.push(request);
@@ -267,11 +301,17 @@ export class AccessRecorder implements ClusterAccessObserver {
       const flaggedAt = row.flaggedAt ? old.flaggedAt ?? now : undefined;
       const changed =
         Boolean(flaggedAt) !== Boolean(old.flaggedAt) ||
+        Boolean(old.managed) !== Boolean(row.managed) ||
         old.role.kind !== row.role.kind ||
         old.role.name !== row.role.name;
       if (!changed) continue;
-      const { flaggedAt: _ignored, ...rest } = old;
-      update.push({ ...rest, role: row.role, ...(flaggedAt && { flaggedAt }) });
+      const { flaggedAt: _ignored, managed: _was, ...rest } = old;
+      update.push({
+        ...rest,
+        role: row.role,
+        ...(flaggedAt && { flaggedAt }),
+        ...(row.managed && { managed: true }),
+      });
       if (flaggedAt && !old.flaggedAt) newlyFlagged.push(row);
     }
     const remove = stored.filter(row => !after.has(keyOf(row)));

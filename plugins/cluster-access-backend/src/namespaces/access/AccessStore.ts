@@ -1,8 +1,7 @@
 import { ObservedBinding } from './access';
 
 /**
- * The changes one reconcile pass makes to the recorded kubectl-made
- * bindings. Unchanged rows are not in it, so a quiet pass writes nothing.
+ * The changes one reconcile pass makes to the recorded bindings. Unchanged rows are not in it, so a quiet pass writes nothing.
  *
  * @public
  */
@@ -14,8 +13,9 @@ export interface ObservedBindingChanges {
 }
 
 /**
- * Where the access view keeps what the reconciler saw of RoleBindings made
- * outside Cluster Access. Shared by every replica: the reconciler (one
+ * Where the access view keeps what the reconciler saw of RoleBindings in
+ * managed namespaces: those made outside Cluster Access, and its own
+ * members' bindings. Shared by every replica: the reconciler (one
  * replica at a time) writes, routes read.
  *
  * @public

@@ -19,6 +19,8 @@ type BindingRow = {
   role_name: string;
   first_seen_at: Timestamp;
   flagged_at: Timestamp | null;
+  /** 0/1 on SQLite. */
+  managed: boolean | number;
 };
 
 /** Fixed-length primary key part: binding and subject names can be long. */
@@ -38,6 +40,7 @@ function toRow(row: ObservedBinding): BindingRow {
     role_name: row.role.name,
     first_seen_at: new Date(row.firstSeenAt),
     flagged_at: row.flaggedAt ? new Date(row.flaggedAt) : null,
+    managed: Boolean(row.managed),
   };
 }
 
@@ -58,6 +61,7 @@ function fromRow(row: BindingRow): ObservedBinding {
     ...(row.flagged_at !== null && row.flagged_at !== undefined
       ? { flaggedAt: toIso(row.flagged_at) }
       : {}),
+    ...(row.managed ? { managed: true } : {}),
   };
 }
 
@@ -98,6 +102,7 @@ export class DatabaseAccessStore implements NamespaceAccessStore {
             role_kind: row.role.kind,
             role_name: row.role.name,
             flagged_at: row.flaggedAt ? new Date(row.flaggedAt) : null,
+            managed: Boolean(row.managed),
           });
       }
       // A handful of rows per pass at most, except on the first pass; chunked

@@ -1,5 +1,6 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import {
+  AccessRole,
   mapCertificateGroupName,
   NamespaceAccess,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -31,13 +32,29 @@ export interface AccessFilter {
 
 const VIA_ORDER = { group: 0, extra: 1, binding: 2 } as const;
 
+/**
+ * The roles a member holds through Cluster Access's own RoleBindings, as
+ * the reconciler last recorded them: none before its first pass over a new
+ * namespace or member. ClusterRoles first, each role once.
+ */
+function heldRoles(own: ObservedBinding[], username: string): AccessRole[] {
+  const roles = new Map<string, AccessRole>();
+  for (const row of own) {
+    if (row.subject.kind !== 'User' || row.subject.name !== username) continue;
+    roles.set(`${row.role.kind} ${row.role.name}`, row.role);
+  }
+  return [...roles.values()].sort(
+    (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+  );
+}
+
 const EDIT = { kind: 'ClusterRole', name: 'edit' } as const;
 
 /**
  * Answers "who can get in, and why" for managed namespaces. Members and
- * extras come from the catalog and the database as they are now; bindings
- * made with kubectl come from what the reconciler recorded on its last pass
- * (only it reads the clusters).
+ * extras come from the catalog and the database as they are now; the roles
+ * they hold, and bindings made with kubectl, come from what the reconciler
+ * recorded on its last pass (only it reads the clusters).
  *
  * @public
  */
@@ -191,12 +208,14 @@ export class NamespaceAccessService {
       owner: request.owner,
       status: request.status,
     };
+    const own = observed.filter(row => row.managed);
     const entries: NamespaceAccess[] = membership.members.map(member => ({
       ...base,
       via: member.source,
       subject: { kind: 'User', name: member.username },
       user: member.user,
       role: EDIT,
+      roles: heldRoles(own, member.username),
       flagged: false,
       ...(member.addedBy ? { addedBy: member.addedBy } : {}),
       ...(member.addedAt ? { addedAt: member.addedAt } : {}),
@@ -204,6 +223,7 @@ export class NamespaceAccessService {
     }));
     const ownerGroup = ownerGroupName(request.owner, this.options.groupPrefix);
     for (const row of observed) {
+      if (row.managed) continue;
       // Standing as of now: a member who left the Group since the last pass
       // shows as an outsider at once.
       const { standing, user } = subjectStanding({

@@ -9,9 +9,9 @@ import {
 import { KubeObject } from '@cluster-access/plugin-cluster-access-node';
 
 /**
- * A RoleBinding made outside Cluster Access (with kubectl, without the
- * managed-by label) in a managed namespace, one row per subject, as the
- * reconciler recorded it.
+ * A RoleBinding in a managed namespace, one row per subject, as the
+ * reconciler recorded it: one made outside Cluster Access (with kubectl,
+ * without the managed-by label), or one of Cluster Access's own (`managed`).
  *
  * @public
  */
@@ -26,6 +26,8 @@ export interface ObservedBinding {
   firstSeenAt: string;
   /** ISO 8601 time the subject was first found to be an outsider; absent while not. */
   flaggedAt?: string;
+  /** True for a RoleBinding Cluster Access made for a member (never flagged). */
+  managed?: boolean;
 }
 
 /** Identifies an {@link ObservedBinding} row within its namespace. */

@@ -47,6 +47,8 @@ export interface ClusterAccessObserver {
     owned: ReadonlySet<string>;
     /** RoleBindings without the managed-by label in those namespaces. */
     unmanaged: KubeObject[];
+    /** Cluster Access's own RoleBindings in those namespaces, as they stand after the pass. */
+    managed: KubeObject[];
   }): Promise<{ deleted: number; errors: string[] }>;
 }
 
@@ -162,6 +164,7 @@ export class NamespaceReconciler {
           resolved,
           owned: pass.owned,
           unmanaged: [...pass.unmanaged.values()],
+          managed: [...pass.managed.values()],
         },
         report,
       );

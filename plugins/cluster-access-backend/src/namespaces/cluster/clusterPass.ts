@@ -31,7 +31,10 @@ import {
   ProvisionTarget,
 } from './NamespaceProvisioner';
 import { ClusterBusyError } from './clusterFailures';
-import { recordDriftRepairs, recordLeaverRemovals } from '../../metrics/metrics';
+import {
+  recordDriftRepairs,
+  recordLeaverRemovals,
+} from '../../metrics/metrics';
 
 type KindType = (typeof MANAGED_KINDS)[number];
 
@@ -53,6 +56,8 @@ export interface PassResult {
   owned: Set<string>;
   /** RoleBindings without our label in those namespaces, by `objectKey`. */
   unmanaged: Map<string, KubeObject>;
+  /** Our RoleBindings in those namespaces as they stand after the pass, by `objectKey`. */
+  managed: Map<string, KubeObject>;
   repairs: Map<string, NamespaceRepairs>;
 }
 
@@ -86,6 +91,7 @@ export class ClusterPass {
     failedKinds: new Set(),
     owned: new Set(),
     unmanaged: new Map(),
+    managed: new Map(),
     repairs: new Map(),
   };
   private readonly byNamespace: Map<string, ProvisionTarget>;
@@ -189,6 +195,8 @@ export class ClusterPass {
     if (!request) return;
     // Seen even when left alone: a skipped namespace is never made again.
     seen.add(key);
+    // Stands unless the pass deletes or replaces it (noted again then).
+    this.standing(object);
     if (this.skipped.has(ns)) return;
     const user = object.metadata.annotations?.[USER_ANNOTATION];
     if (object.kind === 'RoleBinding' && user) {
@@ -208,6 +216,20 @@ export class ClusterPass {
     } else {
       await this.guard(request, () => this.remove(request, object));
     }
+  }
+
+  /** Notes one of our RoleBindings that stands after the pass, for the access step. */
+  private standing(object: KubeObject): void {
+    const ns = object.metadata.namespace ?? '';
+    if (object.kind !== 'RoleBinding' || !this.options.withUnmanaged) return;
+    if (this.result.owned.has(ns)) {
+      this.result.managed.set(objectKey(object), trimBinding(object));
+    }
+  }
+
+  /** One of our RoleBindings deleted this pass: no longer stands. */
+  private gone(object: KubeObject): void {
+    this.result.managed.delete(objectKey(object));
   }
 
   /**
@@ -273,6 +295,7 @@ export class ClusterPass {
     await this.prepareWrite(request, object, current);
     await this.options.client.apply(object);
     this.result.applied += 1;
+    this.standing(object);
     recordDriftRepairs(request.cluster, object.kind);
     const entry = this.repairsOf(request);
     entry.repaired.push(
@@ -303,6 +326,7 @@ export class ClusterPass {
       namespace: object.metadata.namespace,
       name: object.metadata.name,
     });
+    this.gone(object);
     this.result.deleted += 1;
     const entry = this.repairsOf(request);
     entry.repaired.push(`${objectKey(object)} (removed)`);

@@ -110,10 +110,10 @@ describe('EntityGroupNamespacesCard', () => {
     );
     expect(within(lines[0]).getByTitle('Outsider access')).toBeInTheDocument();
     expect(lines[1]).toHaveTextContent(
-      'alice and bob can edit payments-api-dev as members of payments.',
+      'alice and bob can edit and manage role bindings in payments-api-dev as members of payments.',
     );
     expect(lines[2]).toHaveTextContent(
-      'dave can edit payments-api-dev as an extra member, added by alice on 20 Nov 2026, until 20 Dec 2026.',
+      'dave can edit and manage role bindings in payments-api-dev as an extra member, added by alice on 20 Nov 2026, until 20 Dec 2026.',
     );
   });
 

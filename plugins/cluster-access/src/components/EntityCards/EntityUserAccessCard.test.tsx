@@ -63,7 +63,7 @@ describe('EntityUserAccessCard', () => {
     expect(api.listAccess).toHaveBeenCalledWith({ user: 'user:default/bob' });
     const [member, team] = within(list).getAllByRole('listitem');
     expect(member).toHaveTextContent(
-      'bob can edit payments-api-dev as a member of payments.',
+      'bob can edit and manage role bindings in payments-api-dev as a member of payments.',
     );
     expect(
       within(member).getByRole('link', { name: 'payments' }),

@@ -42,6 +42,18 @@ describe('MyNamespaces', () => {
           expiresAt: '2026-12-20T12:00:00.000Z',
         }),
         namespaceAccess({ cluster: 'edge', namespace: 'payments-edge-dev' }),
+        // The reconciler found only the edit binding here, and nothing yet
+        // in a namespace just made: only what is held is shown.
+        namespaceAccess({
+          cluster: 'edge',
+          namespace: 'payments-half-dev',
+          roles: [{ kind: 'ClusterRole', name: 'edit' }],
+        }),
+        namespaceAccess({
+          cluster: 'edge',
+          namespace: 'payments-new-dev',
+          roles: [],
+        }),
       ]),
     });
     await renderMyNamespaces(api);
@@ -66,7 +78,14 @@ describe('MyNamespaces', () => {
       'You were added as an extra member by dave, until',
     );
     const edge = screen.getByRole('list', { name: 'Your namespaces on edge' });
-    expect(within(edge).getByText('payments-edge-dev')).toBeInTheDocument();
+    const [full, half, fresh] = within(edge).getAllByRole('listitem');
+    expect(full).toHaveTextContent('payments-edge-dev');
+    expect(full).toHaveTextContent(/edit\s*binding manager/);
+    expect(half).toHaveTextContent('payments-half-dev');
+    expect(within(half).getByText('edit')).toBeInTheDocument();
+    expect(within(half).queryByText('binding manager')).toBeNull();
+    expect(within(fresh).getByText('no RoleBinding yet')).toBeInTheDocument();
+    expect(within(fresh).queryByText('edit')).toBeNull();
   });
 
   it('says so, with a way to request one, when the user can use no namespace', async () => {

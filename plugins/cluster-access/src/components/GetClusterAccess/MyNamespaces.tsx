@@ -85,6 +85,10 @@ const NamespaceRow = (props: { item: MyNamespace }) => {
         {roles.map(role => (
           <Chip key={role} label={role} size="small" />
         ))}
+        {roles.length === 0 && (
+          // Members before the reconciler has found their RoleBindings.
+          <Chip label="no RoleBinding yet" size="small" variant="outlined" />
+        )}
       </span>
       <Typography variant="body2" component="span" className={classes.why}>
         {item.ways.map((entry, i) => (

@@ -1,5 +1,6 @@
 import { NamespaceAccess } from '@cluster-access/plugin-cluster-access-common';
 import { namespaceKey } from '../../lib/namespaces';
+import { heldRoles } from '../NamespaceAccess/accessLines';
 
 /** One namespace the signed-in user can use, with every way they get in. */
 export interface MyNamespace {
@@ -45,15 +46,16 @@ export function groupMyAccess(entries: NamespaceAccess[]): MyCluster[] {
 }
 
 /**
- * The roles one way in gives, in words. Members and extra members get two
- * RoleBindings from Cluster Access: `edit`, and the `rolebinding-manager`
- * Role that lets them bind others to `edit` or `view`.
+ * The roles one way in gives, in words: for members and extra members the
+ * RoleBindings the reconciler found for them in the cluster (`edit`, and
+ * the `rolebinding-manager` Role that lets them bind others to `edit` or
+ * `view`), none before it has seen them; a kubectl-made binding's own.
  */
 export function rolesOf(entry: NamespaceAccess): string[] {
-  if (entry.via !== 'binding') return ['edit', 'binding manager'];
-  const { kind, name } = entry.role;
-  if (name === 'rolebinding-manager' && kind === 'Role') {
-    return ['binding manager'];
-  }
-  return [kind === 'ClusterRole' ? name : `Role ${name}`];
+  return heldRoles(entry).map(({ kind, name }) => {
+    if (name === 'rolebinding-manager' && kind === 'Role') {
+      return 'binding manager';
+    }
+    return kind === 'ClusterRole' ? name : `Role ${name}`;
+  });
 }

@@ -2,7 +2,7 @@ import { Fragment, ReactNode } from 'react';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { NamespaceAccess } from '@cluster-access/plugin-cluster-access-common';
 import { formatDay } from '../../lib/dates';
-import { AccessLine, roleVerb } from './accessLines';
+import { AccessLine, heldRoles, rolesPhrase } from './accessLines';
 import { NamespaceLink } from '../NamespaceLink';
 
 const Person = (props: { entityRef: string }) => (
@@ -51,24 +51,43 @@ function who(entry: NamespaceAccess): ReactNode {
   );
 }
 
-function what(entry: NamespaceAccess): ReactNode {
-  const verb = roleVerb(entry.role);
+/**
+ * What the entry lets its subject do in the namespace, after their name.
+ * `plural` for a line of several members ("have", not "has").
+ */
+function what(entry: NamespaceAccess, plural = false): ReactNode {
+  const roles = heldRoles(entry);
   const namespace = (
     <>
       <NamespaceLink cluster={entry.cluster} namespace={entry.namespace} />
       {entry.status !== 'ready' && ` (${entry.status})`}
     </>
   );
-  if (verb) {
+  if (roles.length === 0) {
     return (
       <>
-        {verb} {namespace}
+        {plural ? 'have' : 'has'} no RoleBinding in {namespace} yet
+      </>
+    );
+  }
+  const phrase = rolesPhrase(roles);
+  if (phrase) {
+    return (
+      <>
+        {phrase} {namespace}
       </>
     );
   }
   return (
     <>
-      has the {entry.role.kind} <code>{entry.role.name}</code> in {namespace}
+      {plural ? 'have' : 'has'} the{' '}
+      {roles.map((role, i) => (
+        <Fragment key={`${role.kind} ${role.name}`}>
+          {i > 0 && (i === roles.length - 1 ? ' and the ' : ', the ')}
+          {role.kind} <code>{role.name}</code>
+        </Fragment>
+      ))}{' '}
+      in {namespace}
     </>
   );
 }
@@ -95,7 +114,8 @@ export const AccessSentence = (props: { line: AccessLine }) => {
     return (
       <>
         {listOf(line.users.map(u => <Person key={u} entityRef={u} />))}{' '}
-        {what(entry)} as {line.users.length > 1 ? 'members' : 'a member'} of{' '}
+        {what(entry, line.users.length > 1)} as{' '}
+        {line.users.length > 1 ? 'members' : 'a member'} of{' '}
         <Person entityRef={entry.owner} />.
       </>
     );

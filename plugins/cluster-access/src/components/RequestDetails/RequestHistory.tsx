@@ -8,6 +8,11 @@ import { formatDate } from '../../lib/dates';
 import { describeNamespaceError } from '../../lib/errors';
 import { EventSentence } from '../HistoryTable/EventSentence';
 
+const SENTENCE_STYLE = {
+  whiteSpace: 'normal',
+  overflowWrap: 'anywhere',
+} as const;
+
 /** The public history of one request, oldest first, as a timeline. */
 export const RequestHistory = (props: { requestId: string }) => {
   const { value, loading, error } = useClusterAccessApi(
@@ -30,6 +35,10 @@ export const RequestHistory = (props: { requestId: string }) => {
       {events.map(event => (
         <ListItem key={event.id} disableGutters>
           <ListItemText
+            // The dialog's list items inherit white-space: nowrap: on a
+            // phone the sentence ran on past the screen's edge after the
+            // namespace's name. It wraps, and long names break anywhere.
+            style={SENTENCE_STYLE}
             primary={<EventSentence event={event} />}
             secondary={formatDate(event.createdAt)}
           />

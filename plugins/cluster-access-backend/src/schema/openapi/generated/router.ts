@@ -2072,6 +2072,24 @@ export const spec = {
               },
             },
           },
+          roles: {
+            type: 'array',
+            description:
+              'via group and extra: the roles of the RoleBindings Cluster Access made for them, as the reconciler last saw them in the cluster (empty before its first pass over a new namespace or member)',
+            items: {
+              type: 'object',
+              required: ['kind', 'name'],
+              properties: {
+                kind: {
+                  type: 'string',
+                  enum: ['ClusterRole', 'Role'],
+                },
+                name: {
+                  type: 'string',
+                },
+              },
+            },
+          },
           binding: {
             type: 'string',
             description: 'via binding: the RoleBinding',

@@ -675,6 +675,12 @@ export interface components {
         kind: 'ClusterRole' | 'Role';
         name: string;
       };
+      /** @description via group and extra: the roles of the RoleBindings Cluster Access made for them, as the reconciler last saw them in the cluster (empty before its first pass over a new namespace or member) */
+      roles?: {
+        /** @enum {string} */
+        kind: 'ClusterRole' | 'Role';
+        name: string;
+      }[];
       /** @description via binding: the RoleBinding */
       binding?: string;
       /**
