@@ -42,7 +42,20 @@ export async function shoot(page: Page, name: string): Promise<string> {
     `${name}-${size?.width}x${size?.height}.png`,
   );
   await settleAnimations(page);
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  // A full-page capture draws fixed elements (the sidebar, the phone's
+  // bottom bar) where the scrolled viewport had them, halfway down the
+  // picture. A window as tall as the page draws them as a tall screen would.
+  const height = await page.evaluate(
+    () => document.documentElement.scrollHeight,
+  );
+  if (size && height > size.height) {
+    await page.setViewportSize({ width: size.width, height });
+  }
+  try {
+    await page.screenshot({ path: file, animations: 'disabled' });
+  } finally {
+    if (size && height > size.height) await page.setViewportSize(size);
+  }
   return file;
 }
 
