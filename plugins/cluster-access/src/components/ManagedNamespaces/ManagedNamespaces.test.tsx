@@ -290,16 +290,20 @@ describe('ManagedNamespaces', () => {
     const field = within(dialog).getByLabelText('Add a user');
     await userEvent.type(field, 'Eri');
 
-    await userEvent.click(await screen.findByText('Erin Example'));
-    expect(catalog.queryEntities).toHaveBeenLastCalledWith(
-      expect.objectContaining({
-        filter: { kind: 'User' },
-        fullTextFilter: {
-          term: 'Eri',
-          fields: ['metadata.name', 'spec.profile.displayName'],
-        },
-      }),
+    // The search is debounced: on a slow machine the options of an earlier
+    // term ("E") show first. Pick only once the whole term was searched.
+    await waitFor(() =>
+      expect(catalog.queryEntities).toHaveBeenLastCalledWith(
+        expect.objectContaining({
+          filter: { kind: 'User' },
+          fullTextFilter: {
+            term: 'Eri',
+            fields: ['metadata.name', 'spec.profile.displayName'],
+          },
+        }),
+      ),
     );
+    await userEvent.click(await screen.findByText('Erin Example'));
     expect(field).toHaveValue('user:default/erin');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add' }));
     expect(api.addMember).toHaveBeenCalledWith({
