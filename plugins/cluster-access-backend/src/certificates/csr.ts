@@ -2,9 +2,26 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Extensions, Name } from '@peculiar/asn1-x509';
+import { Extensions } from '@peculiar/asn1-x509';
 import { InputError } from '@backstage/errors';
+import {
+  arrayBufferOf,
+  DerError,
+  fieldsOf,
+  readDer,
+  readInteger,
+  readOid,
+  TAG,
+} from './der';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
+import {
+  CsrFacts,
+  ExtensionFacts,
+  NameRdns,
+  readCsr,
+  readExtensionList,
+  readSpki,
+} from './x509Der';
 import { verifySignatureNatively } from './signatures';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -23,6 +40,7 @@ const SUBJECT_TYPES: Record<string, string> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const MIN_RSA_BITS = 2048;
 // Bigger keys buy nothing for a client certificate and cost Vault (and us)
 // time to verify; they are a cheap way to load the signer.
@@ -71,22 +89,16 @@ function decodePem(text: string): Buffer {
 }
 
 /**
- * Parses the CSR ourselves, attribute by attribute, rather than through a
- * library's view of it: Vault (Go's `x509.ParseCertificateRequest`) merges
- * the extensions of every extensionRequest attribute, while @peculiar/x509
- * shows only the first. The DER must re-encode to the same bytes, so that no
- * BER leniency of ours can read the request differently from Go.
+ * The CSR as the ASN.1 libraries read it, for what the strict reader
+ * refuses. The DER must re-encode to the same bytes, so that no BER
+ * leniency of ours can read the request differently from Go.
  */
-function parseDer(der: Buffer): {
-  asn: CertificationRequest;
-  csr: x509.Pkcs10CertificateRequest;
-} {
+function libraryParse(der: Buffer): CsrFacts {
   let asn: CertificationRequest;
-  let csr: x509.Pkcs10CertificateRequest;
   try {
     asn = AsnConvert.parse(der, CertificationRequest);
-    // Built on the same parse: ASN.1 parsing is most of a check's CPU.
-    csr = new x509.Pkcs10CertificateRequest(asn);
+    // As the checks used to: the library must read it as a PKCS #10 request.
+    new x509.Pkcs10CertificateRequest(asn); // eslint-disable-line no-new
   } catch {
     throw new InputError('csr is not a valid PKCS#10 certificate request');
   }
@@ -101,15 +113,84 @@ function parseDer(der: Buffer): {
       'csr is not DER-encoded: it must encode every field exactly once, in the distinguished encoding',
     );
   }
-  return { asn, csr };
+  const info = asn.certificationRequestInfo;
+  return {
+    infoDer: Buffer.from(
+      asn.certificationRequestInfoRaw ?? AsnConvert.serialize(info),
+    ),
+    subject: info.subject.map(rdn =>
+      rdn.map(atv => ({
+        type: atv.type,
+        value: atv.value.printableString ?? atv.value.utf8String,
+      })),
+    ),
+    spkiDer: Buffer.from(AsnConvert.serialize(info.subjectPKInfo)),
+    attributes: (info.attributes ?? []).map(attribute => ({
+      type: attribute.type,
+      values: attribute.values.map(value => Buffer.from(value)),
+    })),
+    signatureAlgorithm: asn.signatureAlgorithm,
+    signature: Buffer.from(asn.signature),
+  };
 }
 
-function describeKey(
-  csr: x509.Pkcs10CertificateRequest,
-): { type: 'ec' | 'rsa'; description: string } | string {
+/**
+ * Parses the CSR ourselves, attribute by attribute, rather than through a
+ * library's view of it: Vault (Go's `x509.ParseCertificateRequest`) merges
+ * the extensions of every extensionRequest attribute, while @peculiar/x509
+ * shows only the first. The strict DER reader takes only the distinguished
+ * encoding; what it refuses, the libraries read (and refuse unless it
+ * re-encodes to the same bytes), with the messages they always gave.
+ */
+function parseDer(der: Buffer): CsrFacts {
+  try {
+    return readCsr(der);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return libraryParse(der);
+}
+
+const KNOWN_CURVES: Record<string, string> = {
+  '1.2.840.10045.3.1.7': 'P-256',
+  '1.3.132.0.34': 'P-384',
+};
+
+type KeyFacts = { type: 'ec' | 'rsa'; description: string };
+
+/** The accepted keys in their usual encodings, read in place. */
+function describeKeyQuickly(spkiDer: Buffer): KeyFacts | undefined {
+  try {
+    const { algorithm, key } = readSpki(readDer(spkiDer));
+    const { parameters } = algorithm;
+    if (algorithm.algorithm === '1.2.840.10045.2.1' && parameters) {
+      const curve =
+        KNOWN_CURVES[readOid(readDer(Buffer.from(parameters), TAG.oid))];
+      return curve ? { type: 'ec', description: `EC ${curve}` } : undefined;
+    }
+    if (algorithm.algorithm === RSA_ENCRYPTION && parameters === null) {
+      const [modulus] = fieldsOf(readDer(key), TAG.sequence, 2);
+      const n = readInteger(modulus);
+      // As @peculiar/x509 counts: whole bytes, without the sign byte.
+      const bits = (n[0] === 0 ? n.length - 1 : n.length) * 8;
+      if (n[0] & 0x80 || bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
+        return undefined;
+      }
+      return { type: 'rsa', description: `RSA ${bits}` };
+    }
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return undefined;
+}
+
+function describeKey(spkiDer: Buffer): KeyFacts | string {
+  const quick = describeKeyQuickly(spkiDer);
+  if (quick) return quick;
   let algorithm: Record<string, unknown>;
   try {
-    algorithm = csr.publicKey.algorithm as unknown as Record<string, unknown>;
+    algorithm = new x509.PublicKey(arrayBufferOf(spkiDer))
+      .algorithm as unknown as Record<string, unknown>;
   } catch {
     return 'the CSR public key cannot be read';
   }
@@ -135,25 +216,27 @@ function describeKey(
 }
 
 async function signatureProblems(
-  asn: CertificationRequest,
-  csr: x509.Pkcs10CertificateRequest,
+  der: Buffer,
+  facts: CsrFacts,
 ): Promise<string[]> {
+  const verified = verifySignatureNatively({
+    algorithm: facts.signatureAlgorithm,
+    key: arrayBufferOf(facts.spkiDer),
+    data: facts.infoDer,
+    signature: facts.signature,
+  });
+  if (verified !== undefined) {
+    return verified ? [] : ['the CSR signature does not verify'];
+  }
+  // Algorithms OpenSSL is not asked about go through WebCrypto.
+  const csr = new x509.Pkcs10CertificateRequest(arrayBufferOf(der));
   const hash = (csr.signatureAlgorithm as { hash?: { name?: string } }).hash
     ?.name;
   if (hash && /^(SHA-1|MD5|MD2)$/i.test(hash)) {
     return [`the CSR is signed with ${hash}, which is too weak`];
   }
   try {
-    const verified =
-      verifySignatureNatively({
-        algorithm: asn.signatureAlgorithm,
-        key: csr.publicKey.rawData,
-        data:
-          asn.certificationRequestInfoRaw ??
-          AsnConvert.serialize(asn.certificationRequestInfo),
-        signature: asn.signature,
-      }) ?? (await csr.verify());
-    if (verified) return [];
+    if (await csr.verify()) return [];
   } catch {
     // A signature that cannot be checked is one that does not verify.
   }
@@ -166,7 +249,7 @@ async function signatureProblems(
  * values and exactly one CN, so that every reading agrees.
  */
 function subjectFacts(
-  name: Name,
+  name: NameRdns,
   username: string,
 ): { organizations: string[]; problems: string[] } {
   const problems: string[] = [];
@@ -181,7 +264,7 @@ function subjectFacts(
     }
     for (const atv of rdn) {
       const type = SUBJECT_TYPES[atv.type] ?? atv.type;
-      const value = atv.value.printableString ?? atv.value.utf8String;
+      const { value } = atv;
       if (type !== 'CN' && type !== 'O') {
         others.add(type);
       } else if (value === undefined) {
@@ -219,13 +302,12 @@ function subjectFacts(
  * Every attribute and every value, as Go iterates them: a CSR may hold one
  * extensionRequest attribute with one value, and nothing else.
  */
-function requestedExtensions(asn: CertificationRequest): {
-  extensions: x509.Extension[];
+function requestedExtensions(attributes: CsrFacts['attributes']): {
+  extensions: ExtensionFacts[];
   problems: string[];
 } {
   const problems: string[] = [];
-  const extensions: x509.Extension[] = [];
-  const attributes = asn.certificationRequestInfo.attributes ?? [];
+  const extensions: ExtensionFacts[] = [];
   let requests = 0;
   for (const attribute of attributes) {
     if (attribute.type !== OID.extensionRequest) {
@@ -245,9 +327,7 @@ function requestedExtensions(asn: CertificationRequest): {
     }
     for (const value of attribute.values) {
       try {
-        for (const ext of AsnConvert.parse(value, Extensions)) {
-          extensions.push(new x509.Extension(AsnConvert.serialize(ext)));
-        }
+        extensions.push(...readExtensionRequest(value));
       } catch {
         problems.push('the CSR extension request cannot be read');
       }
@@ -259,6 +339,21 @@ function requestedExtensions(asn: CertificationRequest): {
     );
   }
   return { extensions, problems };
+}
+
+/** One extensionRequest value: strictly, else as the library reads it. */
+function readExtensionRequest(value: Buffer): ExtensionFacts[] {
+  try {
+    return readExtensionList(readDer(value));
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return AsnConvert.parse(value, Extensions).map(ext => ({
+    type: ext.extnID,
+    critical: ext.critical,
+    value: Buffer.from(ext.extnValue.buffer),
+    der: Buffer.from(AsnConvert.serialize(ext)),
+  }));
 }
 
 /**
@@ -278,20 +373,17 @@ export async function checkCsr(options: {
   username: string;
 }): Promise<ValidatedCsr> {
   const der = decodePem(options.csrPem);
-  const { asn, csr } = parseDer(der);
+  const facts = parseDer(der);
   const problems: string[] = [];
 
-  const key = describeKey(csr);
+  const key = describeKey(facts.spkiDer);
   if (typeof key === 'string') problems.push(key);
-  else problems.push(...(await signatureProblems(asn, csr)));
+  else problems.push(...(await signatureProblems(der, facts)));
 
-  const subject = subjectFacts(
-    asn.certificationRequestInfo.subject,
-    options.username,
-  );
+  const subject = subjectFacts(facts.subject, options.username);
   problems.push(...subject.problems);
 
-  const requested = requestedExtensions(asn);
+  const requested = requestedExtensions(facts.attributes);
   problems.push(...requested.problems);
   problems.push(...duplicateProblems(requested.extensions, 'the CSR requests'));
   for (const ext of requested.extensions) {
@@ -308,7 +400,7 @@ export async function checkCsr(options: {
     pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST'),
     keyType: key.type,
     keyDescription: key.description,
-    publicKeyDer: csr.publicKey.rawData,
+    publicKeyDer: arrayBufferOf(facts.spkiDer),
     organizations: subject.organizations,
   };
 }
