@@ -16,8 +16,7 @@ const check = (csrPem: string) => validateCsr({ csrPem, username, groups });
 function tlv(tag: number, ...parts: Buffer[]): Buffer {
   const contents = Buffer.concat(parts);
   const n = contents.length;
-  const length =
-    n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
+  const length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
   return Buffer.concat([Buffer.from([tag]), length, contents]);
 }
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
@@ -105,7 +104,9 @@ describe('validateCsr against hostile encodings', () => {
       extension(OID_KU, hex('03020284')),
     );
     const error = await check(await csrWithRequest(value)).catch(e => e);
-    expect(error.message).toMatch(/extension 2\.5\.29\.15 \(key usage\) more than once/);
+    expect(error.message).toMatch(
+      /extension 2\.5\.29\.15 \(key usage\) more than once/,
+    );
     expect(error.message).toMatch(/key usage keyCertSign/);
   });
 
@@ -120,10 +121,7 @@ describe('validateCsr against hostile encodings', () => {
         hex('010101'),
       ),
       extension(OID_KU, hex('03020585')),
-      extension(
-        OID_EKU,
-        tlv(0x30, tlv(0x06, hex('2b8006010505070301'))),
-      ),
+      extension(OID_EKU, tlv(0x30, tlv(0x06, hex('2b8006010505070301')))),
     );
     const error = await check(await csrWithRequest(value)).catch(e => e);
     expect(error).toBeInstanceOf(InputError);

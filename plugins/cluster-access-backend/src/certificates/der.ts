@@ -120,7 +120,7 @@ export function readOid(element: DerElement): string {
     if (value > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
     if (!(c[i] & 0x80)) {
       if (!arcs.length) {
-        const top = value < 40 ? 0 : value < 80 ? 1 : 2;
+        const top = Math.min(Math.floor(value / 40), 2);
         arcs.push(top, value - top * 40);
       } else {
         arcs.push(value);
@@ -161,7 +161,10 @@ export function readBitString(element: DerElement): {
   if (!c.length || c[0] > 7) fail('bad BIT STRING');
   const unusedBits = c[0];
   const bytes = c.subarray(1);
-  if (unusedBits && (!bytes.length || bytes[bytes.length - 1] & ((1 << unusedBits) - 1))) {
+  if (
+    unusedBits &&
+    (!bytes.length || bytes[bytes.length - 1] & ((1 << unusedBits) - 1))
+  ) {
     fail('bad BIT STRING padding');
   }
   return { unusedBits, bytes };

@@ -145,6 +145,16 @@ function basicConstraints(ext: ExtensionFacts): {
   return { ca: basic.ca, pathLength: basic.pathLength !== undefined };
 }
 
+const SIGNER_EXTENSION_TYPES: Record<
+  string,
+  new (raw: BufferSource) => x509.Extension
+> = {
+  [OID.subjectKeyIdentifier]: x509.SubjectKeyIdentifierExtension,
+  [OID.authorityKeyIdentifier]: x509.AuthorityKeyIdentifierExtension,
+  [OID.authorityInfoAccess]: x509.AuthorityInfoAccessExtension,
+  [OID.crlDistributionPoints]: x509.CRLDistributionPointsExtension,
+};
+
 /**
  * Throws if a signer-added extension cannot be read, as @peculiar/x509's
  * classes (which reading a certificate used to make) would.
@@ -166,16 +176,6 @@ function readSignerExtension(ext: ExtensionFacts): void {
   const Type = SIGNER_EXTENSION_TYPES[ext.type];
   if (Type) new Type(copy(ext.der)); // eslint-disable-line no-new
 }
-
-const SIGNER_EXTENSION_TYPES: Record<
-  string,
-  new (raw: BufferSource) => x509.Extension
-> = {
-  [OID.subjectKeyIdentifier]: x509.SubjectKeyIdentifierExtension,
-  [OID.authorityKeyIdentifier]: x509.AuthorityKeyIdentifierExtension,
-  [OID.authorityInfoAccess]: x509.AuthorityInfoAccessExtension,
-  [OID.crlDistributionPoints]: x509.CRLDistributionPointsExtension,
-};
 
 /**
  * Problems of one extension against the client-certificate rules, phrased
@@ -221,9 +221,7 @@ export function extensionProblems(
       case OID.basicConstraints: {
         const basic = basicConstraints(ext);
         if (basic.ca) return [`${subject} a CA certificate (CA:true)`];
-        return basic.pathLength
-          ? [`${subject} a path length constraint`]
-          : [];
+        return basic.pathLength ? [`${subject} a path length constraint`] : [];
       }
       default:
         if (options.extraAllowed?.includes(ext.type)) {

@@ -57,9 +57,9 @@ describe('checkIssuedCertificate', () => {
       ],
     });
     expect(checked.serialNumber).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
-    expect(Math.abs(checked.notAfter.getTime() - notAfter.getTime())).toBeLessThan(
-      1000,
-    );
+    expect(
+      Math.abs(checked.notAfter.getTime() - notAfter.getTime()),
+    ).toBeLessThan(1000);
   });
 
   it('refuses an extension listed twice', async () => {
@@ -122,7 +122,9 @@ describe('checkIssuedCertificate', () => {
     );
     await expect(
       checkSigned({ extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth] }),
-    ).rejects.toThrow(/extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1; it must be exactly clientAuth/);
+    ).rejects.toThrow(
+      /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1; it must be exactly clientAuth/,
+    );
     await expect(
       checkSigned({
         extraExtensions: [

@@ -124,16 +124,8 @@ export function readExtensionList(element: DerElement): ExtensionFacts[] {
 
 /** A PKCS #10 CertificationRequest; throws DerError for anything else. */
 export function readCsr(der: Buffer): CsrFacts {
-  const [info, algorithm, signature] = fieldsOf(
-    readDer(der),
-    TAG.sequence,
-    3,
-  );
-  const [version, subject, spki, attributes] = fieldsOf(
-    info,
-    TAG.sequence,
-    4,
-  );
+  const [info, algorithm, signature] = fieldsOf(readDer(der), TAG.sequence, 3);
+  const [version, subject, spki, attributes] = fieldsOf(info, TAG.sequence, 4);
   readInteger(version);
   readSpki(spki);
   return {
