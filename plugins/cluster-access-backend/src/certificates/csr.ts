@@ -2,9 +2,18 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { Extensions, Name } from '@peculiar/asn1-x509';
+import { Extensions } from '@peculiar/asn1-x509';
 import { InputError } from '@backstage/errors';
+import { arrayBufferOf, DerError, readDer } from './der';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
+import {
+  CsrFacts,
+  ExtensionFacts,
+  NameRdns,
+  readCsr,
+  readExtensionList,
+} from './x509Der';
+import { describeKey } from './keys';
 import { verifySignatureNatively } from './signatures';
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -22,11 +31,6 @@ const SUBJECT_TYPES: Record<string, string> = {
   '2.5.4.5': 'serialNumber',
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
-
-const MIN_RSA_BITS = 2048;
-// Bigger keys buy nothing for a client certificate and cost Vault (and us)
-// time to verify; they are a cheap way to load the signer.
-const MAX_RSA_BITS = 8192;
 
 /**
  * What the checks learnt about a CSR that passed everything that needs no
@@ -71,22 +75,16 @@ function decodePem(text: string): Buffer {
 }
 
 /**
- * Parses the CSR ourselves, attribute by attribute, rather than through a
- * library's view of it: Vault (Go's `x509.ParseCertificateRequest`) merges
- * the extensions of every extensionRequest attribute, while @peculiar/x509
- * shows only the first. The DER must re-encode to the same bytes, so that no
- * BER leniency of ours can read the request differently from Go.
+ * The CSR as the ASN.1 libraries read it, for what the strict reader
+ * refuses. The DER must re-encode to the same bytes, so that no BER
+ * leniency of ours can read the request differently from Go.
  */
-function parseDer(der: Buffer): {
-  asn: CertificationRequest;
-  csr: x509.Pkcs10CertificateRequest;
-} {
+function libraryParse(der: Buffer): CsrFacts {
   let asn: CertificationRequest;
-  let csr: x509.Pkcs10CertificateRequest;
   try {
     asn = AsnConvert.parse(der, CertificationRequest);
-    // Built on the same parse: ASN.1 parsing is most of a check's CPU.
-    csr = new x509.Pkcs10CertificateRequest(asn);
+    // As the checks used to: the library must read it as a PKCS #10 request.
+    new x509.Pkcs10CertificateRequest(asn); // eslint-disable-line no-new
   } catch {
     throw new InputError('csr is not a valid PKCS#10 certificate request');
   }
@@ -101,59 +99,66 @@ function parseDer(der: Buffer): {
       'csr is not DER-encoded: it must encode every field exactly once, in the distinguished encoding',
     );
   }
-  return { asn, csr };
+  const info = asn.certificationRequestInfo;
+  return {
+    infoDer: Buffer.from(
+      asn.certificationRequestInfoRaw ?? AsnConvert.serialize(info),
+    ),
+    subject: info.subject.map(rdn =>
+      rdn.map(atv => ({
+        type: atv.type,
+        value: atv.value.printableString ?? atv.value.utf8String,
+      })),
+    ),
+    spkiDer: Buffer.from(AsnConvert.serialize(info.subjectPKInfo)),
+    attributes: (info.attributes ?? []).map(attribute => ({
+      type: attribute.type,
+      values: attribute.values.map(value => Buffer.from(value)),
+    })),
+    signatureAlgorithm: asn.signatureAlgorithm,
+    signature: Buffer.from(asn.signature),
+  };
 }
 
-function describeKey(
-  csr: x509.Pkcs10CertificateRequest,
-): { type: 'ec' | 'rsa'; description: string } | string {
-  let algorithm: Record<string, unknown>;
+/**
+ * Parses the CSR ourselves, attribute by attribute, rather than through a
+ * library's view of it: Vault (Go's `x509.ParseCertificateRequest`) merges
+ * the extensions of every extensionRequest attribute, while @peculiar/x509
+ * shows only the first. The strict DER reader takes only the distinguished
+ * encoding; what it refuses, the libraries read (and refuse unless it
+ * re-encodes to the same bytes), with the messages they always gave.
+ */
+function parseDer(der: Buffer): CsrFacts {
   try {
-    algorithm = csr.publicKey.algorithm as unknown as Record<string, unknown>;
-  } catch {
-    return 'the CSR public key cannot be read';
+    return readCsr(der);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
   }
-  const name = String(algorithm.name ?? 'unknown');
-  if (name === 'ECDSA' || name === 'ECDH') {
-    const curve = String(algorithm.namedCurve ?? 'unknown curve');
-    if (curve === 'P-256' || curve === 'P-384') {
-      return { type: 'ec', description: `EC ${curve}` };
-    }
-    return `key must be EC P-256 or P-384, or RSA of at least ${MIN_RSA_BITS} bits; got EC ${curve}`;
-  }
-  if (name.startsWith('RSA')) {
-    const bits = Number(algorithm.modulusLength ?? 0);
-    if (bits < MIN_RSA_BITS) {
-      return `RSA key of ${bits} bits is too weak; at least ${MIN_RSA_BITS} bits are required`;
-    }
-    if (bits > MAX_RSA_BITS) {
-      return `RSA key of ${bits} bits is larger than the ${MAX_RSA_BITS} bits allowed`;
-    }
-    return { type: 'rsa', description: `RSA ${bits}` };
-  }
-  return `key must be EC P-256 or P-384, or RSA of at least ${MIN_RSA_BITS} bits; got ${name}`;
+  return libraryParse(der);
 }
 
 async function signatureProblems(
-  asn: CertificationRequest,
-  csr: x509.Pkcs10CertificateRequest,
+  der: Buffer,
+  facts: CsrFacts,
 ): Promise<string[]> {
+  const verified = verifySignatureNatively({
+    algorithm: facts.signatureAlgorithm,
+    key: arrayBufferOf(facts.spkiDer),
+    data: facts.infoDer,
+    signature: facts.signature,
+  });
+  if (verified !== undefined) {
+    return verified ? [] : ['the CSR signature does not verify'];
+  }
+  // Algorithms OpenSSL is not asked about go through WebCrypto.
+  const csr = new x509.Pkcs10CertificateRequest(arrayBufferOf(der));
   const hash = (csr.signatureAlgorithm as { hash?: { name?: string } }).hash
     ?.name;
   if (hash && /^(SHA-1|MD5|MD2)$/i.test(hash)) {
     return [`the CSR is signed with ${hash}, which is too weak`];
   }
   try {
-    const verified =
-      verifySignatureNatively({
-        algorithm: asn.signatureAlgorithm,
-        key: csr.publicKey.rawData,
-        data:
-          asn.certificationRequestInfoRaw ??
-          AsnConvert.serialize(asn.certificationRequestInfo),
-        signature: asn.signature,
-      }) ?? (await csr.verify());
-    if (verified) return [];
+    if (await csr.verify()) return [];
   } catch {
     // A signature that cannot be checked is one that does not verify.
   }
@@ -166,7 +171,7 @@ async function signatureProblems(
  * values and exactly one CN, so that every reading agrees.
  */
 function subjectFacts(
-  name: Name,
+  name: NameRdns,
   username: string,
 ): { organizations: string[]; problems: string[] } {
   const problems: string[] = [];
@@ -181,7 +186,7 @@ function subjectFacts(
     }
     for (const atv of rdn) {
       const type = SUBJECT_TYPES[atv.type] ?? atv.type;
-      const value = atv.value.printableString ?? atv.value.utf8String;
+      const { value } = atv;
       if (type !== 'CN' && type !== 'O') {
         others.add(type);
       } else if (value === undefined) {
@@ -219,13 +224,12 @@ function subjectFacts(
  * Every attribute and every value, as Go iterates them: a CSR may hold one
  * extensionRequest attribute with one value, and nothing else.
  */
-function requestedExtensions(asn: CertificationRequest): {
-  extensions: x509.Extension[];
+function requestedExtensions(attributes: CsrFacts['attributes']): {
+  extensions: ExtensionFacts[];
   problems: string[];
 } {
   const problems: string[] = [];
-  const extensions: x509.Extension[] = [];
-  const attributes = asn.certificationRequestInfo.attributes ?? [];
+  const extensions: ExtensionFacts[] = [];
   let requests = 0;
   for (const attribute of attributes) {
     if (attribute.type !== OID.extensionRequest) {
@@ -245,9 +249,7 @@ function requestedExtensions(asn: CertificationRequest): {
     }
     for (const value of attribute.values) {
       try {
-        for (const ext of AsnConvert.parse(value, Extensions)) {
-          extensions.push(new x509.Extension(AsnConvert.serialize(ext)));
-        }
+        extensions.push(...readExtensionRequest(value));
       } catch {
         problems.push('the CSR extension request cannot be read');
       }
@@ -259,6 +261,21 @@ function requestedExtensions(asn: CertificationRequest): {
     );
   }
   return { extensions, problems };
+}
+
+/** One extensionRequest value: strictly, else as the library reads it. */
+function readExtensionRequest(value: Buffer): ExtensionFacts[] {
+  try {
+    return readExtensionList(readDer(value));
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return AsnConvert.parse(value, Extensions).map(ext => ({
+    type: ext.extnID,
+    critical: ext.critical,
+    value: Buffer.from(ext.extnValue.buffer),
+    der: Buffer.from(AsnConvert.serialize(ext)),
+  }));
 }
 
 /**
@@ -278,20 +295,17 @@ export async function checkCsr(options: {
   username: string;
 }): Promise<ValidatedCsr> {
   const der = decodePem(options.csrPem);
-  const { asn, csr } = parseDer(der);
+  const facts = parseDer(der);
   const problems: string[] = [];
 
-  const key = describeKey(csr);
+  const key = describeKey(facts.spkiDer);
   if (typeof key === 'string') problems.push(key);
-  else problems.push(...(await signatureProblems(asn, csr)));
+  else problems.push(...(await signatureProblems(der, facts)));
 
-  const subject = subjectFacts(
-    asn.certificationRequestInfo.subject,
-    options.username,
-  );
+  const subject = subjectFacts(facts.subject, options.username);
   problems.push(...subject.problems);
 
-  const requested = requestedExtensions(asn);
+  const requested = requestedExtensions(facts.attributes);
   problems.push(...requested.problems);
   problems.push(...duplicateProblems(requested.extensions, 'the CSR requests'));
   for (const ext of requested.extensions) {
@@ -308,7 +322,7 @@ export async function checkCsr(options: {
     pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST'),
     keyType: key.type,
     keyDescription: key.description,
-    publicKeyDer: csr.publicKey.rawData,
+    publicKeyDer: arrayBufferOf(facts.spkiDer),
     organizations: subject.organizations,
   };
 }

@@ -1,5 +1,19 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import {
+  arrayBufferOf,
+  childrenOf,
+  DerError,
+  expectTag,
+  fieldsOf,
+  readBitString,
+  readBoolean,
+  readDer,
+  readInteger,
+  readOid,
+  TAG,
+} from './der';
+import type { ExtensionFacts } from './x509Der';
 
 /**
  * The X.509 extensions a Kubernetes client certificate may carry, shared by
@@ -75,16 +89,92 @@ function usageNames(flags: number): string {
     .join(', ');
 }
 
+function copy(bytes: Uint8Array): ArrayBuffer {
+  return arrayBufferOf(bytes);
+}
+
+function libraryFallback(error: unknown): void {
+  if (!(error instanceof DerError)) throw error;
+}
+
+// Each reader takes the strict DER reading and, for anything it refuses,
+// the @peculiar/x509 class's, so that an odd encoding reads as it did.
+
+function keyUsages(ext: ExtensionFacts): number {
+  try {
+    const { bytes } = readBitString(readDer(ext.value));
+    // Nine usages fit in two bytes; longer strings go to the library.
+    if (bytes.length <= 2) {
+      let flags = 0;
+      for (let bit = 0; bit < bytes.length * 8; bit++) {
+        if (bytes[bit >> 3] & (0x80 >> (bit & 7))) flags |= 1 << bit;
+      }
+      return flags;
+    }
+  } catch (error) {
+    libraryFallback(error);
+  }
+  return new x509.KeyUsagesExtension(copy(ext.der)).usages;
+}
+
+function extendedKeyUsages(ext: ExtensionFacts): string[] {
+  try {
+    return childrenOf(readDer(ext.value), TAG.sequence).map(readOid);
+  } catch (error) {
+    libraryFallback(error);
+  }
+  return new x509.ExtendedKeyUsageExtension(copy(ext.der)).usages.map(String);
+}
+
+function basicConstraints(ext: ExtensionFacts): {
+  ca: boolean;
+  pathLength: boolean;
+} {
+  try {
+    const fields = fieldsOf(readDer(ext.value), TAG.sequence, 0, 2);
+    const hasCa = fields[0]?.tag === TAG.boolean;
+    const ca = hasCa && readBoolean(fields[0]);
+    const pathLength = fields.slice(hasCa ? 1 : 0);
+    if (pathLength.length > 1) throw new DerError('unexpected field');
+    if (pathLength.length) readInteger(pathLength[0]);
+    return { ca, pathLength: pathLength.length > 0 };
+  } catch (error) {
+    libraryFallback(error);
+  }
+  const basic = new x509.BasicConstraintsExtension(copy(ext.der));
+  return { ca: basic.ca, pathLength: basic.pathLength !== undefined };
+}
+
+const SIGNER_EXTENSION_TYPES: Record<
+  string,
+  new (raw: BufferSource) => x509.Extension
+> = {
+  [OID.subjectKeyIdentifier]: x509.SubjectKeyIdentifierExtension,
+  [OID.authorityKeyIdentifier]: x509.AuthorityKeyIdentifierExtension,
+  [OID.authorityInfoAccess]: x509.AuthorityInfoAccessExtension,
+  [OID.crlDistributionPoints]: x509.CRLDistributionPointsExtension,
+};
+
 /**
- * The extension as its own class: @peculiar/x509 already made one when it
- * read a certificate (ExtensionFactory); only a bare Extension (as the CSR's
- * are) is parsed again.
+ * Throws if a signer-added extension cannot be read, as @peculiar/x509's
+ * classes (which reading a certificate used to make) would.
  */
-function typed<T extends x509.Extension>(
-  ext: x509.Extension,
-  Type: new (raw: BufferSource) => T,
-): T {
-  return ext instanceof Type ? ext : new Type(ext.rawData);
+function readSignerExtension(ext: ExtensionFacts): void {
+  try {
+    if (ext.type === OID.subjectKeyIdentifier) {
+      readDer(ext.value, TAG.octetString);
+      return;
+    }
+    if (ext.type === OID.authorityKeyIdentifier) {
+      // Vault's: the key identifier alone.
+      expectTag(fieldsOf(readDer(ext.value), TAG.sequence, 1)[0], 0x80);
+      return;
+    }
+  } catch (error) {
+    libraryFallback(error);
+  }
+  const Type = SIGNER_EXTENSION_TYPES[ext.type];
+  if (Type) new Type(copy(ext.der)); // eslint-disable-line no-new
 }
 
 /**
@@ -94,7 +184,7 @@ function typed<T extends x509.Extension>(
  * that a requester must not choose.
  */
 export function extensionProblems(
-  ext: x509.Extension,
+  ext: ExtensionFacts,
   options: {
     keyType: 'ec' | 'rsa' | undefined;
     subject: string;
@@ -105,7 +195,7 @@ export function extensionProblems(
   try {
     switch (ext.type) {
       case OID.keyUsage: {
-        const usages = typed(ext, x509.KeyUsagesExtension).usages;
+        const usages = keyUsages(ext);
         const allowed = allowedKeyUsages(options.keyType);
         if (usages & ~allowed) {
           return [
@@ -119,9 +209,7 @@ export function extensionProblems(
           : [`${subject} a key usage without digitalSignature`];
       }
       case OID.extKeyUsage: {
-        const usages = typed(ext, x509.ExtendedKeyUsageExtension).usages.map(
-          String,
-        );
+        const usages = extendedKeyUsages(ext);
         return usages.length === 1 && usages[0] === OID.clientAuth
           ? []
           : [
@@ -131,14 +219,15 @@ export function extensionProblems(
             ];
       }
       case OID.basicConstraints: {
-        const basic = typed(ext, x509.BasicConstraintsExtension);
+        const basic = basicConstraints(ext);
         if (basic.ca) return [`${subject} a CA certificate (CA:true)`];
-        return basic.pathLength === undefined
-          ? []
-          : [`${subject} a path length constraint`];
+        return basic.pathLength ? [`${subject} a path length constraint`] : [];
       }
       default:
-        if (options.extraAllowed?.includes(ext.type)) return [];
+        if (options.extraAllowed?.includes(ext.type)) {
+          readSignerExtension(ext);
+          return [];
+        }
         return [
           `${subject} extension ${describeOid(
             ext.type,
@@ -154,7 +243,7 @@ export function extensionProblems(
 
 /** Problems with OIDs that occur more than once in one list of extensions. */
 export function duplicateProblems(
-  extensions: x509.Extension[],
+  extensions: Array<{ type: string }>,
   subject: string,
 ): string[] {
   const seen = new Set<string>();

@@ -3,9 +3,11 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
 import { BadGatewayError } from '../lib/errors';
+import { arrayBufferOf, DerError } from './der';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
 import { nativePublicKey, verifySignatureNatively } from './signatures';
+import { CertificateFacts, readCertificate } from './x509Der';
 
 // What a signer may add on its own besides the usages: key identifiers and
 // where to fetch the issuer and CRL (Vault adds those with config/urls).
@@ -19,33 +21,39 @@ const SIGNER_EXTENSIONS = [
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CHAIN_LENGTH = 8;
 
-function equalBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
-  return Buffer.from(a).equals(Buffer.from(b));
-}
+// @peculiar/x509's view of a certificate, made only for what the strict
+// reading does not cover: WebCrypto signatures and odd names.
+const libraryViews = new WeakMap<CertificateFacts, x509.X509Certificate>();
 
-// The ASN.1 each certificate was built on: its signature algorithm and
-// signed bytes, for verifySignatureNatively.
-const asnOf = new WeakMap<x509.X509Certificate, Certificate>();
+function libraryView(cert: CertificateFacts): x509.X509Certificate {
+  let view = libraryViews.get(cert);
+  if (!view) {
+    view = new x509.X509Certificate(arrayBufferOf(cert.der));
+    libraryViews.set(cert, view);
+  }
+  return view;
+}
 
 // The keys of trust anchors, imported for WebCrypto once per signature
 // algorithm rather than on every request.
-const anchorKeys = new WeakMap<x509.X509Certificate, Map<string, CryptoKey>>();
+const anchorKeys = new WeakMap<CertificateFacts, Map<string, CryptoKey>>();
 
 async function verifyingKey(
   cert: x509.X509Certificate,
-  issuer: x509.X509Certificate,
+  issuerFacts: CertificateFacts,
   anchor: boolean,
 ): Promise<x509.PublicKey | CryptoKey> {
+  const issuer = libraryView(issuerFacts);
   if (!anchor) return issuer.publicKey;
   const algorithm = {
     ...issuer.publicKey.algorithm,
     ...cert.signatureAlgorithm,
   } as Algorithm;
   const id = JSON.stringify(algorithm);
-  let keys = anchorKeys.get(issuer);
+  let keys = anchorKeys.get(issuerFacts);
   if (!keys) {
     keys = new Map();
-    anchorKeys.set(issuer, keys);
+    anchorKeys.set(issuerFacts, keys);
   }
   let key = keys.get(id);
   if (!key) {
@@ -57,37 +65,54 @@ async function verifyingKey(
 
 // The same for OpenSSL: a trust anchor's key, made once.
 const nativeAnchorKeys = new WeakMap<
-  x509.X509Certificate,
+  CertificateFacts,
   ReturnType<typeof nativePublicKey>
 >();
 
-function nativeKey(issuer: x509.X509Certificate, anchor: boolean) {
-  if (!anchor) return issuer.publicKey.rawData;
+function nativeKey(issuer: CertificateFacts, anchor: boolean) {
+  if (!anchor) return issuer.spkiDer;
   if (!nativeAnchorKeys.has(issuer)) {
-    nativeAnchorKeys.set(issuer, nativePublicKey(issuer.publicKey.rawData));
+    nativeAnchorKeys.set(
+      issuer,
+      nativePublicKey(arrayBufferOf(issuer.spkiDer)),
+    );
   }
-  return nativeAnchorKeys.get(issuer) ?? issuer.publicKey.rawData;
+  return nativeAnchorKeys.get(issuer) ?? issuer.spkiDer;
+}
+
+/** A Name as @peculiar/x509 prints it; undefined if it cannot. */
+function nameText(der: Buffer): string | undefined {
+  try {
+    return new x509.Name(arrayBufferOf(der)).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The issuer's name is the certificate's issuer, as text at least. */
+function namesIssuer(cert: CertificateFacts, issuer: CertificateFacts) {
+  if (cert.issuerDer.equals(issuer.subjectDer)) return true;
+  const text = nameText(cert.issuerDer);
+  return text !== undefined && text === nameText(issuer.subjectDer);
 }
 
 async function signedBy(
-  cert: x509.X509Certificate,
-  issuer: x509.X509Certificate,
+  cert: CertificateFacts,
+  issuer: CertificateFacts,
   anchor = false,
 ): Promise<boolean> {
-  if (cert.issuer !== issuer.subject) return false;
   try {
-    const asn = asnOf.get(cert);
-    const verified =
-      asn &&
-      verifySignatureNatively({
-        algorithm: asn.signatureAlgorithm,
-        key: nativeKey(issuer, anchor),
-        data: asn.tbsCertificateRaw ?? AsnConvert.serialize(asn.tbsCertificate),
-        signature: asn.signatureValue,
-      });
+    if (!namesIssuer(cert, issuer)) return false;
+    const verified = verifySignatureNatively({
+      algorithm: cert.signatureAlgorithm,
+      key: nativeKey(issuer, anchor),
+      data: cert.tbsDer,
+      signature: cert.signature,
+    });
     if (verified !== undefined) return verified;
-    return await cert.verify({
-      publicKey: await verifyingKey(cert, issuer, anchor),
+    const view = libraryView(cert);
+    return await view.verify({
+      publicKey: await verifyingKey(view, issuer, anchor),
       signatureOnly: true,
     });
   } catch {
@@ -95,16 +120,47 @@ async function signedBy(
   }
 }
 
-
-/** Parses a PEM certificate once, keeping its ASN.1; throws if it is none. */
-function parseCertificate(pem: string): x509.X509Certificate {
-  const asn = AsnConvert.parse(x509.PemConverter.decodeFirst(pem), Certificate);
+/** The certificate as the ASN.1 libraries read it, for what the strict reader refuses. */
+function libraryParse(der: Buffer): CertificateFacts {
+  const asn = AsnConvert.parse(der, Certificate);
+  // As the checks used to: the library must read it as a certificate.
   const cert = new x509.X509Certificate(asn);
-  asnOf.set(cert, asn);
-  return cert;
+  const tbs = asn.tbsCertificate;
+  return {
+    der,
+    tbsDer: Buffer.from(asn.tbsCertificateRaw ?? AsnConvert.serialize(tbs)),
+    serial: Buffer.from(tbs.serialNumber),
+    issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
+    subjectDer: Buffer.from(AsnConvert.serialize(tbs.subject)),
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    spkiDer: Buffer.from(cert.publicKey.rawData),
+    extensions: (tbs.extensions ?? []).map(ext => ({
+      type: ext.extnID,
+      critical: ext.critical,
+      value: Buffer.from(ext.extnValue.buffer),
+      der: Buffer.from(AsnConvert.serialize(ext)),
+    })),
+    signatureAlgorithm: asn.signatureAlgorithm,
+    signature: Buffer.from(asn.signatureValue),
+  };
 }
 
-function parseAll(pems: string[]): x509.X509Certificate[] {
+/**
+ * Parses a PEM certificate once: strictly in place, or as the libraries
+ * read it when the strict reader refuses; throws if it is no certificate.
+ */
+function parseCertificate(pem: string): CertificateFacts {
+  const der = Buffer.from(x509.PemConverter.decodeFirst(pem));
+  try {
+    return readCertificate(der);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+  }
+  return libraryParse(der);
+}
+
+function parseAll(pems: string[]): CertificateFacts[] {
   return pems.flatMap(pem => {
     try {
       return [parseCertificate(pem)];
@@ -116,9 +172,9 @@ function parseAll(pems: string[]): x509.X509Certificate[] {
 
 // Trust anchors are the same few certificates on every request; parsing
 // ASN.1 is most of the cost of the checks, so keep them parsed.
-const anchorCache = new Map<string, x509.X509Certificate[]>();
+const anchorCache = new Map<string, CertificateFacts[]>();
 
-function parseAnchors(pems: string[]): x509.X509Certificate[] {
+function parseAnchors(pems: string[]): CertificateFacts[] {
   const key = pems.join('\n');
   let parsed = anchorCache.get(key);
   if (!parsed) {
@@ -134,22 +190,22 @@ function parseAnchors(pems: string[]): x509.X509Certificate[] {
  * verifies a link; true when one does.
  */
 async function chainsTo(
-  leaf: x509.X509Certificate,
+  leaf: CertificateFacts,
   chainPems: string[],
-  anchors: x509.X509Certificate[],
+  anchors: CertificateFacts[],
 ): Promise<boolean> {
   let current = leaf;
-  let chain: x509.X509Certificate[] | undefined;
+  let chain: CertificateFacts[] | undefined;
   for (let depth = 0; depth < MAX_CHAIN_LENGTH; depth++) {
     for (const anchor of anchors) {
       if (await signedBy(current, anchor, true)) return true;
     }
     // Usually the leaf's issuer is an anchor; only parse the chain when not.
     chain ??= parseAll(chainPems);
-    let next: x509.X509Certificate | undefined;
+    let next: CertificateFacts | undefined;
     for (const candidate of chain) {
       if (
-        !equalBytes(candidate.rawData, current.rawData) &&
+        !candidate.der.equals(current.der) &&
         (await signedBy(current, candidate))
       ) {
         next = candidate;
@@ -173,20 +229,55 @@ export interface CheckedCertificate {
   notAfter: Date;
 }
 
+/** CN values, O values and the names of other attribute types. */
+function subjectReading(cert: CertificateFacts): {
+  cns: string[];
+  os: string[];
+  others: string[];
+} {
+  const atvs = cert.subject?.flat();
+  if (
+    atvs?.every(
+      atv =>
+        (atv.type === OID.commonName || atv.type === OID.organization) &&
+        atv.value !== undefined,
+    )
+  ) {
+    const valuesOf = (type: string) =>
+      atvs.filter(atv => atv.type === type).map(atv => atv.value as string);
+    return {
+      cns: valuesOf(OID.commonName),
+      os: valuesOf(OID.organization),
+      others: [],
+    };
+  }
+  // Other attributes or string types: as @peculiar/x509 names and prints them.
+  const name = new x509.Name(arrayBufferOf(cert.subjectDer));
+  return {
+    cns: name.getField('CN'),
+    os: name.getField('O'),
+    others: name
+      .toJSON()
+      .flatMap(rdn => Object.keys(rdn))
+      .filter(t => t !== 'CN' && t !== 'O'),
+  };
+}
+
 /** Problems of the subject: exactly one CN, the O values, nothing else. */
 function subjectProblems(
-  cert: x509.X509Certificate,
+  cert: CertificateFacts,
   username: string,
   groups: string[],
 ): string[] {
   const problems: string[] = [];
+  const subject = subjectReading(cert);
   // Every reader agrees on a subject with one CN; kube-apiserver would take
   // the last of several.
-  const cns = cert.subjectName.getField('CN');
+  const cns = subject.cns;
   if (cns.length !== 1 || cns[0] !== username) {
     problems.push(`its CN is ${JSON.stringify(cns)}, not '${username}'`);
   }
-  const os = [...cert.subjectName.getField('O')].sort();
+  const os = [...subject.os].sort();
   const wanted = [...groups].sort();
   if (os.length !== wanted.length || os.some((o, i) => o !== wanted[i])) {
     problems.push(
@@ -195,12 +286,8 @@ function subjectProblems(
       )}`,
     );
   }
-  const others = cert.subjectName
-    .toJSON()
-    .flatMap(rdn => Object.keys(rdn))
-    .filter(t => t !== 'CN' && t !== 'O');
-  if (others.length) {
-    problems.push(`its subject also has ${others.join(', ')}`);
+  if (subject.others.length) {
+    problems.push(`its subject also has ${subject.others.join(', ')}`);
   }
   return problems;
 }
@@ -211,7 +298,7 @@ function subjectProblems(
  * nothing outside the allow-list (no subject alternative names).
  */
 function extensionListProblems(
-  cert: x509.X509Certificate,
+  cert: CertificateFacts,
   keyType: 'ec' | 'rsa',
 ): string[] {
   const problems = duplicateProblems(cert.extensions, 'it has');
@@ -261,7 +348,7 @@ export async function checkIssuedCertificate(options: {
   notAfterLimit: Date;
   now?: Date;
 }): Promise<CheckedCertificate> {
-  let cert: x509.X509Certificate;
+  let cert: CertificateFacts;
   try {
     cert = parseCertificate(options.certificatePem);
   } catch {
@@ -272,13 +359,14 @@ export async function checkIssuedCertificate(options: {
   const problems: string[] = [];
   const now = options.now ?? new Date();
 
-  const serialNumber = normalizeSerial(cert.serialNumber) ?? cert.serialNumber;
+  const serialHex = cert.serial.toString('hex');
+  const serialNumber = normalizeSerial(serialHex) ?? serialHex;
   if (normalizeSerial(options.serialNumber) !== serialNumber) {
     problems.push(
       `its serial number ${serialNumber} is not the reported ${options.serialNumber}`,
     );
   }
-  if (!equalBytes(cert.publicKey.rawData, options.publicKeyDer)) {
+  if (!cert.spkiDer.equals(Buffer.from(options.publicKeyDer))) {
     problems.push('its public key is not the one in the CSR');
   }
   problems.push(...subjectProblems(cert, options.username, options.groups));

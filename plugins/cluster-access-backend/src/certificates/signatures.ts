@@ -1,4 +1,3 @@
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { createPublicKey, KeyObject, verify } from 'node:crypto';
 
 // The signature algorithms CSRs and Vault's certificates use, verified by
@@ -25,9 +24,9 @@ const DER_NULL = Buffer.from([0x05, 0x00]);
  * slow way, so that nothing verifies here that would not verify there.
  */
 export function verifySignatureNatively(options: {
-  algorithm: AlgorithmIdentifier;
+  algorithm: { algorithm: string; parameters?: ArrayBuffer | null };
   /** DER SubjectPublicKeyInfo, or a key made from one. */
-  key: ArrayBuffer | KeyObject;
+  key: ArrayBuffer | Uint8Array | KeyObject;
   data: ArrayBuffer | Uint8Array;
   signature: ArrayBuffer | Uint8Array;
 }): boolean | undefined {
@@ -47,7 +46,7 @@ export function verifySignatureNatively(options: {
       options.key instanceof KeyObject
         ? options.key
         : createPublicKey({
-            key: Buffer.from(options.key),
+            key: Buffer.from(bytes(options.key)),
             format: 'der',
             type: 'spki',
           });

@@ -1,0 +1,161 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { InputError } from '@backstage/errors';
+import { validateCsr } from './csr';
+import { clientSubject, createCsr } from '../__testUtils__/pki';
+
+// What the strict DER reader refuses is read by the ASN.1 libraries, as
+// before; these CSRs check that hostile encodings end as they always did.
+
+jest.setTimeout(30_000);
+
+const username = 'alice';
+const groups = ['payments', 'search'];
+const check = (csrPem: string) => validateCsr({ csrPem, username, groups });
+
+function tlv(tag: number, ...parts: Buffer[]): Buffer {
+  const contents = Buffer.concat(parts);
+  const n = contents.length;
+  const length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
+  return Buffer.concat([Buffer.from([tag]), length, contents]);
+}
+const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
+const OID_KU = hex('0603551d0f');
+const OID_EKU = hex('0603551d25');
+const OID_SAN = hex('0603551d11');
+const CLIENT_AUTH = hex('06082b06010505070302');
+const SERVER_AUTH = hex('06082b06010505070301');
+
+/** One Extension: OID, optional raw BOOLEAN bytes, extnValue contents. */
+function extension(oid: Buffer, value: Buffer, critical?: Buffer): Buffer {
+  return tlv(0x30, oid, critical ?? Buffer.alloc(0), tlv(0x04, value));
+}
+
+/** A CSR whose extensionRequest value is exactly these bytes. */
+function csrWithRequest(value: Buffer): Promise<string> {
+  return createCsr({
+    subject: clientSubject(username, groups),
+    attributes: [
+      new x509.Attribute('1.2.840.113549.1.9.14', [
+        new Uint8Array(value).buffer,
+      ]),
+    ],
+  });
+}
+
+async function der(pem: string): Promise<Buffer> {
+  return Buffer.from(x509.PemConverter.decodeFirst(pem));
+}
+
+describe('validateCsr against hostile encodings', () => {
+  it('refuses bytes after the request', async () => {
+    const good = await der(
+      await createCsr({ subject: clientSubject(username, groups) }),
+    );
+    const pem = x509.PemConverter.encode(
+      Buffer.concat([good, Buffer.from([0x05, 0x00])]),
+      'CERTIFICATE REQUEST',
+    );
+    await expect(check(pem)).rejects.toThrow(/not DER-encoded/);
+  });
+
+  it('refuses a request under another tag', async () => {
+    const good = await der(
+      await createCsr({ subject: clientSubject(username, groups) }),
+    );
+    const set = Buffer.from(good);
+    set[0] = 0x31;
+    await expect(
+      check(x509.PemConverter.encode(set, 'CERTIFICATE REQUEST')),
+    ).rejects.toThrow(/not a valid PKCS#10/);
+  });
+
+  it('refuses a second CN hidden in a multi-valued RDN', async () => {
+    const error = await check(
+      await createCsr({
+        subject: [
+          { O: ['payments'], CN: ['admin'] },
+          { CN: ['alice'] },
+          { O: ['search'] },
+        ],
+      }),
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/one holds 2/);
+    expect(error.message).toMatch(/exactly one CN .*found 2/);
+  });
+
+  it('reads a subject in other string types as the libraries do', async () => {
+    const subject = new x509.Name([
+      { CN: [{ utf8String: 'alice' }] },
+      { O: [{ utf8String: 'payments' }] },
+      { O: [{ printableString: 'search' }] },
+      { OU: [{ bmpString: 'ops' }] },
+    ]);
+    await expect(check(await createCsr({ subject }))).rejects.toThrow(
+      /may only contain CN and O; found OU/,
+    );
+  });
+
+  it('refuses a key usage extension listed twice, whatever the first says', async () => {
+    const value = tlv(
+      0x30,
+      extension(OID_KU, hex('03020780')),
+      extension(OID_KU, hex('03020284')),
+    );
+    const error = await check(await csrWithRequest(value)).catch(e => e);
+    expect(error.message).toMatch(
+      /extension 2\.5\.29\.15 \(key usage\) more than once/,
+    );
+    expect(error.message).toMatch(/key usage keyCertSign/);
+  });
+
+  it('reads extensions in BER as the library does, and still applies every rule', async () => {
+    // critical as BOOLEAN 0x01 (DER wants 0xff) on a SAN; a key usage
+    // whose padding bits are set; an EKU OID (serverAuth) with a padded arc.
+    const value = tlv(
+      0x30,
+      extension(
+        OID_SAN,
+        tlv(0x30, tlv(0x82, Buffer.from('kubernetes'))),
+        hex('010101'),
+      ),
+      extension(OID_KU, hex('03020585')),
+      extension(OID_EKU, tlv(0x30, tlv(0x06, hex('2b8006010505070301')))),
+    );
+    const error = await check(await csrWithRequest(value)).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    // The library drops the padded bits: digitalSignature alone, allowed.
+    expect(error.message).toBe(
+      'Invalid csr: the CSR requests extension 2.5.29.17 (subject alternative names), which a client certificate must not have; the CSR requests extended key usage 1.3.6.1.5.5.7.3.1; it must be exactly clientAuth (1.3.6.1.5.5.7.3.2)',
+    );
+  });
+
+  it('refuses an extension request that is not a SEQUENCE of extensions', async () => {
+    const value = tlv(0x31, extension(OID_EKU, tlv(0x30, CLIENT_AUTH)));
+    await expect(check(await csrWithRequest(value))).rejects.toThrow(
+      /extension request cannot be read/,
+    );
+  });
+
+  it('reads an extension request with bytes after it as the library does', async () => {
+    const value = Buffer.concat([
+      tlv(0x30, extension(OID_EKU, tlv(0x30, SERVER_AUTH))),
+      hex('0500'),
+    ]);
+    await expect(check(await csrWithRequest(value))).rejects.toThrow(
+      /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1; it must be exactly clientAuth/,
+    );
+  });
+
+  it('accepts the allowed extensions in DER', async () => {
+    const value = tlv(
+      0x30,
+      extension(OID_KU, hex('03020780'), hex('0101ff')),
+      extension(OID_EKU, tlv(0x30, CLIENT_AUTH)),
+    );
+    await expect(check(await csrWithRequest(value))).resolves.toMatchObject({
+      keyType: 'ec',
+    });
+  });
+});

@@ -1,0 +1,160 @@
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { checkIssuedCertificate } from './issued';
+import { checkCsr } from './csr';
+import {
+  clientSubject,
+  createCsr,
+  createTestCa,
+  TestCa,
+} from '../__testUtils__/pki';
+
+// A hostile or broken signer's certificates, read once by the strict DER
+// reader (and by the libraries for what it refuses).
+
+jest.setTimeout(30_000);
+
+const username = 'alice';
+const groups = ['payments', 'search'];
+
+describe('checkIssuedCertificate', () => {
+  let ca: TestCa;
+  let csrPem: string;
+  let publicKeyDer: ArrayBuffer;
+  const notAfter = new Date(Date.now() + 3600_000);
+
+  beforeAll(async () => {
+    ca = await createTestCa('Issued Test CA');
+    csrPem = await createCsr({ subject: clientSubject(username, groups) });
+    publicKeyDer = (await checkCsr({ csrPem, username })).publicKeyDer;
+  });
+
+  async function checkSigned(
+    options: Partial<Parameters<TestCa['sign']>[0]> = {},
+    overrides: Partial<Parameters<typeof checkIssuedCertificate>[0]> = {},
+    signer = ca,
+  ) {
+    const signed = await signer.sign({ csrPem, notAfter, ...options });
+    return checkIssuedCertificate({
+      certificatePem: signed.pem,
+      caChainPems: [signer.pem],
+      trustAnchorPems: [ca.pem],
+      username,
+      groups,
+      publicKeyDer,
+      keyType: 'ec',
+      serialNumber: signed.serialNumber,
+      notAfterLimit: notAfter,
+      ...overrides,
+    });
+  }
+
+  it('accepts a client certificate with the key identifiers a signer adds', async () => {
+    const checked = await checkSigned({
+      extraExtensions: [
+        new x509.SubjectKeyIdentifierExtension('00112233'),
+        new x509.AuthorityKeyIdentifierExtension('44556677'),
+      ],
+    });
+    expect(checked.serialNumber).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2})+$/);
+    expect(
+      Math.abs(checked.notAfter.getTime() - notAfter.getTime()),
+    ).toBeLessThan(1000);
+  });
+
+  it('refuses an extension listed twice', async () => {
+    await expect(
+      checkSigned({
+        extraExtensions: [
+          new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign, true),
+        ],
+      }),
+    ).rejects.toThrow(
+      /it has extension 2\.5\.29\.15 \(key usage\) more than once; it has key usage keyCertSign/,
+    );
+  });
+
+  it('refuses a second CN hidden in a multi-valued RDN, and other attributes', async () => {
+    await expect(
+      checkSigned({
+        subject: [
+          { O: ['payments'], CN: ['admin'] },
+          { CN: ['alice'] },
+          { O: ['search'] },
+        ],
+      }),
+    ).rejects.toThrow(/its CN is \["admin","alice"\], not 'alice'/);
+    await expect(
+      checkSigned({
+        subject: [...clientSubject(username, groups), { OU: ['ops'] }],
+      }),
+    ).rejects.toThrow(/its subject also has OU/);
+    await expect(
+      checkSigned({ subject: clientSubject(username, ['payments']) }),
+    ).rejects.toThrow(/its O values \["payments"\] are not the groups/);
+  });
+
+  it('refuses another key, another serial, a long life and an expired certificate', async () => {
+    await expect(
+      checkSigned({}, { publicKeyDer: new Uint8Array(91).buffer }),
+    ).rejects.toThrow(/its public key is not the one in the CSR/);
+    await expect(checkSigned({}, { serialNumber: '01:02' })).rejects.toThrow(
+      /its serial number .* is not the reported 01:02/,
+    );
+    await expect(
+      checkSigned({ notAfter: new Date(notAfter.getTime() + 3600_000) }),
+    ).rejects.toThrow(/its NotAfter .* is beyond the allowed/);
+    await expect(
+      checkSigned({ notAfter: new Date(Date.now() - 1000) }),
+    ).rejects.toThrow(/it has already expired/);
+  });
+
+  it('refuses a certificate from another CA that took the same name', async () => {
+    const impostor = await createTestCa('Issued Test CA');
+    await expect(checkSigned({}, {}, impostor)).rejects.toThrow(
+      /it does not chain to the configured CA/,
+    );
+  });
+
+  it('refuses a CA certificate, server usages and SANs', async () => {
+    await expect(checkSigned({ ca: true })).rejects.toThrow(
+      /it has a CA certificate \(CA:true\)/,
+    );
+    await expect(
+      checkSigned({ extendedKeyUsages: [x509.ExtendedKeyUsage.serverAuth] }),
+    ).rejects.toThrow(
+      /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1; it must be exactly clientAuth/,
+    );
+    await expect(
+      checkSigned({
+        extraExtensions: [
+          new x509.SubjectAlternativeNameExtension([
+            { type: 'dns', value: 'kubernetes' },
+          ]),
+        ],
+      }),
+    ).rejects.toThrow(/extension 2\.5\.29\.17 \(subject alternative names\)/);
+  });
+
+  it('refuses what is no certificate', async () => {
+    const signed = await ca.sign({ csrPem, notAfter });
+    const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));
+    const truncated = x509.PemConverter.encode(
+      der.subarray(0, der.length - 10),
+      'CERTIFICATE',
+    );
+    await expect(
+      checkIssuedCertificate({
+        certificatePem: truncated,
+        caChainPems: [],
+        trustAnchorPems: [ca.pem],
+        username,
+        groups,
+        publicKeyDer,
+        keyType: 'ec',
+        serialNumber: signed.serialNumber,
+        notAfterLimit: notAfter,
+      }),
+    ).rejects.toThrow(/not an X\.509 certificate/);
+  });
+});

@@ -1,0 +1,205 @@
+import {
+  childrenOf,
+  DerElement,
+  DerError,
+  expectTag,
+  fieldsOf,
+  readBitString,
+  readBoolean,
+  readDer,
+  readInteger,
+  readOctetAlignedBits,
+  readOid,
+  readString,
+  readTime,
+  TAG,
+} from './der';
+
+/**
+ * What the checks read from CSRs and certificates, by the strict reader in
+ * der.ts (or, for what it refuses, from the ASN.1 libraries' reading).
+ */
+
+/** One attribute of a subject RDN; `value` only for Printable/UTF8String. */
+export interface NameAttribute {
+  type: string;
+  value: string | undefined;
+}
+
+/** A distinguished name as its RDNs, in order. */
+export type NameRdns = NameAttribute[][];
+
+/** An AlgorithmIdentifier as @peculiar/asn1-schema reads it. */
+export interface AlgorithmFacts {
+  algorithm: string;
+  /** Absent: undefined; a DER NULL: null; else the parameters' DER. */
+  parameters?: ArrayBuffer | null;
+}
+
+/** One extension as listed; `value` is the extnValue OCTET STRING's contents. */
+export interface ExtensionFacts {
+  type: string;
+  critical: boolean;
+  value: Buffer;
+  /** The whole Extension, for the libraries' classes. */
+  der: Buffer;
+}
+
+export interface CsrFacts {
+  /** The signed bytes (CertificationRequestInfo). */
+  infoDer: Buffer;
+  subject: NameRdns;
+  spkiDer: Buffer;
+  attributes: Array<{ type: string; values: Buffer[] }>;
+  signatureAlgorithm: AlgorithmFacts;
+  signature: Buffer;
+}
+
+export interface CertificateFacts {
+  der: Buffer;
+  tbsDer: Buffer;
+  /** The serial number INTEGER's contents. */
+  serial: Buffer;
+  issuerDer: Buffer;
+  subjectDer: Buffer;
+  /** The subject's RDNs, when the strict reader read the certificate. */
+  subject?: NameRdns;
+  notBefore: Date;
+  notAfter: Date;
+  spkiDer: Buffer;
+  extensions: ExtensionFacts[];
+  signatureAlgorithm: AlgorithmFacts;
+  signature: Buffer;
+}
+
+const DER_NULL = Buffer.from([TAG.null, 0]);
+
+export function readAlgorithm(element: DerElement): AlgorithmFacts {
+  const [oid, params] = fieldsOf(element, TAG.sequence, 1, 2);
+  const algorithm = readOid(oid);
+  if (!params) return { algorithm };
+  if (params.bytes.equals(DER_NULL)) return { algorithm, parameters: null };
+  return {
+    algorithm,
+    parameters: new Uint8Array(params.bytes).buffer as ArrayBuffer,
+  };
+}
+
+/**
+ * A Name's RDNs. Values must be PrintableString or UTF8String unless
+ * `otherValues` allows other primitive strings (read as undefined).
+ */
+export function readName(element: DerElement, otherValues = false): NameRdns {
+  return childrenOf(element, TAG.sequence).map(rdn =>
+    childrenOf(rdn, TAG.set).map(atv => {
+      const [type, value] = fieldsOf(atv, TAG.sequence, 2);
+      const oid = readOid(type);
+      if (
+        otherValues &&
+        value.tag !== TAG.printableString &&
+        value.tag !== TAG.utf8String
+      ) {
+        if (value.tag & 0x20) throw new DerError('constructed value');
+        return { type: oid, value: undefined };
+      }
+      return { type: oid, value: readString(value) };
+    }),
+  );
+}
+
+/** Extensions ::= SEQUENCE OF Extension. */
+export function readExtensionList(element: DerElement): ExtensionFacts[] {
+  return childrenOf(element, TAG.sequence).map(ext => {
+    const fields = fieldsOf(ext, TAG.sequence, 2, 3);
+    const critical = fields.length === 3 ? readBoolean(fields[1]) : false;
+    const value = expectTag(fields[fields.length - 1], TAG.octetString);
+    return {
+      type: readOid(fields[0]),
+      critical,
+      value: value.contents,
+      der: ext.bytes,
+    };
+  });
+}
+
+/** A PKCS #10 CertificationRequest; throws DerError for anything else. */
+export function readCsr(der: Buffer): CsrFacts {
+  const [info, algorithm, signature] = fieldsOf(readDer(der), TAG.sequence, 3);
+  const [version, subject, spki, attributes] = fieldsOf(info, TAG.sequence, 4);
+  readInteger(version);
+  readSpki(spki);
+  return {
+    infoDer: info.bytes,
+    subject: readName(subject),
+    spkiDer: spki.bytes,
+    attributes: childrenOf(attributes, 0xa0).map(attribute => {
+      const [type, values] = fieldsOf(attribute, TAG.sequence, 2);
+      return {
+        type: readOid(type),
+        values: childrenOf(values, TAG.set).map(v => v.bytes),
+      };
+    }),
+    signatureAlgorithm: readAlgorithm(algorithm),
+    signature: readOctetAlignedBits(signature),
+  };
+}
+
+/** The SubjectPublicKeyInfo's algorithm and key bits. */
+export function readSpki(element: DerElement): {
+  algorithm: AlgorithmFacts;
+  key: Buffer;
+} {
+  const [algorithm, key] = fieldsOf(element, TAG.sequence, 2);
+  return {
+    algorithm: readAlgorithm(algorithm),
+    key: readOctetAlignedBits(key),
+  };
+}
+
+/** An X.509 v1–v3 certificate; throws DerError for anything else. */
+export function readCertificate(der: Buffer): CertificateFacts {
+  const [tbs, algorithm, signature] = fieldsOf(readDer(der), TAG.sequence, 3);
+  const fields = childrenOf(tbs, TAG.sequence);
+  let at = 0;
+  if (fields[at]?.tag === 0xa0) {
+    const [version] = fieldsOf(fields[at], 0xa0, 1);
+    readInteger(version);
+    at++;
+  }
+  const [serial, innerAlgorithm, issuer, validity, subject, spki, ...rest] =
+    fields.slice(at);
+  if (!spki) throw new DerError('short TBSCertificate');
+  readAlgorithm(innerAlgorithm);
+  readName(issuer, true);
+  const [notBefore, notAfter] = fieldsOf(validity, TAG.sequence, 2);
+  readSpki(spki);
+  let extensions: ExtensionFacts[] = [];
+  let lastTag = 0;
+  for (const field of rest) {
+    // [1] and [2] unique IDs, then [3] extensions, each at most once.
+    if (![0x81, 0x82, 0xa3].includes(field.tag) || field.tag <= lastTag) {
+      throw new DerError('unexpected TBSCertificate field');
+    }
+    lastTag = field.tag;
+    if (field.tag === 0xa3) {
+      extensions = readExtensionList(fieldsOf(field, 0xa3, 1)[0]);
+    } else {
+      // IMPLICIT BIT STRINGs.
+      readBitString({ ...field, tag: TAG.bitString });
+    }
+  }
+  return {
+    der,
+    tbsDer: tbs.bytes,
+    serial: readInteger(serial),
+    issuerDer: issuer.bytes,
+    subjectDer: subject.bytes,
+    subject: readName(subject, true),
+    notBefore: readTime(notBefore),
+    notAfter: readTime(notAfter),
+    spkiDer: spki.bytes,
+    extensions,
+    signatureAlgorithm: readAlgorithm(algorithm),
+    signature: readOctetAlignedBits(signature),
+  };
+}
