@@ -109,6 +109,11 @@ interface Row {
   /** Answers other than 201, by status (none when every issuance succeeded). */
   failedByStatus?: Record<string, number>;
   bareSignFailedByStatus?: Record<string, number>;
+  /**
+   * Requests the backend sent to Vault while measuring, by kind: the sign
+   * once per issuance, an identity read per user per cache TTL.
+   */
+  vaultCalls: Record<string, number>;
 }
 
 async function runMode(vaultOutOfProcess: boolean) {
@@ -232,6 +237,11 @@ async function runMode(vaultOutOfProcess: boolean) {
         ratioP99: round(issuance.p99Ms / bareSign.p99Ms),
         ratioThroughput: round(issuance.perSecond / bareSign.perSecond),
         backendCpuMsPerIssuance: round(perIssuance),
+        vaultCalls: Object.fromEntries(
+          Object.entries(after.vaultCalls)
+            .map(([call, n]) => [call, n - (before.vaultCalls[call] ?? 0)])
+            .filter(([, n]) => n),
+        ),
         ...(failures.size ? { failedByStatus: failed } : {}),
         ...(bareFailures.size
           ? { bareSignFailedByStatus: Object.fromEntries(bareFailures) }
@@ -307,6 +317,12 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
         } |`,
     ),
     '',
+    ...mode.rows.map(
+      r =>
+        `Vault calls for ${r.issuance.requests} issuances at ${
+          r.users
+        } user(s): ${JSON.stringify(r.vaultCalls)}`,
+    ),
     `CPU split at 1 user (ms per issuance): ${JSON.stringify(
       mode.cpuSplitMsAtOneUser,
     )}`,

@@ -16,13 +16,17 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
 import knexFactory from 'knex';
 import fs from 'node:fs';
+import http from 'node:http';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CertificateService } from '../src/certificates/CertificateService';
 import { DatabaseCertificateStore } from '../src/certificates/DatabaseCertificateStore';
 import { checkCsr } from '../src/certificates/csr';
-import { VaultClient } from '../src/certificates/vault/VaultClient';
+import {
+  VaultClient,
+  vaultOperation,
+} from '../src/certificates/vault/VaultClient';
 import { staticClusterDirectory } from '../src/config/ClusterDirectory';
 import { readClusterAccessSettings } from '../src/config/readClusterAccessSettings';
 import { migrateDatabase } from '../src/database/migrations';
@@ -44,9 +48,29 @@ export interface BackendStats {
   type: 'stats';
   cpuMs: number;
   phases: Record<string, number>;
+  /** HTTP requests the backend sent to Vault so far, by method and path. */
+  vaultCalls: Record<string, number>;
 }
 
 const phases: Record<string, number> = {};
+const vaultCalls: Record<string, number> = {};
+
+/**
+ * Counts every request the backend sends over node:http (only Vault here),
+ * below node-vault and the token manager alike: a steady-state issuance
+ * should make one, the sign.
+ */
+function countVaultCalls() {
+  const original = http.request;
+  (http as any).request = function counted(this: unknown, ...args: any[]) {
+    const [target, options] = args;
+    const url = target instanceof URL ? target : undefined;
+    const method = options?.method === 'GET' ? 'read' : 'write';
+    const key = vaultOperation(method, url?.pathname.slice(4) ?? '?');
+    vaultCalls[key] = (vaultCalls[key] ?? 0) + 1;
+    return (original as any).apply(this, args);
+  };
+}
 
 const STATUS: Record<string, number> = {
   InputError: 400,
@@ -88,6 +112,7 @@ async function main() {
     ? await startBootstrappedVault()
     : JSON.parse(process.env.BENCH_VAULT!);
   instrument();
+  countVaultCalls();
   const logger = mockServices.rootLogger({ level: 'none' });
   const knex = knexFactory({
     client: 'better-sqlite3',
@@ -180,6 +205,7 @@ async function main() {
         type: 'stats',
         cpuMs: cpuMs(),
         phases: { ...phases },
+        vaultCalls: { ...vaultCalls },
       };
       process.send!(stats);
     } else if (message.type === 'profile-start') {
