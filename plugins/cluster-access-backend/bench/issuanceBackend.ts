@@ -1,7 +1,8 @@
 /*
  * One backend replica for bench/issuance.ts, in a process of its own so that
  * its CPU time is the backend's alone: the certificates feature as the plugin
- * composes it (router, CertificateService, the Vault signer and identity
+ * composes it (the history router mounted first, as the plugin does; the
+ * certificates router, CertificateService, the Vault signer and identity
  * directory, SQLite in memory). The Vault peer runs in another process
  * (BENCH_VAULT holds where) or, for the in-process row, in this one.
  *
@@ -33,6 +34,7 @@ import { migrateDatabase } from '../src/database/migrations';
 import { createCertificatesFeature } from '../src/features/certificates';
 import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
 import { HistoryRecorder } from '../src/history/HistoryRecorder';
+import { createHistoryRouter } from '../src/service/historyRouter';
 import { accountCpu, cpuMs, setCpuAccounting } from './common';
 import { startBootstrappedVault, VaultPeerReady } from './vaultPeerProcess';
 
@@ -47,6 +49,8 @@ export type BackendMessage =
 export interface BackendStats {
   type: 'stats';
   cpuMs: number;
+  /** Of cpuMs, the time spent in the kernel (system calls: sockets). */
+  systemCpuMs: number;
   phases: Record<string, number>;
   /** HTTP requests the backend sent to Vault so far, by method and path. */
   vaultCalls: Record<string, number>;
@@ -142,17 +146,16 @@ async function main() {
       },
     }),
   );
+  const httpAuth = mockServices.httpAuth();
+  const historyStore = new DatabaseHistoryStore(db);
   const noopEvent = { success: async () => {}, fail: async () => {} };
   const feature = await createCertificatesFeature({
     settings,
     clusters: staticClusterDirectory(settings.clusters),
     knex: db,
-    history: new HistoryRecorder({
-      store: new DatabaseHistoryStore(db),
-      logger,
-    }),
+    history: new HistoryRecorder({ store: historyStore, logger }),
     logger,
-    httpAuth: mockServices.httpAuth(),
+    httpAuth,
     userInfo: {
       getUserInfo: async credentials => {
         const ref = (credentials.principal as { userEntityRef: string })
@@ -167,6 +170,11 @@ async function main() {
     auditor: { createEvent: async () => noopEvent },
   });
   const app = express()
+    // As the plugin mounts them: the history router, then the feature's.
+    .use(
+      '/api/cluster-access',
+      await createHistoryRouter({ httpAuth, history: historyStore }),
+    )
     .use('/api/cluster-access', feature.router)
     // Statuses as Backstage's error middleware gives them, without the stack.
     .use(
@@ -204,6 +212,7 @@ async function main() {
       const stats: BackendStats = {
         type: 'stats',
         cpuMs: cpuMs(),
+        systemCpuMs: process.cpuUsage().system / 1000,
         phases: { ...phases },
         vaultCalls: { ...vaultCalls },
       };
