@@ -4,7 +4,9 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/cluster-access-backend/bench/issuance.ts [--size=small|full] [--cpu-prof]
  *
- * (or `yarn bench` at the root, or `yarn bench:issuance` in the package).
+ * (or `yarn bench` at the root, or `yarn bench:issuance` in the package;
+ * BENCH_POSTGRES=postgresql://… puts the backend's database on that
+ * PostgreSQL server, as production runs, instead of SQLite in memory).
  * Three processes, as in production: this one is the HTTP client (Node's
  * fetch), bench/issuanceBackend.ts one backend replica, and
  * bench/vaultPeerProcess.ts the Vault peer. A second row runs the Vault peer

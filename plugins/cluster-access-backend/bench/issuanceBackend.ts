@@ -3,7 +3,8 @@
  * its CPU time is the backend's alone: the certificates feature as the plugin
  * composes it (the history router mounted first, as the plugin does; the
  * certificates router, CertificateService, the Vault signer and identity
- * directory, SQLite in memory). The Vault peer runs in another process
+ * directory; SQLite in memory, or PostgreSQL as in production when
+ * BENCH_POSTGRES names a server). The Vault peer runs in another process
  * (BENCH_VAULT holds where) or, for the in-process row, in this one.
  *
  * Talks to its parent over IPC: `stats` answers the CPU used so far and its
@@ -15,7 +16,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
-import knexFactory from 'knex';
+import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
@@ -110,6 +111,37 @@ function instrument() {
   );
 }
 
+/**
+ * SQLite in memory, or with BENCH_POSTGRES (a server's connection string, as
+ * production runs) a database of its own there, dropped at the end.
+ */
+async function openDatabase(): Promise<{
+  knex: Knex;
+  drop: () => Promise<void>;
+}> {
+  const server = process.env.BENCH_POSTGRES;
+  if (!server) {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    return { knex, drop: async () => {} };
+  }
+  const name = `cluster_access_bench_${process.pid}`;
+  const admin = knexFactory({ client: 'pg', connection: server });
+  await admin.raw('CREATE DATABASE ??', [name]);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    knex: knexFactory({ client: 'pg', connection: url.toString() }),
+    drop: async () => {
+      await admin.raw('DROP DATABASE ??', [name]);
+      await admin.destroy();
+    },
+  };
+}
+
 async function main() {
   const inProcess = !process.env.BENCH_VAULT;
   const vault: VaultPeerReady = inProcess
@@ -118,11 +150,7 @@ async function main() {
   instrument();
   countVaultCalls();
   const logger = mockServices.rootLogger({ level: 'none' });
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
+  const { knex, drop } = await openDatabase();
   const db = await migrateDatabase(
     mockServices.database({ knex, migrations: { skip: false } }),
   );
@@ -242,7 +270,11 @@ async function main() {
   });
   process.on('disconnect', () => {
     server.close();
-    void feature.shutdown().finally(() => process.exit(0));
+    void feature
+      .shutdown()
+      .then(() => knex.destroy())
+      .then(drop)
+      .finally(() => process.exit(0));
   });
   process.send!({
     type: 'backend-ready',
