@@ -1,9 +1,6 @@
 import { Knex } from 'knex';
 import { toIso } from '../database/migrations';
-import {
-  HISTORY_TABLE,
-  newHistoryRow,
-} from '../history/DatabaseHistoryStore';
+import { HISTORY_TABLE, newHistoryRow } from '../history/DatabaseHistoryStore';
 import { NewHistoryEvent } from '../history/HistoryStore';
 import {
   CertificateStore,

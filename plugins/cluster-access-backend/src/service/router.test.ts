@@ -666,9 +666,7 @@ describe('createRouter: certificates', () => {
       .send({ csr: await aliceCsr() });
     expect(res.status).toBe(500);
     expect(signer.revoked).toHaveLength(1);
-    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual(
-      [],
-    );
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
     const history = await store.listHistory();
     expect(history).toEqual([
       expect.objectContaining({
