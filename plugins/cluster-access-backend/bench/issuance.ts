@@ -4,7 +4,9 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/cluster-access-backend/bench/issuance.ts [--size=small|full] [--cpu-prof]
  *
- * (or `yarn bench` at the root, or `yarn bench:issuance` in the package).
+ * (or `yarn bench` at the root, or `yarn bench:issuance` in the package;
+ * BENCH_POSTGRES=postgresql://… puts the backend's database on that
+ * PostgreSQL server, as production runs, instead of SQLite in memory).
  * Three processes, as in production: this one is the HTTP client (Node's
  * fetch), bench/issuanceBackend.ts one backend replica, and
  * bench/vaultPeerProcess.ts the Vault peer. A second row runs the Vault peer
@@ -106,9 +108,16 @@ interface Row {
   ratioP99: number;
   ratioThroughput: number;
   backendCpuMsPerIssuance: number;
+  /** Of backendCpuMsPerIssuance, in the kernel (socket reads and writes). */
+  backendSystemCpuMsPerIssuance: number;
   /** Answers other than 201, by status (none when every issuance succeeded). */
   failedByStatus?: Record<string, number>;
   bareSignFailedByStatus?: Record<string, number>;
+  /**
+   * Requests the backend sent to Vault while measuring, by kind: the sign
+   * once per issuance, an identity read per user per cache TTL.
+   */
+  vaultCalls: Record<string, number>;
 }
 
 async function runMode(vaultOutOfProcess: boolean) {
@@ -232,6 +241,14 @@ async function runMode(vaultOutOfProcess: boolean) {
         ratioP99: round(issuance.p99Ms / bareSign.p99Ms),
         ratioThroughput: round(issuance.perSecond / bareSign.perSecond),
         backendCpuMsPerIssuance: round(perIssuance),
+        backendSystemCpuMsPerIssuance: round(
+          (after.systemCpuMs - before.systemCpuMs) / total,
+        ),
+        vaultCalls: Object.fromEntries(
+          Object.entries(after.vaultCalls)
+            .map(([call, n]) => [call, n - (before.vaultCalls[call] ?? 0)])
+            .filter(([, n]) => n),
+        ),
         ...(failures.size ? { failedByStatus: failed } : {}),
         ...(bareFailures.size
           ? { bareSignFailedByStatus: Object.fromEntries(bareFailures) }
@@ -294,8 +311,8 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
   return [
     `Vault peer: ${mode.vault}`,
     '',
-    '| users | p50 ms | p99 ms | issuances/s | bare sign p50 | bare sign p99 | bare sign/s | ratio p50 | ratio p99 | ratio throughput | backend CPU ms/issuance |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| users | p50 ms | p99 ms | issuances/s | bare sign p50 | bare sign p99 | bare sign/s | ratio p50 | ratio p99 | ratio throughput | backend CPU ms/issuance | of which kernel |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...mode.rows.map(
       r =>
         `| ${r.users} | ${f(r.issuance.p50Ms)} | ${f(r.issuance.p99Ms)} | ${f(
@@ -304,9 +321,15 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
           r.bareSign.perSecond,
         )} | ${r.ratioP50} | ${r.ratioP99} | ${r.ratioThroughput} | ${
           r.backendCpuMsPerIssuance
-        } |`,
+        } | ${r.backendSystemCpuMsPerIssuance} |`,
     ),
     '',
+    ...mode.rows.map(
+      r =>
+        `Vault calls for ${r.issuance.requests} issuances at ${
+          r.users
+        } user(s): ${JSON.stringify(r.vaultCalls)}`,
+    ),
     `CPU split at 1 user (ms per issuance): ${JSON.stringify(
       mode.cpuSplitMsAtOneUser,
     )}`,

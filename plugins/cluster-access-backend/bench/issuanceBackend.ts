@@ -1,8 +1,10 @@
 /*
  * One backend replica for bench/issuance.ts, in a process of its own so that
  * its CPU time is the backend's alone: the certificates feature as the plugin
- * composes it (router, CertificateService, the Vault signer and identity
- * directory, SQLite in memory). The Vault peer runs in another process
+ * composes it (the history router mounted first, as the plugin does; the
+ * certificates router, CertificateService, the Vault signer and identity
+ * directory; SQLite in memory, or PostgreSQL as in production when
+ * BENCH_POSTGRES names a server). The Vault peer runs in another process
  * (BENCH_VAULT holds where) or, for the in-process row, in this one.
  *
  * Talks to its parent over IPC: `stats` answers the CPU used so far and its
@@ -14,21 +16,26 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
-import knexFactory from 'knex';
+import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
+import http from 'node:http';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CertificateService } from '../src/certificates/CertificateService';
 import { DatabaseCertificateStore } from '../src/certificates/DatabaseCertificateStore';
 import { checkCsr } from '../src/certificates/csr';
-import { VaultClient } from '../src/certificates/vault/VaultClient';
+import {
+  VaultClient,
+  vaultOperation,
+} from '../src/certificates/vault/VaultClient';
 import { staticClusterDirectory } from '../src/config/ClusterDirectory';
 import { readClusterAccessSettings } from '../src/config/readClusterAccessSettings';
 import { migrateDatabase } from '../src/database/migrations';
 import { createCertificatesFeature } from '../src/features/certificates';
 import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
 import { HistoryRecorder } from '../src/history/HistoryRecorder';
+import { createHistoryRouter } from '../src/service/historyRouter';
 import { accountCpu, cpuMs, setCpuAccounting } from './common';
 import { startBootstrappedVault, VaultPeerReady } from './vaultPeerProcess';
 
@@ -43,10 +50,32 @@ export type BackendMessage =
 export interface BackendStats {
   type: 'stats';
   cpuMs: number;
+  /** Of cpuMs, the time spent in the kernel (system calls: sockets). */
+  systemCpuMs: number;
   phases: Record<string, number>;
+  /** HTTP requests the backend sent to Vault so far, by method and path. */
+  vaultCalls: Record<string, number>;
 }
 
 const phases: Record<string, number> = {};
+const vaultCalls: Record<string, number> = {};
+
+/**
+ * Counts every request the backend sends over node:http (only Vault here),
+ * below node-vault and the token manager alike: a steady-state issuance
+ * should make one, the sign.
+ */
+function countVaultCalls() {
+  const original = http.request;
+  (http as any).request = function counted(this: unknown, ...args: any[]) {
+    const [target, options] = args;
+    const url = target instanceof URL ? target : undefined;
+    const method = options?.method === 'GET' ? 'read' : 'write';
+    const key = vaultOperation(method, url?.pathname.slice(4) ?? '?');
+    vaultCalls[key] = (vaultCalls[key] ?? 0) + 1;
+    return (original as any).apply(this, args);
+  };
+}
 
 const STATUS: Record<string, number> = {
   InputError: 400,
@@ -82,18 +111,46 @@ function instrument() {
   );
 }
 
+/**
+ * SQLite in memory, or with BENCH_POSTGRES (a server's connection string, as
+ * production runs) a database of its own there, dropped at the end.
+ */
+async function openDatabase(): Promise<{
+  knex: Knex;
+  drop: () => Promise<void>;
+}> {
+  const server = process.env.BENCH_POSTGRES;
+  if (!server) {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    });
+    return { knex, drop: async () => {} };
+  }
+  const name = `cluster_access_bench_${process.pid}`;
+  const admin = knexFactory({ client: 'pg', connection: server });
+  await admin.raw('CREATE DATABASE ??', [name]);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    knex: knexFactory({ client: 'pg', connection: url.toString() }),
+    drop: async () => {
+      await admin.raw('DROP DATABASE ??', [name]);
+      await admin.destroy();
+    },
+  };
+}
+
 async function main() {
   const inProcess = !process.env.BENCH_VAULT;
   const vault: VaultPeerReady = inProcess
     ? await startBootstrappedVault()
     : JSON.parse(process.env.BENCH_VAULT!);
   instrument();
+  countVaultCalls();
   const logger = mockServices.rootLogger({ level: 'none' });
-  const knex = knexFactory({
-    client: 'better-sqlite3',
-    connection: { filename: ':memory:' },
-    useNullAsDefault: true,
-  });
+  const { knex, drop } = await openDatabase();
   const db = await migrateDatabase(
     mockServices.database({ knex, migrations: { skip: false } }),
   );
@@ -117,17 +174,16 @@ async function main() {
       },
     }),
   );
+  const httpAuth = mockServices.httpAuth();
+  const historyStore = new DatabaseHistoryStore(db);
   const noopEvent = { success: async () => {}, fail: async () => {} };
   const feature = await createCertificatesFeature({
     settings,
     clusters: staticClusterDirectory(settings.clusters),
     knex: db,
-    history: new HistoryRecorder({
-      store: new DatabaseHistoryStore(db),
-      logger,
-    }),
+    history: new HistoryRecorder({ store: historyStore, logger }),
     logger,
-    httpAuth: mockServices.httpAuth(),
+    httpAuth,
     userInfo: {
       getUserInfo: async credentials => {
         const ref = (credentials.principal as { userEntityRef: string })
@@ -142,6 +198,11 @@ async function main() {
     auditor: { createEvent: async () => noopEvent },
   });
   const app = express()
+    // As the plugin mounts them: the history router, then the feature's.
+    .use(
+      '/api/cluster-access',
+      await createHistoryRouter({ httpAuth, history: historyStore }),
+    )
     .use('/api/cluster-access', feature.router)
     // Statuses as Backstage's error middleware gives them, without the stack.
     .use(
@@ -179,7 +240,9 @@ async function main() {
       const stats: BackendStats = {
         type: 'stats',
         cpuMs: cpuMs(),
+        systemCpuMs: process.cpuUsage().system / 1000,
         phases: { ...phases },
+        vaultCalls: { ...vaultCalls },
       };
       process.send!(stats);
     } else if (message.type === 'profile-start') {
@@ -207,7 +270,11 @@ async function main() {
   });
   process.on('disconnect', () => {
     server.close();
-    void feature.shutdown().finally(() => process.exit(0));
+    void feature
+      .shutdown()
+      .then(() => knex.destroy())
+      .then(drop)
+      .finally(() => process.exit(0));
   });
   process.send!({
     type: 'backend-ready',

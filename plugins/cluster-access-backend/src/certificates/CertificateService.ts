@@ -186,6 +186,7 @@ export class CertificateService {
       ttlSeconds,
       username,
       groups,
+      warnings,
     });
     if (signed.warnings.length) {
       logger.info(
@@ -194,19 +195,6 @@ export class CertificateService {
         }: ${signed.warnings.join('; ')}`,
       );
     }
-    await this.options.history.certificate('certificate.issued', {
-      actor: user.userEntityRef,
-      message: `Certificate ${checked.serialNumber} issued to ${username}`,
-      details: {
-        serialNumber: checked.serialNumber,
-        username,
-        groups,
-        expiresAt: checked.notAfter.toISOString(),
-        key: csr.keyDescription,
-        // Our own warnings only: the signer's are its text, for the logs.
-        ...(warnings.length ? { warnings } : {}),
-      },
-    });
     logger.info(
       `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${username}`,
     );
@@ -223,9 +211,10 @@ export class CertificateService {
   }
 
   /**
-   * Has the signer sign the CSR, checks what comes back and records it. A
-   * certificate that fails the checks or cannot be recorded is revoked at
-   * once: nobody could list or revoke it otherwise.
+   * Has the signer sign the CSR, checks what comes back and records it with
+   * its history event, both or neither. A certificate that fails the checks
+   * or cannot be recorded is revoked at once: nobody could list or revoke it
+   * otherwise, and the history would not show it.
    */
   private async signAndCheck(options: {
     user: Caller;
@@ -233,9 +222,11 @@ export class CertificateService {
     ttlSeconds: number;
     username: string;
     groups: string[];
+    /** Our own warnings, for the history event. */
+    warnings: string[];
   }) {
-    const { signer, store } = this.options;
-    const { user, csr, ttlSeconds, username, groups } = options;
+    const { signer, store, history } = this.options;
+    const { user, csr, ttlSeconds, username, groups, warnings } = options;
     const requestedAt = new Date();
     const signed = await signer.sign({
       csrPem: csr.pem,
@@ -261,16 +252,35 @@ export class CertificateService {
       await this.revokeQuietly(signed.serialNumber, 'it failed the checks');
       throw error;
     }
-    try {
-      await store.addCertificate({
-        serialNumber: checked.serialNumber,
-        userEntityRef: user.userEntityRef,
+    const { serialNumber, notAfter } = checked;
+    const event = {
+      actor: user.userEntityRef,
+      message: `Certificate ${serialNumber} issued to ${username}`,
+      details: {
+        serialNumber,
         username,
         groups,
-        issuedAt: requestedAt,
-        expiresAt: checked.notAfter,
-        certificatePem: signed.certificatePem,
-      });
+        expiresAt: notAfter.toISOString(),
+        key: csr.keyDescription,
+        // Our own warnings only: the signer's are its text, for the logs.
+        ...(warnings.length ? { warnings } : {}),
+      },
+    };
+    try {
+      await history.certificateWith('certificate.issued', event, row =>
+        store.addCertificate(
+          {
+            serialNumber,
+            userEntityRef: user.userEntityRef,
+            username,
+            groups,
+            issuedAt: requestedAt,
+            expiresAt: notAfter,
+            certificatePem: signed.certificatePem,
+          },
+          row,
+        ),
+      );
     } catch (error) {
       // A certificate nobody can list or revoke must not stay valid.
       await this.revokeQuietly(signed.serialNumber, 'it could not be recorded');

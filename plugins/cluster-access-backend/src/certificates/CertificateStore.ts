@@ -1,4 +1,5 @@
 import { CertificateRecord } from '@cluster-access/plugin-cluster-access-common';
+import { NewHistoryEvent } from '../history/HistoryStore';
 
 /**
  * A certificate as the store keeps it: the public record plus its owner.
@@ -33,8 +34,14 @@ export interface NewCertificate {
  * @public
  */
 export interface CertificateStore {
-  /** Records an issued certificate; the serial number must be new. */
-  addCertificate(certificate: NewCertificate): Promise<StoredCertificate>;
+  /**
+   * Records an issued certificate together with its history event: both or
+   * neither. The serial number must be new.
+   */
+  addCertificate(
+    certificate: NewCertificate,
+    event: NewHistoryEvent,
+  ): Promise<StoredCertificate>;
 
   /** A user's certificates, newest first (at most `limit`, default 100). */
   listCertificates(options: {

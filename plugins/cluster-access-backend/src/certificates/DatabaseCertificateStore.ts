@@ -1,10 +1,14 @@
 import { Knex } from 'knex';
 import { toIso } from '../database/migrations';
+import { HISTORY_TABLE, newHistoryRow } from '../history/DatabaseHistoryStore';
+import { NewHistoryEvent } from '../history/HistoryStore';
 import {
   CertificateStore,
   NewCertificate,
   StoredCertificate,
 } from './CertificateStore';
+
+const TABLE = 'cluster_access_certificates';
 
 type CertificateRow = {
   serial_number: string;
@@ -41,6 +45,7 @@ export class DatabaseCertificateStore implements CertificateStore {
 
   async addCertificate(
     certificate: NewCertificate,
+    event: NewHistoryEvent,
   ): Promise<StoredCertificate> {
     const row: CertificateRow = {
       serial_number: certificate.serialNumber,
@@ -52,7 +57,23 @@ export class DatabaseCertificateStore implements CertificateStore {
       revoked_at: null,
       certificate: certificate.certificatePem ?? null,
     };
-    await this.db<CertificateRow>('cluster_access_certificates').insert(row);
+    const history = newHistoryRow(event).row;
+    if (this.db.client.dialect === 'postgresql') {
+      // One statement, so one round trip and atomic: PostgreSQL runs a
+      // data-modifying WITH to completion whether or not the main statement
+      // reads it.
+      await this.db
+        .with('certificate', this.db(TABLE).insert(row))
+        .insert(history)
+        .into(HISTORY_TABLE);
+    } else {
+      // SQLite has no INSERT in WITH; it is in-process, so a transaction
+      // costs no round trips.
+      await this.db.transaction(async trx => {
+        await trx(TABLE).insert(row);
+        await trx(HISTORY_TABLE).insert(history);
+      });
+    }
     return toCertificate(row);
   }
 
@@ -61,9 +82,7 @@ export class DatabaseCertificateStore implements CertificateStore {
     limit?: number;
   }): Promise<StoredCertificate[]> {
     const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
-    const rows: CertificateRow[] = await this.db<CertificateRow>(
-      'cluster_access_certificates',
-    )
+    const rows: CertificateRow[] = await this.db<CertificateRow>(TABLE)
       .where('user_entity_ref', options.userEntityRef)
       .orderBy([
         { column: 'issued_at', order: 'desc' },
@@ -76,7 +95,7 @@ export class DatabaseCertificateStore implements CertificateStore {
   async getCertificate(
     serialNumber: string,
   ): Promise<StoredCertificate | undefined> {
-    const row = await this.db<CertificateRow>('cluster_access_certificates')
+    const row = await this.db<CertificateRow>(TABLE)
       .where('serial_number', serialNumber)
       .first();
     return row ? toCertificate(row) : undefined;
@@ -86,7 +105,7 @@ export class DatabaseCertificateStore implements CertificateStore {
     serialNumber: string;
     revokedAt: Date;
   }): Promise<StoredCertificate | undefined> {
-    await this.db<CertificateRow>('cluster_access_certificates')
+    await this.db<CertificateRow>(TABLE)
       .where('serial_number', options.serialNumber)
       .whereNull('revoked_at')
       .update({ revoked_at: options.revokedAt });

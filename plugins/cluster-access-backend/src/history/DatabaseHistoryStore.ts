@@ -2,7 +2,10 @@ import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { toIso } from '../database/migrations';
-import { HistoryQuery, HistoryStore } from './HistoryStore';
+import { HistoryQuery, HistoryStore, NewHistoryEvent } from './HistoryStore';
+
+/** The history table, for stores that write an event with their own change. */
+export const HISTORY_TABLE = 'cluster_access_history';
 
 type HistoryRow = {
   seq: number | string;
@@ -17,6 +20,31 @@ type HistoryRow = {
 };
 
 /**
+ * The row of a new event (its id and time given here) and the event as
+ * stored; for {@link DatabaseHistoryStore} and for stores that write an
+ * event in the same statement or transaction as the change it records.
+ */
+export function newHistoryRow(
+  event: NewHistoryEvent,
+  at: Date = new Date(),
+): { row: Omit<HistoryRow, 'seq'>; stored: HistoryEvent } {
+  const id = randomUUID();
+  return {
+    row: {
+      id,
+      created_at: at,
+      actor: event.actor,
+      type: event.type,
+      request_id: event.requestId ?? null,
+      namespace: event.namespace ?? null,
+      message: event.message,
+      details: event.details ? JSON.stringify(event.details) : null,
+    },
+    stored: { ...event, id, createdAt: at.toISOString() },
+  };
+}
+
+/**
  * {@link HistoryStore} on the plugin's database (SQLite or PostgreSQL).
  *
  * @public
@@ -24,56 +52,28 @@ type HistoryRow = {
 export class DatabaseHistoryStore implements HistoryStore {
   constructor(private readonly db: Knex) {}
 
-  async addHistoryEvent(
-    event: Omit<HistoryEvent, 'id' | 'createdAt'>,
-  ): Promise<HistoryEvent> {
-    const id = randomUUID();
-    const createdAt = new Date();
-    await this.db<HistoryRow>('cluster_access_history').insert({
-      id,
-      created_at: createdAt,
-      actor: event.actor,
-      type: event.type,
-      request_id: event.requestId ?? null,
-      namespace: event.namespace ?? null,
-      message: event.message,
-      details: event.details ? JSON.stringify(event.details) : null,
-    });
-    return { ...event, id, createdAt: createdAt.toISOString() };
+  async addHistoryEvent(event: NewHistoryEvent): Promise<HistoryEvent> {
+    const { row, stored } = newHistoryRow(event);
+    await this.db<HistoryRow>(HISTORY_TABLE).insert(row);
+    return stored;
   }
 
   async addHistoryEvents(
-    events: Array<Omit<HistoryEvent, 'id' | 'createdAt'> & { at?: Date }>,
+    events: Array<NewHistoryEvent & { at?: Date }>,
   ): Promise<HistoryEvent[]> {
     if (events.length === 0) return [];
     const now = new Date();
-    const stored = events.map(({ at, ...event }) => ({
-      ...event,
-      id: randomUUID(),
-      createdAt: at ?? now,
-    }));
-    // One statement: the rows get their seq in this order, atomically.
-    await this.db<HistoryRow>('cluster_access_history').insert(
-      stored.map(event => ({
-        id: event.id,
-        created_at: event.createdAt,
-        actor: event.actor,
-        type: event.type,
-        request_id: event.requestId ?? null,
-        namespace: event.namespace ?? null,
-        message: event.message,
-        details: event.details ? JSON.stringify(event.details) : null,
-      })),
+    const rows = events.map(({ at, ...event }) =>
+      newHistoryRow(event, at ?? now),
     );
-    return stored.map(event => ({
-      ...event,
-      createdAt: event.createdAt.toISOString(),
-    }));
+    // One statement: the rows get their seq in this order, atomically.
+    await this.db<HistoryRow>(HISTORY_TABLE).insert(rows.map(r => r.row));
+    return rows.map(r => r.stored);
   }
 
   async listHistory(query: HistoryQuery = {}): Promise<HistoryEvent[]> {
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
-    let q = this.db<HistoryRow>('cluster_access_history')
+    let q = this.db<HistoryRow>(HISTORY_TABLE)
       .select('*')
       .orderBy('seq', 'desc')
       .limit(limit);

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyError } from '@backstage/errors';
 import { HistoryEventType } from '@cluster-access/plugin-cluster-access-common';
-import { HistoryStore } from './HistoryStore';
+import { HistoryStore, NewHistoryEvent } from './HistoryStore';
 
 /** Event types of certificates: recorded without ever failing the action. */
 export type CertificateEventType = Extract<
@@ -137,9 +137,11 @@ export type HistoryListener = (event: RecordedHistoryEvent) => Promise<void>;
 /**
  * Writes the public history, one typed method per kind of event. The two
  * features keep different rules, on purpose: a namespace event is part of
- * the change (a failed write fails the action, which is retried), while a
- * certificate event never turns an issued or revoked certificate into an
- * error — the certificate exists, and a lost history line is logged.
+ * the change (a failed write fails the action, which is retried). An issued
+ * certificate is written with its event, both or neither
+ * ({@link HistoryRecorder.certificateWith}); the other certificate events
+ * never turn a revoked certificate or a failure into an error, and a lost
+ * history line is logged.
  */
 export class HistoryRecorder {
   constructor(
@@ -252,12 +254,7 @@ export class HistoryRecorder {
     event: RecordedEvent<T> & { actor: string },
   ): Promise<void> {
     try {
-      await this.options.store.addHistoryEvent({
-        actor: event.actor,
-        type,
-        message: event.message,
-        ...(event.details ? { details: { ...event.details } } : {}),
-      });
+      await this.options.store.addHistoryEvent(certificateRow(type, event));
     } catch (e) {
       this.options.logger.error(
         `Could not record ${type} in the history: ${stringifyError(e)}`,
@@ -266,4 +263,31 @@ export class HistoryRecorder {
     }
     await this.tell({ type, actor: event.actor, message: event.message });
   }
+
+  /**
+   * Records a certificate event in the same write as the change it belongs
+   * to: `write` stores both, or neither and throws (which this passes on).
+   * Listeners are told once both are stored.
+   */
+  async certificateWith<T extends CertificateEventType, R>(
+    type: T,
+    event: RecordedEvent<T> & { actor: string },
+    write: (event: NewHistoryEvent) => Promise<R>,
+  ): Promise<R> {
+    const result = await write(certificateRow(type, event));
+    await this.tell({ type, actor: event.actor, message: event.message });
+    return result;
+  }
+}
+
+function certificateRow<T extends CertificateEventType>(
+  type: T,
+  event: RecordedEvent<T> & { actor: string },
+): NewHistoryEvent {
+  return {
+    actor: event.actor,
+    type,
+    message: event.message,
+    ...(event.details ? { details: { ...event.details } } : {}),
+  };
 }

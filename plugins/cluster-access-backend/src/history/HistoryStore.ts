@@ -14,6 +14,13 @@ export interface HistoryQuery {
 }
 
 /**
+ * An event to append: the store gives it its id and time.
+ *
+ * @public
+ */
+export type NewHistoryEvent = Omit<HistoryEvent, 'id' | 'createdAt'>;
+
+/**
  * The public history: append-only, shared by every replica. Events are
  * written through the {@link HistoryRecorder}.
  *
@@ -21,16 +28,14 @@ export interface HistoryQuery {
  */
 export interface HistoryStore {
   /** Appends one event and returns it as stored. */
-  addHistoryEvent(
-    event: Omit<HistoryEvent, 'id' | 'createdAt'>,
-  ): Promise<HistoryEvent>;
+  addHistoryEvent(event: NewHistoryEvent): Promise<HistoryEvent>;
 
   /**
    * Appends several events in one write, in order, each stored with its own
    * `at` (default: now). All or none are stored.
    */
   addHistoryEvents(
-    events: Array<Omit<HistoryEvent, 'id' | 'createdAt'> & { at?: Date }>,
+    events: Array<NewHistoryEvent & { at?: Date }>,
   ): Promise<HistoryEvent[]>;
 
   /** Reads the history, newest first. */

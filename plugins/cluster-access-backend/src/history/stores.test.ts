@@ -98,6 +98,13 @@ describe('DatabaseHistoryStore and DatabaseCertificateStore', () => {
     },
   );
 
+  const issuedEvent = (serialNumber: string) => ({
+    actor: 'user:default/alice',
+    type: 'certificate.issued' as const,
+    message: `Certificate ${serialNumber} issued to alice`,
+    details: { serialNumber },
+  });
+
   it.each(databases.eachSupportedId())(
     'records certificates per user and marks them revoked once, on %p',
     async databaseId => {
@@ -109,35 +116,47 @@ describe('DatabaseHistoryStore and DatabaseCertificateStore', () => {
         groups: ['payments', 'search'],
         expiresAt: new Date('2026-11-28T18:00:00.000Z'),
       };
-      const older = await store.addCertificate({
-        ...base,
-        serialNumber: '01:aa',
-        issuedAt,
-        certificatePem:
-          '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
-      });
+      const older = await store.addCertificate(
+        {
+          ...base,
+          serialNumber: '01:aa',
+          issuedAt,
+          certificatePem:
+            '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+        },
+        issuedEvent('01:aa'),
+      );
       expect(older).toEqual({
         ...base,
         serialNumber: '01:aa',
         issuedAt: issuedAt.toISOString(),
         expiresAt: base.expiresAt.toISOString(),
       });
-      await store.addCertificate({
-        ...base,
-        serialNumber: '02:bb',
-        issuedAt: new Date(issuedAt.getTime() + 1000),
-      });
-      await store.addCertificate({
-        ...base,
-        userEntityRef: 'user:default/bob',
-        username: 'bob',
-        serialNumber: '03:cc',
-        issuedAt,
-      });
+      await store.addCertificate(
+        {
+          ...base,
+          serialNumber: '02:bb',
+          issuedAt: new Date(issuedAt.getTime() + 1000),
+        },
+        issuedEvent('02:bb'),
+      );
+      await store.addCertificate(
+        {
+          ...base,
+          userEntityRef: 'user:default/bob',
+          username: 'bob',
+          serialNumber: '03:cc',
+          issuedAt,
+        },
+        issuedEvent('03:cc'),
+      );
       // Not toThrow(): jest's module cache can hand this file a database
       // driver whose errors come from another test file's realm.
       await expect(
-        store.addCertificate({ ...base, serialNumber: '01:aa', issuedAt }),
+        store.addCertificate(
+          { ...base, serialNumber: '01:aa', issuedAt },
+          issuedEvent('01:aa'),
+        ),
       ).rejects.toHaveProperty(
         'message',
         expect.stringMatching(/UNIQUE constraint failed|duplicate key/),
@@ -175,6 +194,56 @@ describe('DatabaseHistoryStore and DatabaseCertificateStore', () => {
         username: 'bob',
       });
       expect(await store.getCertificate('04:dd')).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records a certificate with its history event, both or neither, on %p',
+    async databaseId => {
+      const { certificates: store, history } = await createStore(databaseId);
+      const certificate = {
+        serialNumber: '0a:01',
+        userEntityRef: 'user:default/alice',
+        username: 'alice',
+        groups: ['payments'],
+        issuedAt: new Date('2026-11-28T10:00:00.000Z'),
+        expiresAt: new Date('2026-11-28T18:00:00.000Z'),
+      };
+      // The history row cannot be written (no message): the certificate
+      // row must not stay behind.
+      await expect(
+        store.addCertificate(certificate, {
+          ...issuedEvent('0a:01'),
+          message: null as unknown as string,
+        }),
+      ).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/NOT NULL constraint failed|null value/),
+      );
+      expect(await store.getCertificate('0a:01')).toBeUndefined();
+      expect(await history.listHistory()).toEqual([]);
+
+      // The certificate row cannot be written (a serial already taken): no
+      // history event for it.
+      await store.addCertificate(certificate, issuedEvent('0a:01'));
+      await expect(
+        store.addCertificate(certificate, {
+          ...issuedEvent('0a:01'),
+          message: 'a second time',
+        }),
+      ).rejects.toHaveProperty(
+        'message',
+        expect.stringMatching(/UNIQUE constraint failed|duplicate key/),
+      );
+      const events = await history.listHistory();
+      expect(events).toEqual([
+        expect.objectContaining({
+          type: 'certificate.issued',
+          actor: 'user:default/alice',
+          message: 'Certificate 0a:01 issued to alice',
+          details: { serialNumber: '0a:01' },
+        }),
+      ]);
     },
   );
 });

@@ -6,6 +6,7 @@ import express, {
   RequestHandler,
   Router,
 } from 'express';
+import PromiseRouter from 'express-promise-router';
 import { createOpenApiRouter, spec } from '../schema/openapi/generated/router';
 
 type Schema = {
@@ -88,6 +89,13 @@ function credentialsBeforeInput(
   };
 }
 
+// Requests one of this plugin's API routers has checked already. Each
+// feature mounts its own router on the plugin's, all with the same spec, so
+// a request passes the checks of every router mounted before its own:
+// checking it again (the body against its schema, the route looked up anew)
+// would only cost CPU.
+const checked = new WeakSet<Request>();
+
 /**
  * A router whose requests are checked against openapi.yaml before any
  * handler sees them: what breaks the spec is answered 400 (InputError)
@@ -98,9 +106,22 @@ function credentialsBeforeInput(
 export async function createApiRouter(
   httpAuth: HttpAuthService,
 ): Promise<Router> {
-  const router = await createOpenApiRouter({
+  const validator = await createOpenApiRouter({
     middleware: [bodilessIsJson, express.json({ limit: '64kb' })],
   });
-  router.use(credentialsBeforeInput(httpAuth));
+  validator.use(credentialsBeforeInput(httpAuth));
+  const router = PromiseRouter();
+  router.use((req, res, next) => {
+    if (checked.has(req)) {
+      next();
+      return;
+    }
+    validator(req, res, (error?: unknown) => {
+      // Passed (or refused with the caller's own 401/403 to come): the
+      // routers mounted after this one need not check it again.
+      if (error === undefined) checked.add(req);
+      next(error);
+    });
+  });
   return router;
 }

@@ -652,6 +652,45 @@ describe('createRouter: certificates', () => {
     },
   );
 
+  it('revokes a certificate whose history event cannot be written, and keeps no half of it (500)', async () => {
+    const app = await makeApp();
+    // The database refuses the issued event only, after the certificate row
+    // was written in the same transaction.
+    await knex.raw(`
+      CREATE TRIGGER refuse_issued BEFORE INSERT ON cluster_access_history
+      WHEN NEW.type = 'certificate.issued'
+      BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    const res = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr() });
+    expect(res.status).toBe(500);
+    expect(signer.revoked).toHaveLength(1);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([]);
+    const history = await store.listHistory();
+    expect(history).toEqual([
+      expect.objectContaining({
+        type: 'certificate.failed',
+        details: { action: 'issue', reason: 'internal-error' },
+      }),
+    ]);
+    expect(auditEvents[0]).toMatchObject({ outcome: 'fail' });
+
+    await knex.raw('DROP TRIGGER refuse_issued');
+    const retried = await request(app)
+      .post('/certificates')
+      .set('authorization', as(ALICE))
+      .send({ csr: await aliceCsr() });
+    expect(retried.status).toBe(201);
+    expect(await store.listCertificates({ userEntityRef: ALICE })).toEqual([
+      expect.objectContaining({ serialNumber: retried.body.serialNumber }),
+    ]);
+    expect((await store.listHistory())[0]).toMatchObject({
+      type: 'certificate.issued',
+      details: { serialNumber: retried.body.serialNumber },
+    });
+  });
+
   it('answers 503 when certificate issuance is not configured', async () => {
     const app = await makeApp({ configured: false });
     for (const [method, path] of [
