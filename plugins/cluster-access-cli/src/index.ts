@@ -8,12 +8,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandLine } from './args';
-import { runCredential } from './commands/credential';
-import { runLogin } from './commands/login';
-import { runLogout } from './commands/logout';
-import { runStatus } from './commands/status';
 import type { CliContext } from './context';
 import { CliError, UsageError } from './errors';
+import { loaded } from './lazy';
 
 export { parseCommandLine, normalizeBackendUrl, usage } from './args';
 export type {
@@ -60,16 +57,26 @@ export async function runCli(options: {
           commandLine.version ? `${version()}\n` : commandLine.text ?? '',
         );
         return 0;
+      // Each command is loaded when run: kubectl starts `credential` for
+      // every command, and should not wait for the others' libraries.
       case 'login':
-        await runLogin(commandLine, context);
+        await (
+          await loaded(import('./commands/login'))
+        ).runLogin(commandLine, context);
         return 0;
       case 'credential':
-        await runCredential(commandLine, context);
+        await (
+          await loaded(import('./commands/credential'))
+        ).runCredential(commandLine, context);
         return 0;
       case 'logout':
-        return await runLogout(commandLine, context);
+        return await (
+          await loaded(import('./commands/logout'))
+        ).runLogout(commandLine, context);
       default:
-        return await runStatus(commandLine, context);
+        return await (
+          await loaded(import('./commands/status'))
+        ).runStatus(commandLine, context);
     }
   } catch (e) {
     if (e instanceof UsageError) {
