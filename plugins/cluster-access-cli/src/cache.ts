@@ -1,7 +1,10 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+// fs.promises is loaded on first use; a cache hit reads its one file with
+// the callback API instead, saving kubectl the load (see ./libraries).
+import { promises as fs, readFile } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { acquireFileLock, FileLockOptions, writeFileAtomic } from './files';
 
 /**
@@ -174,7 +177,7 @@ export async function readCredentialCache(
 ): Promise<CacheReadResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await promisify(readFile)(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return { state: 'missing' };
@@ -203,13 +206,13 @@ export async function readCredentialCache(
 
 /** Makes the cache directory, private to the user (0700) even if it existed. */
 async function ensurePrivateDirectory(directory: string) {
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  const info = await stat(directory);
+  await fs.mkdir(directory, { recursive: true, mode: 0o700 });
+  const info = await fs.stat(directory);
   if (!info.isDirectory()) {
     throw new Error(`${directory} is not a directory`);
   }
   if ((info.mode & 0o077) !== 0) {
-    await chmod(directory, 0o700);
+    await fs.chmod(directory, 0o700);
   }
 }
 

@@ -8,9 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCommandLine } from './args';
+import { runCredential } from './commands/credential';
+import { runLogin } from './commands/login';
+import { runLogout } from './commands/logout';
+import { runStatus } from './commands/status';
 import type { CliContext } from './context';
 import { CliError, UsageError } from './errors';
-import { loaded } from './lazy';
 
 export { parseCommandLine, normalizeBackendUrl, usage } from './args';
 export type {
@@ -57,26 +60,16 @@ export async function runCli(options: {
           commandLine.version ? `${version()}\n` : commandLine.text ?? '',
         );
         return 0;
-      // Each command is loaded when run: kubectl starts `credential` for
-      // every command, and should not wait for the others' libraries.
       case 'login':
-        await (
-          await loaded(import('./commands/login'))
-        ).runLogin(commandLine, context);
+        await runLogin(commandLine, context);
         return 0;
       case 'credential':
-        await (
-          await loaded(import('./commands/credential'))
-        ).runCredential(commandLine, context);
+        await runCredential(commandLine, context);
         return 0;
       case 'logout':
-        return await (
-          await loaded(import('./commands/logout'))
-        ).runLogout(commandLine, context);
+        return await runLogout(commandLine, context);
       default:
-        return await (
-          await loaded(import('./commands/status'))
-        ).runStatus(commandLine, context);
+        return await runStatus(commandLine, context);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -15,7 +15,9 @@ import {
   readExecInfo,
   renewalReason,
 } from '../execCredential';
-import { loaded } from '../lazy';
+import { issueCredential } from '../issue';
+import { backendFetch } from '../tls';
+import { getBackstageToken, tokenSearchFrom } from '../token';
 
 /**
  * A failed renewal still hands out the cached certificate if it has at least
@@ -29,11 +31,6 @@ const FALLBACK_MIN_SECONDS = 30;
  * the cached certificate while it is fresh enough; otherwise renews it under
  * the cache lock (re-reading the cache first, since another kubectl may have
  * just renewed it) with a new key pair, caches it, and prints it.
- *
- * kubectl runs it for every command, so a cache hit loads only what it
- * needs (the cache, node:crypto's checks); what renewing needs (the token
- * sources, YAML, the HTTP client, the common package) is loaded on the way
- * to a renewal.
  *
  * @public
  */
@@ -77,24 +74,18 @@ export async function runCredential(
           ? current.credential
           : undefined;
       try {
-        const [{ getBackstageToken, tokenSearchFrom }, issue, tls] =
-          await Promise.all([
-            loaded(import('../token')),
-            loaded(import('../issue')),
-            loaded(import('../tls')),
-          ]);
         const token = await getBackstageToken({
           backendUrl,
           tokenCommand: options.tokenCommand,
           env,
           searchFrom: tokenSearchFrom(context),
         });
-        const issued = await issue.issueCredential({
+        const issued = await issueCredential({
           backendUrl,
           token,
           ttlSeconds: options.ttlSeconds ?? previous?.ttlSeconds,
           keyType: options.keyType ?? previous?.keyType,
-          fetch: await tls.backendFetch(options.certificateAuthority, context),
+          fetch: await backendFetch(options.certificateAuthority, context),
           now,
         });
         await writeCredentialCache(path, issued.credential);
