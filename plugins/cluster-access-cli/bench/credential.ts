@@ -38,6 +38,7 @@ import {
 import { execFile, execFileSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -77,9 +78,11 @@ function childrenCpuMs(): number | undefined {
 /**
  * The package as npm installs it: `backstage-cli package build`, then bin/,
  * dist/ and package.json copied into `into` (no src/, so the bin runs dist/).
+ * A dist/ the build made is removed again, as package.test.ts does.
  */
 function installBuiltPackage(into: string): string {
   const root = join(PACKAGE_DIR, '..', '..');
+  const hadDist = existsSync(join(PACKAGE_DIR, 'dist'));
   execFileSync(
     process.execPath,
     [
@@ -93,6 +96,7 @@ function installBuiltPackage(into: string): string {
   for (const entry of ['bin', 'dist', 'package.json']) {
     cpSync(join(PACKAGE_DIR, entry), join(into, entry), { recursive: true });
   }
+  if (!hadDist) rmSync(join(PACKAGE_DIR, 'dist'), { recursive: true });
   return join(into, 'bin', 'cluster-access');
 }
 
