@@ -136,10 +136,13 @@ function reconcileRows(result) {
 
 function credentialRows(result) {
   return [
-    '| what | p50 ms | p90 ms | min ms |',
-    '| --- | ---: | ---: | ---: |',
+    '| what | p50 ms | p90 ms | min ms | CPU ms |',
+    '| --- | ---: | ---: | ---: | ---: |',
     ...Object.entries(result.figures.wallTimes).map(
-      ([label, t]) => `| ${label} | ${t.p50Ms} | ${t.p90Ms} | ${t.minMs} |`,
+      ([label, t]) =>
+        `| ${label} | ${t.p50Ms} | ${t.p90Ms} | ${t.minMs} | ${
+          t.cpuMs ?? '-'
+        } |`,
     ),
   ];
 }

@@ -1,5 +1,5 @@
-import { parse } from 'shell-quote';
 import { CliError } from './errors';
+import { loadShellQuote } from './libraries';
 
 /** shell-quote reads an unclosed quote as if it were closed; sh refuses. */
 function unclosedQuote(command: string): 'single' | 'double' | undefined {
@@ -32,7 +32,7 @@ function splitPosix(command: string, env: NodeJS.ProcessEnv): string[] {
     throw new CliError(`The token command has an unclosed ${unclosed} quote`);
   }
   const args: string[] = [];
-  for (const entry of parse(command, key => env[key])) {
+  for (const entry of loadShellQuote().parse(command, key => env[key])) {
     if (typeof entry === 'string') {
       args.push(entry);
     } else if ('comment' in entry) {

@@ -121,6 +121,45 @@ describe('the cache file', () => {
     });
   });
 
+  it('refuses a file whose fields are missing or of the wrong type, and keeps only the known ones', async () => {
+    const path = join(dir, 'bs.json');
+    const credential = await makeCachedCredential();
+    const damaged: Record<string, unknown>[] = [
+      { ...credential, version: '1' },
+      { ...credential, backendUrl: undefined },
+      { ...credential, username: 7 },
+      { ...credential, groups: 'payments' },
+      { ...credential, groups: ['payments', 1] },
+      { ...credential, expiresAt: null },
+      { ...credential, keyType: 'ECDSA-P521' },
+      { ...credential, ttlSeconds: 0 },
+      { ...credential, ttlSeconds: 1.5 },
+      { ...credential, ttlSeconds: '3600' },
+      { ...credential, ttlSeconds: null },
+      { ...credential, clientKeyData: ['-----BEGIN PRIVATE KEY-----'] },
+    ];
+    for (const value of [...damaged, [credential], null, 'text']) {
+      writeFileSync(path, JSON.stringify(value));
+      expect(await readCredentialCache(path)).toEqual({
+        state: 'invalid',
+        reason: 'it is not a credential cache',
+      });
+    }
+
+    writeFileSync(
+      path,
+      JSON.stringify({ ...credential, ttlSeconds: 7200, extra: 'x' }),
+    );
+    const read = await readCredentialCache(path);
+    expect(read).toEqual({
+      state: 'ok',
+      credential: { ...credential, ttlSeconds: 7200 },
+    });
+    expect(read.state === 'ok' && Object.keys(read.credential)).not.toContain(
+      'extra',
+    );
+  });
+
   it('refuses a key that is not the certificate’s, and an expiry that is not the certificate’s', async () => {
     const path = join(dir, 'bs.json');
     const credential = await makeCachedCredential();

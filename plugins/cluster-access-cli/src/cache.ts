@@ -1,36 +1,87 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, stat } from 'node:fs/promises';
+// fs.promises is loaded on first use; a cache hit reads its one file with
+// the callback API instead, saving kubectl the load (see ./libraries).
+import { promises as fs, readFile } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import { promisify } from 'node:util';
 import { acquireFileLock, FileLockOptions, writeFileAtomic } from './files';
-
-const cachedCredentialSchema = z.object({
-  version: z.literal(1),
-  /** The backend that issued it, as `normalizeBackendUrl` wrote it. */
-  backendUrl: z.string(),
-  username: z.string(),
-  groups: z.array(z.string()),
-  serialNumber: z.string(),
-  /** ISO 8601: when this machine received it. */
-  issuedAt: z.string(),
-  /** RFC 3339 NotAfter, exactly as it goes into the ExecCredential. */
-  expiresAt: z.string(),
-  keyType: z.enum(['ECDSA-P256', 'ECDSA-P384', 'RSA-2048']),
-  /** The lifetime asked for, so that renewals ask for the same one. */
-  ttlSeconds: z.number().int().positive().optional(),
-  /** PEM client certificate followed by its intermediates. */
-  clientCertificateData: z.string(),
-  /** PEM private key; never leaves this machine except to kubectl. */
-  clientKeyData: z.string(),
-});
 
 /**
  * A client certificate and its key as the credential cache keeps them.
  *
  * @public
  */
-export type CachedCredential = z.infer<typeof cachedCredentialSchema>;
+export interface CachedCredential {
+  version: 1;
+  /** The backend that issued it, as `normalizeBackendUrl` wrote it. */
+  backendUrl: string;
+  username: string;
+  groups: string[];
+  serialNumber: string;
+  /** ISO 8601: when this machine received it. */
+  issuedAt: string;
+  /** RFC 3339 NotAfter, exactly as it goes into the ExecCredential. */
+  expiresAt: string;
+  keyType: 'ECDSA-P256' | 'ECDSA-P384' | 'RSA-2048';
+  /** The lifetime asked for, so that renewals ask for the same one. */
+  ttlSeconds?: number;
+  /** PEM client certificate followed by its intermediates. */
+  clientCertificateData: string;
+  /** PEM private key; never leaves this machine except to kubectl. */
+  clientKeyData: string;
+}
+
+const stringFields = [
+  'backendUrl',
+  'username',
+  'serialNumber',
+  'issuedAt',
+  'expiresAt',
+  'clientCertificateData',
+  'clientKeyData',
+] as const;
+
+const keyTypes: ReadonlyArray<unknown> = [
+  'ECDSA-P256',
+  'ECDSA-P384',
+  'RSA-2048',
+];
+
+/**
+ * The cache file's shape, checked by hand rather than with a schema library:
+ * kubectl starts this plugin for every command, and loading zod alone cost
+ * more than the rest of a cache hit. Only the known fields are kept.
+ */
+function asCachedCredential(json: unknown): CachedCredential | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return undefined;
+  }
+  const value = json as Record<string, unknown>;
+  if (value.version !== 1) return undefined;
+  if (stringFields.some(field => typeof value[field] !== 'string')) {
+    return undefined;
+  }
+  const { groups, keyType, ttlSeconds } = value;
+  if (!Array.isArray(groups) || groups.some(g => typeof g !== 'string')) {
+    return undefined;
+  }
+  if (!keyTypes.includes(keyType)) return undefined;
+  if (
+    'ttlSeconds' in value &&
+    !(Number.isSafeInteger(ttlSeconds) && (ttlSeconds as number) > 0)
+  ) {
+    return undefined;
+  }
+  const credential = { version: 1 } as CachedCredential;
+  for (const field of stringFields) {
+    credential[field] = value[field] as string;
+  }
+  credential.groups = [...(groups as string[])];
+  credential.keyType = keyType as CachedCredential['keyType'];
+  if ('ttlSeconds' in value) credential.ttlSeconds = ttlSeconds as number;
+  return credential;
+}
 
 /**
  * What reading the cache found.
@@ -126,7 +177,7 @@ export async function readCredentialCache(
 ): Promise<CacheReadResult> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await promisify(readFile)(path, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
       return { state: 'missing' };
@@ -142,26 +193,26 @@ export async function readCredentialCache(
   } catch {
     return { state: 'invalid', reason: 'it is not JSON' };
   }
-  const parsed = cachedCredentialSchema.safeParse(json);
-  if (!parsed.success) {
+  const credential = asCachedCredential(json);
+  if (!credential) {
     return { state: 'invalid', reason: 'it is not a credential cache' };
   }
-  const problem = checkConsistency(parsed.data);
+  const problem = checkConsistency(credential);
   if (problem) {
     return { state: 'invalid', reason: problem };
   }
-  return { state: 'ok', credential: parsed.data };
+  return { state: 'ok', credential };
 }
 
 /** Makes the cache directory, private to the user (0700) even if it existed. */
 async function ensurePrivateDirectory(directory: string) {
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  const info = await stat(directory);
+  await fs.mkdir(directory, { recursive: true, mode: 0o700 });
+  const info = await fs.stat(directory);
   if (!info.isDirectory()) {
     throw new Error(`${directory} is not a directory`);
   }
   if ((info.mode & 0o077) !== 0) {
-    await chmod(directory, 0o700);
+    await fs.chmod(directory, 0o700);
   }
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+// `promises` rather than node:fs/promises: the getter loads it on first use,
+// which a `credential` cache hit never makes (see ./libraries).
+import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -20,7 +22,7 @@ export async function writeFileAtomic(
     dirname(path),
     `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
   );
-  const file = await open(temporary, 'wx', options.mode ?? 0o600);
+  const file = await fs.open(temporary, 'wx', options.mode ?? 0o600);
   try {
     try {
       await file.writeFile(text);
@@ -28,9 +30,9 @@ export async function writeFileAtomic(
     } finally {
       await file.close();
     }
-    await rename(temporary, path);
+    await fs.rename(temporary, path);
   } catch (e) {
-    await rm(temporary, { force: true });
+    await fs.rm(temporary, { force: true });
     throw e;
   }
 }
@@ -38,7 +40,7 @@ export async function writeFileAtomic(
 /** Whether a path exists; errors other than "not found" are thrown. */
 export async function pathExists(path: string): Promise<boolean> {
   try {
-    await stat(path);
+    await fs.stat(path);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -70,8 +72,8 @@ function processIsGone(pid: number): boolean {
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const [info, text] = await Promise.all([
-      stat(lockPath),
-      readFile(lockPath, 'utf8'),
+      fs.stat(lockPath),
+      fs.readFile(lockPath, 'utf8'),
     ]);
     // kubectl's own locks are empty: only their age tells.
     const pid = Number(text.split(' ')[0]);
@@ -106,7 +108,7 @@ export async function acquireFileLock(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      const file = await open(lockPath, 'wx', 0o600);
+      const file = await fs.open(lockPath, 'wx', 0o600);
       try {
         await file.writeFile(owner);
       } finally {
@@ -116,7 +118,7 @@ export async function acquireFileLock(
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       if (await isStale(lockPath, staleMs)) {
-        await rm(lockPath, { force: true });
+        await fs.rm(lockPath, { force: true });
         continue;
       }
       if (Date.now() >= deadline) return undefined;
@@ -125,9 +127,9 @@ export async function acquireFileLock(
   }
   return async () => {
     // Only our own lock: a waiter may have judged ours stale and replaced it.
-    const current = await readFile(lockPath, 'utf8').catch(() => undefined);
+    const current = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
     if (current === owner) {
-      await rm(lockPath, { force: true });
+      await fs.rm(lockPath, { force: true });
     }
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, realpath } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { CliError } from './errors';
@@ -83,7 +83,7 @@ export async function readKubeconfigs(
     paths.map(async path => {
       let text: string | undefined;
       try {
-        text = await readFile(path, 'utf8');
+        text = await fs.readFile(path, 'utf8');
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code !== 'ENOENT') {
@@ -110,7 +110,7 @@ async function lockAll(
   };
   try {
     for (const path of [...paths].sort()) {
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await fs.mkdir(dirname(path), { recursive: true, mode: 0o700 });
       const release = await acquireFileLock(`${path}.lock`, { timeoutMs });
       if (!release) {
         throw new CliError(
@@ -171,7 +171,7 @@ export async function mergeIntoKubeconfig(options: {
       const text = texts.get(file.path);
       if (text === undefined) continue;
       const real =
-        file.text === undefined ? file.path : await realpath(file.path);
+        file.text === undefined ? file.path : await fs.realpath(file.path);
       let backup: string | undefined;
       if (file.text !== undefined) {
         backup = `${real}.bak`;

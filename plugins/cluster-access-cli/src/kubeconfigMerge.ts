@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Document, isMap, isSeq, parseAllDocuments, YAMLSeq } from 'yaml';
+import type { Document, YAMLSeq } from 'yaml';
+import { loadYaml } from './libraries';
 import { CliError } from './errors';
 
 /** The three named lists of a kubeconfig, in the order kubectl writes them. */
@@ -31,7 +32,7 @@ export interface LoadedKubeconfig {
 
 /** What kubectl writes into a kubeconfig it creates, keys in its order. */
 function emptyKubeconfig(): Document {
-  return new Document({
+  return new (loadYaml().Document)({
     apiVersion: 'v1',
     clusters: [],
     contexts: [],
@@ -56,7 +57,7 @@ export function parseKubeconfig(
   if (text === undefined || !text.trim()) {
     return { path, text, document: emptyKubeconfig() };
   }
-  const documents = parseAllDocuments(text);
+  const documents = loadYaml().parseAllDocuments(text);
   if (!Array.isArray(documents) || documents.length !== 1) {
     throw new CliError(
       `${path} holds more than one YAML document; it is not a kubeconfig login can change`,
@@ -73,7 +74,7 @@ export function parseKubeconfig(
   if (document.contents === null) {
     return { path, text, document: emptyKubeconfig() };
   }
-  if (!isMap(document.contents)) {
+  if (!loadYaml().isMap(document.contents)) {
     throw new CliError(`${path} is not a kubeconfig (not a YAML mapping)`);
   }
   const kind = document.get('kind');
@@ -84,7 +85,7 @@ export function parseKubeconfig(
   }
   for (const list of KINDS) {
     const value = document.get(list);
-    if (value !== undefined && value !== null && !isSeq(value)) {
+    if (value !== undefined && value !== null && !loadYaml().isSeq(value)) {
       throw new CliError(`${path} is not a kubeconfig (${list} is not a list)`);
     }
   }
@@ -93,6 +94,7 @@ export function parseKubeconfig(
 
 function findEntry(file: LoadedKubeconfig, kind: Kind, name: string) {
   const list = file.document.get(kind);
+  const { isMap, isSeq } = loadYaml();
   if (!isSeq(list)) return undefined;
   const index = list.items.findIndex(
     item => isMap(item) && item.get('name') === name,
@@ -179,8 +181,8 @@ export function mergeKubeconfigs(options: MergeOptions): MergeResult {
       if (!file) {
         writes.push(() => {
           let list = target.document.get(kind);
-          if (!isSeq(list)) {
-            list = new YAMLSeq();
+          if (!loadYaml().isSeq(list)) {
+            list = new (loadYaml().YAMLSeq)();
             target.document.set(kind, list);
           }
           (list as YAMLSeq).items.push(

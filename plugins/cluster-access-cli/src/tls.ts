@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CliContext } from './context';
 import { CliError } from './errors';
@@ -31,7 +31,7 @@ export function certificateAuthorityPath(
 async function readCertificateAuthority(path: string): Promise<string> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await fs.readFile(path, 'utf8');
   } catch (e) {
     throw new CliError(
       `Cannot read the certificate authority file ${path} (${

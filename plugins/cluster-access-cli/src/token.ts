@@ -1,6 +1,4 @@
-import { spawn } from 'cross-spawn';
-import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { constants, promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import {
   delimiter,
@@ -10,10 +8,10 @@ import {
   resolve,
   win32,
 } from 'node:path';
-import { parse } from 'yaml';
 import { normalizeBackendUrl } from './args';
 import { splitCommandLine } from './argv';
 import { CliError } from './errors';
+import { loadCrossSpawn, loadYaml } from './libraries';
 
 /**
  * Options of {@link getBackstageToken}.
@@ -56,7 +54,7 @@ function run(
   timeoutMs: number,
 ): Promise<CommandResult> {
   return new Promise(resolvePromise => {
-    const child = spawn(file, args, {
+    const child = loadCrossSpawn().spawn(file, args, {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
       windowsHide: true,
@@ -132,8 +130,8 @@ async function isExecutable(
 ): Promise<boolean> {
   try {
     // Windows has no execute bit: a file with a PATHEXT extension runs.
-    if (platform === 'win32') return (await stat(path)).isFile();
-    await access(path, constants.X_OK);
+    if (platform === 'win32') return (await fs.stat(path)).isFile();
+    await fs.access(path, constants.X_OK);
     return true;
   } catch {
     return false;
@@ -227,8 +225,8 @@ export async function backstageCliInstance(options: {
   const fallback = new URL(backendUrl).host;
   let instances: unknown;
   try {
-    instances = parse(
-      await readFile(
+    instances = loadYaml().parse(
+      await fs.readFile(
         join(root, 'backstage-cli', 'auth-instances.yaml'),
         'utf8',
       ),

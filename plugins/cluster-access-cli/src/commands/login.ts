@@ -1,7 +1,6 @@
 import type { ClientKeyAlgorithm } from '@cluster-access/plugin-cluster-access-common';
-import { mkdir } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'yaml';
 import { DEFAULT_MIN_REMAINING_SECONDS, LoginOptions } from '../args';
 import {
   credentialCachePath,
@@ -21,6 +20,7 @@ import {
   readKubeconfigs,
 } from '../kubeconfigFiles';
 import type { KubeconfigEntries } from '../kubeconfigMerge';
+import { loadYaml } from '../libraries';
 import { backendFetch, certificateAuthorityPath } from '../tls';
 import { findExecutable, getBackstageToken, tokenSearchFrom } from '../token';
 
@@ -126,7 +126,7 @@ async function merge(
   locations: KubeconfigLocations,
   kubeconfig: string,
 ): Promise<string[]> {
-  const config = parse(kubeconfig);
+  const config = loadYaml().parse(kubeconfig);
   const entries: KubeconfigEntries = {
     clusters: config.clusters,
     contexts: config.contexts,
@@ -237,7 +237,7 @@ export async function runLogin(
   if (locations) {
     delivered = await merge(options, locations, kubeconfig);
   } else if (outputFile) {
-    await mkdir(dirname(outputFile), { recursive: true });
+    await fs.mkdir(dirname(outputFile), { recursive: true });
     await writeFileAtomic(outputFile, kubeconfig);
     delivered = [
       `Wrote ${outputFile}.`,

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import type { LogoutOptions } from '../args';
 import {
   cacheDirectory,
@@ -88,7 +88,7 @@ export async function runLogout(
     }
     // Under the cache lock, so that a renewal in progress is not undone
     // half-way; a kubectl call after this one signs in again.
-    await withCacheLock(path, () => rm(path, { force: true }), {
+    await withCacheLock(path, () => fs.rm(path, { force: true }), {
       timeoutMs: 5_000,
     });
     if (!credential) {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { StatusOptions } from '../args';
 import {
@@ -17,7 +17,7 @@ import { formatDuration } from '../duration';
  * @public
  */
 export async function cachedPaths(directory: string): Promise<string[]> {
-  const names = await readdir(directory).catch(() => [] as string[]);
+  const names = await fs.readdir(directory).catch(() => [] as string[]);
   return names
     .filter(name => name.endsWith('.json') && !name.startsWith('.'))
     .sort()
