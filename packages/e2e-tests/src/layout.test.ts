@@ -109,6 +109,28 @@ describe('layoutProblems', () => {
     expect(await problemsOf(sentence('normal'))).toEqual([]);
   });
 
+  it('fails on a button in a dialog too small to touch on a phone, and not on a laptop', async () => {
+    const dialog = (height: number) =>
+      card(
+        '358px',
+        `<div role="dialog" style="padding: 8px 24px">
+           <p>dave · extra member, added by <a href="#">Alice Andersson</a></p>
+           <button aria-label="Remove user:default/dave"
+             style="height: ${height}px; width: 64px">Remove</button>
+         </div>`,
+      );
+    expect(await problemsOf(dialog(30))).toEqual([
+      'button "Remove user:default/dave" is 64×30 px, too small to touch (44 px)',
+    ]);
+    expect(await problemsOf(dialog(44))).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    try {
+      expect(await problemsOf(dialog(30))).toEqual([]);
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
   it('still fails on a button outside its card and on a page that scrolls sideways', async () => {
     const problems = await problemsOf(
       card('200px', '<button style="width: 400px">Approve</button>'),
