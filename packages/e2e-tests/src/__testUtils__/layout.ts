@@ -85,7 +85,7 @@ const PHONE_MAX_WIDTH = 600;
  * box: scrolling inside the card is allowed, spilling out of it is not.
  */
 export async function layoutProblems(page: Page): Promise<string[]> {
-  const problems = await page.evaluate(minTextWidth => {
+  const inCards = await page.evaluate(minTextWidth => {
     const problems: string[] = [];
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth + 1) {
@@ -207,7 +207,7 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     }
     return problems;
   }, MIN_TEXT_WIDTH);
-  return [...problems, ...(await smallTouchTargets(page))];
+  return [...inCards, ...(await smallTouchTargets(page))];
 }
 
 /**
