@@ -131,6 +131,23 @@ describe('layoutProblems', () => {
     }
   });
 
+  it('fails on a button whose label breaks inside a word beside a field', async () => {
+    const row = (wrap: string) =>
+      card(
+        '358px',
+        `<form style="display: flex; gap: 8px; padding: 8px 24px; overflow-wrap: anywhere">
+           <input style="flex: 1 1 100%; min-width: 0">
+           <button style="overflow-wrap: ${wrap}; padding: 0 8px">Add</button>
+         </form>`,
+      );
+    expect(await problemsOf(row('inherit'))).toEqual([
+      expect.stringMatching(
+        /^button "Add" breaks inside a word: 1 word on [2-3] lines$/,
+      ),
+    ]);
+    expect(await problemsOf(row('normal'))).toEqual([]);
+  });
+
   it('still fails on a button outside its card and on a page that scrolls sideways', async () => {
     const problems = await problemsOf(
       card('200px', '<button style="width: 400px">Approve</button>'),

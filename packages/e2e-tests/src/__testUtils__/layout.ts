@@ -168,6 +168,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
             )}`,
           );
         }
+        // A label broken inside a word ("AD / D" when a field beside the
+        // button took its room): more lines than words.
+        const label = el.tagName === 'BUTTON' ? ownText(el) : undefined;
+        if (label && label.words && label.lines > label.words) {
+          problems.push(
+            `${describe(el)} breaks inside a word: ${label.words} ${
+              label.words === 1 ? 'word' : 'words'
+            } on ${label.lines} lines`,
+          );
+        }
       }
       for (const el of Array.from(card.querySelectorAll('*'))) {
         if (squeezed.has(el)) continue;

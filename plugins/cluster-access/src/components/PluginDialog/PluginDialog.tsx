@@ -10,6 +10,9 @@ const useStyles = makeStyles(theme => ({
     // Serial numbers, refs and namespace names have no spaces: on a phone
     // one ran past the dialog's edge and was cut off mid-value.
     overflowWrap: 'anywhere',
+    // ...but not a button's label: "Add" beside the member field broke
+    // into "AD / D" on a phone, the field taking the room that allowed.
+    '& .MuiButton-root': { overflowWrap: 'normal' },
     [theme.breakpoints.down('xs')]: {
       // MUI's buttons are 30 to 37 px tall: easy to miss with a thumb, or
       // to hit the neighbour (Cancel beside Revoke).
