@@ -109,6 +109,45 @@ describe('layoutProblems', () => {
     expect(await problemsOf(sentence('normal'))).toEqual([]);
   });
 
+  it('fails on a button in a dialog too small to touch on a phone, and not on a laptop', async () => {
+    const dialog = (height: number) =>
+      card(
+        '358px',
+        `<div role="dialog" style="padding: 8px 24px">
+           <p>dave · extra member, added by <a href="#">Alice Andersson</a></p>
+           <button aria-label="Remove user:default/dave"
+             style="height: ${height}px; width: 64px">Remove</button>
+         </div>`,
+      );
+    expect(await problemsOf(dialog(30))).toEqual([
+      'button "Remove user:default/dave" is 64×30 px, too small to touch (44 px)',
+    ]);
+    expect(await problemsOf(dialog(44))).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    try {
+      expect(await problemsOf(dialog(30))).toEqual([]);
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
+  it('fails on a button whose label breaks inside a word beside a field', async () => {
+    const row = (wrap: string) =>
+      card(
+        '358px',
+        `<form style="display: flex; gap: 8px; padding: 8px 24px; overflow-wrap: anywhere">
+           <input style="flex: 1 1 100%; min-width: 0">
+           <button style="overflow-wrap: ${wrap}; padding: 0 8px">Add</button>
+         </form>`,
+      );
+    expect(await problemsOf(row('inherit'))).toEqual([
+      expect.stringMatching(
+        /^button "Add" breaks inside a word: 1 word on [2-3] lines$/,
+      ),
+    ]);
+    expect(await problemsOf(row('normal'))).toEqual([]);
+  });
+
   it('still fails on a button outside its card and on a page that scrolls sideways', async () => {
     const problems = await problemsOf(
       card('200px', '<button style="width: 400px">Approve</button>'),

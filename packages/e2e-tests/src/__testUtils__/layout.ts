@@ -67,14 +67,25 @@ export async function shoot(page: Page, name: string): Promise<string> {
 export const MIN_TEXT_WIDTH = 160;
 
 /**
+ * On a phone a control in a dialog must be at least this tall and wide to
+ * hit with a thumb (WCAG 2.5.5, Apple's 44 pt): MUI's small text button is
+ * 30 px tall, and a Remove beside a member's name was easy to miss.
+ */
+export const MIN_TOUCH_TARGET = 44;
+
+/** Up to this width the page counts as a phone's (MUI's xs breakpoint). */
+const PHONE_MAX_WIDTH = 600;
+
+/**
  * Every button and table that sticks out of its card (a MUI Paper), every
  * text in a card squeezed into a column of single words or running past
- * the box that clips it, and whether the page itself scrolls sideways. A table or button inside a box that scrolls
- * sideways within the card is judged by that box: scrolling inside the card
- * is allowed, spilling out of it is not.
+ * the box that clips it, whether the page itself scrolls sideways, and on
+ * a phone every control in a dialog too small to touch. A table or button
+ * inside a box that scrolls sideways within the card is judged by that
+ * box: scrolling inside the card is allowed, spilling out of it is not.
  */
 export async function layoutProblems(page: Page): Promise<string[]> {
-  return page.evaluate(minTextWidth => {
+  const inCards = await page.evaluate(minTextWidth => {
     const problems: string[] = [];
     const doc = document.documentElement;
     if (doc.scrollWidth > window.innerWidth + 1) {
@@ -157,6 +168,16 @@ export async function layoutProblems(page: Page): Promise<string[]> {
             )}`,
           );
         }
+        // A label broken inside a word ("AD / D" when a field beside the
+        // button took its room): more lines than words.
+        const label = el.tagName === 'BUTTON' ? ownText(el) : undefined;
+        if (label && label.words && label.lines > label.words) {
+          problems.push(
+            `${describe(el)} breaks inside a word: ${label.words} ${
+              label.words === 1 ? 'word' : 'words'
+            } on ${label.lines} lines`,
+          );
+        }
       }
       for (const el of Array.from(card.querySelectorAll('*'))) {
         if (squeezed.has(el)) continue;
@@ -196,4 +217,39 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     }
     return problems;
   }, MIN_TEXT_WIDTH);
+  return [...inCards, ...(await smallTouchTargets(page))];
+}
+
+/**
+ * On a phone, the controls in a dialog smaller than a thumb. Links inside
+ * sentences are exempt, as WCAG exempts inline targets.
+ */
+async function smallTouchTargets(page: Page): Promise<string[]> {
+  return page.evaluate(
+    ({ minSize, phoneMaxWidth }) => {
+      if (window.innerWidth >= phoneMaxWidth) return [];
+      const controls = document.querySelectorAll(
+        '[role="dialog"] :is(button, [role="button"], select, input[type="checkbox"], input[type="radio"])',
+      );
+      const problems: string[] = [];
+      for (const el of Array.from(controls)) {
+        const style = getComputedStyle(el);
+        if (style.visibility === 'hidden') continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.width < minSize - 0.5 || r.height < minSize - 0.5) {
+          const name = (el.getAttribute('aria-label') ?? el.textContent ?? '')
+            .trim()
+            .slice(0, 40);
+          problems.push(
+            `${el.tagName.toLowerCase()} "${name}" is ${Math.round(
+              r.width,
+            )}×${Math.round(r.height)} px, too small to touch (${minSize} px)`,
+          );
+        }
+      }
+      return problems;
+    },
+    { minSize: MIN_TOUCH_TARGET, phoneMaxWidth: PHONE_MAX_WIDTH },
+  );
 }

@@ -1,11 +1,11 @@
 import { CertificateRecord } from '@cluster-access/plugin-cluster-access-common';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import { formatDate } from '../../lib/dates';
+import { PluginDialog } from '../PluginDialog';
 
 /**
  * Asks before revoking, and says what revoking does not do: API servers do
@@ -19,7 +19,12 @@ export const RevokeDialog = (props: {
 }) => {
   const { certificate, busy, onCancel, onConfirm } = props;
   return (
-    <Dialog open={!!certificate} onClose={onCancel}>
+    <PluginDialog
+      open={!!certificate}
+      onClose={onCancel}
+      busy={busy}
+      fullWidth={false}
+    >
       <DialogTitle>Revoke certificate?</DialogTitle>
       <DialogContent>
         <DialogContentText>
@@ -38,6 +43,6 @@ export const RevokeDialog = (props: {
           Revoke
         </Button>
       </DialogActions>
-    </Dialog>
+    </PluginDialog>
   );
 };

@@ -1,12 +1,12 @@
 import { ReactNode, useState } from 'react';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import { useSubmit } from '../../hooks/useSubmit';
 import { isReasonTooLong } from '../../lib/limits';
+import { PluginDialog } from '../PluginDialog';
 import { ReasonField } from '../ReasonField';
 import { SubmitError } from '../SubmitError';
 
@@ -39,7 +39,7 @@ export const CommentDialog = (props: {
   const missing = !!field.required && !trimmed;
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm">
+    <PluginDialog onClose={onClose} busy={busy} maxWidth="sm">
       <DialogTitle>{title}</DialogTitle>
       <DialogContent>
         <DialogContentText>{children}</DialogContentText>
@@ -65,6 +65,6 @@ export const CommentDialog = (props: {
           {action.label}
         </Button>
       </DialogActions>
-    </Dialog>
+    </PluginDialog>
   );
 };

@@ -1,10 +1,9 @@
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ManagedNamespace } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
@@ -12,10 +11,32 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import Alert from '@material-ui/lab/Alert';
 import { clusterAccessApiRef } from '../../api';
 import { useSubmit } from '../../hooks/useSubmit';
+import { PluginDialog } from '../PluginDialog';
 import { SubmitError } from '../SubmitError';
 import { AddMemberForm } from './AddMemberForm';
 import { KubectlBindings } from './KubectlBindings';
 import { MemberList } from './MemberList';
+
+/**
+ * What a change did, naming the user as the list does (not by the ref the
+ * API answers with); `applied` false when the cluster was out of reach.
+ */
+function changed(user: string, how: 'added' | 'removed', applied: boolean) {
+  const who = <EntityRefLink entityRef={user} hideIcon />;
+  if (applied) {
+    return (
+      <>
+        {who} {how === 'added' ? 'has access now' : 'no longer has access'}.
+      </>
+    );
+  }
+  return (
+    <>
+      {who} was {how}; the cluster could not be reached, so access is{' '}
+      {how === 'added' ? 'granted' : 'revoked'} on the next reconcile.
+    </>
+  );
+}
 
 /** Who has access, with Remove for extra members and a field to add one. */
 export const MembersDialog = (props: {
@@ -29,10 +50,10 @@ export const MembersDialog = (props: {
   const api = useApi(clusterAccessApiRef);
   const [user, setUser] = useState('');
   const { busy, error, run } = useSubmit();
-  const [notice, setNotice] = useState<string>();
+  const [notice, setNotice] = useState<ReactNode>();
 
   /** Runs a change that answers with what to tell the user. */
-  const change = (action: () => Promise<string>) => {
+  const change = (action: () => Promise<ReactNode>) => {
     setNotice(undefined);
     run(async () => {
       setNotice(await action());
@@ -44,21 +65,17 @@ export const MembersDialog = (props: {
     change(async () => {
       const added = await api.addMember({ cluster, name, user: userRef });
       setUser('');
-      return added.applied
-        ? `${added.user} has access now.`
-        : `${added.user} was added; the cluster could not be reached, so access is granted on the next reconcile.`;
+      return changed(added.user, 'added', added.applied);
     });
 
   const remove = (member: string) =>
     change(async () => {
       const removed = await api.removeMember({ cluster, name, user: member });
-      return removed.applied
-        ? `${member} no longer has access.`
-        : `${member} was removed; the cluster could not be reached, so access is revoked on the next reconcile.`;
+      return changed(member, 'removed', removed.applied);
     });
 
   return (
-    <Dialog open onClose={busy ? undefined : onClose} fullWidth maxWidth="sm">
+    <PluginDialog onClose={onClose} busy={busy} maxWidth="sm" fullScreenOnPhone>
       <DialogTitle>Members of {name}</DialogTitle>
       <DialogContent>
         <DialogContentText>
@@ -94,6 +111,6 @@ export const MembersDialog = (props: {
           Close
         </Button>
       </DialogActions>
-    </Dialog>
+    </PluginDialog>
   );
 };

@@ -1,12 +1,10 @@
 import { ReactNode } from 'react';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import { Theme } from '@material-ui/core/styles';
-import useMediaQuery from '@material-ui/core/useMediaQuery';
+import { PluginDialog } from '../PluginDialog';
 import { RequestDetails } from '../RequestDetails';
 import { RowActionsAsButtons } from '../RowAction';
 
@@ -21,9 +19,8 @@ export const RequestDetailsDialog = (props: {
   actions?: ReactNode;
 }) => {
   const { request, onClose, actions } = props;
-  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'));
   return (
-    <Dialog open onClose={onClose} fullWidth maxWidth="md" fullScreen={phone}>
+    <PluginDialog onClose={onClose} maxWidth="md" fullScreenOnPhone>
       <DialogTitle>
         {request.kind === 'decommission' ? 'Deletion of' : 'Request for'}{' '}
         {request.namespace}
@@ -37,6 +34,6 @@ export const RequestDetailsDialog = (props: {
         </RowActionsAsButtons.Provider>
         <Button onClick={onClose}>Close</Button>
       </DialogActions>
-    </Dialog>
+    </PluginDialog>
   );
 };

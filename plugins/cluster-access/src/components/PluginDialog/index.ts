@@ -1,0 +1,1 @@
+export { PluginDialog } from './PluginDialog';
