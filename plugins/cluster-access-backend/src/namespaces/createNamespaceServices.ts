@@ -87,8 +87,8 @@ export function createNamespaceServices(options: {
     concurrencyPerCluster: settings.worker.concurrencyPerCluster,
   });
   const reconciler = new NamespaceReconciler({
-    listReady: () =>
-      store.listRequests({ kind: 'create', status: ['ready'], limit: 100_000 }),
+    ready: store,
+    clock,
     history,
     provisioner,
     members,
