@@ -58,6 +58,8 @@ export function createNamespaceServices(options: {
   logger: LoggerService;
   clock?: () => Date;
   workerId?: string;
+  /** Ready requests a reconcile pass reads at a time (default 500). */
+  reconcilePageSize?: number;
 }): NamespaceServices {
   const { settings, store, history, groups, logger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -88,6 +90,7 @@ export function createNamespaceServices(options: {
   });
   const reconciler = new NamespaceReconciler({
     ready: store,
+    pageSize: options.reconcilePageSize,
     clock,
     history,
     provisioner,
