@@ -476,11 +476,7 @@ describe('NamespaceReconciler', () => {
       // The access step saw the kubectl-made binding in its namespace only.
       const kubectlMade = await h
         .knex('cluster_access_namespace_bindings as b')
-        .join(
-          'cluster_access_namespace_requests as r',
-          'r.id',
-          'b.request_id',
-        )
+        .join('cluster_access_namespace_requests as r', 'r.id', 'b.request_id')
         .where('b.managed', false)
         .whereIn('r.namespace', [a, b, c])
         .select('r.namespace', 'b.binding', 'b.subject_name');
@@ -490,11 +486,7 @@ describe('NamespaceReconciler', () => {
       // Every member's own bindings are recorded in all three.
       const own = await h
         .knex('cluster_access_namespace_bindings as b')
-        .join(
-          'cluster_access_namespace_requests as r',
-          'r.id',
-          'b.request_id',
-        )
+        .join('cluster_access_namespace_requests as r', 'r.id', 'b.request_id')
         .where('b.managed', true)
         .whereIn('r.namespace', [a, b, c])
         .countDistinct('r.namespace as n');

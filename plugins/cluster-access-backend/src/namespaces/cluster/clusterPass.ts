@@ -112,15 +112,9 @@ function trimBinding(o: KubeObject): KubeObject {
   };
 }
 
-const visitOf = (
-  namespace: string,
-  request?: ProvisionTarget,
-): NamespaceVisit => ({
-  namespace,
-  request,
-  seen: new Set(),
-  hadAccess: new Set(),
-});
+function visitOf(namespace: string, request?: ProvisionTarget): NamespaceVisit {
+  return { namespace, request, seen: new Set(), hadAccess: new Set() };
+}
 
 export class ClusterPass {
   readonly result: PassResult = {
@@ -218,7 +212,10 @@ export class ClusterPass {
         this.batch = undefined;
         this.resolved = new Map();
         if (batch && recordAccess) {
-          await recordAccess({ ...batch, managed: [...batch.managed.values()] });
+          await recordAccess({
+            ...batch,
+            managed: [...batch.managed.values()],
+          });
         }
       },
     });
@@ -302,7 +299,10 @@ export class ClusterPass {
   }
 
   /** One listed object: recorded, then repaired or removed when it differs from the desired state. */
-  private async visit(object: KubeObject, visit: NamespaceVisit): Promise<void> {
+  private async visit(
+    object: KubeObject,
+    visit: NamespaceVisit,
+  ): Promise<void> {
     const { request, namespace: ns } = visit;
     // Not the namespace of a ready request: never touched.
     if (!request) return;
@@ -415,11 +415,7 @@ export class ClusterPass {
       `${objectKey(object)}${current ? ' (changed)' : ' (missing)'}`,
     );
     const user = object.metadata.annotations?.[USER_ANNOTATION];
-    if (
-      object.kind === 'RoleBinding' &&
-      user &&
-      !visit.hadAccess.has(user)
-    ) {
+    if (object.kind === 'RoleBinding' && user && !visit.hadAccess.has(user)) {
       entry.granted.add(user);
     }
   }

@@ -375,7 +375,12 @@ describe('DatabaseNamespaceStore', () => {
         return r;
       };
       // Byte order: '-' < '/' < digits < letters, whatever the database's locale.
-      for (const ns of ['team-dev', 'team0-dev', 'team-dev-a-dev', 'team-a-dev']) {
+      for (const ns of [
+        'team-dev',
+        'team0-dev',
+        'team-dev-a-dev',
+        'team-a-dev',
+      ]) {
         await ready(ns);
       }
       await ready('team-b-dev', 'elsewhere');

@@ -350,8 +350,7 @@ export class DatabaseNamespaceStore implements NamespaceStore {
   ): Promise<StoredNamespaceRequest[]> {
     // Byte order, as etcd's: PostgreSQL's default collation may follow a
     // locale that ignores '-' and '/'.
-    const collate =
-      this.db.client.config.client === 'pg' ? ' COLLATE "C"' : '';
+    const collate = this.db.client.config.client === 'pg' ? ' COLLATE "C"' : '';
     const sortKey =
       query.order === 'name'
         ? `"namespace"${collate}`
