@@ -374,8 +374,10 @@ export class DatabaseNamespaceStore implements NamespaceStore {
   }
 
   private readyBy(readyBy: Date) {
+    // Literals, not parameters: the planner then uses the partial indexes of
+    // migration 20261204000000.
     return this.db<RequestRow>(REQUESTS)
-      .where({ kind: 'create', status: 'ready' })
+      .whereRaw(`kind = 'create' AND status = 'ready'`)
       .where('updated_at', '<=', readyBy);
   }
 
