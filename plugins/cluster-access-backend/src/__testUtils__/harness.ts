@@ -219,6 +219,8 @@ export async function createHarness(options: {
   clientOptions?: KubernetesClientOptions;
   /** Catalog entities besides the org, e.g. kubernetes-cluster Resources. */
   entities?: Entity[];
+  /** Ready requests a reconcile pass reads from the database at a time. */
+  reconcilePageSize?: number;
 }): Promise<Harness> {
   const database = mockServices.database({
     knex: options.knex,
@@ -267,6 +269,7 @@ export async function createHarness(options: {
     logger,
     clock: options.clock ? () => clock.now : undefined,
     workerId: options.workerId,
+    reconcilePageSize: options.reconcilePageSize,
   });
 
   const policy = options.policy ?? DEFAULT_POLICY;

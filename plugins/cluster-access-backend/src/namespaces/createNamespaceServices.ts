@@ -58,6 +58,8 @@ export function createNamespaceServices(options: {
   logger: LoggerService;
   clock?: () => Date;
   workerId?: string;
+  /** Ready requests a reconcile pass reads at a time (default 500). */
+  reconcilePageSize?: number;
 }): NamespaceServices {
   const { settings, store, history, groups, logger } = options;
   const clock = options.clock ?? (() => new Date());
@@ -87,8 +89,9 @@ export function createNamespaceServices(options: {
     concurrencyPerCluster: settings.worker.concurrencyPerCluster,
   });
   const reconciler = new NamespaceReconciler({
-    listReady: () =>
-      store.listRequests({ kind: 'create', status: ['ready'], limit: 100_000 }),
+    ready: store,
+    pageSize: options.reconcilePageSize,
+    clock,
     history,
     provisioner,
     members,

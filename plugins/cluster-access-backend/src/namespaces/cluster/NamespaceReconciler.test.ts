@@ -400,6 +400,105 @@ describe('NamespaceReconciler', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'joins the lists with the requests in key order, page by page, on %p',
+    async databaseId => {
+      // A Namespace list is ordered by name, a namespaced list by
+      // `namespace/name`: `x-dev-b-dev/` sorts before `x-dev/`, so these three
+      // come in opposite orders, and with pages of one every namespace sits
+      // on its own page of requests and of objects.
+      const { h } = await setup(databaseId, {
+        clientOptions: { pageSize: 1 },
+        reconcilePageSize: 1,
+      });
+      counter += 1;
+      const a = `payments-pf${counter}-dev`;
+      const b = `payments-pf${counter}-dev-b-dev`;
+      const c = `payments-pf${counter}-dev-b-dev-c-dev`;
+      for (const namespace of [c, a, b]) {
+        const res = await request(h.app)
+          .post('/requests')
+          .set('authorization', as('alice'))
+          .send({
+            cluster: 'sandbox',
+            namespace,
+            owner: 'group:default/payments',
+            tier: 'dev',
+            reason: 'key order',
+          });
+        expect(res.status).toBe(201);
+      }
+      await h.services.worker.idle();
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: a,
+        name: 'ca-edit-bob',
+      });
+      peer.deleteObject({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        namespace: c,
+        name: 'cluster-access-isolation',
+      });
+      const quota = peer.getObject({
+        apiVersion: 'v1',
+        kind: 'ResourceQuota',
+        namespace: b,
+        name: 'cluster-access-quota',
+      })!;
+      peer.putObject({
+        ...quota,
+        spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
+      });
+      peer.putObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        metadata: { name: 'stranger-view', namespace: b },
+        roleRef: {
+          apiGroup: 'rbac.authorization.k8s.io',
+          kind: 'ClusterRole',
+          name: 'view',
+        },
+        subjects: [
+          { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'eve' },
+        ],
+      });
+
+      const { report, counts } = await reconcile(h);
+      expect(report.errors).toEqual([]);
+      expect(report.namespaces).toBe(5);
+      expect(writes(counts)).toEqual({
+        'patch rolebindings': 1,
+        'patch resourcequotas': 1,
+        'patch networkpolicies': 1,
+      });
+      expect(bindings(a)).toContain('ca-edit-bob');
+      // The access step saw the kubectl-made binding in its namespace only.
+      const kubectlMade = await h
+        .knex('cluster_access_namespace_bindings as b')
+        .join('cluster_access_namespace_requests as r', 'r.id', 'b.request_id')
+        .where('b.managed', false)
+        .whereIn('r.namespace', [a, b, c])
+        .select('r.namespace', 'b.binding', 'b.subject_name');
+      expect(kubectlMade).toEqual([
+        { namespace: b, binding: 'stranger-view', subject_name: 'eve' },
+      ]);
+      // Every member's own bindings are recorded in all three.
+      const own = await h
+        .knex('cluster_access_namespace_bindings as b')
+        .join('cluster_access_namespace_requests as r', 'r.id', 'b.request_id')
+        .where('b.managed', true)
+        .whereIn('r.namespace', [a, b, c])
+        .countDistinct('r.namespace as n');
+      expect(Number(own[0].n)).toBe(3);
+
+      const again = await reconcile(h);
+      expect(again.report.errors).toEqual([]);
+      expect(writes(again.counts)).toEqual({});
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'reconciles the other clusters when one cannot be reached, on %p',
     async databaseId => {
       const config = peerConfig(peer, token) as any;

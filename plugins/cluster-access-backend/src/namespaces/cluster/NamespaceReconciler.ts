@@ -31,13 +31,14 @@ export interface ClusterReconcileReport {
 
 /**
  * The access step of a reconcile pass (the access view's recorder), given
- * what the pass listed of one cluster.
+ * what the pass listed of one cluster, one page of requests at a time.
  *
  * @public
  */
 export interface ClusterAccessObserver {
   recordCluster(options: {
     client: ClusterClient;
+    /** One page of the cluster's ready requests. */
     requests: ProvisionTarget[];
     resolved: Map<string, ResolvedMembers>;
     /**
@@ -57,13 +58,31 @@ function errorMessage(error: unknown): string {
 }
 
 /**
+ * The ready create requests, as a reconcile pass reads them: page by page.
+ *
+ * @public
+ */
+export interface ReadyRequestSource {
+  /** Clusters with ready requests that were ready at `readyBy`. */
+  listReadyClusters(readyBy: Date): Promise<string[]>;
+  /** One page of a cluster's ready requests, in a Kubernetes list's key order. */
+  listReadyPage(query: {
+    cluster: string;
+    order: 'name' | 'key';
+    after?: string;
+    limit: number;
+    readyBy: Date;
+  }): Promise<ProvisionTarget[]>;
+}
+
+/**
  * Keeps every ready namespace as its tier and its owner Group say: per
  * cluster it lists the managed objects of each kind (by label selector) page
- * by page, compares each page with the desired state from the database and
- * the catalog, and writes only what differs: missing or changed objects are
- * applied, bindings of people who left the Group are deleted. Only one page
- * of objects is held at a time. Runs through the scheduler, so one replica
- * at a time.
+ * by page, joins them, namespace by namespace, with the ready requests read
+ * from the database page by page in the same order, and writes only what
+ * differs: missing or changed objects are applied, bindings of people who
+ * left the Group are deleted. One page of objects and one page of requests
+ * are held at a time. Runs through the scheduler, so one replica at a time.
  *
  * @public
  */
@@ -71,7 +90,10 @@ export class NamespaceReconciler {
   constructor(
     private readonly options: {
       /** The namespaces to keep in shape: the ready create requests. */
-      listReady: () => Promise<ProvisionTarget[]>;
+      ready: ReadyRequestSource;
+      /** Requests read from the database at a time (default 500). */
+      pageSize?: number;
+      clock?: () => Date;
       history: HistoryRecorder;
       provisioner: NamespaceProvisioner;
       members: NamespaceMembers;
@@ -82,19 +104,15 @@ export class NamespaceReconciler {
   ) {}
 
   async reconcileAll(): Promise<ClusterReconcileReport[]> {
-    const requests = await this.options.listReady();
-    const resolved = await this.options.members.resolve(requests);
-    const byCluster = new Map<string, ProvisionTarget[]>();
-    for (const request of requests) {
-      const list = byCluster.get(request.cluster) ?? [];
-      list.push(request);
-      byCluster.set(request.cluster, list);
-    }
+    // The pass's snapshot: a request that becomes ready while it runs waits
+    // for the next one, so every kind sees the same requests.
+    const readyBy = (this.options.clock ?? (() => new Date()))();
+    const clusters = await this.options.ready.listReadyClusters(readyBy);
     const reports: ClusterReconcileReport[] = [];
-    for (const [cluster, list] of byCluster) {
+    for (const cluster of clusters) {
       const startedAt = performance.now();
       try {
-        const report = await this.reconcileCluster(cluster, list, resolved);
+        const report = await this.reconcileCluster(cluster, readyBy);
         reports.push(report);
         recordReconcile({
           cluster,
@@ -109,7 +127,7 @@ export class NamespaceReconciler {
         );
         reports.push({
           cluster,
-          namespaces: list.length,
+          namespaces: 0,
           applied: 0,
           deleted: 0,
           errors: [errorMessage(error)],
@@ -121,12 +139,11 @@ export class NamespaceReconciler {
 
   private async reconcileCluster(
     cluster: string,
-    requests: ProvisionTarget[],
-    resolved: Map<string, ResolvedMembers>,
+    readyBy: Date,
   ): Promise<ClusterReconcileReport> {
     const report: ClusterReconcileReport = {
       cluster,
-      namespaces: requests.length,
+      namespaces: 0,
       applied: 0,
       deleted: 0,
       errors: [],
@@ -138,36 +155,26 @@ export class NamespaceReconciler {
       report.errors.push(errorMessage(error));
       return report;
     }
+    const { ready, members, access } = this.options;
+    // The access step's own tally, reported after the pass's.
+    const accessReport = { ...report, errors: [] as string[] };
     const pass = await new ClusterPass({
       client,
-      requests,
-      resolved,
+      readReady: query => ready.listReadyPage({ ...query, cluster, readyBy }),
+      pageSize: this.options.pageSize ?? 500,
+      resolve: requests => members.resolve(requests),
       provisioner: this.options.provisioner,
       logger: this.options.logger,
-      withUnmanaged: Boolean(this.options.access),
+      recordAccess: access
+        ? page => this.recordAccess({ ...page, client }, accessReport)
+        : undefined,
     }).run();
+    report.namespaces = pass.namespaces;
     report.applied = pass.applied;
-    report.deleted = pass.deleted;
-    report.errors.push(...pass.errors);
+    report.deleted = pass.deleted + accessReport.deleted;
+    report.errors.push(...pass.errors, ...accessReport.errors);
     for (const repairs of pass.repairs.values()) {
       await this.recordRepairs(repairs, report);
-    }
-    // Without the Namespaces or every RoleBinding, who can get in is not known this pass.
-    if (
-      !pass.failedKinds.has('Namespace') &&
-      !pass.failedKinds.has('RoleBinding')
-    ) {
-      await this.recordAccess(
-        {
-          client,
-          requests,
-          resolved,
-          owned: pass.owned,
-          unmanaged: [...pass.unmanaged.values()],
-          managed: [...pass.managed.values()],
-        },
-        report,
-      );
     }
     return report;
   }

@@ -1,9 +1,11 @@
 /*
  * One reconcile pass of one cluster, streamed: each managed kind is listed page by page and
- * every page is compared with the desired state and repaired before the next is fetched.
- * Across pages only names are kept (which objects were seen, which namespaces may be
- * touched, who had a binding), plus the repairs made, so the backend's memory follows the
- * page size and not the size of the cluster.
+ * joined, namespace by namespace, with the cluster's ready requests read from the database
+ * page by page in the same (etcd key) order (keyOrder.ts). Each namespace is compared with
+ * its desired state and repaired as soon as the list has moved past it. Across namespaces
+ * the pass keeps only exceptions (namespaces it must leave alone or does not own this time)
+ * and the repairs it made; the access step gets one page of requests at a time. So the
+ * backend's memory follows the page size, not the size of the cluster.
  */
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -31,6 +33,7 @@ import {
   ProvisionTarget,
 } from './NamespaceProvisioner';
 import { ClusterBusyError } from './clusterFailures';
+import { ListOrder, ReadyCursor, ReadyPageReader } from './keyOrder';
 import {
   recordDriftRepairs,
   recordLeaverRemovals,
@@ -46,19 +49,45 @@ export interface NamespaceRepairs {
   revoked: Set<string>;
 }
 
-/** What the pass found, for the access step and the report. */
+/** What the access step gets: one page of requests and their RoleBindings. */
+export interface AccessPage {
+  requests: ProvisionTarget[];
+  resolved: Map<string, ResolvedMembers>;
+  /** Namespaces listed this pass that their request owns and that are not being deleted. */
+  owned: Set<string>;
+  /** RoleBindings without our label in those namespaces. */
+  unmanaged: KubeObject[];
+  /** Our RoleBindings in those namespaces as they stand after the pass. */
+  managed: KubeObject[];
+}
+
+/** What the pass did, for the report. */
 export interface PassResult {
+  /** Ready namespaces checked. */
+  namespaces: number;
   applied: number;
   deleted: number;
   errors: string[];
   failedKinds: Set<string>;
-  /** Namespaces listed this pass that their request owns and that are not being deleted. */
-  owned: Set<string>;
-  /** RoleBindings without our label in those namespaces, by `objectKey`. */
-  unmanaged: Map<string, KubeObject>;
-  /** Our RoleBindings in those namespaces as they stand after the pass, by `objectKey`. */
-  managed: Map<string, KubeObject>;
   repairs: Map<string, NamespaceRepairs>;
+}
+
+/** One namespace of the kind being listed, while the list is in it. */
+interface NamespaceVisit {
+  namespace: string;
+  request?: ProvisionTarget;
+  /** Keys of our objects of this kind listed in it. */
+  seen: Set<string>;
+  desired?: Map<string, KubeObject>;
+  /** Users who had one of our RoleBindings in it before the pass. */
+  hadAccess: Set<string>;
+  /** Namespaces only: its Namespace was listed, and is ours. */
+  listed?: boolean;
+}
+
+/** The access step's page while the RoleBindings are listed. */
+interface AccessBatch extends Omit<AccessPage, 'managed'> {
+  managed: Map<string, KubeObject>;
 }
 
 function errorMessage(error: unknown): string {
@@ -71,7 +100,7 @@ class Throttled extends Error {}
 const isManaged = (o: KubeObject) =>
   o.metadata.labels?.[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
 
-/** The fields the access step reads of a kubectl-made binding. */
+/** The fields the access step reads of a binding. */
 function trimBinding(o: KubeObject): KubeObject {
   const { name, namespace, labels, annotations } = o.metadata;
   return {
@@ -83,36 +112,47 @@ function trimBinding(o: KubeObject): KubeObject {
   };
 }
 
+function visitOf(namespace: string, request?: ProvisionTarget): NamespaceVisit {
+  return { namespace, request, seen: new Set(), hadAccess: new Set() };
+}
+
 export class ClusterPass {
   readonly result: PassResult = {
+    namespaces: 0,
     applied: 0,
     deleted: 0,
     errors: [],
     failedKinds: new Set(),
-    owned: new Set(),
-    unmanaged: new Map(),
-    managed: new Map(),
     repairs: new Map(),
   };
-  private readonly byNamespace: Map<string, ProvisionTarget>;
-  /** Namespaces left alone this pass: being deleted, not ours, or a write failed. */
+  /** Namespaces left alone for the rest of the pass: being deleted, not ours, or a write failed. */
   private readonly skipped = new Set<string>();
-  /** `namespace user` of every managed RoleBinding listed: who had access before the pass. */
-  private readonly hadAccess = new Set<string>();
+  /**
+   * Namespaces of ready requests the pass does not own this time: not listed
+   * (made again this pass, seen on the next), being deleted, or someone
+   * else's. Every other one listed is owned: only exceptions are kept.
+   */
+  private readonly notOwned = new Set<string>();
+  /** Members of the requests of the current database page (RoleBindings only). */
+  private resolved = new Map<string, ResolvedMembers>();
+  private batch: AccessBatch | undefined;
 
   constructor(
     private readonly options: {
       client: ClusterClient;
-      requests: ProvisionTarget[];
-      resolved: Map<string, ResolvedMembers>;
+      /** Pages of the cluster's ready requests, in a list's key order. */
+      readReady: ReadyPageReader;
+      /** Requests per database page. */
+      pageSize: number;
+      resolve: (
+        requests: ProvisionTarget[],
+      ) => Promise<Map<string, ResolvedMembers>>;
       provisioner: NamespaceProvisioner;
       logger: LoggerService;
-      /** Whether the access step needs the RoleBindings made without Cluster Access. */
-      withUnmanaged: boolean;
+      /** The access step, given each page of requests once its RoleBindings were all listed. */
+      recordAccess?: (page: AccessPage) => Promise<void>;
     },
-  ) {
-    this.byNamespace = new Map(options.requests.map(r => [r.namespace, r]));
-  }
+  ) {}
 
   async run(): Promise<PassResult> {
     try {
@@ -132,27 +172,81 @@ export class ClusterPass {
 
   /** The desired objects of one kind for a request. */
   private desired(request: ProvisionTarget, kind: string): KubeObject[] {
-    const { provisioner, resolved } = this.options;
-    return desiredObjects(
-      provisioner.spec(request, resolved.get(request.id)!.members),
-    ).filter(o => o.kind === kind);
+    const { provisioner } = this.options;
+    // Only RoleBindings depend on the members (manifests.ts): the other
+    // kinds are compared without reading the catalog.
+    const members = this.resolved.get(request.id)?.members ?? [];
+    return desiredObjects(provisioner.spec(request, members)).filter(
+      o => o.kind === kind,
+    );
+  }
+
+  private owns(namespace: string): boolean {
+    return !this.notOwned.has(namespace);
+  }
+
+  /** A cursor over the ready requests in the order this kind is listed. */
+  private cursor(type: KindType): ReadyCursor {
+    const isBindings = type.kind === 'RoleBinding';
+    const { recordAccess } = this.options;
+    return new ReadyCursor({
+      read: this.options.readReady,
+      namespaced: type.namespaced,
+      pageSize: this.options.pageSize,
+      onPage: async page => {
+        if (type.kind === 'Namespace') this.result.namespaces += page.length;
+        if (!isBindings) return;
+        this.resolved = await this.options.resolve(page);
+        if (recordAccess) {
+          this.batch = {
+            requests: page,
+            resolved: this.resolved,
+            owned: new Set(),
+            unmanaged: [],
+            managed: new Map(),
+          };
+        }
+      },
+      onPageDone: async () => {
+        const batch = this.batch;
+        this.batch = undefined;
+        this.resolved = new Map();
+        if (batch && recordAccess) {
+          await recordAccess({
+            ...batch,
+            managed: [...batch.managed.values()],
+          });
+        }
+      },
+    });
   }
 
   /** Lists one kind page by page, repairing as it goes; false when the list failed. */
   private async reconcileKind(type: KindType): Promise<boolean> {
     const { client, logger } = this.options;
     const { kind } = type;
-    const seen = new Set<string>();
-    const all = kind === 'RoleBinding' && this.options.withUnmanaged;
+    const cursor = this.cursor(type);
+    const order = new ListOrder(kind, type.namespaced);
+    const withUnmanaged =
+      kind === 'RoleBinding' && Boolean(this.options.recordAccess);
+    let current: NamespaceVisit | undefined;
     try {
-      await client.listPages(type, all ? '' : MANAGED_SELECTOR, async page => {
-        const desiredHere = new Map<string, Map<string, KubeObject>>();
-        for (const object of page) {
-          await this.visit(object, seen, desiredHere);
+      const selector = withUnmanaged ? '' : MANAGED_SELECTOR;
+      await client.listPages(type, selector, async page => {
+        for (const object of order.fresh(page)) {
+          const namespace = type.namespaced
+            ? object.metadata.namespace ?? ''
+            : object.metadata.name;
+          if (current?.namespace !== namespace) {
+            if (current) await this.finish(type, current);
+            current = await this.enter(type, cursor, namespace);
+          }
+          await this.visit(object, current);
         }
       });
     } catch (error) {
       if (error instanceof Throttled) throw error;
+      this.batch = undefined;
       this.result.failedKinds.add(kind);
       this.result.errors.push(`list ${kind}: ${errorMessage(error)}`);
       logger.warn(
@@ -162,57 +256,78 @@ export class ClusterPass {
       );
       return false;
     }
-    // What was never seen is missing: made (again) now.
-    for (const request of this.options.requests) {
-      if (this.skipped.has(request.namespace)) continue;
-      for (const object of this.desired(request, kind)) {
-        if (seen.has(objectKey(object))) continue;
-        await this.guard(request, () => this.write(request, object, undefined));
+    if (current) await this.finish(type, current);
+    // Requests after the last namespace listed: nothing of this kind is there.
+    for await (const request of cursor.before()) {
+      await this.finish(type, visitOf(request.namespace, request));
+    }
+    await cursor.close();
+    return true;
+  }
+
+  /** The list reached a namespace: requests that sort before it had nothing of this kind. */
+  private async enter(
+    type: KindType,
+    cursor: ReadyCursor,
+    namespace: string,
+  ): Promise<NamespaceVisit> {
+    for await (const request of cursor.before(cursor.sortKey(namespace))) {
+      await this.finish(type, visitOf(request.namespace, request));
+    }
+    const next = await cursor.peek();
+    if (next?.namespace !== namespace) return visitOf(namespace);
+    cursor.take();
+    return visitOf(namespace, next);
+  }
+
+  /** The list moved past a namespace: what was never seen is missing and made (again) now. */
+  private async finish(type: KindType, visit: NamespaceVisit): Promise<void> {
+    const { request, namespace } = visit;
+    if (!request) return;
+    if (type.kind === 'Namespace' && !visit.listed) {
+      this.notOwned.add(namespace);
+    }
+    if (!this.skipped.has(namespace)) {
+      for (const object of this.desired(request, type.kind)) {
+        if (visit.seen.has(objectKey(object))) continue;
+        await this.guard(request, () =>
+          this.write(request, object, undefined, visit),
+        );
       }
     }
-    return true;
+    if (this.batch && this.owns(namespace)) this.batch.owned.add(namespace);
   }
 
   /** One listed object: recorded, then repaired or removed when it differs from the desired state. */
   private async visit(
     object: KubeObject,
-    seen: Set<string>,
-    desiredHere: Map<string, Map<string, KubeObject>>,
+    visit: NamespaceVisit,
   ): Promise<void> {
+    const { request, namespace: ns } = visit;
+    // Not the namespace of a ready request: never touched.
+    if (!request) return;
     const key = objectKey(object);
-    if (object.kind === 'Namespace') this.visitNamespace(object);
-    const ns =
-      object.kind === 'Namespace'
-        ? object.metadata.name
-        : object.metadata.namespace ?? '';
+    if (object.kind === 'Namespace') this.visitNamespace(object, visit);
     if (!isManaged(object)) {
-      if (this.result.owned.has(ns)) {
-        this.result.unmanaged.set(key, trimBinding(object));
+      if (this.batch && this.owns(ns)) {
+        this.batch.unmanaged.push(trimBinding(object));
       }
       return;
     }
-    const request = this.byNamespace.get(ns);
-    if (!request) return;
     // Seen even when left alone: a skipped namespace is never made again.
-    seen.add(key);
+    visit.seen.add(key);
     // Stands unless the pass deletes or replaces it (noted again then).
     this.standing(object);
     if (this.skipped.has(ns)) return;
     const user = object.metadata.annotations?.[USER_ANNOTATION];
-    if (object.kind === 'RoleBinding' && user) {
-      this.hadAccess.add(`${ns} ${user}`);
-    }
-    let desired = desiredHere.get(ns);
-    if (!desired) {
-      desired = new Map(
-        this.desired(request, object.kind).map(o => [objectKey(o), o]),
-      );
-      desiredHere.set(ns, desired);
-    }
-    const want = desired.get(key);
+    if (object.kind === 'RoleBinding' && user) visit.hadAccess.add(user);
+    visit.desired ??= new Map(
+      this.desired(request, object.kind).map(o => [objectKey(o), o]),
+    );
+    const want = visit.desired.get(key);
     if (want) {
       if (!needsApply(want, object)) return;
-      await this.guard(request, () => this.write(request, want, object));
+      await this.guard(request, () => this.write(request, want, object, visit));
     } else {
       await this.guard(request, () => this.remove(request, object));
     }
@@ -221,15 +336,13 @@ export class ClusterPass {
   /** Notes one of our RoleBindings that stands after the pass, for the access step. */
   private standing(object: KubeObject): void {
     const ns = object.metadata.namespace ?? '';
-    if (object.kind !== 'RoleBinding' || !this.options.withUnmanaged) return;
-    if (this.result.owned.has(ns)) {
-      this.result.managed.set(objectKey(object), trimBinding(object));
-    }
+    if (object.kind !== 'RoleBinding' || !this.batch || !this.owns(ns)) return;
+    this.batch.managed.set(objectKey(object), trimBinding(object));
   }
 
   /** One of our RoleBindings deleted this pass: no longer stands. */
   private gone(object: KubeObject): void {
-    this.result.managed.delete(objectKey(object));
+    this.batch?.managed.delete(objectKey(object));
   }
 
   /**
@@ -237,10 +350,9 @@ export class ClusterPass {
    * being deleted (whoever made it; the next pass sees it gone), and never one that carries
    * our label but belongs to another request.
    */
-  private visitNamespace(namespace: KubeObject): void {
+  private visitNamespace(namespace: KubeObject, visit: NamespaceVisit): void {
     const name = namespace.metadata.name;
-    const request = this.byNamespace.get(name);
-    if (!request) return;
+    const request = visit.request!;
     if (namespace.metadata.deletionTimestamp) {
       this.skipped.add(name);
     } else if (!isOwnedBy(namespace, request.id)) {
@@ -251,7 +363,7 @@ export class ClusterPass {
         }; left alone`,
       );
     } else {
-      this.result.owned.add(name);
+      visit.listed = true;
     }
   }
 
@@ -291,6 +403,7 @@ export class ClusterPass {
     request: ProvisionTarget,
     object: KubeObject,
     current: KubeObject | undefined,
+    visit: NamespaceVisit,
   ): Promise<void> {
     await this.prepareWrite(request, object, current);
     await this.options.client.apply(object);
@@ -302,11 +415,7 @@ export class ClusterPass {
       `${objectKey(object)}${current ? ' (changed)' : ' (missing)'}`,
     );
     const user = object.metadata.annotations?.[USER_ANNOTATION];
-    if (
-      object.kind === 'RoleBinding' &&
-      user &&
-      !this.hadAccess.has(`${request.namespace} ${user}`)
-    ) {
+    if (object.kind === 'RoleBinding' && user && !visit.hadAccess.has(user)) {
       entry.granted.add(user);
     }
   }
@@ -316,10 +425,11 @@ export class ClusterPass {
     request: ProvisionTarget,
     object: KubeObject,
   ): Promise<void> {
-    const membership = this.options.resolved.get(request.id)!;
+    const isBinding = object.kind === 'RoleBinding';
+    const membership = isBinding ? this.resolved.get(request.id) : undefined;
     // Without the owner Group from the catalog we cannot know who left it;
     // keep existing bindings rather than lock everyone out.
-    if (object.kind === 'RoleBinding' && !membership.groupFound) return;
+    if (isBinding && !membership?.groupFound) return;
     await this.options.client.delete({
       apiVersion: object.apiVersion,
       kind: object.kind,
@@ -331,8 +441,8 @@ export class ClusterPass {
     const entry = this.repairsOf(request);
     entry.repaired.push(`${objectKey(object)} (removed)`);
     const user = object.metadata.annotations?.[USER_ANNOTATION];
-    const members = new Set(membership.members.map(m => m.user));
-    if (object.kind === 'RoleBinding' && user && !members.has(user)) {
+    const members = new Set(membership?.members.map(m => m.user));
+    if (isBinding && user && !members.has(user)) {
       entry.revoked.add(user);
       recordLeaverRemovals(request.cluster, 'left_group');
     } else {

@@ -355,4 +355,73 @@ describe('DatabaseNamespaceStore', () => {
       expect(await store.listMembers([a.id])).toEqual([]);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'pages through the ready requests of a cluster in etcd key order on %p',
+    async databaseId => {
+      const { store } = await createStore(databaseId);
+      const ready = async (
+        namespace: string,
+        cluster = 'sandbox',
+        when = at(10),
+      ) => {
+        const r = await store.createRequest(newRequest({ namespace, cluster }));
+        await store.updateRequest(
+          r.id,
+          { status: ['pending'] },
+          { status: 'ready' },
+          when,
+        );
+        return r;
+      };
+      // Byte order: '-' < '/' < digits < letters, whatever the database's locale.
+      for (const ns of [
+        'team-dev',
+        'team0-dev',
+        'team-dev-a-dev',
+        'team-a-dev',
+      ]) {
+        await ready(ns);
+      }
+      await ready('team-b-dev', 'elsewhere');
+      await store.createRequest(newRequest({ namespace: 'team-c-dev' }));
+      // Ready only after the pass began: the next pass takes it.
+      await ready('team-d-dev', 'sandbox', at(60));
+
+      const all = async (order: 'name' | 'key', limit: number) => {
+        const names: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await store.listReadyPage({
+            cluster: 'sandbox',
+            order,
+            after,
+            limit,
+            readyBy: at(30),
+          });
+          names.push(...page.map(r => r.namespace));
+          if (page.length < limit) return names;
+          const last = page[page.length - 1].namespace;
+          after = order === 'name' ? last : `${last}/`;
+        }
+      };
+      expect(await all('name', 3)).toEqual([
+        'team-a-dev',
+        'team-dev',
+        'team-dev-a-dev',
+        'team0-dev',
+      ]);
+      expect(await all('key', 1)).toEqual([
+        'team-a-dev',
+        'team-dev-a-dev',
+        'team-dev',
+        'team0-dev',
+      ]);
+      expect(await store.listReadyClusters(at(30))).toEqual([
+        'elsewhere',
+        'sandbox',
+      ]);
+      expect(await store.listReadyClusters(at(5))).toEqual([]);
+    },
+  );
 });

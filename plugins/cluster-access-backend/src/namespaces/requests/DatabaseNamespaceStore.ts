@@ -13,6 +13,7 @@ import {
   NamespaceRequestQuery,
   NamespaceStore,
   NewNamespaceRequest,
+  ReadyPageQuery,
   StoredNamespaceRequest,
 } from './NamespaceStore';
 
@@ -342,6 +343,42 @@ export class DatabaseNamespaceStore implements NamespaceStore {
         ? { oldestCreatedAt: new Date(toIso(oldest.created_at)) }
         : {}),
     };
+  }
+
+  async listReadyPage(
+    query: ReadyPageQuery,
+  ): Promise<StoredNamespaceRequest[]> {
+    // Byte order, as etcd's: PostgreSQL's default collation may follow a
+    // locale that ignores '-' and '/'.
+    const collate = this.db.client.config.client === 'pg' ? ' COLLATE "C"' : '';
+    const sortKey =
+      query.order === 'name'
+        ? `"namespace"${collate}`
+        : `("namespace" || '/')${collate}`;
+    let q = this.readyBy(query.readyBy)
+      .where('cluster', query.cluster)
+      .orderByRaw(sortKey)
+      .limit(Math.max(1, query.limit));
+    if (query.after !== undefined) {
+      q = q.whereRaw(`${sortKey} > ?`, [query.after]);
+    }
+    const rows: RequestRow[] = await q;
+    return rows.map(toRequest);
+  }
+
+  async listReadyClusters(readyBy: Date): Promise<string[]> {
+    const rows: Array<{ cluster: string }> = await this.readyBy(readyBy)
+      .distinct('cluster')
+      .orderBy('cluster');
+    return rows.map(r => r.cluster);
+  }
+
+  private readyBy(readyBy: Date) {
+    // Literals, not parameters: the planner then uses the partial indexes of
+    // migration 20261204000000.
+    return this.db<RequestRow>(REQUESTS)
+      .whereRaw(`kind = 'create' AND status = 'ready'`)
+      .where('updated_at', '<=', readyBy);
   }
 
   async listExpiredPending(now: Date): Promise<StoredNamespaceRequest[]> {

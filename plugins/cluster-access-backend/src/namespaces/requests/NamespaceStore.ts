@@ -76,6 +76,28 @@ export interface NamespaceRequestQuery {
 }
 
 /**
+ * One page of the ready create requests of a cluster, for a reconcile pass
+ * that streams them (see {@link NamespaceStore.listReadyPage}).
+ *
+ * @public
+ */
+export interface ReadyPageQuery {
+  cluster: string;
+  /**
+   * The order of a Kubernetes list of the kind being reconciled, which is
+   * etcd's key order (bytes): `name` for Namespaces (key = name), `key` for
+   * namespaced kinds (key = `namespace/name`, so `team-a` comes before
+   * `team`).
+   */
+  order: 'name' | 'key';
+  /** The sort key of the last request of the previous page (keyset pagination). */
+  after?: string;
+  limit: number;
+  /** Only requests that were ready at this time (not changed since): the pass's snapshot. */
+  readyBy: Date;
+}
+
+/**
  * Where namespace requests and extra members live. Shared by every replica.
  *
  * @public
@@ -122,6 +144,16 @@ export interface NamespaceStore extends ExtraMemberStore {
     now: Date;
     leaseMs: number;
   }): Promise<StoredNamespaceRequest | undefined>;
+
+  /**
+   * One page of the ready create requests of a cluster in the order of
+   * `query.order`; the next page starts after the sort key of its last
+   * request (the namespace, or the namespace and `/`).
+   */
+  listReadyPage(query: ReadyPageQuery): Promise<StoredNamespaceRequest[]>;
+
+  /** Clusters with ready create requests (as of `readyBy`). */
+  listReadyClusters(readyBy: Date): Promise<string[]>;
 
   /** Pending requests whose expiry time has passed. */
   listExpiredPending(now: Date): Promise<StoredNamespaceRequest[]>;
