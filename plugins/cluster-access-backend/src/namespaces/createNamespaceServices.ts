@@ -6,6 +6,7 @@ import {
 import { CertificatesSettings, NamespacesSettings } from '../config/types';
 import { HistoryRecorder } from '../history/HistoryRecorder';
 import { AccessRecorder } from './access/AccessRecorder';
+import { AppliedBindingsRecorder } from './access/AppliedBindingsRecorder';
 import { NamespaceAccessStore } from './access/AccessStore';
 import { NamespaceAccessService } from './access/NamespaceAccessService';
 import { NamespaceProvisioner } from './cluster/NamespaceProvisioner';
@@ -74,6 +75,11 @@ export function createNamespaceServices(options: {
     tiers: settings.tiers,
     members,
     delegableClusterRoles: settings.delegableClusterRoles,
+    bindings: new AppliedBindingsRecorder({
+      store: options.accessStore,
+      logger,
+      clock,
+    }),
   });
   const lifecycle = new NamespaceLifecycle({ store, history, clock });
   const worker = new NamespaceRequestWorker({
@@ -93,6 +99,7 @@ export function createNamespaceServices(options: {
     provisioner,
     members,
     logger,
+    clock,
     access: new AccessRecorder({
       store: options.accessStore,
       extras: store,

@@ -107,11 +107,45 @@ export class DatabaseAccessStore implements NamespaceAccessStore {
       }
       // A handful of rows per pass at most, except on the first pass; chunked
       // for SQLite's bound-parameter limit.
+      // A row the provisioner recorded since the pass read the table is
+      // overwritten: the pass's view wins, as it does for every other row.
       for (let i = 0; i < insert.length; i += 50) {
-        await tx<BindingRow>(BINDINGS).insert(
-          insert.slice(i, i + 50).map(toRow),
-        );
+        await tx<BindingRow>(BINDINGS)
+          .insert(insert.slice(i, i + 50).map(toRow))
+          .onConflict(['request_id', 'key'])
+          .merge();
       }
     });
+  }
+
+  async recordAppliedBindings(rows: ObservedBinding[]): Promise<void> {
+    if (rows.length === 0) return;
+    const byBinding = new Map<string, ObservedBinding[]>();
+    for (const row of rows) {
+      const id = JSON.stringify([row.requestId, row.binding]);
+      byBinding.set(id, [...(byBinding.get(id) ?? []), row]);
+    }
+    await this.db.transaction(async tx => {
+      for (const group of byBinding.values()) {
+        const { requestId, binding } = group[0];
+        // Subjects the binding no longer names (apply replaces the list).
+        await tx<BindingRow>(BINDINGS)
+          .where({ request_id: requestId, binding })
+          .whereNotIn('key', group.map(rowKey))
+          .delete();
+        await tx<BindingRow>(BINDINGS)
+          .insert(group.map(row => toRow({ ...row, managed: true })))
+          .onConflict(['request_id', 'key'])
+          .merge(['role_kind', 'role_name', 'flagged_at', 'managed']);
+      }
+    });
+  }
+
+  async forgetBindings(requestId: string, bindings: string[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.db<BindingRow>(BINDINGS)
+      .where({ request_id: requestId })
+      .whereIn('binding', bindings)
+      .delete();
   }
 }

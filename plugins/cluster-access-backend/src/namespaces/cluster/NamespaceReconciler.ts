@@ -49,6 +49,11 @@ export interface ClusterAccessObserver {
     unmanaged: KubeObject[];
     /** Cluster Access's own RoleBindings in those namespaces, as they stand after the pass. */
     managed: KubeObject[];
+    /**
+     * ISO 8601 time the pass of this cluster began, before it listed
+     * anything: what was recorded since is newer than what it saw.
+     */
+    startedAt?: string;
   }): Promise<{ deleted: number; errors: string[] }>;
 }
 
@@ -68,6 +73,8 @@ function errorMessage(error: unknown): string {
  * @public
  */
 export class NamespaceReconciler {
+  private readonly clock: () => Date;
+
   constructor(
     private readonly options: {
       /** The namespaces to keep in shape: the ready create requests. */
@@ -78,8 +85,11 @@ export class NamespaceReconciler {
       logger: LoggerService;
       /** Records who can get in through kubectl-made bindings, and acts on leavers. */
       access?: ClusterAccessObserver;
+      clock?: () => Date;
     },
-  ) {}
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
 
   async reconcileAll(): Promise<ClusterReconcileReport[]> {
     const requests = await this.options.listReady();
@@ -131,6 +141,7 @@ export class NamespaceReconciler {
       deleted: 0,
       errors: [],
     };
+    const startedAt = this.clock().toISOString();
     let client: ClusterClient;
     try {
       client = this.options.provisioner.client(cluster);
@@ -165,6 +176,7 @@ export class NamespaceReconciler {
           owned: pass.owned,
           unmanaged: [...pass.unmanaged.values()],
           managed: [...pass.managed.values()],
+          startedAt,
         },
         report,
       );
