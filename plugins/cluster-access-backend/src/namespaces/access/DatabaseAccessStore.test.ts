@@ -90,7 +90,26 @@ describe('DatabaseAccessStore', () => {
       });
       expect(await store.listBindings([requestId])).toHaveLength(2);
 
-      await store.forgetBindings(requestId, ['ca-edit-erin', 'ca-rbm-erin']);
+      // Every subject of a binding is recorded, beside other bindings.
+      const both = ['alice', 'bob'].map(name =>
+        row(requestId, 'ca-shared', name, { managed: true }),
+      );
+      await store.recordAppliedBindings([
+        ...both,
+        row(requestId, 'ca-rbm-erin', 'erin', { role: VIEW, managed: true }),
+      ]);
+      expect(await store.listBindings([requestId])).toEqual([
+        row(requestId, 'ca-edit-erin', 'erin', { managed: true }),
+        row(requestId, 'ca-rbm-erin', 'erin', { role: VIEW, managed: true }),
+        ...both,
+        row(requestId, 'team-view', 'bob', { role: VIEW }),
+      ]);
+
+      await store.forgetBindings(requestId, [
+        'ca-edit-erin',
+        'ca-rbm-erin',
+        'ca-shared',
+      ]);
       expect(await store.listBindings([requestId])).toEqual([
         row(requestId, 'team-view', 'bob', { role: VIEW }),
       ]);

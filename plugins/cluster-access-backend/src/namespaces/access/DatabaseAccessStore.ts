@@ -119,24 +119,33 @@ export class DatabaseAccessStore implements NamespaceAccessStore {
   }
 
   async recordAppliedBindings(rows: ObservedBinding[]): Promise<void> {
-    if (rows.length === 0) return;
+    // Per namespace and binding: a binding's rows are replaced together.
     const byBinding = new Map<string, ObservedBinding[]>();
     for (const row of rows) {
       const id = JSON.stringify([row.requestId, row.binding]);
       byBinding.set(id, [...(byBinding.get(id) ?? []), row]);
     }
+    const bindings = [...byBinding.values()];
+    if (bindings.length === 0) return;
     await this.db.transaction(async tx => {
-      for (const group of byBinding.values()) {
-        const { requestId, binding } = group[0];
-        // Subjects the binding no longer names (apply replaces the list).
-        await tx<BindingRow>(BINDINGS)
-          .where({ request_id: requestId, binding })
-          .whereNotIn('key', group.map(rowKey))
-          .delete();
-        await tx<BindingRow>(BINDINGS)
-          .insert(group.map(row => toRow({ ...row, managed: true })))
-          .onConflict(['request_id', 'key'])
-          .merge(['role_kind', 'role_name', 'flagged_at', 'managed']);
+      // Two bindings per member, chunked for SQLite's parameter limit.
+      for (let i = 0; i < bindings.length; i += 50) {
+        const chunk = bindings.slice(i, i + 50);
+        for (const requestId of new Set(chunk.map(b => b[0].requestId))) {
+          const applied = chunk
+            .filter(b => b[0].requestId === requestId)
+            .flat();
+          // Subjects the bindings no longer name (apply replaces the list).
+          await tx<BindingRow>(BINDINGS)
+            .where({ request_id: requestId })
+            .whereIn('binding', [...new Set(applied.map(r => r.binding))])
+            .whereNotIn('key', applied.map(rowKey))
+            .delete();
+          await tx<BindingRow>(BINDINGS)
+            .insert(applied.map(r => toRow({ ...r, managed: true })))
+            .onConflict(['request_id', 'key'])
+            .merge(['role_kind', 'role_name', 'flagged_at', 'managed']);
+        }
       }
     });
   }
