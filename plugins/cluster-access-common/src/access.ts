@@ -85,10 +85,10 @@ export interface NamespaceAccess {
   role: AccessRole;
   /**
    * Members and extra members: the roles of the RoleBindings Cluster Access
-   * made for them, as the reconciler last saw them in the cluster (`edit`
-   * and the namespace's `rolebinding-manager` Role). Empty before its first
-   * pass over a new namespace or member: what they hold, not what they
-   * should.
+   * made for them (`edit` and the namespace's `rolebinding-manager` Role),
+   * as applied by provisioning or a member change, then as the reconciler
+   * last saw them in the cluster. Empty until one of them is applied: what
+   * they hold, not what they should.
    */
   roles?: AccessRole[];
   /** `binding`: name of the RoleBinding made with kubectl. */

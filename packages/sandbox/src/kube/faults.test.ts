@@ -39,6 +39,18 @@ describe('kube peer test switches', () => {
     expect(third.items.length).toBeGreaterThan(0);
   });
 
+  it('fails only the named object when a fault names one', async () => {
+    peer.failNext({ verb: 'get', resource: 'namespaces', name: 'faults' });
+    // Another namespace is unaffected, and does not use the fault up.
+    expect((await core.readNamespace({ name: 'default' })).metadata?.name).toBe(
+      'default',
+    );
+    expect((await failure(core.readNamespace({ name: 'faults' }))).code).toBe(
+      500,
+    );
+    await core.readNamespace({ name: 'faults' });
+  });
+
   it('injects conflicts and throttling with the matching reasons', async () => {
     peer.failNext({ verb: 'create', resource: 'configmaps', status: 409 });
     const conflict = await failure(

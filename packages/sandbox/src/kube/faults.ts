@@ -11,6 +11,8 @@ export interface FaultSpec {
   verb?: string;
   /** Plural resource, e.g. `namespaces`, or `namespaces/status`. Omit for any. */
   resource?: string;
+  /** Name of the object, e.g. one RoleBinding among several. Omit for any. */
+  name?: string;
   /** How many matching requests fail (default 1). */
   times?: number;
   /** HTTP status of the failure (default 500). */
@@ -34,10 +36,14 @@ const defaultFaultMessages: Record<number, string> = {
 
 interface Fault
   extends Required<
-    Omit<FaultSpec, 'verb' | 'resource' | 'retryAfterSeconds' | 'continued'>
+    Omit<
+      FaultSpec,
+      'verb' | 'resource' | 'name' | 'retryAfterSeconds' | 'continued'
+    >
   > {
   verb?: string;
   resource?: string;
+  name?: string;
   retryAfterSeconds: number;
   continued?: boolean;
 }
@@ -74,6 +80,7 @@ export class FaultInjector {
     this.faults.push({
       verb: spec.verb,
       resource: spec.resource,
+      name: spec.name,
       times: spec.times ?? 1,
       status,
       message: spec.message ?? defaultFaultMessages[status] ?? 'injected fault',
@@ -90,6 +97,7 @@ export class FaultInjector {
       f =>
         (f.verb === undefined || f.verb === info.verb) &&
         (f.resource === undefined || f.resource === resource) &&
+        (f.name === undefined || f.name === info.name) &&
         (f.continued === undefined || f.continued === continued),
     );
     if (!fault) return undefined;

@@ -6,6 +6,7 @@ import {
 import { CertificatesSettings, NamespacesSettings } from '../config/types';
 import { HistoryRecorder } from '../history/HistoryRecorder';
 import { AccessRecorder } from './access/AccessRecorder';
+import { AppliedBindingsRecorder } from './access/AppliedBindingsRecorder';
 import { NamespaceAccessStore } from './access/AccessStore';
 import { NamespaceAccessService } from './access/NamespaceAccessService';
 import { NamespaceProvisioner } from './cluster/NamespaceProvisioner';
@@ -76,6 +77,11 @@ export function createNamespaceServices(options: {
     tiers: settings.tiers,
     members,
     delegableClusterRoles: settings.delegableClusterRoles,
+    bindings: new AppliedBindingsRecorder({
+      store: options.accessStore,
+      logger,
+      clock,
+    }),
   });
   const lifecycle = new NamespaceLifecycle({ store, history, clock });
   const worker = new NamespaceRequestWorker({
@@ -96,6 +102,7 @@ export function createNamespaceServices(options: {
     provisioner,
     members,
     logger,
+    clock,
     access: new AccessRecorder({
       store: options.accessStore,
       extras: store,

@@ -120,6 +120,8 @@ export class AccessRecorder implements ClusterAccessObserver {
     unmanaged: KubeObject[];
     /** Cluster Access's own RoleBindings there, as they stand after the pass. */
     managed: KubeObject[];
+    /** When the pass began: own bindings recorded since are kept. */
+    startedAt?: string;
   }): Promise<AccessRecordReport> {
     const { client, requests, resolved, owned, unmanaged, managed } = options;
     const report: AccessRecordReport = { deleted: 0, errors: [] };
@@ -161,7 +163,7 @@ export class AccessRecorder implements ClusterAccessObserver {
         report.errors.push(`${request.namespace}: ${errorMessage(error)}`);
       }
     }
-    await this.save(recorded, seen, now);
+    await this.save(recorded, seen, now, options.startedAt);
     return report;
   }
 
@@ -281,6 +283,7 @@ export class AccessRecorder implements ClusterAccessObserver {
     requests: ProvisionTarget[],
     seen: ObservedBinding[],
     now: string,
+    startedAt?: string,
   ): Promise<void> {
     const { store, history } = this.options;
     const stored = await store.listBindings(requests.map(r => r.id));
@@ -314,7 +317,11 @@ export class AccessRecorder implements ClusterAccessObserver {
       });
       if (flaggedAt && !old.flaggedAt) newlyFlagged.push(row);
     }
-    const remove = stored.filter(row => !after.has(keyOf(row)));
+    // A member added (on any replica) after the pass listed their namespace
+    // has bindings the pass did not see: kept for the next pass to confirm.
+    const newer = (row: ObservedBinding) =>
+      Boolean(row.managed && startedAt && row.firstSeenAt > startedAt);
+    const remove = stored.filter(row => !after.has(keyOf(row)) && !newer(row));
     await store.saveBindings({ insert, remove, update });
 
     const byId = new Map(requests.map(r => [r.id, r]));

@@ -107,11 +107,54 @@ export class DatabaseAccessStore implements NamespaceAccessStore {
       }
       // A handful of rows per pass at most, except on the first pass; chunked
       // for SQLite's bound-parameter limit.
+      // A row the provisioner recorded since the pass read the table is
+      // overwritten: the pass's view wins, as it does for every other row.
       for (let i = 0; i < insert.length; i += 50) {
-        await tx<BindingRow>(BINDINGS).insert(
-          insert.slice(i, i + 50).map(toRow),
-        );
+        await tx<BindingRow>(BINDINGS)
+          .insert(insert.slice(i, i + 50).map(toRow))
+          .onConflict(['request_id', 'key'])
+          .merge();
       }
     });
+  }
+
+  async recordAppliedBindings(rows: ObservedBinding[]): Promise<void> {
+    // Per namespace and binding: a binding's rows are replaced together.
+    const byBinding = new Map<string, ObservedBinding[]>();
+    for (const row of rows) {
+      const id = JSON.stringify([row.requestId, row.binding]);
+      byBinding.set(id, [...(byBinding.get(id) ?? []), row]);
+    }
+    const bindings = [...byBinding.values()];
+    if (bindings.length === 0) return;
+    await this.db.transaction(async tx => {
+      // Two bindings per member, chunked for SQLite's parameter limit.
+      for (let i = 0; i < bindings.length; i += 50) {
+        const chunk = bindings.slice(i, i + 50);
+        for (const requestId of new Set(chunk.map(b => b[0].requestId))) {
+          const applied = chunk
+            .filter(b => b[0].requestId === requestId)
+            .flat();
+          // Subjects the bindings no longer name (apply replaces the list).
+          await tx<BindingRow>(BINDINGS)
+            .where({ request_id: requestId })
+            .whereIn('binding', [...new Set(applied.map(r => r.binding))])
+            .whereNotIn('key', applied.map(rowKey))
+            .delete();
+          await tx<BindingRow>(BINDINGS)
+            .insert(applied.map(r => toRow({ ...r, managed: true })))
+            .onConflict(['request_id', 'key'])
+            .merge(['role_kind', 'role_name', 'flagged_at', 'managed']);
+        }
+      }
+    });
+  }
+
+  async forgetBindings(requestId: string, bindings: string[]): Promise<void> {
+    if (bindings.length === 0) return;
+    await this.db<BindingRow>(BINDINGS)
+      .where({ request_id: requestId })
+      .whereIn('binding', bindings)
+      .delete();
   }
 }

@@ -34,8 +34,8 @@ const VIA_ORDER = { group: 0, extra: 1, binding: 2 } as const;
 
 /**
  * The roles a member holds through Cluster Access's own RoleBindings, as
- * the reconciler last recorded them: none before its first pass over a new
- * namespace or member. ClusterRoles first, each role once.
+ * provisioning, member changes and then the reconciler recorded them: none
+ * until one of them is applied. ClusterRoles first, each role once.
  */
 function heldRoles(own: ObservedBinding[], username: string): AccessRole[] {
   const roles = new Map<string, AccessRole>();
@@ -53,8 +53,9 @@ const EDIT = { kind: 'ClusterRole', name: 'edit' } as const;
 /**
  * Answers "who can get in, and why" for managed namespaces. Members and
  * extras come from the catalog and the database as they are now; the roles
- * they hold, and bindings made with kubectl, come from what the reconciler
- * recorded on its last pass (only it reads the clusters).
+ * they hold come from the bindings applied since (recorded as they were
+ * applied) or found by the reconciler's last pass, and bindings made with
+ * kubectl from that pass alone (only it reads the clusters).
  *
  * @public
  */

@@ -44,6 +44,21 @@ export interface ProvisionStep {
 }
 
 /**
+ * Told of the members' RoleBindings the provisioner has just applied or
+ * deleted, so that the access view shows their roles at once instead of at
+ * the reconciler's next pass. Told only of what the cluster confirmed.
+ * Never throws: a record that fails is left to the reconciler.
+ *
+ * @public
+ */
+export interface AppliedBindingsObserver {
+  /** RoleBindings applied, as the cluster answered the apply. */
+  applied(target: ProvisionTarget, bindings: KubeObject[]): Promise<void>;
+  /** Names of RoleBindings deleted, or found already gone. */
+  deleted(target: ProvisionTarget, names: string[]): Promise<void>;
+}
+
+/**
  * Whether a live Namespace is the one this request made. Anything else, in
  * particular a namespace someone created by hand, is never adopted.
  *
@@ -71,6 +86,8 @@ export class NamespaceProvisioner {
       tiers: TierInfo[];
       members: NamespaceMembers;
       delegableClusterRoles: string[];
+      /** Records the members' bindings as they are written (the access view). */
+      bindings?: AppliedBindingsObserver;
     },
   ) {
     this.tiers = new Map(options.tiers.map(t => [t.name, t]));
@@ -139,13 +156,20 @@ export class NamespaceProvisioner {
       name: target.namespace,
       action: created ? 'created' : 'applied',
     });
-    for (const object of rest) {
-      await client.apply(object);
-      await onStep({
-        kind: object.kind,
-        name: object.metadata.name,
-        action: 'applied',
-      });
+    const bindings: KubeObject[] = [];
+    try {
+      for (const object of rest) {
+        const applied = await client.apply(object);
+        if (object.kind === 'RoleBinding') bindings.push(applied);
+        await onStep({
+          kind: object.kind,
+          name: object.metadata.name,
+          action: 'applied',
+        });
+      }
+    } finally {
+      // One write per attempt; after a failure, what was applied before it.
+      await this.options.bindings?.applied(target, bindings);
     }
   }
 
@@ -198,21 +222,33 @@ export class NamespaceProvisioner {
     const bindings = desiredObjects(this.spec(target, [member])).filter(
       o => o.kind === 'RoleBinding',
     );
-    for (const binding of bindings) {
-      await client.apply(binding);
+    const applied: KubeObject[] = [];
+    try {
+      for (const binding of bindings) {
+        applied.push(await client.apply(binding));
+      }
+    } finally {
+      await this.options.bindings?.applied(target, applied);
     }
   }
 
   /** Revokes one member's access now (deletes their two RoleBindings). */
   async removeMember(target: ProvisionTarget, username: string): Promise<void> {
     const client = this.client(target.cluster);
-    for (const prefix of ['ca-edit', 'ca-rbm'] as const) {
-      await client.delete({
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        namespace: target.namespace,
-        name: memberBindingName(prefix, username),
-      });
+    const deleted: string[] = [];
+    try {
+      for (const prefix of ['ca-edit', 'ca-rbm'] as const) {
+        const name = memberBindingName(prefix, username);
+        await client.delete({
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          namespace: target.namespace,
+          name,
+        });
+        deleted.push(name);
+      }
+    } finally {
+      await this.options.bindings?.deleted(target, deleted);
     }
   }
 

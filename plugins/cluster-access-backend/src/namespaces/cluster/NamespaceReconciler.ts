@@ -50,6 +50,11 @@ export interface ClusterAccessObserver {
     unmanaged: KubeObject[];
     /** Cluster Access's own RoleBindings in those namespaces, as they stand after the pass. */
     managed: KubeObject[];
+    /**
+     * ISO 8601 time the pass of this cluster began, before it listed
+     * anything: what was recorded since is newer than what it saw.
+     */
+    startedAt?: string;
   }): Promise<{ deleted: number; errors: string[] }>;
 }
 
@@ -87,6 +92,8 @@ export interface ReadyRequestSource {
  * @public
  */
 export class NamespaceReconciler {
+  private readonly clock: () => Date;
+
   constructor(
     private readonly options: {
       /** The namespaces to keep in shape: the ready create requests. */
@@ -101,12 +108,14 @@ export class NamespaceReconciler {
       /** Records who can get in through kubectl-made bindings, and acts on leavers. */
       access?: ClusterAccessObserver;
     },
-  ) {}
+  ) {
+    this.clock = options.clock ?? (() => new Date());
+  }
 
   async reconcileAll(): Promise<ClusterReconcileReport[]> {
     // The pass's snapshot: a request that becomes ready while it runs waits
     // for the next one, so every kind sees the same requests.
-    const readyBy = (this.options.clock ?? (() => new Date()))();
+    const readyBy = this.clock();
     const clusters = await this.options.ready.listReadyClusters(readyBy);
     const reports: ClusterReconcileReport[] = [];
     for (const cluster of clusters) {
@@ -148,6 +157,7 @@ export class NamespaceReconciler {
       deleted: 0,
       errors: [],
     };
+    const startedAt = this.clock().toISOString();
     let client: ClusterClient;
     try {
       client = this.options.provisioner.client(cluster);
@@ -166,7 +176,8 @@ export class NamespaceReconciler {
       provisioner: this.options.provisioner,
       logger: this.options.logger,
       recordAccess: access
-        ? page => this.recordAccess({ ...page, client }, accessReport)
+        ? page =>
+            this.recordAccess({ ...page, client, startedAt }, accessReport)
         : undefined,
     }).run();
     report.namespaces = pass.namespaces;

@@ -86,7 +86,9 @@ const NamespaceRow = (props: { item: MyNamespace }) => {
           <Chip key={role} label={role} size="small" />
         ))}
         {roles.length === 0 && (
-          // Members before the reconciler has found their RoleBindings.
+          // None of their RoleBindings applied yet: the namespace is being
+          // provisioned, they joined the owner Group since the reconciler's
+          // last pass, or the cluster refused them so far.
           <Chip label="no RoleBinding yet" size="small" variant="outlined" />
         )}
       </span>

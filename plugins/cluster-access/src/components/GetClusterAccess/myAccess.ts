@@ -47,9 +47,9 @@ export function groupMyAccess(entries: NamespaceAccess[]): MyCluster[] {
 
 /**
  * The roles one way in gives, in words: for members and extra members the
- * RoleBindings the reconciler found for them in the cluster (`edit`, and
- * the `rolebinding-manager` Role that lets them bind others to `edit` or
- * `view`), none before it has seen them; a kubectl-made binding's own.
+ * RoleBindings the cluster holds for them (`edit`, and the
+ * `rolebinding-manager` Role that lets them bind others to `edit` or
+ * `view`), none until one is applied; a kubectl-made binding's own.
  */
 export function rolesOf(entry: NamespaceAccess): string[] {
   return heldRoles(entry).map(({ kind, name }) => {

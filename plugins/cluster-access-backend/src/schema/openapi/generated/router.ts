@@ -2075,7 +2075,7 @@ export const spec = {
           roles: {
             type: 'array',
             description:
-              'via group and extra: the roles of the RoleBindings Cluster Access made for them, as the reconciler last saw them in the cluster (empty before its first pass over a new namespace or member)',
+              'via group and extra: the roles of the RoleBindings Cluster Access made for them, as provisioning or a member change applied them, then as the reconciler last saw them in the cluster (empty until one of them is applied)',
             items: {
               type: 'object',
               required: ['kind', 'name'],

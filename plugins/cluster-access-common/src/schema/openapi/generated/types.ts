@@ -675,7 +675,7 @@ export interface components {
         kind: 'ClusterRole' | 'Role';
         name: string;
       };
-      /** @description via group and extra: the roles of the RoleBindings Cluster Access made for them, as the reconciler last saw them in the cluster (empty before its first pass over a new namespace or member) */
+      /** @description via group and extra: the roles of the RoleBindings Cluster Access made for them, as provisioning or a member change applied them, then as the reconciler last saw them in the cluster (empty until one of them is applied) */
       roles?: {
         /** @enum {string} */
         kind: 'ClusterRole' | 'Role';
