@@ -102,7 +102,6 @@ export function createNamespaceServices(options: {
     provisioner,
     members,
     logger,
-    clock,
     access: new AccessRecorder({
       store: options.accessStore,
       extras: store,
