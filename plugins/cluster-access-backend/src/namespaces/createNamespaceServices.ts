@@ -64,7 +64,7 @@ export function createNamespaceServices(options: {
 }): NamespaceServices {
   const { settings, store, history, groups, logger } = options;
   const clock = options.clock ?? (() => new Date());
-  const { groupPrefix, usernameFormat } = options.certificates;
+  const { usernameFormat } = options.certificates;
   const members = new NamespaceMembers({
     groups,
     store,
@@ -94,24 +94,7 @@ export function createNamespaceServices(options: {
     workerId: options.workerId,
     concurrencyPerCluster: settings.worker.concurrencyPerCluster,
   });
-  const reconciler = new NamespaceReconciler({
-    ready: store,
-    pageSize: options.reconcilePageSize,
-    clock,
-    history,
-    provisioner,
-    members,
-    logger,
-    access: new AccessRecorder({
-      store: options.accessStore,
-      extras: store,
-      history,
-      tiers: settings.tiers,
-      groupPrefix,
-      logger,
-      clock,
-    }),
-  });
+  const reconciler = createReconciler(options, { members, provisioner, clock });
   return {
     settings,
     store,
@@ -128,6 +111,36 @@ export function createNamespaceServices(options: {
       clock,
     }),
   };
+}
+
+/** The reconcile pass, with the access view it records. */
+function createReconciler(
+  options: Parameters<typeof createNamespaceServices>[0],
+  deps: {
+    members: NamespaceMembers;
+    provisioner: NamespaceProvisioner;
+    clock: () => Date;
+  },
+): NamespaceReconciler {
+  const { settings, store, history, logger } = options;
+  return new NamespaceReconciler({
+    ready: store,
+    pageSize: options.reconcilePageSize,
+    clock: deps.clock,
+    history,
+    provisioner: deps.provisioner,
+    members: deps.members,
+    logger,
+    access: new AccessRecorder({
+      store: options.accessStore,
+      extras: store,
+      history,
+      tiers: settings.tiers,
+      groupPrefix: options.certificates.groupPrefix,
+      logger,
+      clock: deps.clock,
+    }),
+  });
 }
 
 /** The services behind the routes: requests, namespaces, members, access. */
