@@ -78,6 +78,42 @@ describe('createVaultTransport (node-vault over node:http)', () => {
     transport.close();
   });
 
+  it('sends a request again, once, when the kept-alive connection it went out on was closed', async () => {
+    // Each connection answers one request; a second request on it finds the
+    // connection reset, as when a server closes an idle keep-alive
+    // connection just as the client reuses it.
+    let connections = 0;
+    let answered = 0;
+    let resetEvery = false;
+    const server = http.createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { used?: boolean };
+      if (socket.used || resetEvery) {
+        socket.destroy();
+        return;
+      }
+      socket.used = true;
+      answered++;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ data: { n: answered } }));
+    });
+    server.on('connection', () => connections++);
+    servers.push(server);
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const { vault: nv, transport } = client(`http://127.0.0.1:${port}`);
+    await expect(nv.read('secret/a')).resolves.toEqual({ data: { n: 1 } });
+    await expect(nv.read('secret/b')).resolves.toEqual({ data: { n: 2 } });
+    expect(connections).toBe(2);
+    // A reset on a new connection is not a closed idle one: no resend.
+    resetEvery = true;
+    transport.close();
+    await expect(nv.read('secret/c')).rejects.toMatchObject({
+      code: 'ECONNRESET',
+    });
+    expect(answered).toBe(2);
+    transport.close();
+  });
+
   it("rejects Vault's errors with their status and messages, as node-vault does", async () => {
     const vault = await startServer((_req, _body, res) => {
       res.statusCode = 403;

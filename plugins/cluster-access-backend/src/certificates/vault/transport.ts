@@ -10,6 +10,8 @@ interface TransportRequest {
   json?: unknown;
   /** Socket inactivity timeout, in milliseconds. */
   timeout?: number;
+  /** Set on the one resend after a reused connection was found closed. */
+  retriedStaleSocket?: boolean;
 }
 
 /** The response shape node-vault's response handling reads. */
@@ -88,7 +90,27 @@ function send(
         }),
       ),
     );
-    req.on('error', reject);
+    req.on('error', error => {
+      // A keep-alive connection the server closed as idle, just as this
+      // request went out on it: the server never read the request, so it
+      // is sent again once on a new connection (Node's documented pattern;
+      // Go's client, Vault's own, does the same).
+      if (
+        req.reusedSocket &&
+        (error as NodeJS.ErrnoException).code === 'ECONNRESET' &&
+        !request.retriedStaleSocket
+      ) {
+        send(
+          agents,
+          url,
+          { ...request, retriedStaleSocket: true },
+          body,
+          hops,
+        ).then(resolve, reject);
+        return;
+      }
+      reject(error);
+    });
     req.end(body);
   });
 }
