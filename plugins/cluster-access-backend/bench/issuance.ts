@@ -120,13 +120,17 @@ interface Row {
   vaultCalls: Record<string, number>;
 }
 
-async function runMode(vaultOutOfProcess: boolean) {
+/** The product's backend, or the floor (bench/issuanceFloorBackend.ts). */
+type BackendKind = 'product' | 'floor';
+
+async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
   const profile = process.argv.includes('--cpu-prof');
+  const floor = kind === 'floor';
   const vaultChild = vaultOutOfProcess
     ? await start<VaultPeerReady>('vaultPeerProcess.ts', 'vault-ready')
     : undefined;
   const backend = await start<{ base: string; vault: VaultPeerReady }>(
-    'issuanceBackend.ts',
+    floor ? 'issuanceFloorBackend.ts' : 'issuanceBackend.ts',
     'backend-ready',
     {
       env: vaultChild
@@ -136,7 +140,9 @@ async function runMode(vaultOutOfProcess: boolean) {
   );
   const { base, vault } = backend.message;
   progress(
-    `backend ready (Vault ${vaultOutOfProcess ? 'out of' : 'in'} process)`,
+    `${kind} backend ready (Vault ${
+      vaultOutOfProcess ? 'out of' : 'in'
+    } process)`,
   );
   try {
     const users = await Promise.all(
@@ -257,7 +263,8 @@ async function runMode(vaultOutOfProcess: boolean) {
     }
     // The split: one user at a time, so that process CPU is this request's;
     // timing the phases costs CPU of its own, so this run is kept apart.
-    {
+    // The floor has no phases to split.
+    if (!floor) {
       const total = requestsAt(1);
       progress(`CPU split, 1 user, ${total} requests`);
       await ask(backend.child, { type: 'reset' });
@@ -277,14 +284,22 @@ async function runMode(vaultOutOfProcess: boolean) {
       split.total = round(perIssuance);
     }
     if (profile) {
+      let profileName = vaultOutOfProcess ? 'out' : 'in';
+      if (floor) profileName = 'floor';
       const file = path.join(
         repoRoot(),
         'bench',
         'profiles',
-        `issuance-${vaultOutOfProcess ? 'out' : 'in'}-${Date.now()}.cpuprofile`,
+        `issuance-${profileName}-${Date.now()}.cpuprofile`,
       );
       await ask(backend.child, { type: 'profile-stop', file } as any);
       progress(`CPU profile of the backend: ${file}`);
+    }
+    if (floor) {
+      return {
+        vault: 'own process; the floor backend, not the product',
+        rows,
+      };
     }
     const csrCost = await ask<{ cpuMs: number }>(backend.child, {
       type: 'csr-cost',
@@ -330,22 +345,35 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
           r.users
         } user(s): ${JSON.stringify(r.vaultCalls)}`,
     ),
-    `CPU split at 1 user (ms per issuance): ${JSON.stringify(
-      mode.cpuSplitMsAtOneUser,
-    )}`,
+    ...(mode.cpuSplitMsAtOneUser
+      ? [
+          `CPU split at 1 user (ms per issuance): ${JSON.stringify(
+            mode.cpuSplitMsAtOneUser,
+          )}`,
+        ]
+      : []),
   ].join('\n');
 }
 
 async function main() {
   const modes = [];
+  // --vault=out|in runs one of the product's modes; --backend=floor only the
+  // floor; a recorded run has all three.
   const only = flag('vault');
-  for (const outOfProcess of [true, false]) {
+  const backend = flag('backend');
+  const runs: Array<[boolean, BackendKind]> = [
+    [true, 'product'],
+    [false, 'product'],
+    [true, 'floor'],
+  ];
+  for (const [outOfProcess, kind] of runs) {
     if (only && (only === 'out') !== outOfProcess) continue;
-    const mode = await runMode(outOfProcess);
+    if (backend && backend !== kind) continue;
+    const mode = await runMode(outOfProcess, kind);
     process.stdout.write(`${table(mode)}\n\n`);
     modes.push(mode);
   }
-  if (!CUSTOM && !only) reportResult('issuance', SIZE, { modes });
+  if (!CUSTOM && !only && !backend) reportResult('issuance', SIZE, { modes });
 }
 
 main().catch(error => {

@@ -16,7 +16,6 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import express from 'express';
-import knexFactory, { Knex } from 'knex';
 import fs from 'node:fs';
 import http from 'node:http';
 import { Session } from 'node:inspector';
@@ -36,6 +35,7 @@ import { createCertificatesFeature } from '../src/features/certificates';
 import { DatabaseHistoryStore } from '../src/history/DatabaseHistoryStore';
 import { HistoryRecorder } from '../src/history/HistoryRecorder';
 import { createHistoryRouter } from '../src/service/historyRouter';
+import { openBenchDatabase } from './benchDatabase';
 import { accountCpu, cpuMs, setCpuAccounting } from './common';
 import { startBootstrappedVault, VaultPeerReady } from './vaultPeerProcess';
 
@@ -111,37 +111,6 @@ function instrument() {
   );
 }
 
-/**
- * SQLite in memory, or with BENCH_POSTGRES (a server's connection string, as
- * production runs) a database of its own there, dropped at the end.
- */
-async function openDatabase(): Promise<{
-  knex: Knex;
-  drop: () => Promise<void>;
-}> {
-  const server = process.env.BENCH_POSTGRES;
-  if (!server) {
-    const knex = knexFactory({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    });
-    return { knex, drop: async () => {} };
-  }
-  const name = `cluster_access_bench_${process.pid}`;
-  const admin = knexFactory({ client: 'pg', connection: server });
-  await admin.raw('CREATE DATABASE ??', [name]);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    knex: knexFactory({ client: 'pg', connection: url.toString() }),
-    drop: async () => {
-      await admin.raw('DROP DATABASE ??', [name]);
-      await admin.destroy();
-    },
-  };
-}
-
 async function main() {
   const inProcess = !process.env.BENCH_VAULT;
   const vault: VaultPeerReady = inProcess
@@ -150,7 +119,7 @@ async function main() {
   instrument();
   countVaultCalls();
   const logger = mockServices.rootLogger({ level: 'none' });
-  const { knex, drop } = await openDatabase();
+  const { knex, drop } = await openBenchDatabase();
   const db = await migrateDatabase(
     mockServices.database({ knex, migrations: { skip: false } }),
   );

@@ -120,7 +120,8 @@ if (require.main === module) {
           } else if (method === 'profileStop') {
             await profiler.stop(args[0] as string);
           } else if (method === 'putObjects') {
-            for (const object of args[0] as KubeObject[]) peer.putObject(object);
+            for (const object of args[0] as KubeObject[])
+              peer.putObject(object);
           } else {
             result = await (peer as any)[method](...args);
           }

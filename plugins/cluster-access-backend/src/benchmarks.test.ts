@@ -39,22 +39,32 @@ function runSmall(file: string): Promise<{ name: string; figures: any }> {
 }
 
 describe('benchmarks at their smallest size', () => {
-  it('issuance: both Vault placements, every level, a CPU split', async () => {
+  it('issuance: both Vault placements and the floor, every level, a CPU split', async () => {
     const { name, figures } = await runSmall('issuance.ts');
     expect(name).toBe('issuance');
     expect(figures.modes.map((m: any) => m.vault)).toEqual([
       'own process',
       'in the backend process',
+      'own process; the floor backend, not the product',
     ]);
     for (const mode of figures.modes) {
       expect(mode.rows.map((r: any) => r.users)).toEqual([1, 5]);
       for (const row of mode.rows) {
         expect(row.issuance.requests).toBe(10);
+        expect(row.failedByStatus).toBeUndefined();
         expect(row.bareSign.requests).toBe(10);
         expect(row.backendCpuMsPerIssuance).toBeGreaterThan(0);
+        expect(row.vaultCalls['write sign-verbatim']).toBe(10);
       }
-      expect(mode.cpuSplitMsAtOneUser['vault calls']).toBeGreaterThan(0);
     }
+    // The product's modes split their CPU by phase; the floor has none.
+    expect(figures.modes[0].cpuSplitMsAtOneUser['vault calls']).toBeGreaterThan(
+      0,
+    );
+    expect(figures.modes[1].cpuSplitMsAtOneUser['vault calls']).toBeGreaterThan(
+      0,
+    );
+    expect(figures.modes[2].cpuSplitMsAtOneUser).toBeUndefined();
   });
 
   it('provisioning burst: every request ready', async () => {
