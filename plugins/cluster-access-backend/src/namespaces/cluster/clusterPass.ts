@@ -33,6 +33,7 @@ import {
   ProvisionTarget,
 } from './NamespaceProvisioner';
 import { ClusterBusyError } from './clusterFailures';
+import { prepareWrite } from './prepareWrite';
 import { ListOrder, ReadyCursor, ReadyPageReader } from './keyOrder';
 import {
   recordDriftRepairs,
@@ -83,6 +84,8 @@ interface NamespaceVisit {
   hadAccess: Set<string>;
   /** Namespaces only: its Namespace was listed, and is ours. */
   listed?: boolean;
+  /** RoleBindings only: its members were read again, after the list (confirm). */
+  confirmed?: boolean;
 }
 
 /** The access step's page while the RoleBindings are listed. */
@@ -287,13 +290,21 @@ export class ClusterPass {
     if (type.kind === 'Namespace' && !visit.listed) {
       this.notOwned.add(namespace);
     }
-    if (!this.skipped.has(namespace)) {
-      for (const object of this.desired(request, type.kind)) {
-        if (visit.seen.has(objectKey(object))) continue;
-        await this.guard(request, () =>
-          this.write(request, object, undefined, visit),
-        );
-      }
+    const unseen = () =>
+      this.skipped.has(namespace)
+        ? []
+        : this.desired(request, type.kind).filter(
+            o => !visit.seen.has(objectKey(o)),
+          );
+    let missing = unseen();
+    if (missing.length && type.kind === 'RoleBinding' && !visit.confirmed) {
+      await this.guard(request, () => this.confirm(request, visit));
+      missing = unseen();
+    }
+    for (const object of missing) {
+      await this.guard(request, () =>
+        this.write(request, object, undefined, visit),
+      );
     }
     if (this.batch && this.owns(namespace)) this.batch.owned.add(namespace);
   }
@@ -321,16 +332,59 @@ export class ClusterPass {
     if (this.skipped.has(ns)) return;
     const user = object.metadata.annotations?.[USER_ANNOTATION];
     if (object.kind === 'RoleBinding' && user) visit.hadAccess.add(user);
+    await this.guard(request, async () => {
+      const want = await this.wanted(request, object, visit);
+      if (!want) await this.remove(request, object);
+      else if (needsApply(want, object)) {
+        await this.write(request, want, object, visit);
+      }
+    });
+  }
+
+  /**
+   * The desired state of a listed object. A RoleBinding is written or
+   * deleted only on members read after it was listed (confirm); one that
+   * already matches costs nothing more.
+   */
+  private async wanted(
+    request: ProvisionTarget,
+    object: KubeObject,
+    visit: NamespaceVisit,
+  ): Promise<KubeObject | undefined> {
     visit.desired ??= new Map(
       this.desired(request, object.kind).map(o => [objectKey(o), o]),
     );
-    const want = visit.desired.get(key);
-    if (want) {
-      if (!needsApply(want, object)) return;
-      await this.guard(request, () => this.write(request, want, object, visit));
-    } else {
-      await this.guard(request, () => this.remove(request, object));
-    }
+    const want = visit.desired.get(objectKey(object));
+    if (object.kind !== 'RoleBinding' || visit.confirmed) return want;
+    if (want && !needsApply(want, object)) return want;
+    // Without the owner Group nothing is deleted (remove): nothing to confirm.
+    if (!want && !this.resolved.get(request.id)?.groupFound) return want;
+    await this.confirm(request, visit);
+    return this.wanted(request, object, visit);
+  }
+
+  /**
+   * Reads a namespace's members again before one of its RoleBindings is
+   * made, changed or deleted. The pass read them before it listed that
+   * binding (per page of requests; a list started again after an expired
+   * continue token is a newer snapshot than that read), so a member added
+   * or removed in between would lose a binding the API just made, or get
+   * back one it just deleted. The API saves the member before it applies
+   * their bindings and deletes the bindings after it removes the member,
+   * so a read made after the list agrees with every binding the list
+   * holds. Once per namespace and pass, and only where something changes:
+   * a quiet pass reads nothing more.
+   */
+  private async confirm(
+    request: ProvisionTarget,
+    visit: NamespaceVisit,
+  ): Promise<void> {
+    if (visit.confirmed) return;
+    visit.confirmed = true;
+    const fresh = (await this.options.resolve([request])).get(request.id);
+    // The access step gets the same, newer view of this namespace.
+    if (fresh) this.resolved.set(request.id, fresh);
+    visit.desired = undefined;
   }
 
   /** Notes one of our RoleBindings that stands after the pass, for the access step. */
@@ -405,7 +459,12 @@ export class ClusterPass {
     current: KubeObject | undefined,
     visit: NamespaceVisit,
   ): Promise<void> {
-    await this.prepareWrite(request, object, current);
+    await prepareWrite({
+      client: this.options.client,
+      request,
+      object,
+      current,
+    });
     await this.options.client.apply(object);
     this.result.applied += 1;
     this.standing(object);
@@ -447,48 +506,6 @@ export class ClusterPass {
       recordLeaverRemovals(request.cluster, 'left_group');
     } else {
       recordDriftRepairs(request.cluster, object.kind);
-    }
-  }
-
-  /**
-   * What must happen before a desired object is applied: a Namespace
-   * deleted out of band is made again, but a namespace of the same name
-   * that someone else created is never taken over; a RoleBinding whose
-   * roleRef (immutable) points elsewhere is replaced.
-   */
-  private async prepareWrite(
-    request: ProvisionTarget,
-    object: KubeObject,
-    current: KubeObject | undefined,
-  ): Promise<void> {
-    const { client } = this.options;
-    if (object.kind === 'Namespace' && !current) {
-      const { created } = await client.create(object);
-      if (!created) {
-        const existing = await client.get({
-          apiVersion: 'v1',
-          kind: 'Namespace',
-          name: request.namespace,
-        });
-        if (!existing || !isOwnedBy(existing, request.id)) {
-          throw new Error(
-            `namespace exists without our ownership record; it is never adopted`,
-          );
-        }
-      }
-    }
-    if (current && object.kind === 'RoleBinding') {
-      const have = current.roleRef as { kind?: string; name?: string };
-      const want = object.roleRef as { kind: string; name: string };
-      if (have?.kind !== want.kind || have?.name !== want.name) {
-        // roleRef is immutable: a binding pointing elsewhere is replaced.
-        await client.delete({
-          apiVersion: object.apiVersion,
-          kind: object.kind,
-          namespace: object.metadata.namespace,
-          name: object.metadata.name,
-        });
-      }
     }
   }
 }
