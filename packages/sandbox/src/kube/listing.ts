@@ -142,7 +142,9 @@ function resolveRead(
       );
     }
     const { start, revision } = decodeContinue(opts.continueToken);
-    if (revision > 0 && revision <= compactedRevision) {
+    // etcd refuses a read below the compacted revision, not at it
+    // (mvcc rangeKeys: `rev < compactMainRev` is ErrCompacted).
+    if (revision > 0 && revision < compactedRevision) {
       // The inconsistent continuation a 410 offers: the rest, served at the latest revision.
       throw expiredContinue(encodeContinue(start, -1));
     }
