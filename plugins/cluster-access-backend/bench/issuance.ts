@@ -11,6 +11,12 @@
  * fetch), bench/issuanceBackend.ts one backend replica, and
  * bench/vaultPeerProcess.ts the Vault peer. A second row runs the Vault peer
  * inside the backend's process, as the first version of this benchmark did.
+ * Both rows run the bare stack: the plugin's routers on a plain Express app
+ * with mock credentials. The third runs the real one
+ * (bench/issuanceRealBackend.ts): `createBackend()` of
+ * @backstage/backend-defaults with the auth and permission backends and the
+ * whole plugin, each user sending a real Backstage token the auth backend
+ * issued. `--stack=bare|real` runs only those rows (not recorded).
  *
  * Per concurrency level (closed loop, worker i plays user i): p50/p99 and
  * throughput of `POST /certificates` (identity and groups from Vault, CSR
@@ -27,8 +33,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { generateClientKeyAndCsr } from '@cluster-access/plugin-cluster-access-common';
 import { ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { BackendStats } from './issuanceBackend';
+import type { BackendReady, BackendStats } from './backendProcess';
 import type { VaultPeerReady } from './vaultPeerProcess';
 import {
   benchSize,
@@ -55,13 +63,22 @@ const progress = (line: string) => process.stderr.write(`[issuance] ${line}\n`);
 function start<T>(
   file: string,
   ready: string,
-  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    execArgv?: string[];
+    /** A file for the child's stdout (its logs) instead of this one's. */
+    stdoutFile?: string;
+  } = {},
 ): Promise<{ child: ChildProcess; message: T }> {
+  const stdout = options.stdoutFile
+    ? fs.openSync(options.stdoutFile, 'w')
+    : 'inherit';
   const child = fork(path.join(__dirname, file), [], {
     execArgv: ['--require', transform, ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
+  if (typeof stdout === 'number') fs.closeSync(stdout);
   return new Promise((resolve, reject) => {
     child.once('exit', (code, signal) => {
       const error = new Error(`${file} exited (${code ?? signal})`);
@@ -118,31 +135,86 @@ interface Row {
    * once per issuance, an identity read per user per cache TTL.
    */
   vaultCalls: Record<string, number>;
+  /**
+   * Requests the backend answered while measuring, per issuance, by method
+   * and path: on the real stack also those its plugins send each other.
+   */
+  backendRequestsPerIssuance: Record<string, number>;
 }
 
-async function runMode(vaultOutOfProcess: boolean) {
+type Stack = 'bare' | 'real';
+
+/** The differences of two counts, without the zeros. */
+function delta(
+  after: Record<string, number>,
+  before: Record<string, number>,
+  per = 1,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, n]) => [key, round((n - (before[key] ?? 0)) / per)])
+      .filter(([, n]) => n),
+  );
+}
+
+/** Starts the backend of that stack; the real one logs to a file. */
+async function startBackend(stack: Stack, vault?: VaultPeerReady) {
+  const env: Record<string, string> = vault
+    ? { BENCH_VAULT: JSON.stringify(vault) }
+    : {};
+  if (stack === 'bare') {
+    return start<BackendReady & { vault: VaultPeerReady }>(
+      'issuanceBackend.ts',
+      'backend-ready',
+      { env },
+    );
+  }
+  const stdoutFile = path.join(
+    os.tmpdir(),
+    `cluster-access-bench-real-${process.pid}.log`,
+  );
+  progress(`real backend's logs: ${stdoutFile}`);
+  const backend = await start<BackendReady>(
+    'issuanceRealBackend.ts',
+    'backend-ready',
+    { env: { ...env, NODE_ENV: 'production' }, stdoutFile },
+  );
+  return { ...backend, message: { ...backend.message, vault: vault! } };
+}
+
+/** A user's authorization header: a real token on the real stack. */
+async function authorizationOf(ready: BackendReady, name: string) {
+  if (!ready.tokenUrl) {
+    return mockCredentials.user.header(`user:default/${name}`);
+  }
+  const res = await fetch(ready.tokenUrl, {
+    headers: { [ready.userHeader!]: name },
+  });
+  if (!res.ok) {
+    throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
+  }
+  const body = await res.json();
+  return `Bearer ${body.backstageIdentity.token}`;
+}
+
+async function runMode(stack: Stack, vaultOutOfProcess: boolean) {
   const profile = process.argv.includes('--cpu-prof');
   const vaultChild = vaultOutOfProcess
     ? await start<VaultPeerReady>('vaultPeerProcess.ts', 'vault-ready')
     : undefined;
-  const backend = await start<{ base: string; vault: VaultPeerReady }>(
-    'issuanceBackend.ts',
-    'backend-ready',
-    {
-      env: vaultChild
-        ? { BENCH_VAULT: JSON.stringify(vaultChild.message) }
-        : {},
-    },
-  );
+  const backend = await startBackend(stack, vaultChild?.message);
   const { base, vault } = backend.message;
   progress(
-    `backend ready (Vault ${vaultOutOfProcess ? 'out of' : 'in'} process)`,
+    `${stack} backend ready (Vault ${
+      vaultOutOfProcess ? 'out of' : 'in'
+    } process)`,
   );
   try {
     const users = await Promise.all(
       Array.from({ length: Math.max(...LEVELS) }, async (_, i) => {
-        const authorization = mockCredentials.user.header(
-          `user:default/bench-${i}`,
+        const authorization = await authorizationOf(
+          backend.message,
+          `bench-${i}`,
         );
         const identity = await (
           await fetch(`${base}/identity`, { headers: { authorization } })
@@ -244,10 +316,11 @@ async function runMode(vaultOutOfProcess: boolean) {
         backendSystemCpuMsPerIssuance: round(
           (after.systemCpuMs - before.systemCpuMs) / total,
         ),
-        vaultCalls: Object.fromEntries(
-          Object.entries(after.vaultCalls)
-            .map(([call, n]) => [call, n - (before.vaultCalls[call] ?? 0)])
-            .filter(([, n]) => n),
+        vaultCalls: delta(after.vaultCalls, before.vaultCalls),
+        backendRequestsPerIssuance: delta(
+          after.backendRequests,
+          before.backendRequests,
+          total,
         ),
         ...(failures.size ? { failedByStatus: failed } : {}),
         ...(bareFailures.size
@@ -281,7 +354,9 @@ async function runMode(vaultOutOfProcess: boolean) {
         repoRoot(),
         'bench',
         'profiles',
-        `issuance-${vaultOutOfProcess ? 'out' : 'in'}-${Date.now()}.cpuprofile`,
+        `issuance-${stack}-${
+          vaultOutOfProcess ? 'out' : 'in'
+        }-${Date.now()}.cpuprofile`,
       );
       await ask(backend.child, { type: 'profile-stop', file } as any);
       progress(`CPU profile of the backend: ${file}`);
@@ -293,6 +368,7 @@ async function runMode(vaultOutOfProcess: boolean) {
       runs: SIZE === 'small' ? 10 : 200,
     } as any);
     return {
+      stack,
       vault: vaultOutOfProcess ? 'own process' : 'in the backend process',
       rows,
       cpuSplitMsAtOneUser: {
@@ -309,7 +385,7 @@ async function runMode(vaultOutOfProcess: boolean) {
 function table(mode: Awaited<ReturnType<typeof runMode>>): string {
   const f = (n: number) => n.toFixed(1);
   return [
-    `Vault peer: ${mode.vault}`,
+    `Stack: ${mode.stack}; Vault peer: ${mode.vault}`,
     '',
     '| users | p50 ms | p99 ms | issuances/s | bare sign p50 | bare sign p99 | bare sign/s | ratio p50 | ratio p99 | ratio throughput | backend CPU ms/issuance | of which kernel |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -328,7 +404,11 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
       r =>
         `Vault calls for ${r.issuance.requests} issuances at ${
           r.users
-        } user(s): ${JSON.stringify(r.vaultCalls)}`,
+        } user(s): ${JSON.stringify(
+          r.vaultCalls,
+        )}; requests answered per issuance: ${JSON.stringify(
+          r.backendRequestsPerIssuance,
+        )}`,
     ),
     `CPU split at 1 user (ms per issuance): ${JSON.stringify(
       mode.cpuSplitMsAtOneUser,
@@ -336,16 +416,33 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
   ].join('\n');
 }
 
+/**
+ * The rows, one after the other in one run: the bare stack with the Vault
+ * peer out of and in the backend's process, then the real stack (peer out).
+ */
+const MODES: Array<{ stack: Stack; vaultOutOfProcess: boolean }> = [
+  { stack: 'bare', vaultOutOfProcess: true },
+  { stack: 'bare', vaultOutOfProcess: false },
+  { stack: 'real', vaultOutOfProcess: true },
+];
+
 async function main() {
   const modes = [];
-  const only = flag('vault');
-  for (const outOfProcess of [true, false]) {
-    if (only && (only === 'out') !== outOfProcess) continue;
-    const mode = await runMode(outOfProcess);
+  const onlyVault = flag('vault');
+  const onlyStack = flag('stack');
+  if (onlyStack && onlyStack !== 'bare' && onlyStack !== 'real') {
+    throw new Error(`--stack must be bare or real, got ${onlyStack}`);
+  }
+  for (const { stack, vaultOutOfProcess } of MODES) {
+    if (onlyVault && (onlyVault === 'out') !== vaultOutOfProcess) continue;
+    if (onlyStack && onlyStack !== stack) continue;
+    const mode = await runMode(stack, vaultOutOfProcess);
     process.stdout.write(`${table(mode)}\n\n`);
     modes.push(mode);
   }
-  if (!CUSTOM && !only) reportResult('issuance', SIZE, { modes });
+  if (!CUSTOM && !onlyVault && !onlyStack) {
+    reportResult('issuance', SIZE, { modes });
+  }
 }
 
 main().catch(error => {
