@@ -33,19 +33,21 @@ function where(result) {
 
 function issuanceRows(result) {
   const lines = [
-    '| Vault | users | p50 ms | p99 ms | issuances/s | bare sign p50 / p99 ms | bare sign/s | ratio p50 / p99 / throughput | backend CPU ms/issuance |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| stack | Vault | users | p50 ms | p99 ms | issuances/s | bare sign p50 / p99 ms | bare sign/s | ratio p50 / p99 / throughput | backend CPU ms/issuance |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
+  // Results from before the real stack was measured have bare rows only.
+  const stack = mode => mode.stack ?? 'bare';
   for (const mode of result.figures.modes) {
     for (const r of mode.rows) {
       lines.push(
-        `| ${mode.vault} | ${r.users} | ${r.issuance.p50Ms} | ${
-          r.issuance.p99Ms
-        } | ${r.issuance.perSecond} | ${r.bareSign.p50Ms} / ${
-          r.bareSign.p99Ms
-        } | ${r.bareSign.perSecond} | ${r.ratioP50} / ${r.ratioP99} / ${
-          r.ratioThroughput
-        } | ${r.backendCpuMsPerIssuance}${
+        `| ${stack(mode)} | ${mode.vault} | ${r.users} | ${
+          r.issuance.p50Ms
+        } | ${r.issuance.p99Ms} | ${r.issuance.perSecond} | ${
+          r.bareSign.p50Ms
+        } / ${r.bareSign.p99Ms} | ${r.bareSign.perSecond} | ${r.ratioP50} / ${
+          r.ratioP99
+        } / ${r.ratioThroughput} | ${r.backendCpuMsPerIssuance}${
           r.failedByStatus
             ? ` (failed: ${Object.entries(r.failedByStatus)
                 .map(([status, n]) => `${n} × ${status}`)
@@ -55,17 +57,21 @@ function issuanceRows(result) {
       );
     }
   }
-  const out = result.figures.modes[0];
-  lines.push(
-    '',
-    `  Backend CPU per issuance at 1 user, by phase (ms, Vault ${
-      out.vault
-    }; timing the phases adds its own cost): ${Object.entries(
-      out.cpuSplitMsAtOneUser,
-    )
-      .map(([k, v]) => `${k} ${v}`)
-      .join(', ')}.`,
-  );
+  lines.push('');
+  for (const mode of result.figures.modes) {
+    if (mode.vault !== 'own process' || !mode.cpuSplitMsAtOneUser) continue;
+    lines.push(
+      `  Backend CPU per issuance at 1 user, by phase (ms, ${stack(
+        mode,
+      )} stack, Vault ${
+        mode.vault
+      }; timing the phases adds its own cost): ${Object.entries(
+        mode.cpuSplitMsAtOneUser,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    );
+  }
   return lines;
 }
 

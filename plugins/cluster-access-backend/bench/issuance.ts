@@ -11,6 +11,14 @@
  * fetch), bench/issuanceBackend.ts one backend replica, and
  * bench/vaultPeerProcess.ts the Vault peer. A second row runs the Vault peer
  * inside the backend's process, as the first version of this benchmark did.
+ * Both rows run the bare stack: the plugin's routers on a plain Express app
+ * with mock credentials. The third runs the real one
+ * (bench/issuanceRealBackend.ts): `createBackend()` of
+ * @backstage/backend-defaults with the auth and permission backends and the
+ * whole plugin, each user sending a real Backstage token the auth backend
+ * issued. The fourth is the floor (bench/issuanceFloorBackend.ts): the least
+ * any Node.js backend must do per issuance, to show how far the product is
+ * from it. `--stack=bare|real|floor` runs only those rows (not recorded).
  *
  * Per concurrency level (closed loop, worker i plays user i): p50/p99 and
  * throughput of `POST /certificates` (identity and groups from Vault, CSR
@@ -27,8 +35,10 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { generateClientKeyAndCsr } from '@cluster-access/plugin-cluster-access-common';
 import { ChildProcess, fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { BackendStats } from './issuanceBackend';
+import type { BackendReady, BackendStats } from './backendProcess';
 import type { VaultPeerReady } from './vaultPeerProcess';
 import {
   benchSize,
@@ -55,13 +65,22 @@ const progress = (line: string) => process.stderr.write(`[issuance] ${line}\n`);
 function start<T>(
   file: string,
   ready: string,
-  options: { env?: Record<string, string>; execArgv?: string[] } = {},
+  options: {
+    env?: Record<string, string>;
+    execArgv?: string[];
+    /** A file for the child's stdout (its logs) instead of this one's. */
+    stdoutFile?: string;
+  } = {},
 ): Promise<{ child: ChildProcess; message: T }> {
+  const stdout = options.stdoutFile
+    ? fs.openSync(options.stdoutFile, 'w')
+    : 'inherit';
   const child = fork(path.join(__dirname, file), [], {
     execArgv: ['--require', transform, ...(options.execArgv ?? [])],
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', stdout, 'inherit', 'ipc'],
   });
+  if (typeof stdout === 'number') fs.closeSync(stdout);
   return new Promise((resolve, reject) => {
     child.once('exit', (code, signal) => {
       const error = new Error(`${file} exited (${code ?? signal})`);
@@ -118,37 +137,90 @@ interface Row {
    * once per issuance, an identity read per user per cache TTL.
    */
   vaultCalls: Record<string, number>;
+  /**
+   * Requests the backend answered while measuring, per issuance, by method
+   * and path: on the real stack also those its plugins send each other.
+   */
+  backendRequestsPerIssuance: Record<string, number>;
 }
 
-/** The product's backend, or the floor (bench/issuanceFloorBackend.ts). */
-type BackendKind = 'product' | 'floor';
+/**
+ * bare: the plugin's routers on plain Express; real: a Backstage backend;
+ * floor: bench/issuanceFloorBackend.ts, the least the work itself costs.
+ */
+type Stack = 'bare' | 'real' | 'floor';
 
-async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
+/** The differences of two counts, without the zeros. */
+function delta(
+  after: Record<string, number>,
+  before: Record<string, number>,
+  per = 1,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, n]) => [key, round((n - (before[key] ?? 0)) / per)])
+      .filter(([, n]) => n),
+  );
+}
+
+/** Starts the backend of that stack; the real one logs to a file. */
+async function startBackend(stack: Stack, vault?: VaultPeerReady) {
+  const env: Record<string, string> = vault
+    ? { BENCH_VAULT: JSON.stringify(vault) }
+    : {};
+  if (stack !== 'real') {
+    return start<BackendReady & { vault: VaultPeerReady }>(
+      stack === 'bare' ? 'issuanceBackend.ts' : 'issuanceFloorBackend.ts',
+      'backend-ready',
+      { env },
+    );
+  }
+  const stdoutFile = path.join(
+    os.tmpdir(),
+    `cluster-access-bench-real-${process.pid}.log`,
+  );
+  progress(`real backend's logs: ${stdoutFile}`);
+  const backend = await start<BackendReady>(
+    'issuanceRealBackend.ts',
+    'backend-ready',
+    { env: { ...env, NODE_ENV: 'production' }, stdoutFile },
+  );
+  return { ...backend, message: { ...backend.message, vault: vault! } };
+}
+
+/** A user's authorization header: a real token on the real stack. */
+async function authorizationOf(ready: BackendReady, name: string) {
+  if (!ready.tokenUrl) {
+    return mockCredentials.user.header(`user:default/${name}`);
+  }
+  const res = await fetch(ready.tokenUrl, {
+    headers: { [ready.userHeader!]: name },
+  });
+  if (!res.ok) {
+    throw new Error(`sign-in as ${name}: ${res.status} ${await res.text()}`);
+  }
+  const body = await res.json();
+  return `Bearer ${body.backstageIdentity.token}`;
+}
+
+async function runMode(stack: Stack, vaultOutOfProcess: boolean) {
   const profile = process.argv.includes('--cpu-prof');
-  const floor = kind === 'floor';
   const vaultChild = vaultOutOfProcess
     ? await start<VaultPeerReady>('vaultPeerProcess.ts', 'vault-ready')
     : undefined;
-  const backend = await start<{ base: string; vault: VaultPeerReady }>(
-    floor ? 'issuanceFloorBackend.ts' : 'issuanceBackend.ts',
-    'backend-ready',
-    {
-      env: vaultChild
-        ? { BENCH_VAULT: JSON.stringify(vaultChild.message) }
-        : {},
-    },
-  );
+  const backend = await startBackend(stack, vaultChild?.message);
   const { base, vault } = backend.message;
   progress(
-    `${kind} backend ready (Vault ${
+    `${stack} backend ready (Vault ${
       vaultOutOfProcess ? 'out of' : 'in'
     } process)`,
   );
   try {
     const users = await Promise.all(
       Array.from({ length: Math.max(...LEVELS) }, async (_, i) => {
-        const authorization = mockCredentials.user.header(
-          `user:default/bench-${i}`,
+        const authorization = await authorizationOf(
+          backend.message,
+          `bench-${i}`,
         );
         const identity = await (
           await fetch(`${base}/identity`, { headers: { authorization } })
@@ -250,10 +322,11 @@ async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
         backendSystemCpuMsPerIssuance: round(
           (after.systemCpuMs - before.systemCpuMs) / total,
         ),
-        vaultCalls: Object.fromEntries(
-          Object.entries(after.vaultCalls)
-            .map(([call, n]) => [call, n - (before.vaultCalls[call] ?? 0)])
-            .filter(([, n]) => n),
+        vaultCalls: delta(after.vaultCalls, before.vaultCalls),
+        backendRequestsPerIssuance: delta(
+          after.backendRequests,
+          before.backendRequests,
+          total,
         ),
         ...(failures.size ? { failedByStatus: failed } : {}),
         ...(bareFailures.size
@@ -263,8 +336,8 @@ async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
     }
     // The split: one user at a time, so that process CPU is this request's;
     // timing the phases costs CPU of its own, so this run is kept apart.
-    // The floor has no phases to split.
-    if (!floor) {
+    // The floor has no phases.
+    if (stack !== 'floor') {
       const total = requestsAt(1);
       progress(`CPU split, 1 user, ${total} requests`);
       await ask(backend.child, { type: 'reset' });
@@ -284,23 +357,18 @@ async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
       split.total = round(perIssuance);
     }
     if (profile) {
-      let profileName = vaultOutOfProcess ? 'out' : 'in';
-      if (floor) profileName = 'floor';
       const file = path.join(
         repoRoot(),
         'bench',
         'profiles',
-        `issuance-${profileName}-${Date.now()}.cpuprofile`,
+        `issuance-${stack}-${
+          vaultOutOfProcess ? 'out' : 'in'
+        }-${Date.now()}.cpuprofile`,
       );
       await ask(backend.child, { type: 'profile-stop', file } as any);
       progress(`CPU profile of the backend: ${file}`);
     }
-    if (floor) {
-      return {
-        vault: 'own process; the floor backend, not the product',
-        rows,
-      };
-    }
+    if (stack === 'floor') return { stack, vault: 'own process', rows };
     const csrCost = await ask<{ cpuMs: number }>(backend.child, {
       type: 'csr-cost',
       csrPem: users[0].csrPem,
@@ -308,6 +376,7 @@ async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
       runs: SIZE === 'small' ? 10 : 200,
     } as any);
     return {
+      stack,
       vault: vaultOutOfProcess ? 'own process' : 'in the backend process',
       rows,
       cpuSplitMsAtOneUser: {
@@ -324,7 +393,7 @@ async function runMode(vaultOutOfProcess: boolean, kind: BackendKind) {
 function table(mode: Awaited<ReturnType<typeof runMode>>): string {
   const f = (n: number) => n.toFixed(1);
   return [
-    `Vault peer: ${mode.vault}`,
+    `Stack: ${mode.stack}; Vault peer: ${mode.vault}`,
     '',
     '| users | p50 ms | p99 ms | issuances/s | bare sign p50 | bare sign p99 | bare sign/s | ratio p50 | ratio p99 | ratio throughput | backend CPU ms/issuance | of which kernel |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -343,7 +412,11 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
       r =>
         `Vault calls for ${r.issuance.requests} issuances at ${
           r.users
-        } user(s): ${JSON.stringify(r.vaultCalls)}`,
+        } user(s): ${JSON.stringify(
+          r.vaultCalls,
+        )}; requests answered per issuance: ${JSON.stringify(
+          r.backendRequestsPerIssuance,
+        )}`,
     ),
     ...(mode.cpuSplitMsAtOneUser
       ? [
@@ -355,25 +428,34 @@ function table(mode: Awaited<ReturnType<typeof runMode>>): string {
   ].join('\n');
 }
 
+/**
+ * The rows, one after the other in one run: the bare stack with the Vault
+ * peer out of and in the backend's process, then the real stack (peer out).
+ */
+const MODES: Array<{ stack: Stack; vaultOutOfProcess: boolean }> = [
+  { stack: 'bare', vaultOutOfProcess: true },
+  { stack: 'bare', vaultOutOfProcess: false },
+  { stack: 'real', vaultOutOfProcess: true },
+  { stack: 'floor', vaultOutOfProcess: true },
+];
+
 async function main() {
   const modes = [];
-  // --vault=out|in runs one of the product's modes; --backend=floor only the
-  // floor; a recorded run has all three.
-  const only = flag('vault');
-  const backend = flag('backend');
-  const runs: Array<[boolean, BackendKind]> = [
-    [true, 'product'],
-    [false, 'product'],
-    [true, 'floor'],
-  ];
-  for (const [outOfProcess, kind] of runs) {
-    if (only && (only === 'out') !== outOfProcess) continue;
-    if (backend && backend !== kind) continue;
-    const mode = await runMode(outOfProcess, kind);
+  const onlyVault = flag('vault');
+  const onlyStack = flag('stack');
+  if (onlyStack && !MODES.some(m => m.stack === onlyStack)) {
+    throw new Error(`--stack must be bare, real or floor, got ${onlyStack}`);
+  }
+  for (const { stack, vaultOutOfProcess } of MODES) {
+    if (onlyVault && (onlyVault === 'out') !== vaultOutOfProcess) continue;
+    if (onlyStack && onlyStack !== stack) continue;
+    const mode = await runMode(stack, vaultOutOfProcess);
     process.stdout.write(`${table(mode)}\n\n`);
     modes.push(mode);
   }
-  if (!CUSTOM && !only && !backend) reportResult('issuance', SIZE, { modes });
+  if (!CUSTOM && !onlyVault && !onlyStack) {
+    reportResult('issuance', SIZE, { modes });
+  }
 }
 
 main().catch(error => {

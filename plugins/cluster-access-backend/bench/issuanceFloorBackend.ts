@@ -17,11 +17,15 @@
  * backend to run: it shows how far the product's CPU per issuance is from
  * what the work itself costs on the same machine.
  *
- * Same IPC protocol as bench/issuanceBackend.ts (stats, reset, profiles; the
- * phase split is not measured here).
+ * Talks to bench/issuance.ts as the other backends do (bench/backendProcess.ts);
+ * it has no phases to split.
  */
 import { openBenchDatabase } from './benchDatabase';
-import { cpuMs } from './common';
+import {
+  countBackendRequests,
+  countVaultCalls,
+  serveParent,
+} from './backendProcess';
 import { migrateDatabase } from '../src/database/migrations';
 import { readCsr } from '../src/certificates/x509Der';
 import { mockServices } from '@backstage/backend-test-utils';
@@ -33,12 +37,8 @@ import {
   verify,
   X509Certificate,
 } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
-import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import type { BackendMessage, BackendStats } from './issuanceBackend';
 import type { VaultPeerReady } from './vaultPeerProcess';
 
 const PREFIX = '/api/cluster-access';
@@ -172,6 +172,8 @@ function send(res: http.ServerResponse, status: number, body: unknown) {
 
 async function main() {
   const vault: VaultPeerReady = JSON.parse(process.env.BENCH_VAULT!);
+  countVaultCalls(vault.url);
+  countBackendRequests();
   const { knex, url, drop } = await openBenchDatabase();
   await migrateDatabase(
     mockServices.database({ knex, migrations: { skip: false } }),
@@ -182,7 +184,6 @@ async function main() {
     await fetch(`${vault.url}/v1/${vault.pkiMount}/ca/pem`)
   ).text();
   const caKey: KeyObject = new X509Certificate(caPem).publicKey;
-  let vaultSigns = 0;
 
   async function issue(req: http.IncomingMessage, res: http.ServerResponse) {
     const ref = JSON.parse(
@@ -191,7 +192,6 @@ async function main() {
     const username = ref.slice(ref.indexOf('/') + 1);
     const { csr, ttlSeconds } = JSON.parse(await readBody(req));
     checkCsr(csr, username);
-    vaultSigns++;
     const { data } = await signAtVault(
       vault,
       agent,
@@ -252,54 +252,16 @@ async function main() {
   await new Promise(resolve => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
 
-  const session = new Session();
-  const post = (method: string, params?: object) =>
-    new Promise((resolve, reject) =>
-      session.post(method, params ?? {}, (error, result) =>
-        error ? reject(error) : resolve(result),
-      ),
-    );
-  process.on('message', async (message: BackendMessage) => {
-    if (message.type === 'stats') {
-      const stats: BackendStats = {
-        type: 'stats',
-        cpuMs: cpuMs(),
-        systemCpuMs: process.cpuUsage().system / 1000,
-        phases: {},
-        vaultCalls: { 'write sign-verbatim': vaultSigns },
-      };
-      process.send!(stats);
-    } else if (message.type === 'profile-start') {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.setSamplingInterval', { interval: 200 });
-      await post('Profiler.start');
-      process.send!({ type: 'profile-start' });
-    } else if (message.type === 'profile-stop') {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      session.disconnect();
-      fs.mkdirSync(path.dirname(message.file), { recursive: true });
-      fs.writeFileSync(message.file, JSON.stringify(profile));
-      process.send!({ type: 'profile-stop' });
-    } else {
-      // reset and split: nothing is split here.
-      process.send!({ type: message.type });
-    }
-  });
-  process.on('disconnect', () => {
-    server.close();
-    agent.destroy();
-    void db
-      .close()
-      .then(() => knex.destroy())
-      .then(drop)
-      .finally(() => process.exit(0));
-  });
-  process.send!({
-    type: 'backend-ready',
-    base: `http://127.0.0.1:${port}${PREFIX}`,
-    vault,
-  });
+  serveParent(
+    { base: `http://127.0.0.1:${port}${PREFIX}`, vault },
+    async () => {
+      server.close();
+      agent.destroy();
+      await db.close();
+      await knex.destroy();
+      await drop();
+    },
+  );
 }
 
 main().catch(error => {
