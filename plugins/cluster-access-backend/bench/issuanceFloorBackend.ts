@@ -119,7 +119,9 @@ function signAtVault(
 ): Promise<any> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      `${vault.url}/v1/${vault.pkiMount}/sign-verbatim/${vault.roleName}`,
+      new URL(
+        `${vault.url}/v1/${vault.pkiMount}/sign-verbatim/${vault.roleName}`,
+      ),
       {
         method: 'POST',
         agent,
