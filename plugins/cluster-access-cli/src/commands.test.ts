@@ -3,21 +3,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { credentialCachePath, writeCredentialCache } from './cache';
 import { resolveExecCommand } from './commands/login';
-import { runCli } from './index';
-import { makeCachedCredential, output } from './__testUtils__/credentials';
+import {
+  runTestCli,
+  TEST_IDENTITY,
+  TEST_LAUNCHER,
+  TEST_TOKEN,
+} from './__testUtils__/cli';
+import { makeCachedCredential } from './__testUtils__/credentials';
 import {
   backstageError,
   json,
   startFakeBackend,
 } from './__testUtils__/fakeBackend';
-
-const TOKEN = 'token-that-must-not-be-shown';
-const identity = {
-  username: 'alice',
-  groups: ['payments'],
-  defaultTtlSeconds: 3600,
-  maxTtlSeconds: 7200,
-};
 
 type Backend = Awaited<ReturnType<typeof startFakeBackend>>;
 let backend: Backend;
@@ -34,29 +31,13 @@ async function setup(routes: Parameters<typeof startFakeBackend>[0]) {
   return backend.url;
 }
 
-async function cli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  { launcher }: { launcher?: string } = {
-    launcher: '/opt/cluster-access/bin/cluster-access',
-  },
-) {
-  const stdout = output();
-  const stderr = output();
-  const code = await runCli({
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runTestCli({
     args,
-    context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, KUBECACHEDIR: dir, ...env },
-      stdout,
-      stderr,
-      cwd: dir,
-      homeDirectory: dir,
-      launcher,
-    },
+    dir,
+    env: { KUBECACHEDIR: dir, ...env },
+    launcher: TEST_LAUNCHER,
   });
-  expect(stdout.text + stderr.text).not.toContain(TOKEN);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 async function cache(url: string, ttlSeconds: number, from = url) {
   const credential = await makeCachedCredential({
@@ -141,12 +122,12 @@ describe('cluster-access credential', () => {
       stdout: '',
       stderr: `cluster-access: Backstage at ${url} did not accept your sign-in (401) (Missing credentials). Sign in again with: backstage-cli auth login --backend-url ${url}\n`,
     });
-    expect(backend.seen[0].authorization).toBe(`Bearer ${TOKEN}`);
+    expect(backend.seen[0].authorization).toBe(`Bearer ${TEST_TOKEN}`);
   });
 
   it('says so when Vault is unavailable and nothing usable is cached', async () => {
     const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
+      'GET /identity': (_r, res) => json(res, 200, TEST_IDENTITY),
       'POST /certificates': (_r, res) =>
         backstageError(res, 503, 'ServiceUnavailableError', 'Vault is sealed'),
     });
@@ -163,7 +144,7 @@ describe('cluster-access credential', () => {
 
   it('keeps kubectl working with the cached certificate while it is valid, if renewal fails', async () => {
     const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
+      'GET /identity': (_r, res) => json(res, 200, TEST_IDENTITY),
       'POST /certificates': (_r, res) =>
         backstageError(res, 503, 'ServiceUnavailableError', 'Vault is sealed'),
     });

@@ -9,18 +9,9 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runCli } from './index';
-import { output } from './__testUtils__/credentials';
+import { runTestCli, TEST_IDENTITY, TEST_LAUNCHER } from './__testUtils__/cli';
 import { json, startFakeBackend } from './__testUtils__/fakeBackend';
 import { createSigningRoutes } from './__testUtils__/signer';
-
-const TOKEN = 'token-that-must-not-be-shown';
-const identity = {
-  username: 'alice',
-  groups: ['payments'],
-  defaultTtlSeconds: 3600,
-  maxTtlSeconds: 7200,
-};
 
 type Backend = Awaited<ReturnType<typeof startFakeBackend>>;
 let backend: Backend;
@@ -37,34 +28,16 @@ async function setup(routes: Parameters<typeof startFakeBackend>[0]) {
   return backend.url;
 }
 
-async function cli(
+const cli = (
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  { launcher }: { launcher?: string } = {
-    launcher: '/opt/cluster-access/bin/cluster-access',
-  },
-) {
-  const stdout = output();
-  const stderr = output();
-  const code = await runCli({
-    args,
-    context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, KUBECACHEDIR: dir, ...env },
-      stdout,
-      stderr,
-      cwd: dir,
-      homeDirectory: dir,
-      launcher,
-    },
-  });
-  expect(stdout.text + stderr.text).not.toContain(TOKEN);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+  { launcher }: { launcher?: string } = { launcher: TEST_LAUNCHER },
+) => runTestCli({ args, dir, env: { KUBECACHEDIR: dir, ...env }, launcher });
 
 describe('cluster-access login', () => {
   it('refuses to overwrite an -o file before anything is signed', async () => {
     const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
+      'GET /identity': (_r, res) => json(res, 200, TEST_IDENTITY),
     });
     writeFileSync(join(dir, 'alice.yaml'), 'mine');
     const result = await cli([
@@ -87,7 +60,7 @@ describe('cluster-access login', () => {
 
   it('refuses to merge into a kubeconfig it cannot read as one, before anything is signed', async () => {
     const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
+      'GET /identity': (_r, res) => json(res, 200, TEST_IDENTITY),
     });
     mkdirSync(join(dir, '.kube'));
     writeFileSync(join(dir, '.kube', 'config'), 'clusters: [');
@@ -104,7 +77,7 @@ describe('cluster-access login', () => {
 
   it('refuses an exec kubeconfig that kubectl could not run, before calling Backstage', async () => {
     const url = await setup({
-      'GET /identity': (_r, res) => json(res, 200, identity),
+      'GET /identity': (_r, res) => json(res, 200, TEST_IDENTITY),
     });
     const result = await cli(
       ['login', '--backend-url', url],

@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { credentialCachePath, writeCredentialCache } from './cache';
-import { runCli } from './index';
-import { makeCachedCredential, output } from './__testUtils__/credentials';
+import { runTestCli, TEST_TOKEN } from './__testUtils__/cli';
+import { makeCachedCredential } from './__testUtils__/credentials';
 import {
   backstageError,
   json,
@@ -13,7 +13,6 @@ import {
 // Key generation, TLS and signing on a loaded 2-core machine.
 jest.setTimeout(30_000);
 
-const TOKEN = 'token-that-must-not-be-shown';
 type Backend = Awaited<ReturnType<typeof startFakeBackend>>;
 let backends: Backend[] = [];
 let dir: string;
@@ -27,23 +26,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = output();
-  const stderr = output();
-  const code = await runCli({
-    args,
-    // The cache in kubectl's place under this home, KUBECACHEDIR unset.
-    context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, ...env },
-      stdout,
-      stderr,
-      cwd: dir,
-      homeDirectory: dir,
-    },
-  });
-  expect(stdout.text + stderr.text).not.toContain(TOKEN);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
+// The cache in kubectl's place under this home, KUBECACHEDIR unset.
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runTestCli({ args, dir, env });
 
 /**
  * A backend with one cached certificate, whose revocation it answers with
@@ -129,7 +114,7 @@ describe('cluster-access logout', () => {
       expect.objectContaining({
         method: 'POST',
         path: `/certificates/${revoked.serial}/revoke`,
-        authorization: `Bearer ${TOKEN}`,
+        authorization: `Bearer ${TEST_TOKEN}`,
       }),
     ]);
     expect(result.stdout).toContain(

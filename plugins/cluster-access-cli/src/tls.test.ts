@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { runCli } from './index';
-import { output } from './__testUtils__/credentials';
+import { runTestCli, TEST_LAUNCHER } from './__testUtils__/cli';
 import { startFakeBackend } from './__testUtils__/fakeBackend';
 import {
   createPrivateTlsServer,
@@ -13,7 +12,6 @@ import {
 // Key generation, TLS and signing on a loaded 2-core machine.
 jest.setTimeout(30_000);
 
-const TOKEN = 'token-that-must-not-be-shown';
 let dir: string;
 let backend: Awaited<ReturnType<typeof startFakeBackend>>;
 let caFile: string;
@@ -35,23 +33,13 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout = output();
-  const stderr = output();
-  const code = await runCli({
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runTestCli({
     args,
-    context: {
-      env: { CLUSTER_ACCESS_TOKEN: TOKEN, KUBECACHEDIR: dir, ...env },
-      stdout,
-      stderr,
-      cwd: dir,
-      homeDirectory: dir,
-      launcher: '/opt/cluster-access/bin/cluster-access',
-    },
+    dir,
+    env: { KUBECACHEDIR: dir, ...env },
+    launcher: TEST_LAUNCHER,
   });
-  expect(stdout.text + stderr.text).not.toContain(TOKEN);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 describe('--certificate-authority', () => {
   it('refuses a backend whose CA is not trusted, and says which option fixes it', async () => {

@@ -22,6 +22,7 @@ import { startKubePeer, KubePeer } from '@cluster-access/sandbox';
 import { JsonObject } from '@backstage/types';
 import express from 'express';
 import { Knex } from 'knex';
+import request from 'supertest';
 import { LiveClusterDirectory } from '../config/ClusterDirectory';
 import { readClusterAccessSettings } from '../config/readClusterAccessSettings';
 import { migrateDatabase } from '../database/migrations';
@@ -130,6 +131,55 @@ export async function startPeer(
   return { peer, token };
 }
 
+/** A Kubernetes peer that the tests of one describe block share. */
+export interface SharedPeer {
+  /** The peer; there from the block's first `beforeAll` on. */
+  readonly peer: KubePeer;
+  /** The backend's service-account token on the peer. */
+  readonly token: string;
+  /** A harness over the peer on `knex` (see {@link createHarness}). */
+  harness(knex: Knex, options?: Partial<HarnessOptions>): Promise<Harness>;
+  /** `base` and a number: tests that share a peer need names of their own. */
+  unique(base: string): string;
+}
+
+/**
+ * Starts a peer (see {@link startPeer}) before the tests of the describe
+ * block it is called in, and closes it after them.
+ */
+export function sharedPeer(
+  options: { namespaceTerminationMs?: number } = {},
+): SharedPeer {
+  let started: { peer: KubePeer; token: string } | undefined;
+  let counter = 0;
+  beforeAll(async () => {
+    started = await startPeer(options);
+  });
+  afterAll(async () => {
+    await started?.peer.close();
+  });
+  const get = () => {
+    if (!started) throw new Error('The shared peer starts in beforeAll');
+    return started;
+  };
+  return {
+    get peer() {
+      return get().peer;
+    },
+    get token() {
+      return get().token;
+    },
+    harness: (knex, harnessOptions = {}) =>
+      createHarness({
+        knex,
+        peer: get().peer,
+        token: get().token,
+        ...harnessOptions,
+      }),
+    unique: base => `${base}${(counter += 1)}`,
+  };
+}
+
 /** Config of one cluster (the peer) with the default tiers. */
 export function peerConfig(
   peer: KubePeer,
@@ -168,6 +218,37 @@ export type TestPolicy = {
   ) => PermissionCriteria<PermissionCondition> | undefined;
 };
 
+/**
+ * A policy under which only group:default/platform may request a namespace
+ * of `tier`: other users but mallory may request the other tiers; nobody
+ * may approve.
+ */
+export function onlyPlatformMayRequest(tier: string): TestPolicy {
+  return {
+    allowed: user => user !== 'user:default/mallory',
+    approve: () => 'deny',
+    conditions: (_user, permission) =>
+      permission === 'cluster-access.request.create'
+        ? {
+            anyOf: [
+              {
+                not: {
+                  rule: 'IS_TIER',
+                  resourceType: 'cluster-access-request',
+                  params: { tiers: [tier] },
+                },
+              },
+              {
+                rule: 'HAS_OWNER',
+                resourceType: 'cluster-access-request',
+                params: { owners: ['group:default/platform'] },
+              },
+            ],
+          }
+        : undefined,
+  };
+}
+
 /** An audit event as the mock auditor saw it. */
 export interface RecordedAuditEvent {
   eventId: string;
@@ -182,6 +263,47 @@ export const DEFAULT_POLICY: TestPolicy = {
   allowed: user => user !== 'user:default/mallory',
   approve: user => (user === 'user:default/carol' ? { tiers: ['qa'] } : 'deny'),
 };
+
+/** The authorization header of the mock credentials of `user:default/<name>`. */
+export function asUser(name: string): string {
+  return mockCredentials.user.header(`user:default/${name}`);
+}
+
+/** A request body: a namespace on the sandbox cluster for group:default/payments. */
+export function paymentsRequest(body: {
+  namespace: string;
+  tier: string;
+  reason: string;
+}) {
+  return { cluster: 'sandbox', owner: 'group:default/payments', ...body };
+}
+
+/** Files a namespace request through the router as `user` (default alice). */
+export function fileRequest(h: Harness, body: object, user = 'alice') {
+  return request(h.app)
+    .post('/requests')
+    .set('authorization', asUser(user))
+    .send(body);
+}
+
+/** The Kubernetes request counts that change something (all but get and list). */
+export function writeRequests(
+  counts: Record<string, number>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts).filter(([key]) => !/^(get|list) /.test(key)),
+  );
+}
+
+/**
+ * Runs one reconcile pass; returns the first cluster's report and the
+ * Kubernetes requests of the pass (the peer's counts are reset first).
+ */
+export async function reconcileCounted(h: Harness, peer: KubePeer) {
+  peer.resetCounts();
+  const [report] = await h.services.reconciler.reconcileAll();
+  return { report, counts: peer.requestCounts() };
+}
 
 /** Everything a namespace test needs, on one database and one peer. */
 export interface Harness {
@@ -202,11 +324,8 @@ export interface Harness {
   auditEvents: RecordedAuditEvent[];
 }
 
-/**
- * Builds the namespace services over a real database and the peer, and an
- * express app with the namespace router behind mock auth and permissions.
- */
-export async function createHarness(options: {
+/** What {@link createHarness} builds on. */
+export type HarnessOptions = {
   knex: Knex;
   peer: KubePeer;
   token: string;
@@ -221,7 +340,13 @@ export async function createHarness(options: {
   entities?: Entity[];
   /** Ready requests a reconcile pass reads from the database at a time. */
   reconcilePageSize?: number;
-}): Promise<Harness> {
+};
+
+/**
+ * Builds the namespace services over a real database and the peer, and an
+ * express app with the namespace router behind mock auth and permissions.
+ */
+export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const database = mockServices.database({
     knex: options.knex,
     migrations: { skip: false },

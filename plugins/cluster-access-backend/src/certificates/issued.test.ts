@@ -29,13 +29,14 @@ describe('checkIssuedCertificate', () => {
     publicKeyDer = (await checkCsr({ csrPem, username })).publicKeyDer;
   });
 
-  async function checkSigned(
-    options: Partial<Parameters<TestCa['sign']>[0]> = {},
-    overrides: Partial<Parameters<typeof checkIssuedCertificate>[0]> = {},
-    signer = ca,
-  ) {
-    const signed = await signer.sign({ csrPem, notAfter, ...options });
-    return checkIssuedCertificate({
+  type CheckOptions = Parameters<typeof checkIssuedCertificate>[0];
+
+  /** What the service checks a certificate `signer` signed for the CSR against. */
+  function checkOptions(
+    signed: { pem: string; serialNumber: string },
+    signer: TestCa,
+  ): CheckOptions {
+    return {
       certificatePem: signed.pem,
       caChainPems: [signer.pem],
       trustAnchorPems: [ca.pem],
@@ -45,6 +46,17 @@ describe('checkIssuedCertificate', () => {
       keyType: 'ec',
       serialNumber: signed.serialNumber,
       notAfterLimit: notAfter,
+    };
+  }
+
+  async function checkSigned(
+    options: Partial<Parameters<TestCa['sign']>[0]> = {},
+    overrides: Partial<CheckOptions> = {},
+    signer = ca,
+  ) {
+    const signed = await signer.sign({ csrPem, notAfter, ...options });
+    return checkIssuedCertificate({
+      ...checkOptions(signed, signer),
       ...overrides,
     });
   }
@@ -145,15 +157,9 @@ describe('checkIssuedCertificate', () => {
     );
     await expect(
       checkIssuedCertificate({
+        ...checkOptions(signed, ca),
         certificatePem: truncated,
         caChainPems: [],
-        trustAnchorPems: [ca.pem],
-        username,
-        groups,
-        publicKeyDer,
-        keyType: 'ec',
-        serialNumber: signed.serialNumber,
-        notAfterLimit: notAfter,
       }),
     ).rejects.toThrow(/not an X\.509 certificate/);
   });

@@ -3,7 +3,12 @@ import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import YAML from 'yaml';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
-import { createHarness, Harness, startPeer } from '../__testUtils__/harness';
+import {
+  asUser,
+  fileRequest,
+  Harness,
+  sharedPeer,
+} from '../__testUtils__/harness';
 import { MANAGED_KINDS } from '../namespaces/cluster/manifests';
 import {
   MANAGED_BY_LABEL,
@@ -11,9 +16,6 @@ import {
 } from '../namespaces/cluster/labels';
 
 jest.setTimeout(120_000);
-
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 /** Every object the backend manages in a namespace, as the peer holds it. */
 function managedInPeer(peer: KubePeer, namespace: string) {
@@ -34,37 +36,24 @@ const key = (o: any) => `${o.kind}/${o.metadata.name}`;
 
 describe('request manifests and "what can I do"', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
+  const kube = sharedPeer();
+  const unique = kube.unique;
 
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(() => peer.close());
-
-  function unique(base: string) {
-    counter += 1;
-    return `${base}${counter}`;
-  }
-
-  async function harness(
+  const harness = async (
     databaseId: Parameters<typeof databases.init>[0],
-  ): Promise<Harness> {
-    const knex = await databases.init(databaseId);
-    return createHarness({ knex, peer, token });
-  }
+  ): Promise<Harness> => kube.harness(await databases.init(databaseId));
 
   async function file(h: Harness, user: string, body: object) {
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as(user))
-      .send({
+    const res = await fileRequest(
+      h,
+      {
         cluster: 'sandbox',
         owner: 'group:default/payments',
         reason: 'the payments API',
         ...body,
-      });
+      },
+      user,
+    );
     expect(res.status).toBe(201);
     return res.body;
   }
@@ -72,7 +61,7 @@ describe('request manifests and "what can I do"', () => {
   const manifests = (h: Harness, id: string, user = 'alice') =>
     request(h.app)
       .get(`/requests/${id}/manifests`)
-      .set('authorization', as(user));
+      .set('authorization', asUser(user));
 
   it.each(databases.eachSupportedId())(
     'shows exactly the objects provisioning applied, as JSON and as a YAML download, on %p',
@@ -83,7 +72,7 @@ describe('request manifests and "what can I do"', () => {
       await h.services.worker.idle();
       const extra = await request(h.app)
         .post(`/namespaces/sandbox/${namespace}/members`)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ user: 'user:default/erin' });
       expect(extra.status).toBe(201);
 
@@ -100,7 +89,7 @@ describe('request manifests and "what can I do"', () => {
       const items: any[] = res.body.items;
       // One source of truth: every object the route shows is in the cluster
       // as shown, and the cluster has no managed object the route leaves out.
-      const live = managedInPeer(peer, namespace);
+      const live = managedInPeer(kube.peer, namespace);
       expect(items.map(key).sort()).toEqual(live.map(key).sort());
       for (const item of items) {
         const stored = live.find(o => key(o) === key(item));
@@ -125,7 +114,7 @@ describe('request manifests and "what can I do"', () => {
 
       const download = await request(h.app)
         .get(`/requests/${filed.id}/manifests?format=yaml`)
-        .set('authorization', as('bob'));
+        .set('authorization', asUser('bob'));
       expect(download.status).toBe(200);
       expect(download.headers['content-type']).toMatch(/^text\/yaml/);
       expect(download.headers['content-disposition']).toBe(
@@ -154,17 +143,17 @@ describe('request manifests and "what can I do"', () => {
       expect(res.body.items[0].metadata.annotations).toMatchObject({
         'cluster-access.backstage.io/request-id': filed.id,
       });
-      expect(managedInPeer(peer, namespace)).toEqual([]);
+      expect(managedInPeer(kube.peer, namespace)).toEqual([]);
 
       const approved = await request(h.app)
         .post(`/requests/${filed.id}/approve`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .send({});
       expect(approved.status).toBe(200);
       await h.services.worker.idle();
       const decommission = await request(h.app)
         .delete(`/namespaces/sandbox/${namespace}`)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ reason: 'done' });
       expect(decommission.status).toBe(202);
       const shown = await manifests(h, decommission.body.id);
@@ -197,7 +186,7 @@ describe('request manifests and "what can I do"', () => {
       expect((await manifests(h, 'not-a-uuid')).status).toBe(400);
       const format = await request(h.app)
         .get(`/requests/${id}/manifests?format=xml`)
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(format.status).toBe(400);
       expect(format.body.error.message).toMatch(/format/);
     },
@@ -213,7 +202,7 @@ describe('request manifests and "what can I do"', () => {
       const mine = (user: string, query = '') =>
         request(h.app)
           .get(`/access?mine=true${query}`)
-          .set('authorization', as(user));
+          .set('authorization', asUser(user));
       const alice = await mine('alice');
       expect(alice.status).toBe(200);
       const ours = alice.body.items.filter(
@@ -228,7 +217,7 @@ describe('request manifests and "what can I do"', () => {
       ]);
       const byRef = await request(h.app)
         .get('/access?user=user:default/alice')
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(alice.body.items).toEqual(byRef.body.items);
       // Frank is in no Group: the namespace is not his.
       const frank = await mine('frank');

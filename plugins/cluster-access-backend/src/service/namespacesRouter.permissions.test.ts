@@ -1,72 +1,31 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
-  startPeer,
+  onlyPlatformMayRequest,
+  sharedPeer,
   TestPolicy,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
-
 // Conditional decisions are evaluated in the router and the services, not in
 // the store: one database is enough here (the store tests cover both).
 describe('namespace routes: resource permissions, audit and dry run', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
+  const kube = sharedPeer();
+  const unique = kube.unique;
 
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(() => peer.close());
-
-  function unique(base: string) {
-    counter += 1;
-    return `${base}${counter}`;
-  }
-
-  async function harness(policy?: TestPolicy): Promise<Harness> {
-    const knex = await databases.init('SQLITE_3');
-    return createHarness({ knex, peer, token, policy });
-  }
+  const harness = async (policy?: TestPolicy): Promise<Harness> =>
+    kube.harness(await databases.init('SQLITE_3'), { policy });
 
   const file = (h: Harness, user: string, body: Record<string, unknown>) =>
-    request(h.app)
-      .post('/requests')
-      .set('authorization', as(user))
-      .send({ cluster: 'sandbox', reason: 'tests', ...body });
+    fileRequest(h, { cluster: 'sandbox', reason: 'tests', ...body }, user);
 
   it('applies a conditional create decision to the request being filed: only platform may request qa', async () => {
-    const h = await harness({
-      allowed: user => user !== 'user:default/mallory',
-      approve: () => 'deny',
-      conditions: (_user, permission) =>
-        permission === 'cluster-access.request.create'
-          ? {
-              anyOf: [
-                {
-                  not: {
-                    rule: 'IS_TIER',
-                    resourceType: 'cluster-access-request',
-                    params: { tiers: ['qa'] },
-                  },
-                },
-                {
-                  rule: 'HAS_OWNER',
-                  resourceType: 'cluster-access-request',
-                  params: { owners: ['group:default/platform'] },
-                },
-              ],
-            }
-          : undefined,
-    });
+    const h = await harness(onlyPlatformMayRequest('qa'));
     const qa = `${unique('payments-api')}-qa`;
     const refused = await file(h, 'alice', {
       namespace: qa,
@@ -148,16 +107,16 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     const add = () =>
       request(h.app)
         .post(`${base}/members`)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ user: 'user:default/erin' });
     const remove = () =>
       request(h.app)
         .delete(`${base}/members/${encodeURIComponent('user:default/erin')}`)
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
     const decommission = () =>
       request(h.app)
         .delete(base)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ reason: 'done' });
 
     const refusedAdd = await add();
@@ -178,7 +137,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     // An unknown namespace is a 404 whatever the conditions say.
     const missing = await request(h.app)
       .post('/namespaces/sandbox/missing-x-dev/members')
-      .set('authorization', as('alice'))
+      .set('authorization', asUser('alice'))
       .send({ user: 'user:default/erin' });
     expect(missing.status).toBe(404);
 
@@ -205,7 +164,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .post(`/requests/${id}/reject`)
-          .set('authorization', as('dave'))
+          .set('authorization', asUser('dave'))
           .send({ comment: 'no' })
       ).status,
     ).toBe(403);
@@ -213,7 +172,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .post(`/requests/${id}/approve`)
-          .set('authorization', as('carol'))
+          .set('authorization', asUser('carol'))
       ).status,
     ).toBe(200);
     await h.services.worker.idle();
@@ -222,7 +181,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .post(`${base}/members`)
-          .set('authorization', as('bob'))
+          .set('authorization', asUser('bob'))
           .send({ user: 'user:default/erin' })
       ).status,
     ).toBe(201);
@@ -230,7 +189,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .delete(`${base}/members/${encodeURIComponent('user:default/erin')}`)
-          .set('authorization', as('bob'))
+          .set('authorization', asUser('bob'))
       ).status,
     ).toBe(200);
     expect(
@@ -240,7 +199,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .delete(base)
-          .set('authorization', as('mallory'))
+          .set('authorization', asUser('mallory'))
           .send({ reason: 'x' })
       ).status,
     ).toBe(403);
@@ -248,12 +207,12 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
       (
         await request(h.app)
           .delete(base)
-          .set('authorization', as('alice'))
+          .set('authorization', asUser('alice'))
           .send({ reason: 'done' })
       ).status,
     ).toBe(202);
     // Reads are not audited.
-    await request(h.app).get('/requests').set('authorization', as('alice'));
+    await request(h.app).get('/requests').set('authorization', asUser('alice'));
 
     expect(
       h.auditEvents.map(e => [e.eventId, e.severityLevel, e.outcome]),
@@ -315,7 +274,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     const dryRun = (user: string, overrides: object = {}) =>
       request(h.app)
         .post('/requests/dry-run')
-        .set('authorization', as(user))
+        .set('authorization', asUser(user))
         .send({ ...body, ...overrides });
 
     const res = await dryRun('alice');
@@ -349,7 +308,11 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     // Nothing filed, nothing made, nothing in the history.
     expect(await h.services.store.listRequests({ namespace })).toEqual([]);
     expect(
-      peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name: namespace }),
+      kube.peer.getObject({
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        name: namespace,
+      }),
     ).toBeUndefined();
     expect(await h.history.listHistory({})).toEqual([]);
 
@@ -359,14 +322,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     const badName = await dryRun('alice', { namespace: 'Payments' });
     expect(badName.status).toBe(400);
     expect(badName.body.error.message).toMatch(/^Invalid namespace name/);
-    expect(
-      (
-        await request(h.app)
-          .post('/requests')
-          .set('authorization', as('alice'))
-          .send(body)
-      ).status,
-    ).toBe(201);
+    expect((await fileRequest(h, body)).status).toBe(201);
     // Taken while the request is merely filed, and once the namespace is made.
     const requested = await dryRun('bob');
     expect(requested.status).toBe(409);

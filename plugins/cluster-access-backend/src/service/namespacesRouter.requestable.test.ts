@@ -1,60 +1,26 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
+  onlyPlatformMayRequest,
   peerConfig,
-  startPeer,
-  TestPolicy,
+  sharedPeer,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
-
-// prod only for platform; every other tier for anyone the policy allows.
-const PROD_ONLY_FOR_PLATFORM: TestPolicy = {
-  allowed: user => user !== 'user:default/mallory',
-  approve: () => 'deny',
-  conditions: (_user, permission) =>
-    permission === 'cluster-access.request.create'
-      ? {
-          anyOf: [
-            {
-              not: {
-                rule: 'IS_TIER',
-                resourceType: 'cluster-access-request',
-                params: { tiers: ['prod'] },
-              },
-            },
-            {
-              rule: 'HAS_OWNER',
-              resourceType: 'cluster-access-request',
-              params: { owners: ['group:default/platform'] },
-            },
-          ],
-        }
-      : undefined,
-};
-
 // The decision is evaluated in the router: one database is enough.
 describe('GET /tiers: where the caller may request a namespace', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
+  const kube = sharedPeer();
   let h: Harness;
 
   beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-    h = await createHarness({
-      knex: await databases.init('SQLITE_3'),
-      peer,
-      token,
-      policy: PROD_ONLY_FOR_PLATFORM,
-      config: peerConfig(peer, token, {
+    h = await kube.harness(await databases.init('SQLITE_3'), {
+      policy: onlyPlatformMayRequest('prod'),
+      config: peerConfig(kube.peer, kube.token, {
         tiers: [
           { name: 'dev', approval: 'none' },
           { name: 'prod', approval: 'required' },
@@ -62,12 +28,11 @@ describe('GET /tiers: where the caller may request a namespace', () => {
       }),
     });
   });
-  afterAll(() => peer.close());
 
   async function requestable(user: string) {
     const res = await request(h.app)
       .get('/tiers')
-      .set('authorization', as(user));
+      .set('authorization', asUser(user));
     expect(res.status).toBe(200);
     return Object.fromEntries(
       res.body.items.map((t: any) => [
@@ -100,16 +65,17 @@ describe('GET /tiers: where the caller may request a namespace', () => {
 
   it('agrees with what filing allows', async () => {
     const file = (user: string, owner: string) =>
-      request(h.app)
-        .post('/requests')
-        .set('authorization', as(user))
-        .send({
+      fileRequest(
+        h,
+        {
           cluster: 'sandbox',
           tier: 'prod',
           owner,
           namespace: `${owner.split('/')[1]}-tools-prod`,
           reason: 'the release',
-        });
+        },
+        user,
+      );
     expect((await file('alice', 'group:default/payments')).status).toBe(403);
     expect(
       (await file('carol', 'group:default/cluster-approvers')).status,

@@ -1,19 +1,17 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import { createTestDatabases } from '../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
   eventually,
+  fileRequest,
   Harness,
+  HarnessOptions,
   peerConfig,
-  startPeer,
+  sharedPeer,
 } from '../__testUtils__/harness';
 
 jest.setTimeout(120_000);
-
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 
 function namespaceRequest(overrides: Record<string, unknown> = {}) {
   return {
@@ -28,34 +26,20 @@ function namespaceRequest(overrides: Record<string, unknown> = {}) {
 
 describe('namespace routes', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
+  const kube = sharedPeer();
+  const unique = kube.unique;
 
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(() => peer.close());
-
-  // Every test gets fresh names, as they share one peer.
-  function unique(base: string) {
-    counter += 1;
-    return `${base}${counter}`;
-  }
-
-  async function harness(
+  const harness = async (
     databaseId: Parameters<typeof databases.init>[0],
-    options: Partial<Parameters<typeof createHarness>[0]> = {},
-  ): Promise<Harness> {
-    const knex = await databases.init(databaseId);
-    return createHarness({ knex, peer, token, ...options });
-  }
+    options: Partial<HarnessOptions> = {},
+  ): Promise<Harness> =>
+    kube.harness(await databases.init(databaseId), options);
 
   async function waitForStatus(h: Harness, id: string) {
     await h.services.worker.idle();
     const res = await request(h.app)
       .get(`/requests/${id}`)
-      .set('authorization', as('alice'));
+      .set('authorization', asUser('alice'));
     return res.body;
   }
 
@@ -97,7 +81,7 @@ describe('namespace routes', () => {
       const h = await harness(databaseId);
       const tiers = await request(h.app)
         .get('/tiers')
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(tiers.status).toBe(200);
       expect(tiers.body.items.map((t: any) => [t.name, t.approval])).toEqual([
         ['dev', 'none'],
@@ -111,20 +95,20 @@ describe('namespace routes', () => {
       });
       const clusters = await request(h.app)
         .get('/clusters')
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(clusters.body).toEqual({
         items: [
           {
             name: 'sandbox',
             title: 'Sandbox',
-            server: peer.url,
+            server: kube.peer.url,
             provisioning: true,
             tiers: ['dev', 'qa'],
           },
         ],
       });
       // Never the token.
-      expect(JSON.stringify(clusters.body)).not.toContain(token);
+      expect(JSON.stringify(clusters.body)).not.toContain(kube.token);
     },
   );
 
@@ -133,10 +117,7 @@ describe('namespace routes', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const namespace = `${unique('payments-api')}-dev`;
-      const res = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace }));
+      const res = await fileRequest(h, namespaceRequest({ namespace }));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         kind: 'create',
@@ -152,7 +133,7 @@ describe('namespace routes', () => {
       const done = await waitForStatus(h, res.body.id);
       expect(done.status).toBe('ready');
 
-      const ns = peer.getObject({
+      const ns = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: namespace,
@@ -170,7 +151,7 @@ describe('namespace routes', () => {
         'cluster-access.backstage.io/owner': 'group:default/payments',
       });
       const inNs = (apiVersion: string, kind: string) =>
-        peer
+        kube.peer
           .listObjects({ apiVersion, kind, namespace })
           .map(o => o.metadata?.name)
           .sort();
@@ -188,7 +169,7 @@ describe('namespace routes', () => {
         'ca-rbm-alice',
         'ca-rbm-bob',
       ]);
-      const policy = peer.getObject({
+      const policy = kube.peer.getObject({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         namespace,
@@ -207,7 +188,7 @@ describe('namespace routes', () => {
       ]);
       // client-node spells `default` as `_default` in its models; make sure
       // the value reached the cluster under its real name.
-      const limitRange = peer.getObject({
+      const limitRange = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'LimitRange',
         namespace,
@@ -220,7 +201,7 @@ describe('namespace routes', () => {
           defaultRequest: { cpu: '100m', memory: '128Mi' },
         },
       ]);
-      const binding = peer.getObject({
+      const binding = kube.peer.getObject({
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
         namespace,
@@ -255,11 +236,7 @@ describe('namespace routes', () => {
     'answers 400 for invalid requests on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const post = (body: unknown) =>
-        request(h.app)
-          .post('/requests')
-          .set('authorization', as('alice'))
-          .send(body as object);
+      const post = (body: unknown) => fileRequest(h, body as object);
       const cases: Array<[object, RegExp]> = [
         [namespaceRequest({ namespace: 'Payments-API-dev' }), /DNS-1123/],
         [
@@ -303,23 +280,19 @@ describe('namespace routes', () => {
     'answers 403 to non-members of the owner group and to users without the permission, on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const notMember = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('dave'))
-        .send(namespaceRequest());
+      const notMember = await fileRequest(h, namespaceRequest(), 'dave');
       expect(notMember.status).toBe(403);
       expect(notMember.body.error.message).toMatch(
         /not a member of group:default\/payments/,
       );
-      const denied = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('mallory'))
-        .send(
-          namespaceRequest({
-            owner: 'group:default/contractors',
-            namespace: 'contractors-x-dev',
-          }),
-        );
+      const denied = await fileRequest(
+        h,
+        namespaceRequest({
+          owner: 'group:default/contractors',
+          namespace: 'contractors-x-dev',
+        }),
+        'mallory',
+      );
       expect(denied.status).toBe(403);
       expect(denied.body.error.message).toMatch(
         /cluster-access.request.create/,
@@ -333,31 +306,32 @@ describe('namespace routes', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const taken = `${unique('payments-legacy')}-dev`;
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: taken },
       });
-      const exists = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace: taken }));
+      const exists = await fileRequest(
+        h,
+        namespaceRequest({ namespace: taken }),
+      );
       expect(exists.status).toBe(409);
       expect(exists.body.error.message).toMatch(
         /already exists on cluster sandbox/,
       );
 
       const namespace = `${unique('payments-web')}-qa`;
-      const first = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace, tier: 'qa' }));
+      const first = await fileRequest(
+        h,
+        namespaceRequest({ namespace, tier: 'qa' }),
+      );
       expect(first.status).toBe(201);
       expect(first.body.status).toBe('pending');
-      const second = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('bob'))
-        .send(namespaceRequest({ namespace, tier: 'qa' }));
+      const second = await fileRequest(
+        h,
+        namespaceRequest({ namespace, tier: 'qa' }),
+        'bob',
+      );
       expect(second.status).toBe(409);
     },
   );
@@ -369,12 +343,7 @@ describe('namespace routes', () => {
       const namespace = `${unique('payments-race')}-dev`;
       const users = ['alice', 'bob', 'alice', 'bob', 'alice', 'bob'];
       const results = await Promise.all(
-        users.map(u =>
-          request(h.app)
-            .post('/requests')
-            .set('authorization', as(u))
-            .send(namespaceRequest({ namespace })),
-        ),
+        users.map(u => fileRequest(h, namespaceRequest({ namespace }), u)),
       );
       expect(results.map(r => r.status).sort()).toEqual([
         201, 409, 409, 409, 409, 409,
@@ -383,7 +352,7 @@ describe('namespace routes', () => {
       const requests = await h.services.store.listRequests({ namespace });
       expect(requests.map(r => r.status)).toEqual(['ready']);
       expect(
-        peer
+        kube.peer
           .listObjects({ apiVersion: 'v1', kind: 'Namespace' })
           .filter(n => n.metadata?.name === namespace),
       ).toHaveLength(1);
@@ -395,15 +364,15 @@ describe('namespace routes', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const namespace = `${unique('payments-int')}-qa`;
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace, tier: 'qa' }));
+      const created = await fileRequest(
+        h,
+        namespaceRequest({ namespace, tier: 'qa' }),
+      );
       expect(created.status).toBe(201);
       expect(created.body.status).toBe('pending');
       const id = created.body.id;
       expect(
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: 'v1',
           kind: 'Namespace',
           name: namespace,
@@ -413,7 +382,7 @@ describe('namespace routes', () => {
       const approve = (user: string, body: object = {}) =>
         request(h.app)
           .post(`/requests/${id}/approve`)
-          .set('authorization', as(user))
+          .set('authorization', asUser(user))
           .send(body);
 
       const self = await approve('alice');
@@ -425,14 +394,14 @@ describe('namespace routes', () => {
         (
           await request(h.app)
             .post('/requests/not-a-uuid/approve')
-            .set('authorization', as('carol'))
+            .set('authorization', asUser('carol'))
         ).status,
       ).toBe(400);
       expect(
         (
           await request(h.app)
             .post('/requests/6f1c3c50-0000-4000-8000-00000000dead/approve')
-            .set('authorization', as('carol'))
+            .set('authorization', asUser('carol'))
         ).status,
       ).toBe(404);
 
@@ -447,7 +416,7 @@ describe('namespace routes', () => {
       expect(again.status).toBe(409);
       const reject = await request(h.app)
         .post(`/requests/${id}/reject`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .send({ comment: 'too late' });
       expect(reject.status).toBe(409);
 
@@ -474,18 +443,16 @@ describe('namespace routes', () => {
             user === 'user:default/carol' ? { tiers: ['prod'] } : 'deny',
         },
       });
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(
-          namespaceRequest({
-            namespace: `${unique('payments-cond')}-qa`,
-            tier: 'qa',
-          }),
-        );
+      const created = await fileRequest(
+        h,
+        namespaceRequest({
+          namespace: `${unique('payments-cond')}-qa`,
+          tier: 'qa',
+        }),
+      );
       const res = await request(h.app)
         .post(`/requests/${created.body.id}/approve`)
-        .set('authorization', as('carol'));
+        .set('authorization', asUser('carol'));
       expect(res.status).toBe(403);
       expect(res.body.error.message).toMatch(/tier qa/);
     },
@@ -497,20 +464,18 @@ describe('namespace routes', () => {
       const h = await harness(databaseId, {
         policy: { allowed: () => true, approve: () => 'allow' },
       });
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(
-          namespaceRequest({
-            namespace: `${unique('payments-self')}-qa`,
-            tier: 'qa',
-          }),
-        );
+      const created = await fileRequest(
+        h,
+        namespaceRequest({
+          namespace: `${unique('payments-self')}-qa`,
+          tier: 'qa',
+        }),
+      );
       for (const user of ['alice', 'Alice']) {
         for (const decision of ['approve', 'reject']) {
           const res = await request(h.app)
             .post(`/requests/${created.body.id}/${decision}`)
-            .set('authorization', as(user))
+            .set('authorization', asUser(user))
             .send({ comment: 'mine' });
           expect({ user, decision, status: res.status }).toEqual({
             user,
@@ -522,7 +487,7 @@ describe('namespace routes', () => {
       }
       const ok = await request(h.app)
         .post(`/requests/${created.body.id}/approve`)
-        .set('authorization', as('bob'));
+        .set('authorization', asUser('bob'));
       expect(ok.status).toBe(200);
       await h.services.worker.idle();
     },
@@ -533,18 +498,18 @@ describe('namespace routes', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const namespace = `${unique('payments-rej')}-qa`;
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace, tier: 'qa' }));
+      const created = await fileRequest(
+        h,
+        namespaceRequest({ namespace, tier: 'qa' }),
+      );
       const noComment = await request(h.app)
         .post(`/requests/${created.body.id}/reject`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .send({});
       expect(noComment.status).toBe(400);
       const rejected = await request(h.app)
         .post(`/requests/${created.body.id}/reject`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .send({ comment: 'use dev first' });
       expect(rejected.status).toBe(200);
       expect(rejected.body).toMatchObject({
@@ -552,10 +517,11 @@ describe('namespace routes', () => {
         decidedBy: 'user:default/carol',
         decisionComment: 'use dev first',
       });
-      const retry = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('bob'))
-        .send(namespaceRequest({ namespace, tier: 'qa' }));
+      const retry = await fileRequest(
+        h,
+        namespaceRequest({ namespace, tier: 'qa' }),
+        'bob',
+      );
       expect(retry.status).toBe(201);
     },
   );
@@ -568,34 +534,30 @@ describe('namespace routes', () => {
         clock: start,
         config: {
           clusterAccess: {
-            ...(peerConfig(peer, token).clusterAccess as object),
+            ...(peerConfig(kube.peer, kube.token).clusterAccess as object),
             requests: { pendingExpiry: { hours: 1 } },
           },
         },
       });
-      const a = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(
-          namespaceRequest({
-            namespace: `${unique('payments-exp')}-qa`,
-            tier: 'qa',
-          }),
-        );
-      const b = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(
-          namespaceRequest({
-            namespace: `${unique('payments-exp')}-qa`,
-            tier: 'qa',
-          }),
-        );
+      const a = await fileRequest(
+        h,
+        namespaceRequest({
+          namespace: `${unique('payments-exp')}-qa`,
+          tier: 'qa',
+        }),
+      );
+      const b = await fileRequest(
+        h,
+        namespaceRequest({
+          namespace: `${unique('payments-exp')}-qa`,
+          tier: 'qa',
+        }),
+      );
       expect(a.body.expiresAt).toBe('2026-12-01T11:00:00.000Z');
       h.clock.now = new Date('2026-12-01T11:00:01Z');
       const late = await request(h.app)
         .post(`/requests/${a.body.id}/approve`)
-        .set('authorization', as('carol'));
+        .set('authorization', asUser('carol'));
       expect(late.status).toBe(409);
       expect(late.body.error.message).toMatch(/expired/);
       await h.services.worker.runOnce();
@@ -618,27 +580,26 @@ describe('namespace routes', () => {
     'lists requests with filters on %p',
     async databaseId => {
       const h = await harness(databaseId);
-      const a = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(
-          namespaceRequest({
-            namespace: `${unique('payments-l')}-qa`,
-            tier: 'qa',
-          }),
-        );
-      const b = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('dave'))
-        .send(
-          namespaceRequest({
-            owner: 'group:default/search',
-            namespace: `${unique('search-l')}-qa`,
-            tier: 'qa',
-          }),
-        );
+      const a = await fileRequest(
+        h,
+        namespaceRequest({
+          namespace: `${unique('payments-l')}-qa`,
+          tier: 'qa',
+        }),
+      );
+      const b = await fileRequest(
+        h,
+        namespaceRequest({
+          owner: 'group:default/search',
+          namespace: `${unique('search-l')}-qa`,
+          tier: 'qa',
+        }),
+        'dave',
+      );
       const list = (query: string, user = 'alice') =>
-        request(h.app).get(`/requests${query}`).set('authorization', as(user));
+        request(h.app)
+          .get(`/requests${query}`)
+          .set('authorization', asUser(user));
       expect((await list('')).body.items.map((r: any) => r.id)).toEqual([
         b.body.id,
         a.body.id,
@@ -659,7 +620,7 @@ describe('namespace routes', () => {
       expect((await list('?unknown=1')).status).toBe(400);
       const one = await request(h.app)
         .get(`/requests/${a.body.id}`)
-        .set('authorization', as('dave'));
+        .set('authorization', asUser('dave'));
       expect(one.status).toBe(200);
       expect(one.body.id).toBe(a.body.id);
     },
@@ -670,13 +631,10 @@ describe('namespace routes', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const namespace = `${unique('payments-mem')}-dev`;
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace }));
+      const created = await fileRequest(h, namespaceRequest({ namespace }));
       await h.services.worker.idle();
       // A configmap shows up in the quota usage the cluster reports.
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: 'v1',
         kind: 'ConfigMap',
         metadata: { name: 'settings', namespace },
@@ -685,7 +643,7 @@ describe('namespace routes', () => {
 
       const list = await request(h.app)
         .get('/namespaces?owner=group:default/payments')
-        .set('authorization', as('dave'));
+        .set('authorization', asUser('dave'));
       expect(list.status).toBe(200);
       const item = list.body.items.find((n: any) => n.name === namespace);
       expect(item).toMatchObject({
@@ -711,7 +669,10 @@ describe('namespace routes', () => {
 
       const members = `/namespaces/sandbox/${namespace}/members`;
       const add = (user: string, body: object) =>
-        request(h.app).post(members).set('authorization', as(user)).send(body);
+        request(h.app)
+          .post(members)
+          .set('authorization', asUser(user))
+          .send(body);
       expect((await add('dave', { user: 'user:default/erin' })).status).toBe(
         403,
       );
@@ -736,11 +697,11 @@ describe('namespace routes', () => {
         namespace,
         name: 'ca-edit-erin',
       };
-      expect(peer.getObject(erinBinding)).toBeDefined();
+      expect(kube.peer.getObject(erinBinding)).toBeDefined();
 
       const forErin = await request(h.app)
         .get('/namespaces?user=user:default/erin')
-        .set('authorization', as('erin'));
+        .set('authorization', asUser('erin'));
       expect(forErin.body.items.map((n: any) => n.name)).toEqual([namespace]);
       expect(forErin.body.items[0].members).toContainEqual({
         user: 'user:default/erin',
@@ -753,19 +714,19 @@ describe('namespace routes', () => {
       const remove = (user: string, who: string) =>
         request(h.app)
           .delete(`${members}/${encodeURIComponent(who)}`)
-          .set('authorization', as(user));
+          .set('authorization', asUser(user));
       expect((await remove('dave', 'user:default/erin')).status).toBe(403);
       expect((await remove('alice', 'user:default/bob')).status).toBe(400);
       expect((await remove('alice', 'user:default/frank')).status).toBe(404);
       const removed = await remove('bob', 'user:default/erin');
       expect(removed.status).toBe(200);
       expect(removed.body).toEqual({ applied: true });
-      expect(peer.getObject(erinBinding)).toBeUndefined();
+      expect(kube.peer.getObject(erinBinding)).toBeUndefined();
       expect(
         (
           await request(h.app)
             .post('/namespaces/sandbox/nope-x-dev/members')
-            .set('authorization', as('alice'))
+            .set('authorization', asUser('alice'))
             .send({ user: 'user:default/erin' })
         ).status,
       ).toBe(404);
@@ -778,7 +739,7 @@ describe('namespace routes', () => {
         (
           await request(h.app)
             .post(members)
-            .set('authorization', as('mallory'))
+            .set('authorization', asUser('mallory'))
             .send({ user: 'user:default/erin' })
         ).status,
       ).toBe(403);
@@ -797,16 +758,13 @@ describe('namespace routes', () => {
         },
       });
       const namespace = `${unique('payments-old')}-dev`;
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace }));
+      const created = await fileRequest(h, namespaceRequest({ namespace }));
       await h.services.worker.idle();
 
       const del = (user: string) =>
         request(h.app)
           .delete(`/namespaces/sandbox/${namespace}`)
-          .set('authorization', as(user))
+          .set('authorization', asUser(user))
           .send({ reason: 'not needed any more' });
       expect((await del('dave')).status).toBe(403);
       expect((await del('mallory')).status).toBe(403);
@@ -814,7 +772,7 @@ describe('namespace routes', () => {
         (
           await request(h.app)
             .delete('/namespaces/sandbox/missing-x-dev')
-            .set('authorization', as('alice'))
+            .set('authorization', asUser('alice'))
         ).status,
       ).toBe(404);
       const asked = await del('bob');
@@ -830,7 +788,7 @@ describe('namespace routes', () => {
 
       const listed = await request(h.app)
         .get('/namespaces?cluster=sandbox')
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(
         listed.body.items.find((n: any) => n.name === namespace)
           .pendingDecommissionRequestId,
@@ -838,7 +796,7 @@ describe('namespace routes', () => {
 
       const self = await request(h.app)
         .post(`/requests/${asked.body.id}/approve`)
-        .set('authorization', as('bob'));
+        .set('authorization', asUser('bob'));
       expect(self.status).toBe(403);
       // Dev namespaces need no approval to be made, but decommissioning
       // always does.
@@ -847,11 +805,11 @@ describe('namespace routes', () => {
       );
       const approved = await request(h.app)
         .post(`/requests/${asked.body.id}/approve`)
-        .set('authorization', as('carol'));
+        .set('authorization', asUser('carol'));
       expect(approved.status).toBe(200);
       await h.services.worker.idle();
       const live = () =>
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: 'v1',
           kind: 'Namespace',
           name: namespace,
@@ -862,10 +820,7 @@ describe('namespace routes', () => {
       expect((await h.services.store.getRequest(asked.body.id))?.status).toBe(
         'decommissioning',
       );
-      const early = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace }));
+      const early = await fileRequest(h, namespaceRequest({ namespace }));
       expect(early.status).toBe(409);
       expect(early.body.error.message).toBe(
         `Namespace ${namespace} on cluster sandbox is still being deleted; you can request it again once it is gone, usually within a few minutes`,
@@ -881,7 +836,7 @@ describe('namespace routes', () => {
       );
       const after = await request(h.app)
         .get('/namespaces')
-        .set('authorization', as('alice'));
+        .set('authorization', asUser('alice'));
       expect(after.body.items.map((n: any) => n.name)).not.toContain(namespace);
       const history = await h.history.listHistory({
         requestId: asked.body.id,
@@ -892,10 +847,7 @@ describe('namespace routes', () => {
         'decommission.started',
         'namespace.deleted',
       ]);
-      const again = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send(namespaceRequest({ namespace }));
+      const again = await fileRequest(h, namespaceRequest({ namespace }));
       expect(again.status).toBe(201);
       await h.services.worker.idle();
     },

@@ -1,5 +1,3 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import { JsonObject } from '@backstage/types';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,26 +8,21 @@ import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import { DatabaseAccessStore } from './DatabaseAccessStore';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
   ORG,
+  paymentsRequest,
   peerConfig,
-  startPeer,
+  reconcileCounted,
+  sharedPeer,
+  writeRequests,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(180_000);
 
 const run = promisify(execFile);
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
-
-/** Kubernetes requests that change something (anything but get and list). */
-function writes(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(counts).filter(([key]) => !/^(get|list) /.test(key)),
-  );
-}
 
 /** Tiers of these tests: `dev` reports and gives extras a day, `strict` removes. */
 const TIERS: JsonObject = {
@@ -51,27 +44,23 @@ const TIERS: JsonObject = {
 
 describe('access view and leavers', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
+  const kube = sharedPeer();
   let workDir: string;
-  let counter = 0;
 
   beforeAll(async () => {
-    ({ peer, token } = await startPeer());
     workDir = mkdtempSync(join(tmpdir(), 'cluster-access-access-'));
     // alice as the cluster knows her from her certificate: user alice in
     // group payments, with no rights of her own but the namespace's.
-    peer.addStaticToken('alice-token', {
+    kube.peer.addStaticToken('alice-token', {
       username: 'alice',
       groups: ['payments'],
     });
     writeFileSync(
       join(workDir, 'alice.kubeconfig'),
-      peer.kubeconfig({ token: 'alice-token' }),
+      kube.peer.kubeconfig({ token: 'alice-token' }),
     );
   });
   afterAll(async () => {
-    await peer.close();
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -88,45 +77,31 @@ describe('access view and leavers', () => {
     tier: 'dev' | 'strict',
     clock?: Date,
   ) {
-    const h = await createHarness({
-      knex: await databases.init(databaseId),
-      peer,
-      token,
-      config: peerConfig(peer, token, TIERS),
+    const h = await kube.harness(await databases.init(databaseId), {
+      config: peerConfig(kube.peer, kube.token, TIERS),
       clock,
     });
-    counter += 1;
-    const namespace = `payments-acc${counter}-${tier}`;
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as('alice'))
-      .send({
-        cluster: 'sandbox',
-        namespace,
-        owner: 'group:default/payments',
-        tier,
-        reason: 'access test',
-      });
+    const namespace = `${kube.unique('payments-acc')}-${tier}`;
+    const res = await fileRequest(
+      h,
+      paymentsRequest({ namespace, tier, reason: 'access test' }),
+    );
     expect(res.status).toBe(201);
     await h.services.worker.idle();
     return { h, namespace, requestId: res.body.id as string };
   }
 
-  async function reconcile(h: Harness) {
-    peer.resetCounts();
-    const [report] = await h.services.reconciler.reconcileAll();
-    return { report, counts: peer.requestCounts() };
-  }
+  const reconcile = (h: Harness) => reconcileCounted(h, kube.peer);
 
   const access = async (h: Harness, query: string) =>
     (
       await request(h.app)
         .get(`/access?${query}`)
-        .set('authorization', as('dave'))
+        .set('authorization', asUser('dave'))
     ).body.items as any[];
 
   const bindingNames = (namespace: string) =>
-    peer
+    kube.peer
       .listObjects({ apiVersion: RBAC, kind: 'RoleBinding', namespace })
       .map(o => o.metadata?.name)
       .sort();
@@ -138,7 +113,7 @@ describe('access view and leavers', () => {
     subjects: object[],
     role = 'view',
   ) {
-    peer.putObject({
+    kube.peer.putObject({
       apiVersion: RBAC,
       kind: 'RoleBinding',
       metadata: { name, namespace },
@@ -178,7 +153,7 @@ describe('access view and leavers', () => {
         deleted: 0,
         errors: [],
       });
-      expect(writes(first.counts)).toEqual({});
+      expect(writeRequests(first.counts)).toEqual({});
       expect(first.counts['list rolebindings']).toBe(1);
 
       const entries = await access(h, `namespace=${namespace}`);
@@ -220,7 +195,7 @@ describe('access view and leavers', () => {
       // Nothing changed: no Kubernetes writes, no database writes, no events.
       const save = jest.spyOn(DatabaseAccessStore.prototype, 'saveBindings');
       const second = await reconcile(h);
-      expect(writes(second.counts)).toEqual({});
+      expect(writeRequests(second.counts)).toEqual({});
       expect(save).toHaveBeenCalledWith({ insert: [], remove: [], update: [] });
       save.mockRestore();
       expect(await flaggedEvents()).toEqual(['mallory-view', 'search-view']);
@@ -277,7 +252,7 @@ describe('access view and leavers', () => {
         (
           await request(h.app)
             .get('/access?flagged=maybe')
-            .set('authorization', as('dave'))
+            .set('authorization', asUser('dave'))
         ).status,
       ).toBe(400);
     },
@@ -302,7 +277,7 @@ describe('access view and leavers', () => {
 
       const { report, counts } = await reconcile(h);
       expect(report).toMatchObject({ applied: 1, deleted: 2, errors: [] });
-      expect(writes(counts)).toEqual({
+      expect(writeRequests(counts)).toEqual({
         'patch rolebindings': 1,
         'delete rolebindings': 2,
       });
@@ -315,7 +290,7 @@ describe('access view and leavers', () => {
         'ci-edit',
       ]);
       expect(
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: RBAC,
           kind: 'RoleBinding',
           namespace,
@@ -337,23 +312,25 @@ describe('access view and leavers', () => {
       ).toEqual(['bob-view', 'ci-edit']);
 
       const again = await reconcile(h);
-      expect(writes(again.counts)).toEqual({});
+      expect(writeRequests(again.counts)).toEqual({});
 
       // Someone takes the namespace over (our labels gone): its bindings are
       // no longer ours to judge, whatever the tier says.
-      const live = peer.getObject({
+      const live = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: namespace,
       })!;
-      peer.putObject({
+      kube.peer.putObject({
         ...live,
         metadata: { ...live.metadata, labels: {}, annotations: {} },
       });
       putBinding(namespace, 'mallory-view', [user('mallory')]);
       const foreign = await reconcile(h);
       expect(foreign.report.errors.join()).toMatch(/never adopted/);
-      expect(writes(foreign.counts)['delete rolebindings']).toBeUndefined();
+      expect(
+        writeRequests(foreign.counts)['delete rolebindings'],
+      ).toBeUndefined();
       expect(bindingNames(namespace)).toContain('mallory-view');
     },
   );
@@ -367,7 +344,7 @@ describe('access view and leavers', () => {
       for (const who of ['erin', 'frank']) {
         const added = await request(h.app)
           .post(members)
-          .set('authorization', as('alice'))
+          .set('authorization', asUser('alice'))
           .send({ user: `user:default/${who}` });
         expect(added.status).toBe(201);
       }
@@ -382,7 +359,7 @@ describe('access view and leavers', () => {
 
       const listed = await request(h.app)
         .get(`/namespaces?cluster=sandbox`)
-        .set('authorization', as('dave'));
+        .set('authorization', asUser('dave'));
       const ns = listed.body.items.find((n: any) => n.name === namespace);
       expect(ns.members).toContainEqual({
         user: 'user:default/erin',
@@ -440,14 +417,14 @@ describe('access view and leavers', () => {
       expect(await events()).toContain('member.expired user:default/erin');
       expect(await h.services.store.listMembers([requestId])).toEqual([]);
       const quiet = await reconcile(h);
-      expect(writes(quiet.counts)).toEqual({});
+      expect(writeRequests(quiet.counts)).toEqual({});
 
       // Added again, she runs out again; adding her before the reconciler
       // has cleaned up starts a new lifetime rather than a conflict.
       const addErin = () =>
         request(h.app)
           .post(members)
-          .set('authorization', as('alice'))
+          .set('authorization', asUser('alice'))
           .send({ user: 'user:default/erin' });
       expect((await addErin()).status).toBe(201);
       h.clock.now = new Date('2026-12-04T09:00:02Z');
@@ -470,7 +447,7 @@ describe('access view and leavers', () => {
       const members = `/namespaces/sandbox/${namespace}/members`;
       const bob = await request(h.app)
         .post(members)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ user: 'user:default/bob' });
       expect(bob.status).toBe(409);
       expect(bob.body.error.message).toMatch(
@@ -480,7 +457,7 @@ describe('access view and leavers', () => {
         (
           await request(h.app)
             .post(members)
-            .set('authorization', as('alice'))
+            .set('authorization', asUser('alice'))
             .send({ user: 'user:default/alice' })
         ).status,
       ).toBe(409);
@@ -490,31 +467,29 @@ describe('access view and leavers', () => {
       const denied = [
         await request(h.app)
           .post(members)
-          .set('authorization', as('alice'))
+          .set('authorization', asUser('alice'))
           .send({ user: 'user:default/erin' }),
         await request(h.app)
           .delete(`${members}/user:default%2Ferin`)
-          .set('authorization', as('alice')),
+          .set('authorization', asUser('alice')),
         await request(h.app)
           .delete(`/namespaces/sandbox/${namespace}`)
-          .set('authorization', as('alice'))
+          .set('authorization', asUser('alice'))
           .send({ reason: 'leaving' }),
-        await request(h.app)
-          .post('/requests')
-          .set('authorization', as('alice'))
-          .send({
-            cluster: 'sandbox',
+        await fileRequest(
+          h,
+          paymentsRequest({
             namespace: 'payments-another-dev',
-            owner: 'group:default/payments',
             tier: 'dev',
             reason: 'x',
           }),
+        ),
       ];
       expect(denied.map(r => r.status)).toEqual([403, 403, 403, 403]);
       // dave joined in the catalog; his token does not say so yet.
       const dave = await request(h.app)
         .post(members)
-        .set('authorization', as('dave'))
+        .set('authorization', asUser('dave'))
         .send({ user: 'user:default/erin' });
       expect(dave.status).toBe(201);
     },

@@ -1,20 +1,18 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import { DatabaseAccessStore } from './DatabaseAccessStore';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
+  paymentsRequest,
   peerConfig,
-  startPeer,
+  sharedPeer,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(180_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const EDIT = { kind: 'ClusterRole', name: 'edit' };
 const RBM = { kind: 'Role', name: 'rolebinding-manager' };
@@ -33,41 +31,22 @@ const TIERS: JsonObject = {
  */
 describe('members’ roles in the access view', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
-
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(async () => {
-    await peer.close();
-  });
+  const kube = sharedPeer();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
     options: { clock?: Date; beforeProvisioning?: () => void } = {},
   ) {
-    const h = await createHarness({
-      knex: await databases.init(databaseId),
-      peer,
-      token,
-      config: peerConfig(peer, token, TIERS),
+    const h = await kube.harness(await databases.init(databaseId), {
+      config: peerConfig(kube.peer, kube.token, TIERS),
       clock: options.clock,
     });
     options.beforeProvisioning?.();
-    counter += 1;
-    const namespace = `payments-roles${counter}-dev`;
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as('alice'))
-      .send({
-        cluster: 'sandbox',
-        namespace,
-        owner: 'group:default/payments',
-        tier: 'dev',
-        reason: 'roles test',
-      });
+    const namespace = `${kube.unique('payments-roles')}-dev`;
+    const res = await fileRequest(
+      h,
+      paymentsRequest({ namespace, tier: 'dev', reason: 'roles test' }),
+    );
     expect(res.status).toBe(201);
     await h.services.worker.idle();
     return { h, namespace, requestId: res.body.id as string };
@@ -77,7 +56,7 @@ describe('members’ roles in the access view', () => {
   const rolesIn = async (h: Harness, namespace: string) => {
     const res = await request(h.app)
       .get(`/access?namespace=${namespace}`)
-      .set('authorization', as('dave'));
+      .set('authorization', asUser('dave'));
     expect(res.status).toBe(200);
     return Object.fromEntries(
       (res.body.items as any[])
@@ -104,18 +83,22 @@ describe('members’ roles in the access view', () => {
       // Cluster Access's own bindings are roles, not "ways in" of their own.
       const all = await request(h.app)
         .get(`/access?namespace=${namespace}`)
-        .set('authorization', as('dave'));
+        .set('authorization', asUser('dave'));
       expect(all.body.items.map((e: any) => e.via)).toEqual(['group', 'group']);
 
       // bob's binding-manager binding is deleted, and the cluster refuses to
       // make it again: he is shown as holding edit only.
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         namespace,
         name: 'ca-rbm-bob',
       });
-      peer.failNext({ verb: 'patch', resource: 'rolebindings', status: 403 });
+      kube.peer.failNext({
+        verb: 'patch',
+        resource: 'rolebindings',
+        status: 403,
+      });
       const [refused] = await h.services.reconciler.reconcileAll();
       expect(refused.errors).toEqual([
         expect.stringContaining(`${namespace}:`),
@@ -140,14 +123,14 @@ describe('members’ roles in the access view', () => {
   const addErin = (h: Harness, namespace: string) =>
     request(h.app)
       .post(`/namespaces/sandbox/${namespace}/members`)
-      .set('authorization', as('alice'))
+      .set('authorization', asUser('alice'))
       .send({ user: erin });
   const removeErin = (h: Harness, namespace: string) =>
     request(h.app)
       .delete(
         `/namespaces/sandbox/${namespace}/members/${encodeURIComponent(erin)}`,
       )
-      .set('authorization', as('alice'));
+      .set('authorization', asUser('alice'));
 
   it.each(databases.eachSupportedId())(
     'shows no role whose binding provisioning failed to apply, and the role once a retry applies it, on %p',
@@ -157,7 +140,7 @@ describe('members’ roles in the access view', () => {
         clock: start,
         // The cluster refuses one binding of the bundle.
         beforeProvisioning: () =>
-          peer.failNext({
+          kube.peer.failNext({
             verb: 'patch',
             resource: 'rolebindings',
             name: 'ca-rbm-bob',
@@ -202,7 +185,7 @@ describe('members’ roles in the access view', () => {
 
       // Added again while the cluster refuses her edit binding (nothing of
       // hers applied): she shows without roles, not with those of before.
-      peer.failNext({
+      kube.peer.failNext({
         verb: 'patch',
         resource: 'rolebindings',
         name: 'ca-edit-erin',
@@ -225,11 +208,8 @@ describe('members’ roles in the access view', () => {
     async databaseId => {
       const { h, namespace } = await setup(databaseId);
       // A second replica on the same database.
-      const other = await createHarness({
-        knex: h.knex,
-        peer,
-        token,
-        config: peerConfig(peer, token, TIERS),
+      const other = await kube.harness(h.knex, {
+        config: peerConfig(kube.peer, kube.token, TIERS),
       });
       const original = DatabaseAccessStore.prototype.listBindings;
       const list = jest.spyOn(DatabaseAccessStore.prototype, 'listBindings');

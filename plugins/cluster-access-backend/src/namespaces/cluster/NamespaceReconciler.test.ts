@@ -1,63 +1,38 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
-import { KubePeer } from '@cluster-access/sandbox';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
+  HarnessOptions,
   ORG,
+  paymentsRequest,
   peerConfig,
-  startPeer,
+  reconcileCounted,
+  sharedPeer,
+  writeRequests,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
-
-/** Request counts that are writes (anything but get and list). */
-function writes(counts: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(counts).filter(([key]) => !/^(get|list) /.test(key)),
-  );
-}
 
 describe('NamespaceReconciler', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
-
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(() => peer.close());
+  const kube = sharedPeer();
 
   async function setup(
     databaseId: Parameters<typeof databases.init>[0],
-    options: Partial<Parameters<typeof createHarness>[0]> = {},
+    options: Partial<HarnessOptions> = {},
   ) {
-    const h = await createHarness({
-      knex: await databases.init(databaseId),
-      peer,
-      token,
-      ...options,
-    });
+    const h = await kube.harness(await databases.init(databaseId), options);
     const namespaces: string[] = [];
     for (let i = 0; i < 2; i++) {
-      counter += 1;
-      const namespace = `payments-rec${counter}-dev`;
-      const res = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send({
-          cluster: 'sandbox',
-          namespace,
-          owner: 'group:default/payments',
-          tier: 'dev',
-          reason: 'reconcile test',
-        });
+      const namespace = `${kube.unique('payments-rec')}-dev`;
+      const res = await fileRequest(
+        h,
+        paymentsRequest({ namespace, tier: 'dev', reason: 'reconcile test' }),
+      );
       expect(res.status).toBe(201);
       namespaces.push(namespace);
     }
@@ -65,14 +40,10 @@ describe('NamespaceReconciler', () => {
     return { h, namespaces };
   }
 
-  async function reconcile(h: Harness) {
-    peer.resetCounts();
-    const [report] = await h.services.reconciler.reconcileAll();
-    return { report, counts: peer.requestCounts() };
-  }
+  const reconcile = (h: Harness) => reconcileCounted(h, kube.peer);
 
   const bindings = (namespace: string) =>
-    peer
+    kube.peer
       .listObjects({ apiVersion: RBAC, kind: 'RoleBinding', namespace })
       .map(o => o.metadata?.name)
       .sort();
@@ -108,31 +79,31 @@ describe('NamespaceReconciler', () => {
       });
       const last = namespaces[1];
       const [binding] = bindings(last);
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         namespace: last,
         name: binding!,
       });
-      const quota = peer.getObject({
+      const quota = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'ResourceQuota',
         namespace: last,
         name: 'cluster-access-quota',
       })!;
-      peer.putObject({
+      kube.peer.putObject({
         ...quota,
         spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
       });
       const { report, counts } = await reconcile(h);
       expect(report.errors).toEqual([]);
-      expect(writes(counts)).toEqual({
+      expect(writeRequests(counts)).toEqual({
         'patch rolebindings': 1,
         'patch resourcequotas': 1,
       });
       expect(bindings(last)).toContain(binding);
       // An unpaged list would hold the whole cluster in the backend: none.
-      const lists = peer.listRequests();
+      const lists = kube.peer.listRequests();
       expect(lists.filter(l => l.limit === undefined)).toEqual([]);
       expect(new Set(lists.map(l => l.limit))).toEqual(new Set([1]));
       // Every kind has an object per namespace, so each went past page one.
@@ -150,7 +121,7 @@ describe('NamespaceReconciler', () => {
 
       const again = await reconcile(h);
       expect(again.report.errors).toEqual([]);
-      expect(writes(again.counts)).toEqual({});
+      expect(writeRequests(again.counts)).toEqual({});
     },
   );
 
@@ -159,28 +130,28 @@ describe('NamespaceReconciler', () => {
     async databaseId => {
       const { h, namespaces } = await setup(databaseId);
       const [ns] = namespaces;
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         namespace: ns,
         name: 'cluster-access-isolation',
       });
-      const quota = peer.getObject({
+      const quota = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'ResourceQuota',
         namespace: ns,
         name: 'cluster-access-quota',
       })!;
-      peer.putObject({
+      kube.peer.putObject({
         ...quota,
         spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
       });
-      const namespace = peer.getObject({
+      const namespace = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: ns,
       })!;
-      peer.putObject({
+      kube.peer.putObject({
         ...namespace,
         metadata: {
           ...namespace.metadata,
@@ -190,14 +161,14 @@ describe('NamespaceReconciler', () => {
           },
         },
       });
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         namespace: ns,
         name: 'ca-edit-bob',
       });
       // A binding that pretends to be ours for someone who is no member.
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         metadata: {
@@ -226,7 +197,7 @@ describe('NamespaceReconciler', () => {
 
       const { report, counts } = await reconcile(h);
       expect(report).toMatchObject({ applied: 4, deleted: 1, errors: [] });
-      expect(writes(counts)).toEqual({
+      expect(writeRequests(counts)).toEqual({
         'patch networkpolicies': 1,
         'patch resourcequotas': 1,
         'patch namespaces': 1,
@@ -234,7 +205,7 @@ describe('NamespaceReconciler', () => {
         'delete rolebindings': 1,
       });
       expect(
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: 'networking.k8s.io/v1',
           kind: 'NetworkPolicy',
           namespace: ns,
@@ -243,7 +214,7 @@ describe('NamespaceReconciler', () => {
       ).toBeDefined();
       expect(
         (
-          peer.getObject({
+          kube.peer.getObject({
             apiVersion: 'v1',
             kind: 'ResourceQuota',
             namespace: ns,
@@ -252,7 +223,7 @@ describe('NamespaceReconciler', () => {
         ).hard.pods,
       ).toBe('20');
       expect(
-        peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name: ns })!
+        kube.peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name: ns })!
           .metadata?.labels?.['pod-security.kubernetes.io/enforce'],
       ).toBe('baseline');
       expect(bindings(ns)).toEqual([
@@ -274,7 +245,7 @@ describe('NamespaceReconciler', () => {
       // And then it is quiet again.
       const again = await reconcile(h);
       expect(again.report).toMatchObject({ applied: 0, deleted: 0 });
-      expect(writes(again.counts)).toEqual({});
+      expect(writeRequests(again.counts)).toEqual({});
     },
   );
 
@@ -286,7 +257,7 @@ describe('NamespaceReconciler', () => {
       const { report, counts } = await reconcile(h);
       // Two namespaces × (bob's two bindings deleted + dave's two applied).
       expect(report).toMatchObject({ applied: 4, deleted: 4, errors: [] });
-      expect(writes(counts)).toEqual({
+      expect(writeRequests(counts)).toEqual({
         'patch rolebindings': 4,
         'delete rolebindings': 4,
       });
@@ -310,7 +281,7 @@ describe('NamespaceReconciler', () => {
       }
       const listed = await request(h.app)
         .get('/namespaces?user=user:default/bob')
-        .set('authorization', as('bob'));
+        .set('authorization', asUser('bob'));
       expect(listed.body.items.map((n: any) => n.name)).not.toContain(
         namespaces[0],
       );
@@ -328,21 +299,21 @@ describe('NamespaceReconciler', () => {
       expect(bindings(namespaces[0])).toHaveLength(4);
 
       h.setOrg(ORG);
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: namespaces[1],
       });
       const remade = await reconcile(h);
       expect(remade.report.errors).toEqual([]);
-      expect(writes(remade.counts)).toMatchObject({
+      expect(writeRequests(remade.counts)).toMatchObject({
         'create namespaces': 1,
         'patch namespaces': 1,
         'patch rolebindings': 4,
       });
       expect(bindings(namespaces[1])).toHaveLength(4);
       expect(
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: 'v1',
           kind: 'Namespace',
           name: namespaces[1],
@@ -360,18 +331,24 @@ describe('NamespaceReconciler', () => {
         ['v1', 'LimitRange', 'cluster-access-defaults'],
         ['networking.k8s.io/v1', 'NetworkPolicy', 'cluster-access-isolation'],
       ]) {
-        peer.deleteObject({ apiVersion, kind, namespace: ns, name });
+        kube.peer.deleteObject({ apiVersion, kind, namespace: ns, name });
       }
-      peer.failNext({ verb: 'list', resource: 'networkpolicies', status: 500 });
+      kube.peer.failNext({
+        verb: 'list',
+        resource: 'networkpolicies',
+        status: 500,
+      });
       const first = await reconcile(h);
       expect(first.report.errors).toEqual([
         expect.stringMatching(/^list NetworkPolicy: /),
       ]);
-      expect(writes(first.counts)).toEqual({ 'patch limitranges': 1 });
+      expect(writeRequests(first.counts)).toEqual({ 'patch limitranges': 1 });
 
       const second = await reconcile(h);
       expect(second.report.errors).toEqual([]);
-      expect(writes(second.counts)).toEqual({ 'patch networkpolicies': 1 });
+      expect(writeRequests(second.counts)).toEqual({
+        'patch networkpolicies': 1,
+      });
     },
   );
 
@@ -379,7 +356,7 @@ describe('NamespaceReconciler', () => {
     'starts a paged list again when its continue token expired, on %p',
     async databaseId => {
       const { h } = await setup(databaseId, { clientOptions: { pageSize: 2 } });
-      peer.failNext({
+      kube.peer.failNext({
         verb: 'list',
         resource: 'rolebindings',
         status: 410,
@@ -387,10 +364,10 @@ describe('NamespaceReconciler', () => {
       });
       const { report, counts } = await reconcile(h);
       expect(report.errors).toEqual([]);
-      expect(writes(counts)).toEqual({});
+      expect(writeRequests(counts)).toEqual({});
       // First attempt: page 1, then 410 on page 2; then every page again.
       const pages = Math.ceil(
-        peer
+        kube.peer
           .listObjects({ apiVersion: RBAC, kind: 'RoleBinding' })
           .filter(o => o.metadata?.labels?.['app.kubernetes.io/managed-by'])
           .length / 2,
@@ -410,47 +387,41 @@ describe('NamespaceReconciler', () => {
         clientOptions: { pageSize: 1 },
         reconcilePageSize: 1,
       });
-      counter += 1;
-      const a = `payments-pf${counter}-dev`;
-      const b = `payments-pf${counter}-dev-b-dev`;
-      const c = `payments-pf${counter}-dev-b-dev-c-dev`;
+      const base = kube.unique('payments-pf');
+      const a = `${base}-dev`;
+      const b = `${base}-dev-b-dev`;
+      const c = `${base}-dev-b-dev-c-dev`;
       for (const namespace of [c, a, b]) {
-        const res = await request(h.app)
-          .post('/requests')
-          .set('authorization', as('alice'))
-          .send({
-            cluster: 'sandbox',
-            namespace,
-            owner: 'group:default/payments',
-            tier: 'dev',
-            reason: 'key order',
-          });
+        const res = await fileRequest(
+          h,
+          paymentsRequest({ namespace, tier: 'dev', reason: 'key order' }),
+        );
         expect(res.status).toBe(201);
       }
       await h.services.worker.idle();
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         namespace: a,
         name: 'ca-edit-bob',
       });
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
         namespace: c,
         name: 'cluster-access-isolation',
       });
-      const quota = peer.getObject({
+      const quota = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'ResourceQuota',
         namespace: b,
         name: 'cluster-access-quota',
       })!;
-      peer.putObject({
+      kube.peer.putObject({
         ...quota,
         spec: { hard: { ...(quota.spec as any).hard, pods: '500' } },
       });
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: RBAC,
         kind: 'RoleBinding',
         metadata: { name: 'stranger-view', namespace: b },
@@ -467,7 +438,7 @@ describe('NamespaceReconciler', () => {
       const { report, counts } = await reconcile(h);
       expect(report.errors).toEqual([]);
       expect(report.namespaces).toBe(5);
-      expect(writes(counts)).toEqual({
+      expect(writeRequests(counts)).toEqual({
         'patch rolebindings': 1,
         'patch resourcequotas': 1,
         'patch networkpolicies': 1,
@@ -494,18 +465,18 @@ describe('NamespaceReconciler', () => {
 
       const again = await reconcile(h);
       expect(again.report.errors).toEqual([]);
-      expect(writes(again.counts)).toEqual({});
+      expect(writeRequests(again.counts)).toEqual({});
     },
   );
 
   it.each(databases.eachSupportedId())(
     'reconciles the other clusters when one cannot be reached, on %p',
     async databaseId => {
-      const config = peerConfig(peer, token) as any;
+      const config = peerConfig(kube.peer, kube.token) as any;
       config.clusterAccess.clusters.push({
         name: 'far',
         url: 'https://127.0.0.1:9',
-        serviceAccountToken: token,
+        serviceAccountToken: kube.token,
       });
       const { h, namespaces } = await setup(databaseId, { config });
       const far = await h.services.store.createRequest({
@@ -525,7 +496,7 @@ describe('NamespaceReconciler', () => {
         { status: 'ready' },
         new Date(),
       );
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'v1',
         kind: 'LimitRange',
         namespace: namespaces[1],

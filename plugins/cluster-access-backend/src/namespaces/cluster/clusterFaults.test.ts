@@ -4,51 +4,41 @@
  * for operators. The peer runs with a long termination delay so that
  * "still Terminating" holds for as long as a test needs it.
  */
-import { mockCredentials } from '@backstage/backend-test-utils';
 import { KubePeer } from '@cluster-access/sandbox';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
+  fileRequest,
   Harness,
   ORG,
+  paymentsRequest,
   peerConfig,
-  startPeer,
+  sharedPeer,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
-
 describe('provisioning against a cluster that behaves like a real one', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
+  const kube = sharedPeer({ namespaceTerminationMs: 600_000 });
 
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer({ namespaceTerminationMs: 600_000 }));
-  });
-  afterAll(() => peer.close());
-
-  const unique = (base: string) => `${base}${(counter += 1)}`;
+  const unique = kube.unique;
   const start = new Date('2026-12-01T10:00:00Z');
   const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
   const live = (name: string) =>
-    peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name });
+    kube.peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name });
 
   async function harness(
     databaseId: Parameters<typeof databases.init>[0],
     config?: object,
   ): Promise<Harness> {
-    return createHarness({
-      knex: await databases.init(databaseId),
-      peer,
-      token,
+    return kube.harness(await databases.init(databaseId), {
       clock: start,
-      config: config ? peerConfig(peer, token, config as any) : undefined,
+      config: config
+        ? peerConfig(kube.peer, kube.token, config as any)
+        : undefined,
       policy: {
         allowed: user => user !== 'user:default/mallory',
         approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
@@ -56,19 +46,8 @@ describe('provisioning against a cluster that behaves like a real one', () => {
     });
   }
 
-  async function requestNamespace(h: Harness, namespace: string, tier = 'dev') {
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as('alice'))
-      .send({
-        cluster: 'sandbox',
-        namespace,
-        owner: 'group:default/payments',
-        tier,
-        reason: 'test',
-      });
-    return res;
-  }
+  const requestNamespace = (h: Harness, namespace: string, tier = 'dev') =>
+    fileRequest(h, paymentsRequest({ namespace, tier, reason: 'test' }));
 
   async function historyText(h: Harness, id: string): Promise<string> {
     const events = await h.history.listHistory({ requestId: id });
@@ -84,11 +63,11 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       await h.services.worker.idle();
       const asked = await request(h.app)
         .delete(`/namespaces/sandbox/${namespace}`)
-        .set('authorization', as('bob'))
+        .set('authorization', asUser('bob'))
         .send({ reason: 'done' });
       await request(h.app)
         .post(`/requests/${asked.body.id}/approve`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .expect(200);
       await h.services.worker.idle();
       expect(live(namespace)?.metadata?.deletionTimestamp).toBeDefined();
@@ -97,14 +76,14 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       expect(await status(asked.body.id)).toBe('decommissioning');
       expect(await status(created.body.id)).toBe('decommissioning');
 
-      peer.resetCounts();
+      kube.peer.resetCounts();
       h.clock.now = at(11);
       await h.services.worker.runOnce();
       expect(await status(asked.body.id)).toBe('decommissioning');
-      expect(peer.requestCounts()).toEqual({ 'get namespaces': 1 });
+      expect(kube.peer.requestCounts()).toEqual({ 'get namespaces': 1 });
 
       // The namespace controller finishes.
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: namespace,
@@ -134,12 +113,12 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       const pending = await requestNamespace(h, namespace, 'qa');
       expect(pending.body.status).toBe('pending');
       // Meanwhile an earlier namespace of that name is being deleted.
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: namespace },
       });
-      await deleteAsAdmin(peer, namespace);
+      await deleteAsAdmin(kube.peer, namespace);
       expect(live(namespace)?.metadata?.deletionTimestamp).toBeDefined();
 
       // A new request for the name is told why it cannot have it yet.
@@ -149,7 +128,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
 
       await request(h.app)
         .post(`/requests/${pending.body.id}/approve`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .expect(200);
       await h.services.worker.idle();
       const waiting = await h.services.store.getRequest(pending.body.id);
@@ -159,7 +138,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
         nextAttemptAt: at(15).toISOString(),
       });
 
-      peer.deleteObject({
+      kube.peer.deleteObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: namespace,
@@ -177,8 +156,8 @@ describe('provisioning against a cluster that behaves like a real one', () => {
     async databaseId => {
       const h = await harness(databaseId);
       const quick = `${unique('payments-quick')}-dev`;
-      peer.resetCounts();
-      peer.failNext({
+      kube.peer.resetCounts();
+      kube.peer.failNext({
         verb: 'patch',
         resource: 'limitranges',
         status: 429,
@@ -189,10 +168,10 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       expect((await h.services.store.getRequest(first.body.id))?.status).toBe(
         'ready',
       );
-      expect(peer.requestCounts()['patch limitranges']).toBe(3);
+      expect(kube.peer.requestCounts()['patch limitranges']).toBe(3);
 
       const slow = `${unique('payments-slow')}-dev`;
-      peer.failNext({
+      kube.peer.failNext({
         verb: 'patch',
         resource: 'resourcequotas',
         status: 429,
@@ -208,7 +187,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       });
       // Work filed meanwhile on that cluster waits for the same time,
       // without the calls the cluster would refuse.
-      peer.resetCounts();
+      kube.peer.resetCounts();
       const third = await requestNamespace(h, `${unique('payments-next')}-dev`);
       await h.services.worker.idle();
       expect(await h.services.store.getRequest(third.body.id)).toMatchObject({
@@ -216,7 +195,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
         nextAttemptAt: at(120).toISOString(),
       });
       // Only filing's check that the name is free; nothing provisioned.
-      expect(peer.requestCounts()).toEqual({ 'get namespaces': 1 });
+      expect(kube.peer.requestCounts()).toEqual({ 'get namespaces': 1 });
 
       h.clock.now = at(121);
       await h.services.worker.runOnce();
@@ -236,7 +215,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       const namespace = `${unique('payments-refused')}-dev`;
       const internals =
         'admission webhook "policy.internal.example" denied: rule 7';
-      peer.failNext({
+      kube.peer.failNext({
         verb: 'patch',
         resource: 'resourcequotas',
         status: 422,
@@ -252,7 +231,7 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       expect(text).toContain('Provisioning');
       expect(text).not.toContain(internals);
       expect(text).not.toContain('422');
-      expect(text).not.toContain(peer.url);
+      expect(text).not.toContain(kube.peer.url);
     },
   );
 
@@ -268,16 +247,13 @@ describe('provisioning against a cluster that behaves like a real one', () => {
       });
       h.setOrg({ ...ORG, [group]: ['alice'] });
       const namespace = unique('team-long');
-      const res = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send({
-          cluster: 'sandbox',
-          namespace,
-          owner: `group:default/${group}`,
-          tier: 'team',
-          reason: 'test',
-        });
+      const res = await fileRequest(h, {
+        cluster: 'sandbox',
+        namespace,
+        owner: `group:default/${group}`,
+        tier: 'team',
+        reason: 'test',
+      });
       expect(res.status).toBe(201);
       await h.services.worker.idle();
       expect((await h.services.store.getRequest(res.body.id))?.status).toBe(

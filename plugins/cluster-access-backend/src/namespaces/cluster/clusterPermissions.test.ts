@@ -1,13 +1,12 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   AuthorizationDecision,
   breakdownRule,
   CoverageCheck,
   coversRules,
-  KubePeer,
   PolicyRule,
   ruleAllows,
 } from '@cluster-access/sandbox';
+import { Knex } from 'knex';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
@@ -15,12 +14,14 @@ import YAML from 'yaml';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import {
-  createHarness,
+  asUser,
   eventually,
+  fileRequest,
   Harness,
   ORG,
+  paymentsRequest,
   peerConfig,
-  startPeer,
+  sharedPeer,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(180_000);
@@ -35,8 +36,6 @@ jest.setTimeout(180_000);
  * proof keeps working as the code changes.
  */
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const BACKEND = 'system:serviceaccount:cluster-access:backstage';
 const repoRoot = path.resolve(__dirname, '../../../../..');
@@ -71,25 +70,13 @@ function describeRule(r: PolicyRule): string {
 
 describe('the backend service account permissions', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
-  afterAll(() => peer.close());
+  const kube = sharedPeer();
 
   async function requestNamespace(h: Harness, namespace: string, tier: string) {
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as('alice'))
-      .send({
-        cluster: 'sandbox',
-        namespace,
-        owner: 'group:default/payments',
-        tier,
-        reason: 'permissions proof',
-      });
+    const res = await fileRequest(
+      h,
+      paymentsRequest({ namespace, tier, reason: 'permissions proof' }),
+    );
     expect(res.status).toBe(201);
     return res.body as { id: string; status: string };
   }
@@ -101,10 +88,7 @@ describe('the backend service account permissions', () => {
   }
 
   /** Provision (with and without approval), members, drift, tier change, decommission. */
-  async function runLifecycle(
-    h: Harness,
-    knex: Parameters<typeof createHarness>[0]['knex'],
-  ) {
+  async function runLifecycle(h: Harness, knex: Knex) {
     const dev = 'payments-proof-dev';
     const qa = 'payments-proof-qa';
     await requestNamespace(h, dev, 'dev');
@@ -112,14 +96,14 @@ describe('the backend service account permissions', () => {
     expect(pending.status).toBe('pending');
     await request(h.app)
       .post(`/requests/${pending.id}/approve`)
-      .set('authorization', as('carol'))
+      .set('authorization', asUser('carol'))
       .expect(200);
     await h.services.worker.idle();
 
     // A member outside the owner Group is granted and revoked at once.
     await request(h.app)
       .post(`/namespaces/sandbox/${dev}/members`)
-      .set('authorization', as('alice'))
+      .set('authorization', asUser('alice'))
       .send({ user: 'user:default/erin' })
       .expect(201);
     await request(h.app)
@@ -128,35 +112,35 @@ describe('the backend service account permissions', () => {
           'user:default/erin',
         )}`,
       )
-      .set('authorization', as('alice'))
+      .set('authorization', asUser('alice'))
       .expect(200);
 
     // Drift: a guard rail deleted, a binding re-pointed, a stray managed Role,
     // and a whole namespace deleted out of band.
-    peer.deleteObject({
+    kube.peer.deleteObject({
       apiVersion: 'v1',
       kind: 'LimitRange',
       namespace: dev,
       name: 'cluster-access-defaults',
     });
-    const edit = peer.getObject({
+    const edit = kube.peer.getObject({
       apiVersion: RBAC,
       kind: 'RoleBinding',
       namespace: dev,
       name: 'ca-edit-alice',
     })!;
-    peer.deleteObject({
+    kube.peer.deleteObject({
       apiVersion: RBAC,
       kind: 'RoleBinding',
       namespace: dev,
       name: 'ca-edit-alice',
     });
-    peer.putObject({
+    kube.peer.putObject({
       ...edit,
       metadata: { ...edit.metadata, resourceVersion: undefined },
       roleRef: { ...(edit.roleRef as object), name: 'view' },
     });
-    peer.putObject({
+    kube.peer.putObject({
       apiVersion: RBAC,
       kind: 'Role',
       metadata: {
@@ -166,7 +150,7 @@ describe('the backend service account permissions', () => {
       },
       rules: [],
     });
-    peer.deleteObject({ apiVersion: 'v1', kind: 'Namespace', name: qa });
+    kube.peer.deleteObject({ apiVersion: 'v1', kind: 'Namespace', name: qa });
     // Membership changes in the catalog: bob leaves, dave joins.
     h.setOrg({ ...ORG, payments: ['alice', 'dave'] });
     const [repair] = await reconcile(h);
@@ -174,10 +158,7 @@ describe('the backend service account permissions', () => {
     expect(repair.deleted).toBeGreaterThan(0);
 
     // The operator drops the quota, limits and network policy from the tiers.
-    const slim = await createHarness({
-      knex,
-      peer,
-      token,
+    const slim = await kube.harness(knex, {
       // A clock the test moves, to reach the decommission's next check
       // without waiting for it.
       clock: new Date(),
@@ -185,7 +166,7 @@ describe('the backend service account permissions', () => {
         allowed: user => user !== 'user:default/mallory',
         approve: user => (user === 'user:default/carol' ? 'allow' : 'deny'),
       },
-      config: peerConfig(peer, token, {
+      config: peerConfig(kube.peer, kube.token, {
         tiers: [
           { name: 'dev', approval: 'none', networkPolicy: false },
           { name: 'qa', approval: 'required', networkPolicy: false },
@@ -195,7 +176,7 @@ describe('the backend service account permissions', () => {
     slim.setOrg({ ...ORG, payments: ['alice', 'dave'] });
     await reconcile(slim);
     expect(
-      peer.listObjects({
+      kube.peer.listObjects({
         apiVersion: 'v1',
         kind: 'ResourceQuota',
         namespace: dev,
@@ -205,12 +186,12 @@ describe('the backend service account permissions', () => {
     for (const namespace of [dev, qa]) {
       const asked = await request(slim.app)
         .delete(`/namespaces/sandbox/${namespace}`)
-        .set('authorization', as('alice'))
+        .set('authorization', asUser('alice'))
         .send({ reason: 'done' })
         .expect(202);
       await request(slim.app)
         .post(`/requests/${asked.body.id}/approve`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .expect(200);
     }
     await slim.services.worker.idle();
@@ -224,7 +205,7 @@ describe('the backend service account permissions', () => {
       'decommissioning',
     ]);
     const gone = (name: string) => () =>
-      !peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name });
+      !kube.peer.getObject({ apiVersion: 'v1', kind: 'Namespace', name });
     await eventually(`${dev} is gone`, gone(dev));
     await eventually(`${qa} is gone`, gone(qa));
     slim.clock.now = new Date(slim.clock.now.getTime() + 60_000);
@@ -238,11 +219,11 @@ describe('the backend service account permissions', () => {
 
   it('uses every rule of deploy/kubernetes/backend-rbac.yaml and nothing else', async () => {
     const knex = await databases.init('SQLITE_3');
-    const h = await createHarness({ knex, peer, token });
-    peer.resetCounts();
+    const h = await kube.harness(knex);
+    kube.peer.resetCounts();
     await runLifecycle(h, knex);
 
-    const log = peer.authorizationLog().filter(e => e.user === BACKEND);
+    const log = kube.peer.authorizationLog().filter(e => e.user === BACKEND);
     const decisions = log.filter(
       (e): e is AuthorizationDecision => e.type === 'authorize',
     );
@@ -302,9 +283,9 @@ describe('the backend service account permissions', () => {
     // The backend's own client, as a stolen token would be used.
     const client = KubernetesClusterClient.create({
       name: 'sandbox',
-      url: peer.url,
-      caPem: peer.caPem,
-      credentials: { type: 'token', token },
+      url: kube.peer.url,
+      caPem: kube.peer.caPem,
+      credentials: { type: 'token', token: kube.token },
     });
     const refused = async (p: Promise<unknown>) => {
       try {
@@ -358,7 +339,7 @@ describe('the backend service account permissions', () => {
       ),
     ).toMatch(denial);
     expect(
-      peer.getObject({
+      kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: 'cluster-access',

@@ -1,69 +1,49 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   ApiException,
   KubeConfig,
   CoreV1Api,
   RbacAuthorizationV1Api,
 } from '@kubernetes/client-node';
-import {
-  createClientCertificateAuthority,
-  KubePeer,
-} from '@cluster-access/sandbox';
+import { createClientCertificateAuthority } from '@cluster-access/sandbox';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { createTestDatabases } from '../../__testUtils__/testDatabases';
 import {
-  createHarness,
+  asUser,
   DEFAULT_POLICY,
+  fileRequest,
   Harness,
-  startPeer,
+  HarnessOptions,
+  paymentsRequest,
+  sharedPeer,
 } from '../../__testUtils__/harness';
 
 jest.setTimeout(120_000);
 
-const as = (user: string) =>
-  mockCredentials.user.header(`user:default/${user}`);
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
 describe('provisioning against the Kubernetes peer', () => {
   const databases = createTestDatabases();
-  let peer: KubePeer;
-  let token: string;
-  let counter = 0;
+  const kube = sharedPeer();
+  const unique = kube.unique;
   const extraKnex: Knex[] = [];
 
-  beforeAll(async () => {
-    ({ peer, token } = await startPeer());
-  });
   afterAll(async () => {
     await Promise.all(extraKnex.map(k => k.destroy()));
-    await peer.close();
   });
 
-  function unique(base: string) {
-    counter += 1;
-    return `${base}${counter}`;
-  }
-
-  async function harness(
+  const harness = async (
     databaseId: Parameters<typeof databases.init>[0],
-    options: Partial<Parameters<typeof createHarness>[0]> = {},
-  ): Promise<Harness> {
-    const knex = await databases.init(databaseId);
-    return createHarness({ knex, peer, token, ...options });
-  }
+    options: Partial<HarnessOptions> = {},
+  ): Promise<Harness> =>
+    kube.harness(await databases.init(databaseId), options);
 
   async function requestDev(h: Harness, namespace: string, user = 'alice') {
-    const res = await request(h.app)
-      .post('/requests')
-      .set('authorization', as(user))
-      .send({
-        cluster: 'sandbox',
-        namespace,
-        owner: 'group:default/payments',
-        tier: 'dev',
-        reason: 'test',
-      });
+    const res = await fileRequest(
+      h,
+      paymentsRequest({ namespace, tier: 'dev', reason: 'test' }),
+      user,
+    );
     expect(res.status).toBe(201);
     return res.body.id as string;
   }
@@ -78,7 +58,7 @@ describe('provisioning against the Kubernetes peer', () => {
         [RBAC, 'RoleBinding'],
       ].map(([apiVersion, kind]) => [
         kind,
-        peer
+        kube.peer
           .listObjects({ apiVersion, kind, namespace })
           .map(o => o.metadata?.name)
           .sort(),
@@ -91,7 +71,11 @@ describe('provisioning against the Kubernetes peer', () => {
       const start = new Date('2026-12-01T10:00:00Z');
       const h = await harness(databaseId, { clock: start });
       const namespace = `${unique('payments-flaky')}-dev`;
-      peer.failNext({ verb: 'patch', resource: 'limitranges', status: 500 });
+      kube.peer.failNext({
+        verb: 'patch',
+        resource: 'limitranges',
+        status: 500,
+      });
       const id = await requestDev(h, namespace);
       await h.services.worker.idle();
 
@@ -106,7 +90,7 @@ describe('provisioning against the Kubernetes peer', () => {
         'The cluster sandbox could not be reached or failed to apply the LimitRange cluster-access-defaults. Trying again in 30 seconds.',
       );
       expect(
-        peer.getObject({
+        kube.peer.getObject({
           apiVersion: 'v1',
           kind: 'Namespace',
           name: namespace,
@@ -124,7 +108,7 @@ describe('provisioning against the Kubernetes peer', () => {
       expect(ready).toMatchObject({ status: 'ready', attempts: 2 });
       expect(ready?.error).toBeUndefined();
       expect(
-        peer
+        kube.peer
           .listObjects({ apiVersion: 'v1', kind: 'Namespace' })
           .filter(n => n.metadata?.name === namespace),
       ).toHaveLength(1);
@@ -189,26 +173,20 @@ describe('provisioning against the Kubernetes peer', () => {
         policy: { ...DEFAULT_POLICY, approve: () => 'allow' },
       });
       const foreign = `${unique('payments-hand')}-qa`;
-      const created = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send({
-          cluster: 'sandbox',
-          namespace: foreign,
-          owner: 'group:default/payments',
-          tier: 'qa',
-          reason: 'test',
-        });
+      const created = await fileRequest(
+        h,
+        paymentsRequest({ namespace: foreign, tier: 'qa', reason: 'test' }),
+      );
       expect(created.body.status).toBe('pending');
       // Someone makes it by hand while the request waits for approval.
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: { name: foreign, labels: { team: 'someone-else' } },
       });
       await request(h.app)
         .post(`/requests/${created.body.id}/approve`)
-        .set('authorization', as('carol'))
+        .set('authorization', asUser('carol'))
         .expect(200);
       await h.services.worker.idle();
       const failed = await h.services.store.getRequest(created.body.id);
@@ -216,7 +194,7 @@ describe('provisioning against the Kubernetes peer', () => {
       expect(failed?.error).toBe(
         `Namespace ${foreign} already exists on cluster sandbox and was not made by this request; Cluster Access never takes over a namespace it did not make. Trying again in 30 seconds.`,
       );
-      const ns = peer.getObject({
+      const ns = kube.peer.getObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         name: foreign,
@@ -229,7 +207,7 @@ describe('provisioning against the Kubernetes peer', () => {
 
       // Carrying our label is not enough: it must be this request's namespace.
       const lookalike = `${unique('payments-copy')}-dev`;
-      peer.putObject({
+      kube.peer.putObject({
         apiVersion: 'v1',
         kind: 'Namespace',
         metadata: {
@@ -240,16 +218,10 @@ describe('provisioning against the Kubernetes peer', () => {
           annotations: { 'cluster-access.backstage.io/request-id': 'another' },
         },
       });
-      const res = await request(h.app)
-        .post('/requests')
-        .set('authorization', as('alice'))
-        .send({
-          cluster: 'sandbox',
-          namespace: lookalike,
-          owner: 'group:default/payments',
-          tier: 'dev',
-          reason: 'test',
-        });
+      const res = await fileRequest(
+        h,
+        paymentsRequest({ namespace: lookalike, tier: 'dev', reason: 'test' }),
+      );
       expect(res.status).toBe(409);
     },
   );
@@ -263,7 +235,7 @@ describe('provisioning against the Kubernetes peer', () => {
       await h.services.worker.idle();
 
       const users = await createClientCertificateAuthority();
-      peer.addClientCa(users.caPem);
+      kube.peer.addClientCa(users.caPem);
       const alice = await users.issueClientCertificate({
         commonName: 'alice',
         organizations: ['payments'],
@@ -274,8 +246,8 @@ describe('provisioning against the Kubernetes peer', () => {
         clusters: [
           {
             name: 'peer',
-            server: peer.url,
-            caData: b64(peer.caPem),
+            server: kube.peer.url,
+            caData: b64(kube.peer.caPem),
             skipTLSVerify: false,
           },
         ],
@@ -383,18 +355,8 @@ describe('provisioning against the Kubernetes peer', () => {
       const knexB =
         databaseId === 'SQLITE_3' ? knexA : knexFactory(knexA.client.config);
       if (knexB !== knexA) extraKnex.push(knexB);
-      const a = await createHarness({
-        knex: knexA,
-        peer,
-        token,
-        workerId: 'instance-a',
-      });
-      const b = await createHarness({
-        knex: knexB,
-        peer,
-        token,
-        workerId: 'instance-b',
-      });
+      const a = await kube.harness(knexA, { workerId: 'instance-a' });
+      const b = await kube.harness(knexB, { workerId: 'instance-b' });
 
       const ids: string[] = [];
       for (let i = 0; i < 6; i++) {
@@ -417,10 +379,10 @@ describe('provisioning against the Kubernetes peer', () => {
         );
         ids.push(r.id);
       }
-      peer.resetCounts();
+      kube.peer.resetCounts();
       // Slow cluster calls keep each provisioning in flight for a while, so
       // that the second wave finds requests mid-provisioning.
-      peer.setDelay(15);
+      kube.peer.setDelay(15);
       try {
         const firstWave = Promise.all(
           ids.flatMap(id => [
@@ -448,9 +410,9 @@ describe('provisioning against the Kubernetes peer', () => {
           ]),
         ]);
       } finally {
-        peer.setDelay(0);
+        kube.peer.setDelay(0);
       }
-      const counts = peer.requestCounts();
+      const counts = kube.peer.requestCounts();
       expect(counts['create namespaces']).toBe(ids.length);
       for (const id of ids) {
         const r = await a.services.store.getRequest(id);
