@@ -195,7 +195,10 @@ export class CertificateService {
         }: ${signed.warnings.join('; ')}`,
       );
     }
-    logger.info(
+    // The auditor's certificate-issue event (serial, user, groups, expiry)
+    // is the operators' record at info; this line would only repeat it, at
+    // a cost on every issuance.
+    logger.debug(
       `Issued certificate ${checked.serialNumber} to ${user.userEntityRef} as ${username}`,
     );
     return {
