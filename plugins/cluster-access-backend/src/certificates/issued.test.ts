@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { KeyObject, sign } from 'node:crypto';
 import { checkIssuedCertificate } from './issued';
 import { checkCsr } from './csr';
+import { childrenOf, fieldsOf, readDer } from './der';
 import {
   clientSubject,
   createCsr,
@@ -134,6 +136,60 @@ describe('checkIssuedCertificate', () => {
         ],
       }),
     ).rejects.toThrow(/extension 2\.5\.29\.17 \(subject alternative names\)/);
+  });
+
+  it('refuses as no certificate what the libraries cannot read, whichever reader read it', async () => {
+    // The key's curve as a PrintableString: the strict reader reads the
+    // certificate (and finds another key); @peculiar/x509 cannot read it.
+    const signed = await ca.sign({ csrPem, notAfter });
+    const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));
+    const [tbs, algorithm] = fieldsOf(readDer(der), 0x30, 3);
+    const fields = childrenOf(tbs, 0x30);
+    const spki = fields[6];
+    const [spkiAlgorithm, key] = fieldsOf(spki, 0x30, 2);
+    const [keyOid] = fieldsOf(spkiAlgorithm, 0x30, 2);
+    const tlv = (tag: number, ...parts: Buffer[]) => {
+      const contents = Buffer.concat(parts);
+      const n = contents.length;
+      let length = n < 0x80 ? [n] : [0x81, n];
+      if (n > 0xff) length = [0x82, n >> 8, n & 0xff];
+      return Buffer.concat([Buffer.from([tag, ...length]), contents]);
+    };
+    const oddSpki = tlv(
+      0x30,
+      tlv(0x30, keyOid.bytes, tlv(0x13, Buffer.from('P-256'))),
+      key.bytes,
+    );
+    const oddTbs = tlv(
+      0x30,
+      ...fields.map(f => (f === spki ? oddSpki : f.bytes)),
+    );
+    const signature = sign(
+      'sha256',
+      oddTbs,
+      KeyObject.from(ca.keys.privateKey),
+    );
+    const odd = tlv(
+      0x30,
+      oddTbs,
+      algorithm.bytes,
+      tlv(0x03, Buffer.from([0]), signature),
+    );
+    await expect(
+      checkIssuedCertificate({
+        certificatePem: x509.PemConverter.encode(odd, 'CERTIFICATE'),
+        caChainPems: [ca.pem],
+        trustAnchorPems: [ca.pem],
+        username,
+        groups,
+        publicKeyDer,
+        keyType: 'ec',
+        serialNumber: signed.serialNumber,
+        notAfterLimit: notAfter,
+      }),
+    ).rejects.toThrow(
+      /^The signer returned something that is not an X\.509 certificate$/,
+    );
   });
 
   it('refuses what is no certificate', async () => {

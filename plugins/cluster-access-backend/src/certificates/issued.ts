@@ -20,6 +20,8 @@ const SIGNER_EXTENSIONS = [
 // Signers round NotAfter to whole seconds and clocks drift a little.
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CHAIN_LENGTH = 8;
+const NOT_A_CERTIFICATE =
+  'The signer returned something that is not an X.509 certificate';
 
 // @peculiar/x509's view of a certificate, made only for what the strict
 // reading does not cover: WebCrypto signatures and odd names.
@@ -352,9 +354,7 @@ export async function checkIssuedCertificate(options: {
   try {
     cert = parseCertificate(options.certificatePem);
   } catch {
-    throw new BadGatewayError(
-      'The signer returned something that is not an X.509 certificate',
-    );
+    throw new BadGatewayError(NOT_A_CERTIFICATE);
   }
   const problems: string[] = [];
   const now = options.now ?? new Date();
@@ -387,6 +387,15 @@ export async function checkIssuedCertificate(options: {
     problems.push('it does not chain to the configured CA');
   }
   if (problems.length) {
+    // As for a CSR: what the libraries cannot read is refused as such
+    // (`subject` is there when the strict reader read the certificate).
+    if (cert.subject) {
+      try {
+        libraryParse(cert.der);
+      } catch {
+        throw new BadGatewayError(NOT_A_CERTIFICATE);
+      }
+    }
     throw new BadGatewayError(
       `The signer returned a certificate that fails the checks: ${problems.join(
         '; ',
