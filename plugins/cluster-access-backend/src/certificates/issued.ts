@@ -254,15 +254,21 @@ function subjectReading(cert: CertificateFacts): {
     };
   }
   // Other attributes or string types: as @peculiar/x509 names and prints them.
-  const name = new x509.Name(arrayBufferOf(cert.subjectDer));
-  return {
-    cns: name.getField('CN'),
-    os: name.getField('O'),
-    others: name
-      .toJSON()
-      .flatMap(rdn => Object.keys(rdn))
-      .filter(t => t !== 'CN' && t !== 'O'),
-  };
+  try {
+    const name = new x509.Name(arrayBufferOf(cert.subjectDer));
+    return {
+      cns: name.getField('CN'),
+      os: name.getField('O'),
+      others: name
+        .toJSON()
+        .flatMap(rdn => Object.keys(rdn))
+        .filter(t => t !== 'CN' && t !== 'O'),
+    };
+  } catch {
+    // e.g. a BMPString of odd length: the library reading of the whole
+    // certificate refuses it.
+    throw new BadGatewayError(NOT_A_CERTIFICATE);
+  }
 }
 
 /** Problems of the subject: exactly one CN, the O values, nothing else. */
