@@ -2,7 +2,14 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { InputError } from '@backstage/errors';
 import { validateCsr } from './csr';
-import { clientSubject, createCsr } from '../__testUtils__/pki';
+import { fieldsOf, readDer } from './der';
+import { KeyObject, sign } from 'node:crypto';
+import { clientSubject, createCsr, testKeys } from '../__testUtils__/pki';
+import {
+  DerNode,
+  encodeTree,
+  parseTree,
+} from '../__testUtils__/derMutations';
 
 // What the strict DER reader refuses is read by the ASN.1 libraries, as
 // before; these CSRs check that hostile encodings end as they always did.
@@ -16,7 +23,8 @@ const check = (csrPem: string) => validateCsr({ csrPem, username, groups });
 function tlv(tag: number, ...parts: Buffer[]): Buffer {
   const contents = Buffer.concat(parts);
   const n = contents.length;
-  const length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
+  let length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
+  if (n > 0xff) length = Buffer.from([0x82, n >> 8, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), length, contents]);
 }
 const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
@@ -146,6 +154,93 @@ describe('validateCsr against hostile encodings', () => {
     await expect(check(await csrWithRequest(value))).rejects.toThrow(
       /extended key usage 1\.3\.6\.1\.5\.5\.7\.3\.1; it must be exactly clientAuth/,
     );
+  });
+
+  it('refuses a constructed NULL as parameters with a 400, as the library does', async () => {
+    // The strict reader took the constructed NULL (0x25) for parameters;
+    // WebCrypto's reading then threw, and the request ended in a 500.
+    const good = await der(
+      await createCsr({ subject: clientSubject(username, groups) }),
+    );
+    const [info, algorithm, signature] = fieldsOf(readDer(good), 0x30, 3);
+    const [oid] = fieldsOf(algorithm, 0x30, 1);
+    const odd = tlv(
+      0x30,
+      info.bytes,
+      tlv(0x30, oid.bytes, hex('2500')),
+      signature.bytes,
+    );
+    const error = await check(
+      x509.PemConverter.encode(odd, 'CERTIFICATE REQUEST'),
+    ).catch(e => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error.message).toMatch(/not a valid PKCS#10/);
+  });
+
+  it('refuses an RSA key whose exponent is no INTEGER as unreadable, as the library does', async () => {
+    const keys = await testKeys('rsa-2048');
+    const good = await der(
+      await createCsr({ subject: clientSubject(username, groups), keys }),
+    );
+    const [info, algorithm] = fieldsOf(readDer(good), 0x30, 3);
+    const odd = Buffer.from(info.bytes);
+    const exponent = odd.lastIndexOf(hex('0203010001'));
+    odd[exponent] = 0x04;
+    const signature = sign(
+      'sha256',
+      odd,
+      KeyObject.from(keys.keys.privateKey),
+    );
+    const csr = tlv(
+      0x30,
+      odd,
+      algorithm.bytes,
+      tlv(0x03, hex('00'), signature),
+    );
+    await expect(
+      check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),
+    ).rejects.toThrow(/^Invalid csr: the CSR public key cannot be read$/);
+  });
+
+  it('refuses BER inside an attribute value as not DER, as the library does', async () => {
+    // An extension whose OID has a long-form length: the strict reader used
+    // to take the attribute value unread; asn1js re-encodes the OID.
+    const keys = await testKeys();
+    const good = await der(
+      await createCsr({
+        subject: clientSubject(username, groups),
+        keys,
+        extensions: [
+          new x509.ExtendedKeyUsageExtension(
+            [x509.ExtendedKeyUsage.clientAuth],
+            true,
+          ),
+        ],
+      }),
+    );
+    const tree = parseTree(good);
+    const info = tree.children![0];
+    const eku = (node: DerNode): DerNode | undefined =>
+      node.content?.equals(hex('551d25'))
+        ? node
+        : node.children?.map(eku).find(Boolean);
+    eku(info)!.length = 'long2';
+    const infoDer = encodeTree(info);
+    const signature = sign(
+      'sha256',
+      infoDer,
+      KeyObject.from(keys.keys.privateKey),
+    );
+    const csr = tlv(
+      0x30,
+      infoDer,
+      encodeTree(tree.children![1]),
+      tlv(0x03, hex('00'), signature),
+    );
+    expect(csr.includes(hex('06820003551d25'))).toBe(true);
+    await expect(
+      check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),
+    ).rejects.toThrow(/csr is not DER-encoded/);
   });
 
   it('accepts the allowed extensions in DER', async () => {

@@ -128,13 +128,13 @@ function libraryParse(der: Buffer): CsrFacts {
  * encoding; what it refuses, the libraries read (and refuse unless it
  * re-encodes to the same bytes), with the messages they always gave.
  */
-function parseDer(der: Buffer): CsrFacts {
+function parseDer(der: Buffer): { facts: CsrFacts; strict: boolean } {
   try {
-    return readCsr(der);
+    return { facts: readCsr(der), strict: true };
   } catch (error) {
     if (!(error instanceof DerError)) throw error;
   }
-  return libraryParse(der);
+  return { facts: libraryParse(der), strict: false };
 }
 
 async function signatureProblems(
@@ -295,7 +295,7 @@ export async function checkCsr(options: {
   username: string;
 }): Promise<ValidatedCsr> {
   const der = decodePem(options.csrPem);
-  const facts = parseDer(der);
+  const { facts, strict } = parseDer(der);
   const problems: string[] = [];
 
   const key = describeKey(facts.spkiDer);
@@ -317,7 +317,12 @@ export async function checkCsr(options: {
     );
   }
 
-  if (problems.length || typeof key === 'string') throw invalid(problems);
+  if (problems.length || typeof key === 'string') {
+    // What the libraries cannot read at all they refuse as such, before any
+    // rule: a refusal says so whichever reader read the request.
+    if (strict) libraryParse(der);
+    throw invalid(problems);
+  }
   return {
     pem: x509.PemConverter.encode(der, 'CERTIFICATE REQUEST'),
     keyType: key.type,

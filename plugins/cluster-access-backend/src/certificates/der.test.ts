@@ -1,4 +1,5 @@
 import {
+  checkDerTree,
   childrenOf,
   DerError,
   readBitString,
@@ -29,6 +30,11 @@ describe('the strict DER reader', () => {
     ['a length with a leading zero byte', [0x04, 0x82, 0x00, 0x01, 0x00]],
     ['a length beyond the input', [0x04, 0x05, 0x00]],
     ['a multi-byte tag', [0x1f, 0x81, 0x01, 0x00]],
+    ['a constructed NULL', [0x25, 0x00]],
+    ['a constructed OID', [0x26, 0x03, 0x06, 0x01, 0x2a]],
+    ['a constructed UTF8String', [0x2c, 0x03, 0x0c, 0x01, 0x61]],
+    ['a primitive SEQUENCE', [0x10, 0x00]],
+    ['an end-of-contents marker', [0x00, 0x00]],
     ['an empty input', []],
   ])('refuses %s', (_name, input) => {
     expect(() => readDer(Buffer.from(input))).toThrow(DerError);
@@ -40,6 +46,24 @@ describe('the strict DER reader', () => {
     expect(() => childrenOf(overrun)).toThrow(DerError);
     // A primitive cannot have children.
     expect(() => childrenOf(element(0x04, [0x05, 0x00]))).toThrow(DerError);
+  });
+
+  it('checks what lies inside elements nobody reads', () => {
+    const sequence = (...inner: number[]) =>
+      readDer(bytes(0x30, inner.length, ...inner));
+    expect(() =>
+      checkDerTree(sequence(0x06, 0x03, 0x55, 0x04, 0x03, 0x05, 0x00)),
+    ).not.toThrow();
+    for (const inner of [
+      [0x06, 0x03, 0x55, 0x80, 0x03],
+      [0x05, 0x01, 0x00],
+      [0x02, 0x02, 0x00, 0x01],
+      [0x03, 0x01, 0x08],
+      [0x17, 0x01, 0x30],
+      [0x31, 0x04, 0x04, 0x81, 0x01, 0x00],
+    ]) {
+      expect(() => checkDerTree(sequence(...inner))).toThrow(DerError);
+    }
   });
 
   it('reads OIDs only in minimal form', () => {

@@ -43,6 +43,14 @@ function readAt(buf: Buffer, at: number): { element: DerElement; end: number } {
   const tag = buf[at];
   // High tag numbers never occur in what we read.
   if ((tag & 0x1f) === 0x1f) fail('multi-byte tag');
+  // Universal types: tag 0 ends BER's indefinite lengths; only SEQUENCE and
+  // SET are constructed in DER (strings and the rest must be primitive).
+  if (!(tag & 0xc0)) {
+    const number = tag & 0x1f;
+    if (!number || !(tag & 0x20) !== (number !== 0x10 && number !== 0x11)) {
+      fail('bad universal tag');
+    }
+  }
   let length = buf[at + 1];
   let start = at + 2;
   if (length & 0x80) {
@@ -103,6 +111,34 @@ export function fieldsOf(
 export function expectTag(element: DerElement, tag: number): DerElement {
   if (element.tag !== tag) fail(`tag ${element.tag} where ${tag} expected`);
   return element;
+}
+
+/**
+ * Checks a whole element and everything inside it, not only the fields a
+ * caller reads: what the libraries parse anywhere (parameters, attribute
+ * values) must be DER too, or their reading refuses what ours would take.
+ */
+export function checkDerTree(element: DerElement): void {
+  switch (element.tag) {
+    case TAG.oid:
+      readOid(element);
+      return;
+    case TAG.integer:
+      readInteger(element);
+      return;
+    case TAG.bitString:
+      readBitString(element);
+      return;
+    case TAG.null:
+      if (element.contents.length) fail('bad NULL');
+      return;
+    case TAG.utcTime:
+    case TAG.generalizedTime:
+      readTime(element);
+      return;
+    default:
+      if (element.tag & 0x20) childrenOf(element).forEach(checkDerTree);
+  }
 }
 
 /** An OBJECT IDENTIFIER in dotted form. */

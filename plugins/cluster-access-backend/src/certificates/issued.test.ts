@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { KeyObject, sign } from 'node:crypto';
 import { checkIssuedCertificate } from './issued';
 import { checkCsr } from './csr';
+import { childrenOf, DerElement, fieldsOf, readDer } from './der';
 import {
   clientSubject,
   createCsr,
@@ -16,6 +18,17 @@ jest.setTimeout(30_000);
 
 const username = 'alice';
 const groups = ['payments', 'search'];
+const NOT_A_CERTIFICATE =
+  /^The signer returned something that is not an X\.509 certificate$/;
+const hex = (h: string) => Buffer.from(h, 'hex');
+
+function tlv(tag: number, ...parts: Buffer[]): Buffer {
+  const contents = Buffer.concat(parts);
+  const n = contents.length;
+  let length = n < 0x80 ? [n] : [0x81, n];
+  if (n > 0xff) length = [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...length]), contents]);
+}
 
 describe('checkIssuedCertificate', () => {
   let ca: TestCa;
@@ -146,6 +159,64 @@ describe('checkIssuedCertificate', () => {
         ],
       }),
     ).rejects.toThrow(/extension 2\.5\.29\.17 \(subject alternative names\)/);
+  });
+
+  /** The certificate with some TBS fields replaced, signed again by the CA. */
+  async function resigned(replace: (fields: DerElement[]) => Buffer[]) {
+    const signed = await ca.sign({ csrPem, notAfter });
+    const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));
+    const [tbs, algorithm] = fieldsOf(readDer(der), 0x30, 3);
+    const oddTbs = tlv(0x30, ...replace(childrenOf(tbs, 0x30)));
+    const signature = sign(
+      'sha256',
+      oddTbs,
+      KeyObject.from(ca.keys.privateKey),
+    );
+    const odd = tlv(
+      0x30,
+      oddTbs,
+      algorithm.bytes,
+      tlv(0x03, Buffer.from([0]), signature),
+    );
+    return checkIssuedCertificate({
+      certificatePem: x509.PemConverter.encode(odd, 'CERTIFICATE'),
+      caChainPems: [ca.pem],
+      trustAnchorPems: [ca.pem],
+      username,
+      groups,
+      publicKeyDer,
+      keyType: 'ec',
+      serialNumber: signed.serialNumber,
+      notAfterLimit: notAfter,
+    });
+  }
+
+  it('refuses as no certificate what the libraries cannot read, whichever reader read it', async () => {
+    // The key's curve as a PrintableString: the strict reader reads the
+    // certificate (and finds another key); @peculiar/x509 cannot read it.
+    const spkiWithOddCurve = (spki: DerElement) => {
+      const [spkiAlgorithm, key] = fieldsOf(spki, 0x30, 2);
+      const [keyOid] = fieldsOf(spkiAlgorithm, 0x30, 2);
+      return tlv(
+        0x30,
+        tlv(0x30, keyOid.bytes, tlv(0x13, Buffer.from('P-256'))),
+        key.bytes,
+      );
+    };
+    await expect(
+      resigned(fields =>
+        fields.map((f, i) => (i === 6 ? spkiWithOddCurve(f) : f.bytes)),
+      ),
+    ).rejects.toThrow(NOT_A_CERTIFICATE);
+    // A CN in a BMPString of odd length: the library's reading of the
+    // subject threw a RangeError (a 500) after the strict reading.
+    const subject = tlv(
+      0x30,
+      tlv(0x31, tlv(0x30, hex('0603550403'), hex('1e050061006200'))),
+    );
+    await expect(
+      resigned(fields => fields.map((f, i) => (i === 5 ? subject : f.bytes))),
+    ).rejects.toThrow(NOT_A_CERTIFICATE);
   });
 
   it('refuses what is no certificate', async () => {

@@ -20,6 +20,8 @@ const SIGNER_EXTENSIONS = [
 // Signers round NotAfter to whole seconds and clocks drift a little.
 const CLOCK_SKEW_MS = 60_000;
 const MAX_CHAIN_LENGTH = 8;
+const NOT_A_CERTIFICATE =
+  'The signer returned something that is not an X.509 certificate';
 
 // @peculiar/x509's view of a certificate, made only for what the strict
 // reading does not cover: WebCrypto signatures and odd names.
@@ -252,15 +254,21 @@ function subjectReading(cert: CertificateFacts): {
     };
   }
   // Other attributes or string types: as @peculiar/x509 names and prints them.
-  const name = new x509.Name(arrayBufferOf(cert.subjectDer));
-  return {
-    cns: name.getField('CN'),
-    os: name.getField('O'),
-    others: name
-      .toJSON()
-      .flatMap(rdn => Object.keys(rdn))
-      .filter(t => t !== 'CN' && t !== 'O'),
-  };
+  try {
+    const name = new x509.Name(arrayBufferOf(cert.subjectDer));
+    return {
+      cns: name.getField('CN'),
+      os: name.getField('O'),
+      others: name
+        .toJSON()
+        .flatMap(rdn => Object.keys(rdn))
+        .filter(t => t !== 'CN' && t !== 'O'),
+    };
+  } catch {
+    // e.g. a BMPString of odd length: the library reading of the whole
+    // certificate refuses it.
+    throw new BadGatewayError(NOT_A_CERTIFICATE);
+  }
 }
 
 /** Problems of the subject: exactly one CN, the O values, nothing else. */
@@ -352,9 +360,7 @@ export async function checkIssuedCertificate(options: {
   try {
     cert = parseCertificate(options.certificatePem);
   } catch {
-    throw new BadGatewayError(
-      'The signer returned something that is not an X.509 certificate',
-    );
+    throw new BadGatewayError(NOT_A_CERTIFICATE);
   }
   const problems: string[] = [];
   const now = options.now ?? new Date();
@@ -387,6 +393,15 @@ export async function checkIssuedCertificate(options: {
     problems.push('it does not chain to the configured CA');
   }
   if (problems.length) {
+    // As for a CSR: what the libraries cannot read is refused as such
+    // (`subject` is there when the strict reader read the certificate).
+    if (cert.subject) {
+      try {
+        libraryParse(cert.der);
+      } catch {
+        throw new BadGatewayError(NOT_A_CERTIFICATE);
+      }
+    }
     throw new BadGatewayError(
       `The signer returned a certificate that fails the checks: ${problems.join(
         '; ',

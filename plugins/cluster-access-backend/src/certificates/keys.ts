@@ -37,7 +37,9 @@ function describeKeyQuickly(spkiDer: Buffer): KeyFacts | undefined {
       return curve ? { type: 'ec', description: `EC ${curve}` } : undefined;
     }
     if (algorithm.algorithm === RSA_ENCRYPTION && parameters === null) {
-      const [modulus] = fieldsOf(readDer(key), TAG.sequence, 2);
+      const [modulus, exponent] = fieldsOf(readDer(key), TAG.sequence, 2);
+      // The library reads both INTEGERs, and refuses the key if it cannot.
+      readInteger(exponent);
       const n = readInteger(modulus);
       // As @peculiar/x509 counts: whole bytes, without the sign byte.
       const bits = (n[0] === 0 ? n.length - 1 : n.length) * 8;

@@ -1,4 +1,5 @@
 import {
+  checkDerTree,
   childrenOf,
   DerElement,
   DerError,
@@ -124,7 +125,9 @@ export function readExtensionList(element: DerElement): ExtensionFacts[] {
 
 /** A PKCS #10 CertificationRequest; throws DerError for anything else. */
 export function readCsr(der: Buffer): CsrFacts {
-  const [info, algorithm, signature] = fieldsOf(readDer(der), TAG.sequence, 3);
+  const root = readDer(der);
+  checkDerTree(root);
+  const [info, algorithm, signature] = fieldsOf(root, TAG.sequence, 3);
   const [version, subject, spki, attributes] = fieldsOf(info, TAG.sequence, 4);
   readInteger(version);
   readSpki(spki);
@@ -158,7 +161,9 @@ export function readSpki(element: DerElement): {
 
 /** An X.509 v1–v3 certificate; throws DerError for anything else. */
 export function readCertificate(der: Buffer): CertificateFacts {
-  const [tbs, algorithm, signature] = fieldsOf(readDer(der), TAG.sequence, 3);
+  const root = readDer(der);
+  checkDerTree(root);
+  const [tbs, algorithm, signature] = fieldsOf(root, TAG.sequence, 3);
   const fields = childrenOf(tbs, TAG.sequence);
   let at = 0;
   if (fields[at]?.tag === 0xa0) {
