@@ -219,6 +219,30 @@ describe('checkIssuedCertificate', () => {
     ).rejects.toThrow(NOT_A_CERTIFICATE);
   });
 
+  it('refuses what Go (kube-apiserver) would refuse or read otherwise: v1/v2, mismatched algorithms', async () => {
+    // No version field (v1): Go ignores a v1 certificate's extensions.
+    await expect(
+      resigned(fields => fields.slice(1).map(f => f.bytes)),
+    ).rejects.toThrow(/it is an X\.509 v1 certificate, not v3/);
+    await expect(
+      resigned(fields => [
+        tlv(0xa0, hex('020101')),
+        ...fields.slice(1).map(f => f.bytes),
+      ]),
+    ).rejects.toThrow(/it is an X\.509 v2 certificate, not v3/);
+    // The TBS names ecdsa-with-SHA384, the outer (and the signature) SHA-256:
+    // Go refuses "inner and outer signature algorithm identifiers don't match".
+    await expect(
+      resigned(fields =>
+        fields.map((f, i) =>
+          i === 2 ? tlv(0x30, hex('06082a8648ce3d040303')) : f.bytes,
+        ),
+      ),
+    ).rejects.toThrow(
+      /its signature algorithm is not the one its TBSCertificate names/,
+    );
+  });
+
   it('refuses what is no certificate', async () => {
     const signed = await ca.sign({ csrPem, notAfter });
     const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));

@@ -130,6 +130,10 @@ function libraryParse(der: Buffer): CertificateFacts {
   const tbs = asn.tbsCertificate;
   return {
     der,
+    version: tbs.version,
+    algorithmsMatch: Buffer.from(AsnConvert.serialize(tbs.signature)).equals(
+      Buffer.from(AsnConvert.serialize(asn.signatureAlgorithm)),
+    ),
     tbsDer: Buffer.from(asn.tbsCertificateRaw ?? AsnConvert.serialize(tbs)),
     serial: Buffer.from(tbs.serialNumber),
     issuerDer: Buffer.from(AsnConvert.serialize(tbs.issuer)),
@@ -374,6 +378,16 @@ export async function checkIssuedCertificate(options: {
   }
   if (!cert.spkiDer.equals(Buffer.from(options.publicKeyDer))) {
     problems.push('its public key is not the one in the CSR');
+  }
+  // What kube-apiserver (Go's crypto/x509) would refuse or read otherwise:
+  // a v1/v2 certificate's extensions are ignored there.
+  if (cert.version !== 2) {
+    problems.push(`it is an X.509 v${cert.version + 1} certificate, not v3`);
+  }
+  if (!cert.algorithmsMatch) {
+    problems.push(
+      'its signature algorithm is not the one its TBSCertificate names',
+    );
   }
   problems.push(...subjectProblems(cert, options.username, options.groups));
   problems.push(...extensionListProblems(cert, options.keyType));

@@ -11,6 +11,7 @@ import {
   readInteger,
   readOctetAlignedBits,
   readOid,
+  readSmallInteger,
   readString,
   readTime,
   TAG,
@@ -58,6 +59,13 @@ export interface CsrFacts {
 
 export interface CertificateFacts {
   der: Buffer;
+  /** The version field: 0 for v1 (absent), 2 for v3. */
+  version: number;
+  /**
+   * The TBSCertificate's signature algorithm is the outer one, byte for
+   * byte (Go's crypto/x509 refuses a certificate where they differ).
+   */
+  algorithmsMatch: boolean;
   tbsDer: Buffer;
   /** The serial number INTEGER's contents. */
   serial: Buffer;
@@ -166,9 +174,9 @@ export function readCertificate(der: Buffer): CertificateFacts {
   const [tbs, algorithm, signature] = fieldsOf(root, TAG.sequence, 3);
   const fields = childrenOf(tbs, TAG.sequence);
   let at = 0;
+  let version = 0;
   if (fields[at]?.tag === 0xa0) {
-    const [version] = fieldsOf(fields[at], 0xa0, 1);
-    readInteger(version);
+    version = readSmallInteger(fieldsOf(fields[at], 0xa0, 1)[0]);
     at++;
   }
   const [serial, innerAlgorithm, issuer, validity, subject, spki, ...rest] =
@@ -195,6 +203,8 @@ export function readCertificate(der: Buffer): CertificateFacts {
   }
   return {
     der,
+    version,
+    algorithmsMatch: innerAlgorithm.bytes.equals(algorithm.bytes),
     tbsDer: tbs.bytes,
     serial: readInteger(serial),
     issuerDer: issuer.bytes,
