@@ -131,6 +131,40 @@ describe('layoutProblems', () => {
     }
   });
 
+  it('fails on a row action on the plugin’s page too small to touch on a phone, and not on Backstage’s own controls', async () => {
+    // Backstage's sidebar and header, which the plugin does not draw, keep
+    // their small controls; the plugin's content (marked) is judged, but
+    // for a link in a sentence.
+    const page_ = (action: string) => `
+      <nav><button style="height: 24px; width: 24px">☰</button></nav>
+      ${card(
+        '358px',
+        `<div data-plugin-content="cluster-access">
+           <table><tr>
+             <td>payments-api-dev</td>
+             <td><p>Applied 8 objects <button class="MuiLink-root">show them</button></p>
+                 <button style="${action}">Members</button>
+                 <button aria-label="Decommission payments-api-dev"
+                   style="height: 44px; width: 44px">⊘</button></td>
+           </tr></table>
+         </div>`,
+      )}`;
+    expect(await problemsOf(page_('height: 30px; width: 90px'))).toEqual([
+      'button "Members" is 90×30 px, too small to touch (44 px)',
+    ]);
+    // An icon button as tall as a thumb but too narrow.
+    expect(await problemsOf(page_('height: 44px; width: 30px'))).toEqual([
+      'button "Members" is 30×44 px, too small to touch (44 px)',
+    ]);
+    expect(await problemsOf(page_('height: 44px; width: 90px'))).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    try {
+      expect(await problemsOf(page_('height: 30px; width: 90px'))).toEqual([]);
+    } finally {
+      await page.setViewportSize(PHONE);
+    }
+  });
+
   it('fails on a button whose label breaks inside a word beside a field', async () => {
     const row = (wrap: string) =>
       card(

@@ -67,11 +67,24 @@ export async function shoot(page: Page, name: string): Promise<string> {
 export const MIN_TEXT_WIDTH = 160;
 
 /**
- * On a phone a control in a dialog must be at least this tall and wide to
- * hit with a thumb (WCAG 2.5.5, Apple's 44 pt): MUI's small text button is
- * 30 px tall, and a Remove beside a member's name was easy to miss.
+ * On a phone a control in a dialog or on the plugin's pages must be at
+ * least this tall and wide to hit with a thumb (WCAG 2.5.5, Apple's 44 pt):
+ * MUI's small text button is 30 px tall, and a Remove beside a member's
+ * name was easy to miss.
  */
 export const MIN_TOUCH_TARGET = 44;
+
+/**
+ * The plugin's own content: each tab of its page and each of its entity
+ * cards (`PluginContent` in plugins/cluster-access marks them). Only there,
+ * and in dialogs, are controls judged for size: Backstage's sidebar, its
+ * page header and tab bar and other plugins' pages are not ours to change.
+ */
+export const PLUGIN_CONTENT = '[data-plugin-content="cluster-access"]';
+
+/** What a thumb presses: buttons, selects, tabs, and links drawn as buttons. */
+const CONTROLS =
+  'button, [role="button"], [role="tab"], a.MuiButtonBase-root, select, input[type="checkbox"], input[type="radio"]';
 
 /** Up to this width the page counts as a phone's (MUI's xs breakpoint). */
 const PHONE_MAX_WIDTH = 600;
@@ -80,7 +93,8 @@ const PHONE_MAX_WIDTH = 600;
  * Every button and table that sticks out of its card (a MUI Paper), every
  * text in a card squeezed into a column of single words or running past
  * the box that clips it, whether the page itself scrolls sideways, and on
- * a phone every control in a dialog too small to touch. A table or button
+ * a phone every control in a dialog or in the plugin's content too small
+ * to touch. A table or button
  * inside a box that scrolls sideways within the card is judged by that
  * box: scrolling inside the card is allowed, spilling out of it is not.
  */
@@ -221,35 +235,55 @@ export async function layoutProblems(page: Page): Promise<string[]> {
 }
 
 /**
- * On a phone, the controls in a dialog smaller than a thumb. Links inside
- * sentences are exempt, as WCAG exempts inline targets.
+ * On a phone, the controls in a dialog or in the plugin's content smaller
+ * than a thumb. Links and link-styled buttons inside sentences are exempt,
+ * as WCAG exempts inline targets.
  */
 async function smallTouchTargets(page: Page): Promise<string[]> {
   return page.evaluate(
-    ({ minSize, phoneMaxWidth }) => {
+    ({ minSize, phoneMaxWidth, scopes, controls }) => {
       if (window.innerWidth >= phoneMaxWidth) return [];
-      const controls = document.querySelectorAll(
-        '[role="dialog"] :is(button, [role="button"], select, input[type="checkbox"], input[type="radio"])',
-      );
       const problems: string[] = [];
-      for (const el of Array.from(controls)) {
-        const style = getComputedStyle(el);
-        if (style.visibility === 'hidden') continue;
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) continue;
-        if (r.width < minSize - 0.5 || r.height < minSize - 0.5) {
-          const name = (el.getAttribute('aria-label') ?? el.textContent ?? '')
-            .trim()
-            .slice(0, 40);
-          problems.push(
-            `${el.tagName.toLowerCase()} "${name}" is ${Math.round(
-              r.width,
-            )}×${Math.round(r.height)} px, too small to touch (${minSize} px)`,
-          );
+      const seen = new Set<Element>();
+      for (const scope of Array.from(document.querySelectorAll(scopes))) {
+        for (const el of Array.from(scope.querySelectorAll(controls))) {
+          if (seen.has(el)) continue;
+          seen.add(el);
+          const style = getComputedStyle(el);
+          if (style.visibility === 'hidden') continue;
+          // A link-styled button inside a sentence ("Applied 8 objects show
+          // them") is an inline target, which WCAG exempts.
+          const inSentence =
+            el.matches('.MuiLink-root') &&
+            Array.from(el.parentElement?.childNodes ?? []).some(
+              n => n.nodeType === Node.TEXT_NODE && !!n.textContent?.trim(),
+            );
+          if (inSentence) continue;
+          // A switch or a check box is hit through its label too.
+          const target = el.matches('input') ? el.closest('label') ?? el : el;
+          const r = target.getBoundingClientRect();
+          if (r.width === 0 || r.height === 0) continue;
+          if (r.width < minSize - 0.5 || r.height < minSize - 0.5) {
+            const name = (el.getAttribute('aria-label') ?? el.textContent ?? '')
+              .trim()
+              .slice(0, 40);
+            problems.push(
+              `${el.tagName.toLowerCase()} "${name}" is ${Math.round(
+                r.width,
+              )}×${Math.round(
+                r.height,
+              )} px, too small to touch (${minSize} px)`,
+            );
+          }
         }
       }
       return problems;
     },
-    { minSize: MIN_TOUCH_TARGET, phoneMaxWidth: PHONE_MAX_WIDTH },
+    {
+      minSize: MIN_TOUCH_TARGET,
+      phoneMaxWidth: PHONE_MAX_WIDTH,
+      scopes: `[role="dialog"], ${PLUGIN_CONTENT}`,
+      controls: CONTROLS,
+    },
   );
 }

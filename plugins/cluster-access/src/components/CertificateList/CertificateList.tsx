@@ -16,6 +16,7 @@ import { describeError } from '../../lib/errors';
 import { firstLoadView } from '../AsyncContent';
 import { certificateColumns, isExpired } from './columns';
 import { RevokeDialog } from './RevokeDialog';
+import { touchTableOptions } from '../PluginContent';
 
 /** Often enough for a minute-resolution countdown, rare enough to be free. */
 const CLOCK_TICK_MS = 30_000;
@@ -81,7 +82,12 @@ export const CertificateList = (props: {
       </Box>
       <Table<CertificateRecord>
         title="Your certificates"
-        options={{ search: false, paging: false, padding: 'dense' }}
+        options={{
+          search: false,
+          paging: false,
+          padding: 'dense',
+          ...touchTableOptions,
+        }}
         columns={certificateColumns({ now, onRevoke: setToRevoke })}
         data={rows}
         emptyContent={

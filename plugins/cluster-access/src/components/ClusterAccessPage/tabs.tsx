@@ -1,12 +1,9 @@
-import {
-  Content,
-  ContentHeader,
-  SupportButton,
-} from '@backstage/core-components';
+import { ContentHeader, SupportButton } from '@backstage/core-components';
 import { GetClusterAccess } from '../GetClusterAccess';
 import { HistoryTable } from '../HistoryTable';
 import { ManagedNamespaces } from '../ManagedNamespaces';
 import { NamespaceRequests } from '../NamespaceRequests';
+import { PluginContent } from '../PluginContent';
 import { RequestNamespaceForm } from '../RequestNamespaceForm';
 
 /*
@@ -16,7 +13,7 @@ import { RequestNamespaceForm } from '../RequestNamespaceForm';
  */
 
 export const GetAccessTab = () => (
-  <Content>
+  <PluginContent>
     <ContentHeader title="Get cluster access">
       <SupportButton>
         Get a short-lived Kubernetes client certificate signed by Vault, as
@@ -24,11 +21,11 @@ export const GetAccessTab = () => (
       </SupportButton>
     </ContentHeader>
     <GetClusterAccess />
-  </Content>
+  </PluginContent>
 );
 
 export const RequestNamespaceTab = () => (
-  <Content>
+  <PluginContent>
     <ContentHeader title="Request a namespace">
       <SupportButton>
         Ask for a namespace for one of your Groups. It gets the tier's quota,
@@ -37,23 +34,23 @@ export const RequestNamespaceTab = () => (
       </SupportButton>
     </ContentHeader>
     <RequestNamespaceForm />
-  </Content>
+  </PluginContent>
 );
 
 export const RequestsTab = () => (
-  <Content>
+  <PluginContent>
     <NamespaceRequests />
-  </Content>
+  </PluginContent>
 );
 
 export const NamespacesTab = () => (
-  <Content>
+  <PluginContent>
     <ManagedNamespaces />
-  </Content>
+  </PluginContent>
 );
 
 export const HistoryTab = () => (
-  <Content>
+  <PluginContent>
     <HistoryTable />
-  </Content>
+  </PluginContent>
 );

@@ -6,6 +6,7 @@ import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { isSameEntityRef } from '../../lib/entityRefs';
 import { AsyncContent } from '../AsyncContent';
+import { PluginCardContent } from '../PluginContent';
 import { AccessSection } from '../NamespaceAccess';
 import { NamespaceSummaryTable } from './NamespaceSummaryTable';
 
@@ -41,27 +42,29 @@ export const EntityGroupNamespacesCard = () => {
           : undefined
       }
     >
-      <AsyncContent state={namespaces}>
-        {items => (
-          <>
-            <NamespaceSummaryTable
-              namespaces={items}
-              label={`Namespaces of ${name}`}
-              emptyText={`${name} owns no namespace yet.`}
-            />
-            {items.length > 0 && (
-              <AccessSection
-                px={2}
-                py={1.5}
-                heading="Who can get in"
-                access={access}
-                label={`Who can get into the namespaces of ${name}`}
-                emptyText="Nobody has access yet."
+      <PluginCardContent>
+        <AsyncContent state={namespaces}>
+          {items => (
+            <>
+              <NamespaceSummaryTable
+                namespaces={items}
+                label={`Namespaces of ${name}`}
+                emptyText={`${name} owns no namespace yet.`}
               />
-            )}
-          </>
-        )}
-      </AsyncContent>
+              {items.length > 0 && (
+                <AccessSection
+                  px={2}
+                  py={1.5}
+                  heading="Who can get in"
+                  access={access}
+                  label={`Who can get into the namespaces of ${name}`}
+                  emptyText="Nobody has access yet."
+                />
+              )}
+            </>
+          )}
+        </AsyncContent>
+      </PluginCardContent>
     </InfoCard>
   );
 };

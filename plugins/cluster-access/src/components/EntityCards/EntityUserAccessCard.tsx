@@ -8,6 +8,7 @@ import { useCurrentUser } from '../../hooks/useCurrentUser';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { isSameEntityRef } from '../../lib/entityRefs';
 import { AsyncContent } from '../AsyncContent';
+import { PluginCardContent } from '../PluginContent';
 import { RecentEvents } from '../HistoryTable';
 import { NamespaceAccessList } from '../NamespaceAccess';
 import { OwnCertificateStatus } from './OwnCertificateStatus';
@@ -50,28 +51,30 @@ export const EntityUserAccessCard = () => {
           : undefined
       }
     >
-      {own && (
-        <Section title="Certificate">
-          <OwnCertificateStatus />
+      <PluginCardContent>
+        {own && (
+          <Section title="Certificate">
+            <OwnCertificateStatus />
+          </Section>
+        )}
+        <Section title="Namespaces">
+          <AsyncContent state={access}>
+            {entries => (
+              <NamespaceAccessList
+                entries={entries}
+                label={`Namespaces ${name} can get into`}
+                emptyText={`${name} has access to no managed namespace.`}
+              />
+            )}
+          </AsyncContent>
         </Section>
-      )}
-      <Section title="Namespaces">
-        <AsyncContent state={access}>
-          {entries => (
-            <NamespaceAccessList
-              entries={entries}
-              label={`Namespaces ${name} can get into`}
-              emptyText={`${name} has access to no managed namespace.`}
-            />
-          )}
-        </AsyncContent>
-      </Section>
-      <Section title="Recent activity">
-        <RecentEvents
-          actor={user}
-          emptyText={`${name} has not used Cluster Access yet.`}
-        />
-      </Section>
+        <Section title="Recent activity">
+          <RecentEvents
+            actor={user}
+            emptyText={`${name} has not used Cluster Access yet.`}
+          />
+        </Section>
+      </PluginCardContent>
     </InfoCard>
   );
 };

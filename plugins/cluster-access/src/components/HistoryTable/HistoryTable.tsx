@@ -13,6 +13,7 @@ import { eventKind } from './eventDetails';
 import { EventGroup, groupEvents } from './groupEvents';
 import { EventGroupStory } from './EventGroupStory';
 import { HistoryFilters, HistoryFilterValues } from './HistoryFilters';
+import { touchTableOptions } from '../PluginContent';
 
 const PAGE_SIZE = 20;
 
@@ -87,6 +88,7 @@ export const HistoryTable = (props: { filter?: HistoryFilter }) => {
         pageSize: PAGE_SIZE,
         emptyRowsWhenPaging: false,
         padding: 'dense',
+        ...touchTableOptions,
       }}
       components={{
         // The filters replace the free-text search: events are sentences

@@ -3,6 +3,7 @@ import { ManagedNamespace } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import { namespaceColumns, NamespaceRowOptions } from './columns';
 import { Scope } from './ScopeToggle';
+import { touchTableOptions } from '../PluginContent';
 
 const PAGE_SIZE = 10;
 
@@ -23,6 +24,7 @@ export const NamespacesTable = (
         pageSize: PAGE_SIZE,
         emptyRowsWhenPaging: false,
         padding: 'dense',
+        ...touchTableOptions,
       }}
       columns={namespaceColumns(rows)}
       data={namespaces}

@@ -3,6 +3,7 @@ import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import { requestColumns } from './columns';
 import { Decision } from './types';
+import { touchTableOptions } from '../PluginContent';
 
 const PAGE_SIZE = 10;
 
@@ -26,6 +27,7 @@ export const RequestsTable = (props: {
         pageSize: PAGE_SIZE,
         emptyRowsWhenPaging: false,
         padding: 'dense',
+        ...touchTableOptions,
       }}
       columns={requestColumns(actions)}
       data={requests}

@@ -1,9 +1,7 @@
 import Dialog, { DialogProps } from '@material-ui/core/Dialog';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
-
-/** The smallest control a thumb hits reliably (WCAG 2.5.5, Apple's 44 pt). */
-const TOUCH_TARGET = 44;
+import { touchTargets } from '../PluginContent';
 
 const useStyles = makeStyles(theme => ({
   paper: {
@@ -13,14 +11,7 @@ const useStyles = makeStyles(theme => ({
     // ...but not a button's label: "Add" beside the member field broke
     // into "AD / D" on a phone, the field taking the room that allowed.
     '& .MuiButton-root': { overflowWrap: 'normal' },
-    [theme.breakpoints.down('xs')]: {
-      // MUI's buttons are 30 to 37 px tall: easy to miss with a thumb, or
-      // to hit the neighbour (Cancel beside Revoke).
-      '& .MuiButton-root, & .MuiIconButton-root': {
-        minHeight: TOUCH_TARGET,
-        minWidth: TOUCH_TARGET,
-      },
-    },
+    ...touchTargets(theme),
   },
 }));
 

@@ -2,10 +2,20 @@ import { useState } from 'react';
 import { QuotaUsage } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
 import Link from '@material-ui/core/Link';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { quotaFraction } from '../../lib/quantity';
 import { QUOTA_SUMMARY, quotaLabel } from '../../lib/quotaLabels';
+import { TOUCH_TARGET } from '../PluginContent';
 import { QuotaBar } from './QuotaBar';
+
+const useStyles = makeStyles(theme => ({
+  // A line of caption text on its own below the bars: on a phone, as tall
+  // as a thumb like the row's buttons beside it.
+  toggle: {
+    [theme.breakpoints.down('xs')]: { minHeight: TOUCH_TARGET },
+  },
+}));
 
 /** Of the quotas that answer one question, the one closest to its limit. */
 function fullest(quotas: QuotaUsage[]): QuotaUsage | undefined {
@@ -25,6 +35,7 @@ export const QuotaUsageBars = (props: {
 }) => {
   const { quota, quotaError } = props;
   const [all, setAll] = useState(false);
+  const classes = useStyles();
   if (!quota || quota.length === 0) {
     let text = 'No quota.';
     if (!quota) {
@@ -57,6 +68,7 @@ export const QuotaUsageBars = (props: {
         ))}
       {summary.length > 0 && (
         <Link
+          className={classes.toggle}
           component="button"
           variant="caption"
           onClick={() => setAll(a => !a)}

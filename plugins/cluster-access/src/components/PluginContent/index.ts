@@ -1,0 +1,2 @@
+export { PluginCardContent, PluginContent } from './PluginContent';
+export { TOUCH_TARGET, touchTableOptions, touchTargets } from './touchTargets';
