@@ -4,6 +4,7 @@ import Chip from '@material-ui/core/Chip';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
@@ -25,47 +26,53 @@ export const NamespaceSummaryTable = (props: {
       </Box>
     );
   }
+  // Five columns are wider than a card on a phone: the table scrolls
+  // sideways inside the card instead of running out of it.
   return (
-    <Table size="small" aria-label={label}>
-      <TableHead>
-        <TableRow>
-          <TableCell>Namespace</TableCell>
-          <TableCell>Cluster</TableCell>
-          <TableCell>Tier</TableCell>
-          <TableCell>Status</TableCell>
-          <TableCell>Members</TableCell>
-        </TableRow>
-      </TableHead>
-      <TableBody>
-        {namespaces.map(ns => (
-          <TableRow key={namespaceKey(ns.cluster, ns.name)}>
-            <TableCell>
-              <NamespaceLink cluster={ns.cluster} namespace={ns.name} />
-            </TableCell>
-            <TableCell>{ns.cluster}</TableCell>
-            <TableCell>{ns.tier}</TableCell>
-            <TableCell>
-              <RequestStatusChip status={ns.status} />
-            </TableCell>
-            <TableCell>
-              <Box display="flex" flexWrap="wrap">
-                {ns.members.map(m => (
-                  <Chip
-                    key={m.user}
-                    size="small"
-                    label={m.username}
-                    title={
-                      m.source === 'extra' ? `${m.user} (extra member)` : m.user
-                    }
-                    variant={m.source === 'extra' ? 'outlined' : 'default'}
-                    style={{ margin: 2 }}
-                  />
-                ))}
-              </Box>
-            </TableCell>
+    <TableContainer>
+      <Table size="small" aria-label={label}>
+        <TableHead>
+          <TableRow>
+            <TableCell>Namespace</TableCell>
+            <TableCell>Cluster</TableCell>
+            <TableCell>Tier</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>Members</TableCell>
           </TableRow>
-        ))}
-      </TableBody>
-    </Table>
+        </TableHead>
+        <TableBody>
+          {namespaces.map(ns => (
+            <TableRow key={namespaceKey(ns.cluster, ns.name)}>
+              <TableCell>
+                <NamespaceLink cluster={ns.cluster} namespace={ns.name} />
+              </TableCell>
+              <TableCell>{ns.cluster}</TableCell>
+              <TableCell>{ns.tier}</TableCell>
+              <TableCell>
+                <RequestStatusChip status={ns.status} />
+              </TableCell>
+              <TableCell>
+                <Box display="flex" flexWrap="wrap">
+                  {ns.members.map(m => (
+                    <Chip
+                      key={m.user}
+                      size="small"
+                      label={m.username}
+                      title={
+                        m.source === 'extra'
+                          ? `${m.user} (extra member)`
+                          : m.user
+                      }
+                      variant={m.source === 'extra' ? 'outlined' : 'default'}
+                      style={{ margin: 2 }}
+                    />
+                  ))}
+                </Box>
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
   );
 };
