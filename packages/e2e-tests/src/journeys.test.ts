@@ -185,6 +185,23 @@ describe('journeys in Chromium, on a laptop and on a phone', () => {
     await check(page, '08c-alice-decommission-dialog-phone');
     await decommission.getByRole('button', { name: 'Cancel' }).click();
     await decommission.waitFor({ state: 'detached' });
+    // The pages no step above shows on a phone: the History (one column,
+    // the namespace above its story), the Group's and the User's cards.
+    await page.goto(`${APP_URL}/cluster-access/history`);
+    await page
+      .getByText(/Applied \d+ Kubernetes objects/)
+      .first()
+      .waitFor();
+    await check(page, '08d-history-phone');
+    await page.goto(`${APP_URL}/catalog/default/group/payments`);
+    await page
+      .getByRole('table', { name: 'Namespaces of payments' })
+      .first()
+      .waitFor();
+    await check(page, '08e-payments-group-card-phone');
+    await page.goto(`${APP_URL}/catalog/default/user/alice`);
+    await page.getByText('Recent activity').first().waitFor();
+    await check(page, '08f-alice-user-card-phone');
     await page.close();
   });
 
