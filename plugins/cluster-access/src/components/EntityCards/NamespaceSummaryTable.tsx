@@ -8,9 +8,18 @@ import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import { namespaceKey } from '../../lib/namespaces';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { NamespaceLink } from '../NamespaceLink';
+
+const useStyles = makeStyles({
+  // Short values stay on one line (squeezed, "dev" became a column of
+  // letters on a phone); the table then scrolls inside its card.
+  table: { '& th, & td': { whiteSpace: 'nowrap' } },
+  // The member chips wrap, in a column wide enough for a few of them.
+  members: { '&&': { whiteSpace: 'normal', minWidth: 160 } },
+});
 
 /** A compact list of namespaces with their members, for a Group's card. */
 export const NamespaceSummaryTable = (props: {
@@ -19,6 +28,7 @@ export const NamespaceSummaryTable = (props: {
   label: string;
 }) => {
   const { namespaces, emptyText, label } = props;
+  const classes = useStyles();
   if (namespaces.length === 0) {
     return (
       <Box p={2}>
@@ -27,10 +37,11 @@ export const NamespaceSummaryTable = (props: {
     );
   }
   // Five columns are wider than a card on a phone: the table scrolls
-  // sideways inside the card instead of running out of it.
+  // sideways inside the card instead of running out of it or squeezing
+  // its columns.
   return (
     <TableContainer>
-      <Table size="small" aria-label={label}>
+      <Table size="small" aria-label={label} className={classes.table}>
         <TableHead>
           <TableRow>
             <TableCell>Namespace</TableCell>
@@ -51,7 +62,7 @@ export const NamespaceSummaryTable = (props: {
               <TableCell>
                 <RequestStatusChip status={ns.status} />
               </TableCell>
-              <TableCell>
+              <TableCell className={classes.members}>
                 <Box display="flex" flexWrap="wrap">
                   {ns.members.map(m => (
                     <Chip
