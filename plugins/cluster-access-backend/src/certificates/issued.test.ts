@@ -178,17 +178,15 @@ describe('checkIssuedCertificate', () => {
       algorithm.bytes,
       tlv(0x03, Buffer.from([0]), signature),
     );
-    return checkIssuedCertificate({
-      certificatePem: x509.PemConverter.encode(odd, 'CERTIFICATE'),
-      caChainPems: [ca.pem],
-      trustAnchorPems: [ca.pem],
-      username,
-      groups,
-      publicKeyDer,
-      keyType: 'ec',
-      serialNumber: signed.serialNumber,
-      notAfterLimit: notAfter,
-    });
+    return checkIssuedCertificate(
+      checkOptions(
+        {
+          pem: x509.PemConverter.encode(odd, 'CERTIFICATE'),
+          serialNumber: signed.serialNumber,
+        },
+        ca,
+      ),
+    );
   }
 
   it('refuses as no certificate what the libraries cannot read, whichever reader read it', async () => {
