@@ -62,6 +62,30 @@ export interface BackendReady {
   userHeader?: string;
 }
 
+/**
+ * `clusterAccess.vault` for a bench backend: the Vault peer's address,
+ * mount, role and token; BENCH_IDENTITY_CACHE_TTL=0 measures without the
+ * identity cache.
+ */
+export function benchVaultConfig(vault: {
+  url: string;
+  pkiMount: string;
+  roleName: string;
+  backendToken: string;
+}) {
+  return {
+    address: vault.url,
+    pkiMount: vault.pkiMount,
+    role: vault.roleName,
+    // Generous: an overloaded machine makes a slow peer, not a failure.
+    timeoutMs: 30_000,
+    auth: { method: 'token', token: vault.backendToken },
+    identity: {
+      cacheTtlSeconds: Number(process.env.BENCH_IDENTITY_CACHE_TTL ?? 30),
+    },
+  };
+}
+
 const phases: Record<string, number> = {};
 const vaultCalls: Record<string, number> = {};
 const backendRequests: Record<string, number> = {};

@@ -27,6 +27,7 @@ import { HistoryRecorder } from '../src/history/HistoryRecorder';
 import { createHistoryRouter } from '../src/service/historyRouter';
 import { openBenchDatabase } from './benchDatabase';
 import {
+  benchVaultConfig,
   countBackendRequests,
   countVaultCalls,
   instrument,
@@ -60,18 +61,7 @@ async function main() {
     new ConfigReader({
       clusterAccess: {
         certificates: { defaultTtlSeconds: 3600 },
-        vault: {
-          address: vault.url,
-          pkiMount: vault.pkiMount,
-          role: vault.roleName,
-          // Generous: an overloaded machine makes a slow peer, not a failure.
-          timeoutMs: 30_000,
-          auth: { method: 'token', token: vault.backendToken },
-          // BENCH_IDENTITY_CACHE_TTL=0 measures without the identity cache.
-          identity: {
-            cacheTtlSeconds: Number(process.env.BENCH_IDENTITY_CACHE_TTL ?? 30),
-          },
-        },
+        vault: benchVaultConfig(vault),
         clusters: [{ name: 'bench', url: 'https://127.0.0.1:6443' }],
       },
     }),

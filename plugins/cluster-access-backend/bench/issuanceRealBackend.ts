@@ -40,6 +40,7 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import knexFactory from 'knex';
 import net from 'node:net';
 import {
+  benchVaultConfig,
   countBackendRequests,
   countVaultCalls,
   instrument,
@@ -155,17 +156,7 @@ function config(port: number, vault: VaultPeerReady, db: object) {
     permission: { enabled: true },
     clusterAccess: {
       certificates: { defaultTtl: { hours: 1 } },
-      vault: {
-        address: vault.url,
-        pkiMount: vault.pkiMount,
-        role: vault.roleName,
-        // Generous: an overloaded machine makes a slow peer, not a failure.
-        timeoutMs: 30_000,
-        auth: { method: 'token', token: vault.backendToken },
-        identity: {
-          cacheTtlSeconds: Number(process.env.BENCH_IDENTITY_CACHE_TTL ?? 30),
-        },
-      },
+      vault: benchVaultConfig(vault),
       // Nothing listens on port 1: the namespace tasks fail fast, once.
       clusters: [{ name: 'bench', url: 'https://127.0.0.1:1' }],
     },
