@@ -33,6 +33,9 @@ function where(result) {
 
 function issuanceRows(result) {
   const lines = [
+    // Results from before the database was recorded ran on SQLite.
+    `Database: ${result.figures.database ?? 'SQLite in memory'}.`,
+    '',
     '| stack | Vault | users | p50 ms | p99 ms | issuances/s | bare sign p50 / p99 ms | bare sign/s | ratio p50 / p99 / throughput | backend CPU ms/issuance |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];

@@ -334,6 +334,20 @@ async function runMode(stack: Stack, vaultOutOfProcess: boolean) {
           : {}),
       });
     }
+    // The profile covers the measured levels only: the split below times
+    // its phases with process.cpuUsage(), which would show up in it.
+    if (profile) {
+      const file = path.join(
+        repoRoot(),
+        'bench',
+        'profiles',
+        `issuance-${stack}-${
+          vaultOutOfProcess ? 'out' : 'in'
+        }-${Date.now()}.cpuprofile`,
+      );
+      await ask(backend.child, { type: 'profile-stop', file } as any);
+      progress(`CPU profile of the backend: ${file}`);
+    }
     // The split: one user at a time, so that process CPU is this request's;
     // timing the phases costs CPU of its own, so this run is kept apart.
     // The floor has no phases.
@@ -355,18 +369,6 @@ async function runMode(stack: Stack, vaultOutOfProcess: boolean) {
           Object.values(after.phases).reduce((a, b) => a + b, 0) / total,
       );
       split.total = round(perIssuance);
-    }
-    if (profile) {
-      const file = path.join(
-        repoRoot(),
-        'bench',
-        'profiles',
-        `issuance-${stack}-${
-          vaultOutOfProcess ? 'out' : 'in'
-        }-${Date.now()}.cpuprofile`,
-      );
-      await ask(backend.child, { type: 'profile-stop', file } as any);
-      progress(`CPU profile of the backend: ${file}`);
     }
     if (stack === 'floor') return { stack, vault: 'own process', rows };
     const csrCost = await ask<{ cpuMs: number }>(backend.child, {
@@ -439,7 +441,13 @@ const MODES: Array<{ stack: Stack; vaultOutOfProcess: boolean }> = [
   { stack: 'floor', vaultOutOfProcess: true },
 ];
 
+/** The backends' database, as recorded with the figures. */
+function benchDatabaseName() {
+  return process.env.BENCH_POSTGRES ? 'PostgreSQL' : 'SQLite in memory';
+}
+
 async function main() {
+  progress(`database: ${benchDatabaseName()}`);
   const modes = [];
   const onlyVault = flag('vault');
   const onlyStack = flag('stack');
@@ -454,7 +462,7 @@ async function main() {
     modes.push(mode);
   }
   if (!CUSTOM && !onlyVault && !onlyStack) {
-    reportResult('issuance', SIZE, { modes });
+    reportResult('issuance', SIZE, { database: benchDatabaseName(), modes });
   }
 }
 
