@@ -256,8 +256,17 @@ export function matchesGroupPattern(
   patterns: readonly string[],
 ): boolean {
   const name = group.normalize('NFKC').toLowerCase();
-  return patterns.some(pattern => {
-    const regex = new RegExp(
+  return patterns.some(pattern => groupPatternRegex(pattern).test(name));
+}
+
+// The patterns come from configuration, so the same few are matched on
+// every issuance: compile each once (bounded, in case they are not).
+const patternRegexes = new Map<string, RegExp>();
+
+function groupPatternRegex(pattern: string): RegExp {
+  let regex = patternRegexes.get(pattern);
+  if (!regex) {
+    regex = new RegExp(
       `^${pattern
         .toLowerCase()
         .split('*')
@@ -265,8 +274,10 @@ export function matchesGroupPattern(
         .join('.*')}$`,
       's',
     );
-    return regex.test(name);
-  });
+    if (patternRegexes.size >= 256) patternRegexes.clear();
+    patternRegexes.set(pattern, regex);
+  }
+  return regex;
 }
 
 /**
