@@ -8,6 +8,7 @@ import {
   ORG,
   startPeer,
 } from '../../__testUtils__/harness';
+import { SETTLE_ROUNDS } from './namespaceVisit';
 
 jest.setTimeout(120_000);
 
@@ -211,6 +212,312 @@ describe('NamespaceReconciler, with members changing during a pass', () => {
         'ca-rbm-alice',
         'ca-rbm-bob',
       ]);
+    },
+  );
+
+  /**
+   * Runs `during` once, when the pass is about to send its `verb` of
+   * RoleBinding `name` in `namespace` to the cluster, after it has read that
+   * namespace's members a second time (confirm) and decided that write on
+   * them: the change lands in the window between that read and the write.
+   */
+  function beforeWrite(
+    h: Harness,
+    write: { verb: 'apply' | 'delete'; namespace: string; name: string },
+    during: () => Promise<void>,
+  ) {
+    const client = h.services.provisioner.client('sandbox');
+    const reads = jest.spyOn(h.services.members, 'resolve');
+    const hook = { ran: false };
+    const matches = (o: {
+      metadata?: any;
+      namespace?: string;
+      name?: string;
+    }) =>
+      (o.metadata?.namespace ?? o.namespace) === write.namespace &&
+      (o.metadata?.name ?? o.name) === write.name;
+    const original = client[write.verb].bind(client) as (o: any) => any;
+    jest.spyOn(client, write.verb).mockImplementation(async (o: any) => {
+      if (!hook.ran && matches(o)) {
+        hook.ran = true;
+        // The pass's last read was that namespace's own, after the list.
+        const last = reads.mock.calls[reads.mock.calls.length - 1][0];
+        expect(last.map(r => (r as any).namespace)).toEqual([write.namespace]);
+        await during();
+      }
+      return original(o);
+    });
+    return hook;
+  }
+
+  const addErin = (h: Harness, ns: string) => async () => {
+    const added = await request(h.app)
+      .post(members(ns))
+      .set('authorization', as('alice'))
+      .send({ user: 'user:default/erin' });
+    expect(added.body).toMatchObject({ applied: true });
+  };
+
+  const removeErin = (h: Harness, ns: string) => async () => {
+    const removed = await request(h.app)
+      .delete(`${members(ns)}/${encodeURIComponent('user:default/erin')}`)
+      .set('authorization', as('alice'));
+    expect(removed.body).toMatchObject({ applied: true });
+  };
+
+  const accessEvents = async (h: Harness, ns: string) =>
+    (await h.history.listHistory({ namespace: `sandbox/${ns}` }))
+      .filter(e => e.type === 'member.granted' || e.type === 'member.revoked')
+      .map(e => `${e.type} ${(e.details as any).user}`);
+
+  it.each(databases.eachSupportedId())(
+    'gives back the bindings of an extra member added between the second read and the delete, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[1];
+      // Erin is in the Group for one pass, then leaves it ...
+      h.setOrg({ ...ORG, payments: ['alice', 'bob', 'erin'] });
+      await reconcile(h);
+      expect(bindings(ns)).toContain('ca-edit-erin');
+      h.setOrg(ORG);
+      const before = await accessEvents(h, ns);
+      // ... and is added back as an extra member just before the pass
+      // deletes her binding, on members read without her.
+      const hook = beforeWrite(
+        h,
+        { verb: 'delete', namespace: ns, name: 'ca-edit-erin' },
+        addErin(h, ns),
+      );
+
+      const { report } = await reconcile(h);
+      expect(hook.ran).toBe(true);
+      expect(report.errors).toEqual([]);
+      expect(bindings(namespaces[0])).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+      ]);
+      expect(bindings(ns)).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-edit-erin',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+        'ca-rbm-erin',
+      ]);
+      // She left the Group in the other namespace only.
+      expect(await accessEvents(h, namespaces[0])).toContain(
+        'member.revoked user:default/erin',
+      );
+      expect(await accessEvents(h, ns)).toEqual(before);
+      // The next pass has nothing to repair.
+      expect((await reconcile(h)).report).toMatchObject({
+        applied: 0,
+        deleted: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'deletes again the binding it made for an extra member removed between the second read and the apply, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[1];
+      await addErin(h, ns)();
+      // Drift: erin's edit binding was deleted by hand; the pass makes it again ...
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: 'ca-edit-erin',
+      });
+      const before = await accessEvents(h, ns);
+      // ... on members read while she was one, just as she is removed.
+      const hook = beforeWrite(
+        h,
+        { verb: 'apply', namespace: ns, name: 'ca-edit-erin' },
+        removeErin(h, ns),
+      );
+
+      const { report } = await reconcile(h);
+      expect(hook.ran).toBe(true);
+      expect(report.errors).toEqual([]);
+      expect(bindings(ns)).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+      ]);
+      expect(await accessEvents(h, ns)).toEqual(before);
+      expect((await reconcile(h)).report).toMatchObject({
+        applied: 0,
+        deleted: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'deletes again a binding it changed for an extra member removed between the second read and the apply, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[1];
+      await addErin(h, ns)();
+      // Drift: someone added a subject to erin's edit binding; the pass puts it back ...
+      const ref = {
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: 'ca-edit-erin',
+      };
+      const live = peer.getObject(ref)!;
+      peer.putObject({
+        ...live,
+        subjects: [
+          ...((live as any).subjects ?? []),
+          {
+            kind: 'User',
+            name: 'mallory',
+            apiGroup: 'rbac.authorization.k8s.io',
+          },
+        ],
+      } as any);
+      // ... on members read while she was one, just as she is removed.
+      const hook = beforeWrite(
+        h,
+        { verb: 'apply', namespace: ns, name: 'ca-edit-erin' },
+        removeErin(h, ns),
+      );
+
+      const { report } = await reconcile(h);
+      expect(hook.ran).toBe(true);
+      expect(report.errors).toEqual([]);
+      expect(bindings(ns)).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+      ]);
+      expect((await reconcile(h)).report).toMatchObject({
+        applied: 0,
+        deleted: 0,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'converges with two replicas passing at once while a member is added between the second read and the delete of one of them, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[1];
+      // A second replica on the same database and cluster.
+      const other = await createHarness({
+        knex: h.knex,
+        peer,
+        token,
+        clientOptions: { pageSize: 1 },
+        workerId: 'replica-b',
+      });
+      h.setOrg({ ...ORG, payments: ['alice', 'bob', 'erin'] });
+      await reconcile(h);
+      h.setOrg(ORG);
+      const hook = beforeWrite(
+        h,
+        { verb: 'delete', namespace: ns, name: 'ca-edit-erin' },
+        addErin(h, ns),
+      );
+
+      await Promise.all([
+        h.services.reconciler.reconcileAll(),
+        other.services.reconciler.reconcileAll(),
+      ]);
+      expect(hook.ran).toBe(true);
+      expect(bindings(ns)).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-edit-erin',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+        'ca-rbm-erin',
+      ]);
+      expect(bindings(namespaces[0])).toEqual([
+        'ca-edit-alice',
+        'ca-edit-bob',
+        'ca-rbm-alice',
+        'ca-rbm-bob',
+      ]);
+      for (const replica of [h, other]) {
+        expect((await reconcile(replica)).report).toMatchObject({
+          applied: 0,
+          deleted: 0,
+          errors: [],
+        });
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'stops after a few rounds when a member keeps changing around its writes; the next pass completes, on %p',
+    async databaseId => {
+      const { h, namespaces } = await setup(databaseId);
+      const ns = namespaces[1];
+      await addErin(h, ns)();
+      peer.deleteObject({
+        apiVersion: RBAC,
+        kind: 'RoleBinding',
+        namespace: ns,
+        name: 'ca-edit-erin',
+      });
+      // Each write of the pass to erin's edit binding is met by her removal
+      // or her return, made just before it (at most 10 times).
+      const client = h.services.provisioner.client('sandbox');
+      const flap = { member: true, changes: 0, on: true, inside: false };
+      for (const verb of ['apply', 'delete'] as const) {
+        const original = client[verb].bind(client) as (o: any) => any;
+        jest.spyOn(client, verb).mockImplementation(async (o: any) => {
+          const name = o.metadata?.name ?? o.name;
+          const at = o.metadata?.namespace ?? o.namespace;
+          if (
+            flap.on &&
+            !flap.inside &&
+            flap.changes < 10 &&
+            at === ns &&
+            name === 'ca-edit-erin'
+          ) {
+            flap.inside = true;
+            flap.changes += 1;
+            await (flap.member ? removeErin : addErin)(h, ns)();
+            flap.member = !flap.member;
+            flap.inside = false;
+          }
+          return original(o);
+        });
+      }
+
+      const { report } = await reconcile(h);
+      expect(report.errors).toEqual([]);
+      // One write decided on the second read, then one per round of settle.
+      expect(flap.changes).toBeGreaterThan(1);
+      expect(flap.changes).toBeLessThanOrEqual(1 + SETTLE_ROUNDS);
+
+      flap.on = false;
+      await reconcile(h);
+      expect(bindings(ns)).toEqual(
+        flap.member
+          ? [
+              'ca-edit-alice',
+              'ca-edit-bob',
+              'ca-edit-erin',
+              'ca-rbm-alice',
+              'ca-rbm-bob',
+              'ca-rbm-erin',
+            ]
+          : ['ca-edit-alice', 'ca-edit-bob', 'ca-rbm-alice', 'ca-rbm-bob'],
+      );
+      expect((await reconcile(h)).report).toMatchObject({
+        applied: 0,
+        deleted: 0,
+      });
     },
   );
 

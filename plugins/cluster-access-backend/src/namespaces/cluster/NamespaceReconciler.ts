@@ -9,7 +9,8 @@ import {
 } from '../../history/HistoryRecorder';
 import { NamespaceMembers, ResolvedMembers } from '../members/members';
 import { NamespaceProvisioner, ProvisionTarget } from './NamespaceProvisioner';
-import { ClusterPass, NamespaceRepairs } from './clusterPass';
+import { ClusterPass } from './clusterPass';
+import { NamespaceRepairs } from './passRecord';
 import { recordReconcile } from '../../metrics/metrics';
 
 /**

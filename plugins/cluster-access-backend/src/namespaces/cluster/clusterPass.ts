@@ -36,19 +36,20 @@ import { ClusterBusyError } from './clusterFailures';
 import { prepareWrite } from './prepareWrite';
 import { ListOrder, ReadyCursor, ReadyPageReader } from './keyOrder';
 import {
-  recordDriftRepairs,
-  recordLeaverRemovals,
-} from '../../metrics/metrics';
+  DELETED,
+  NamespaceVisit,
+  SETTLE_ROUNDS,
+  settleFixes,
+  visitOf,
+} from './namespaceVisit';
+import {
+  emptyPassResult,
+  PassResult,
+  recordApplied,
+  recordRemoved,
+} from './passRecord';
 
 type KindType = (typeof MANAGED_KINDS)[number];
-
-/** What one namespace got this pass, written to its history at the end. */
-export interface NamespaceRepairs {
-  request: ProvisionTarget;
-  repaired: string[];
-  granted: Set<string>;
-  revoked: Set<string>;
-}
 
 /** What the access step gets: one page of requests and their RoleBindings. */
 export interface AccessPage {
@@ -60,32 +61,6 @@ export interface AccessPage {
   unmanaged: KubeObject[];
   /** Our RoleBindings in those namespaces as they stand after the pass. */
   managed: KubeObject[];
-}
-
-/** What the pass did, for the report. */
-export interface PassResult {
-  /** Ready namespaces checked. */
-  namespaces: number;
-  applied: number;
-  deleted: number;
-  errors: string[];
-  failedKinds: Set<string>;
-  repairs: Map<string, NamespaceRepairs>;
-}
-
-/** One namespace of the kind being listed, while the list is in it. */
-interface NamespaceVisit {
-  namespace: string;
-  request?: ProvisionTarget;
-  /** Keys of our objects of this kind listed in it. */
-  seen: Set<string>;
-  desired?: Map<string, KubeObject>;
-  /** Users who had one of our RoleBindings in it before the pass. */
-  hadAccess: Set<string>;
-  /** Namespaces only: its Namespace was listed, and is ours. */
-  listed?: boolean;
-  /** RoleBindings only: its members were read again, after the list (confirm). */
-  confirmed?: boolean;
 }
 
 /** The access step's page while the RoleBindings are listed. */
@@ -115,19 +90,8 @@ function trimBinding(o: KubeObject): KubeObject {
   };
 }
 
-function visitOf(namespace: string, request?: ProvisionTarget): NamespaceVisit {
-  return { namespace, request, seen: new Set(), hadAccess: new Set() };
-}
-
 export class ClusterPass {
-  readonly result: PassResult = {
-    namespaces: 0,
-    applied: 0,
-    deleted: 0,
-    errors: [],
-    failedKinds: new Set(),
-    repairs: new Map(),
-  };
+  readonly result: PassResult = emptyPassResult();
   /** Namespaces left alone for the rest of the pass: being deleted, not ours, or a write failed. */
   private readonly skipped = new Set<string>();
   /**
@@ -306,6 +270,8 @@ export class ClusterPass {
         this.write(request, object, undefined, visit),
       );
     }
+    // Also after a write that failed: those made before it are checked.
+    if (visit.written.size) await this.settle(request, visit);
     if (this.batch && this.owns(namespace)) this.batch.owned.add(namespace);
   }
 
@@ -334,7 +300,7 @@ export class ClusterPass {
     if (object.kind === 'RoleBinding' && user) visit.hadAccess.add(user);
     await this.guard(request, async () => {
       const want = await this.wanted(request, object, visit);
-      if (!want) await this.remove(request, object);
+      if (!want) await this.remove(request, object, visit);
       else if (needsApply(want, object)) {
         await this.write(request, want, object, visit);
       }
@@ -373,7 +339,8 @@ export class ClusterPass {
    * their bindings and deletes the bindings after it removes the member,
    * so a read made after the list agrees with every binding the list
    * holds. Once per namespace and pass, and only where something changes:
-   * a quiet pass reads nothing more.
+   * a quiet pass reads nothing more. A change between this read and the
+   * writes it decides is caught by settle.
    */
   private async confirm(
     request: ProvisionTarget,
@@ -381,10 +348,63 @@ export class ClusterPass {
   ): Promise<void> {
     if (visit.confirmed) return;
     visit.confirmed = true;
+    await this.readMembers(request, visit);
+  }
+
+  private async readMembers(
+    request: ProvisionTarget,
+    visit: NamespaceVisit,
+  ): Promise<void> {
     const fresh = (await this.options.resolve([request])).get(request.id);
     // The access step gets the same, newer view of this namespace.
     if (fresh) this.resolved.set(request.id, fresh);
     visit.desired = undefined;
+  }
+
+  /**
+   * Closes the window between confirm and the writes it decided: a member
+   * added or removed through the API in between would have their bindings
+   * made or deleted by the API, then undone by the pass. So once a
+   * namespace's RoleBindings are written, its members are read again (one
+   * read for all of them, and none where nothing was written) and each
+   * written binding is held against them:
+   *
+   * - deleted, and its member is there now: applied again. A member saved
+   *   after this read has the API apply their bindings after it, so after
+   *   our delete; one saved before it is seen by it.
+   * - applied, and its member is gone now (or it differs): deleted again
+   *   (or applied as it should be). A member removed after this read has
+   *   the API delete their bindings after it, so after our apply.
+   * - it agrees: it stands, by the same argument.
+   *
+   * So whatever the interleaving, the last write to a binding is either
+   * the API's own, made after the member row it follows, or ours, made
+   * before a read that agrees with it, after which any change of that
+   * member brings the API's own write. A write made here is checked the
+   * same way on the next round; a further round needs yet another change
+   * of a member within milliseconds, so the rounds stop once the members
+   * stand still, and after SETTLE_ROUNDS the rest waits for the next pass.
+   * Two passes at once (replicas) converge the same way: each one's last
+   * write is checked by its own later read, and passes that read the same
+   * members want the same bindings, so they cannot undo each other.
+   */
+  private async settle(
+    request: ProvisionTarget,
+    visit: NamespaceVisit,
+  ): Promise<void> {
+    await this.guard(request, async () => {
+      for (let round = 0; round < SETTLE_ROUNDS; round++) {
+        const written = visit.written;
+        if (!written.size) return;
+        visit.written = new Map();
+        await this.readMembers(request, visit);
+        const desired = this.desired(request, 'RoleBinding');
+        for (const fix of settleFixes(written, desired)) {
+          if (fix.remove) await this.remove(request, fix.remove, visit);
+          else await this.write(request, fix.apply, fix.current, visit);
+        }
+      }
+    });
   }
 
   /** Notes one of our RoleBindings that stands after the pass, for the access step. */
@@ -443,15 +463,6 @@ export class ClusterPass {
     }
   }
 
-  private repairsOf(request: ProvisionTarget): NamespaceRepairs {
-    let entry = this.result.repairs.get(request.namespace);
-    if (!entry) {
-      entry = { request, repaired: [], granted: new Set(), revoked: new Set() };
-      this.result.repairs.set(request.namespace, entry);
-    }
-    return entry;
-  }
-
   /** Applies a missing or changed object. */
   private async write(
     request: ProvisionTarget,
@@ -466,23 +477,23 @@ export class ClusterPass {
       current,
     });
     await this.options.client.apply(object);
-    this.result.applied += 1;
     this.standing(object);
-    recordDriftRepairs(request.cluster, object.kind);
-    const entry = this.repairsOf(request);
-    entry.repaired.push(
-      `${objectKey(object)}${current ? ' (changed)' : ' (missing)'}`,
-    );
-    const user = object.metadata.annotations?.[USER_ANNOTATION];
-    if (object.kind === 'RoleBinding' && user && !visit.hadAccess.has(user)) {
-      entry.granted.add(user);
+    if (object.kind === 'RoleBinding') {
+      visit.written.set(objectKey(object), object);
     }
+    recordApplied(this.result, {
+      request,
+      object,
+      current,
+      hadAccess: visit.hadAccess,
+    });
   }
 
   /** Deletes a managed object that should no longer exist. */
   private async remove(
     request: ProvisionTarget,
     object: KubeObject,
+    visit: NamespaceVisit,
   ): Promise<void> {
     const isBinding = object.kind === 'RoleBinding';
     const membership = isBinding ? this.resolved.get(request.id) : undefined;
@@ -496,16 +507,12 @@ export class ClusterPass {
       name: object.metadata.name,
     });
     this.gone(object);
-    this.result.deleted += 1;
-    const entry = this.repairsOf(request);
-    entry.repaired.push(`${objectKey(object)} (removed)`);
-    const user = object.metadata.annotations?.[USER_ANNOTATION];
-    const members = new Set(membership?.members.map(m => m.user));
-    if (isBinding && user && !members.has(user)) {
-      entry.revoked.add(user);
-      recordLeaverRemovals(request.cluster, 'left_group');
-    } else {
-      recordDriftRepairs(request.cluster, object.kind);
-    }
+    if (isBinding) visit.written.set(objectKey(object), DELETED);
+    recordRemoved(this.result, {
+      request,
+      object,
+      membership,
+      madeThisPass: !visit.seen.has(objectKey(object)),
+    });
   }
 }
