@@ -3,13 +3,15 @@ import * as x509 from '@peculiar/x509';
 import { InputError } from '@backstage/errors';
 import { validateCsr } from './csr';
 import { fieldsOf, readDer } from './der';
-import { KeyObject, sign } from 'node:crypto';
-import { clientSubject, createCsr, testKeys } from '../__testUtils__/pki';
 import {
-  DerNode,
-  encodeTree,
-  parseTree,
-} from '../__testUtils__/derMutations';
+  clientSubject,
+  createCsr,
+  hex,
+  resignedDer,
+  testKeys,
+  tlv,
+} from '../__testUtils__/pki';
+import { DerNode, encodeTree, parseTree } from '../__testUtils__/derMutations';
 
 // What the strict DER reader refuses is read by the ASN.1 libraries, as
 // before; these CSRs check that hostile encodings end as they always did.
@@ -20,14 +22,6 @@ const username = 'alice';
 const groups = ['payments', 'search'];
 const check = (csrPem: string) => validateCsr({ csrPem, username, groups });
 
-function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const contents = Buffer.concat(parts);
-  const n = contents.length;
-  let length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
-  if (n > 0xff) length = Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, contents]);
-}
-const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 const OID_KU = hex('0603551d0f');
 const OID_EKU = hex('0603551d25');
 const OID_SAN = hex('0603551d11');
@@ -186,17 +180,11 @@ describe('validateCsr against hostile encodings', () => {
     const odd = Buffer.from(info.bytes);
     const exponent = odd.lastIndexOf(hex('0203010001'));
     odd[exponent] = 0x04;
-    const signature = sign(
-      'sha256',
-      odd,
-      KeyObject.from(keys.keys.privateKey),
-    );
-    const csr = tlv(
-      0x30,
-      odd,
-      algorithm.bytes,
-      tlv(0x03, hex('00'), signature),
-    );
+    const csr = resignedDer({
+      tbs: odd,
+      algorithm: algorithm.bytes,
+      privateKey: keys.keys.privateKey,
+    });
     await expect(
       check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),
     ).rejects.toThrow(/^Invalid csr: the CSR public key cannot be read$/);
@@ -225,18 +213,11 @@ describe('validateCsr against hostile encodings', () => {
         ? node
         : node.children?.map(eku).find(Boolean);
     eku(info)!.length = 'long2';
-    const infoDer = encodeTree(info);
-    const signature = sign(
-      'sha256',
-      infoDer,
-      KeyObject.from(keys.keys.privateKey),
-    );
-    const csr = tlv(
-      0x30,
-      infoDer,
-      encodeTree(tree.children![1]),
-      tlv(0x03, hex('00'), signature),
-    );
+    const csr = resignedDer({
+      tbs: encodeTree(info),
+      algorithm: encodeTree(tree.children![1]),
+      privateKey: keys.keys.privateKey,
+    });
     expect(csr.includes(hex('06820003551d25'))).toBe(true);
     await expect(
       check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { KeyObject, sign } from 'node:crypto';
 import { checkIssuedCertificate } from './issued';
 import { checkCsr } from './csr';
 import { childrenOf, DerElement, fieldsOf, readDer } from './der';
@@ -8,7 +7,10 @@ import {
   clientSubject,
   createCsr,
   createTestCa,
+  hex,
+  resignedDer,
   TestCa,
+  tlv,
 } from '../__testUtils__/pki';
 
 // A hostile or broken signer's certificates, read once by the strict DER
@@ -20,15 +22,6 @@ const username = 'alice';
 const groups = ['payments', 'search'];
 const NOT_A_CERTIFICATE =
   /^The signer returned something that is not an X\.509 certificate$/;
-const hex = (h: string) => Buffer.from(h, 'hex');
-
-function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const contents = Buffer.concat(parts);
-  const n = contents.length;
-  let length = n < 0x80 ? [n] : [0x81, n];
-  if (n > 0xff) length = [0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...length]), contents]);
-}
 
 describe('checkIssuedCertificate', () => {
   let ca: TestCa;
@@ -166,18 +159,11 @@ describe('checkIssuedCertificate', () => {
     const signed = await ca.sign({ csrPem, notAfter });
     const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));
     const [tbs, algorithm] = fieldsOf(readDer(der), 0x30, 3);
-    const oddTbs = tlv(0x30, ...replace(childrenOf(tbs, 0x30)));
-    const signature = sign(
-      'sha256',
-      oddTbs,
-      KeyObject.from(ca.keys.privateKey),
-    );
-    const odd = tlv(
-      0x30,
-      oddTbs,
-      algorithm.bytes,
-      tlv(0x03, Buffer.from([0]), signature),
-    );
+    const odd = resignedDer({
+      tbs: tlv(0x30, ...replace(childrenOf(tbs, 0x30))),
+      algorithm: algorithm.bytes,
+      privateKey: ca.keys.privateKey,
+    });
     return checkIssuedCertificate(
       checkOptions(
         {
