@@ -121,8 +121,8 @@ function places(root: DerNode): Place[] {
 // Tags a hostile encoder would try: every string type, the universal types
 // the certificate uses, context tags and a multi-byte tag's first octet.
 const TAGS = [
-  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x12, 0x13, 0x14, 0x16, 0x17,
-  0x18, 0x1c, 0x1e, 0x1f, 0x30, 0x31, 0x80, 0x81, 0x82, 0xa0, 0xa3,
+  0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x12, 0x13, 0x14, 0x16, 0x17, 0x18,
+  0x1c, 0x1e, 0x1f, 0x30, 0x31, 0x80, 0x81, 0x82, 0xa0, 0xa3,
 ];
 
 const STRINGS = [
@@ -137,6 +137,11 @@ const STRINGS = [
   'payments',
   'search',
   '',
+  // Outside Go's PrintableString set ('@', '_'), and inside it ('*', '&').
+  'alice@example.com',
+  'pay_ments',
+  'a&b*c',
+  '0 1',
 ];
 
 /** The text of a string element's contents in another string type. */
@@ -160,7 +165,9 @@ function encodeString(text: string, tag: number): Buffer {
   }
 }
 
-const STRING_TAGS = [0x0c, 0x13, 0x14, 0x16, 0x1c, 0x1e];
+// UTF8, Numeric, Printable, T61, IA5, Visible, Universal and BMPString:
+// the ones Go reads in names and some it refuses.
+const STRING_TAGS = [0x0c, 0x12, 0x13, 0x14, 0x16, 0x1a, 0x1c, 0x1e];
 
 function mutateContent(node: DerNode, random: Random): void {
   const c = node.content ?? Buffer.alloc(0);
@@ -171,7 +178,11 @@ function mutateContent(node: DerNode, random: Random): void {
       if (c.length) c[at % c.length] ^= 1 << random.int(8);
       break;
     case 1:
-      node.content = Buffer.concat([c.subarray(0, at), Buffer.from([byte]), c.subarray(at)]);
+      node.content = Buffer.concat([
+        c.subarray(0, at),
+        Buffer.from([byte]),
+        c.subarray(at),
+      ]);
       break;
     case 2:
       node.content = Buffer.concat([c.subarray(0, at), c.subarray(at + 1)]);
@@ -197,7 +208,9 @@ function randomElement(random: Random, tree: DerNode): DerNode {
   if (random.int(4) === 0) {
     return {
       tag: 0,
-      raw: Buffer.from(random.pick([[0x05, 0x00], [0x00], [0x00, 0x00], [0x80]])),
+      raw: Buffer.from(
+        random.pick([[0x05, 0x00], [0x00], [0x00, 0x00], [0x80]]),
+      ),
     };
   }
   return cloneTree(random.pick(places(tree)).node);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { randomBytes, webcrypto } from 'node:crypto';
+import { KeyObject, randomBytes, sign, webcrypto } from 'node:crypto';
 
 /** Key kinds the tests make. */
 export type TestKeyKind =
@@ -212,4 +212,42 @@ export async function createTestCa(name = 'Test CA'): Promise<TestCa> {
       };
     },
   };
+}
+
+/** Bytes written in hex; whitespace is ignored. */
+export function hex(text: string): Buffer {
+  return Buffer.from(text.replace(/\s/g, ''), 'hex');
+}
+
+/** One DER element: the tag, the length in its shortest form, the contents. */
+export function tlv(tag: number, ...parts: Buffer[]): Buffer {
+  const contents = Buffer.concat(parts);
+  const n = contents.length;
+  let length = n < 0x80 ? [n] : [0x81, n];
+  if (n > 0xff) length = [0x82, n >> 8, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...length]), contents]);
+}
+
+/**
+ * A CSR or certificate made of these to-be-signed bytes and the outer
+ * AlgorithmIdentifier's DER, signed again with the key, so that odd
+ * encodings inside the signed part still carry a valid signature.
+ */
+export function resignedDer(options: {
+  tbs: Buffer;
+  algorithm: Buffer;
+  privateKey: CryptoKey;
+  hash?: string;
+}): Buffer {
+  const signature = sign(
+    options.hash ?? 'sha256',
+    options.tbs,
+    KeyObject.from(options.privateKey),
+  );
+  return tlv(
+    0x30,
+    options.tbs,
+    options.algorithm,
+    tlv(0x03, Buffer.from([0]), signature),
+  );
 }

@@ -3,9 +3,16 @@ import * as x509 from '@peculiar/x509';
 import { InputError } from '@backstage/errors';
 import { validateCsr } from './csr';
 import { fieldsOf, readDer } from './der';
-import { KeyObject, sign } from 'node:crypto';
-import { clientSubject, createCsr, testKeys } from '../__testUtils__/pki';
 import {
+  clientSubject,
+  createCsr,
+  hex,
+  resignedDer,
+  testKeys,
+  tlv,
+} from '../__testUtils__/pki';
+import {
+  cloneTree,
   DerNode,
   encodeTree,
   parseTree,
@@ -20,17 +27,8 @@ const username = 'alice';
 const groups = ['payments', 'search'];
 const check = (csrPem: string) => validateCsr({ csrPem, username, groups });
 
-function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const contents = Buffer.concat(parts);
-  const n = contents.length;
-  let length = n < 0x80 ? Buffer.from([n]) : Buffer.from([0x81, n]);
-  if (n > 0xff) length = Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, contents]);
-}
-const hex = (h: string) => Buffer.from(h.replace(/\s/g, ''), 'hex');
 const OID_KU = hex('0603551d0f');
 const OID_EKU = hex('0603551d25');
-const OID_SAN = hex('0603551d11');
 const CLIENT_AUTH = hex('06082b06010505070302');
 const SERVER_AUTH = hex('06082b06010505070301');
 
@@ -118,25 +116,116 @@ describe('validateCsr against hostile encodings', () => {
     expect(error.message).toMatch(/key usage keyCertSign/);
   });
 
-  it('reads extensions in BER as the library does, and still applies every rule', async () => {
-    // critical as BOOLEAN 0x01 (DER wants 0xff) on a SAN; a key usage
-    // whose padding bits are set; an EKU OID (serverAuth) with a padded arc.
+  it('refuses extensions in BER, which Go (Vault, kube-apiserver) refuses, naming what is not DER', async () => {
+    // A key usage whose padding bits are set and an EKU OID (clientAuth)
+    // with a padded arc: the library read them (dropping the padded bits:
+    // digitalSignature alone) and the CSR was accepted.
     const value = tlv(
       0x30,
-      extension(
-        OID_SAN,
-        tlv(0x30, tlv(0x82, Buffer.from('kubernetes'))),
-        hex('010101'),
-      ),
       extension(OID_KU, hex('03020585')),
-      extension(OID_EKU, tlv(0x30, tlv(0x06, hex('2b8006010505070301')))),
+      extension(OID_EKU, tlv(0x30, tlv(0x06, hex('2b8006010505070302')))),
     );
     const error = await check(await csrWithRequest(value)).catch(e => e);
     expect(error).toBeInstanceOf(InputError);
-    // The library drops the padded bits: digitalSignature alone, allowed.
     expect(error.message).toBe(
-      'Invalid csr: the CSR requests extension 2.5.29.17 (subject alternative names), which a client certificate must not have; the CSR requests extended key usage 1.3.6.1.5.5.7.3.1; it must be exactly clientAuth (1.3.6.1.5.5.7.3.2)',
+      'Invalid csr: the CSR requests extension 2.5.29.15 (key usage) that is not DER-encoded: it has a BIT STRING whose unused bits are not zero; the CSR requests extension 2.5.29.37 (extended key usage) that is not DER-encoded: it has an OBJECT IDENTIFIER arc not in its shortest form',
     );
+    // critical as BOOLEAN 0x01 (DER wants 0xff): Go's encoding/asn1
+    // parseBool refuses the whole request.
+    const critical = tlv(
+      0x30,
+      extension(OID_EKU, tlv(0x30, CLIENT_AUTH), hex('010101')),
+    );
+    await expect(check(await csrWithRequest(critical))).rejects.toThrow(
+      /^csr is not DER-encoded: it has a BOOLEAN other than 00 \(false\) or FF \(true\)$/,
+    );
+  });
+
+  it('refuses a request in BER, naming what is not DER', async () => {
+    const keys = await testKeys();
+    const tree = parseTree(
+      await der(
+        await createCsr({ subject: clientSubject(username, groups), keys }),
+      ),
+    );
+    const berCsr = (change: (info: DerNode) => void) => {
+      const info = cloneTree(tree.children![0]);
+      change(info);
+      const csr = resignedDer({
+        tbs: encodeTree(info),
+        algorithm: encodeTree(tree.children![1]),
+        privateKey: keys.keys.privateKey,
+      });
+      return check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST'));
+    };
+    // The subject with BER's indefinite length; the version with a length
+    // in two bytes where one does.
+    await expect(
+      berCsr(info => {
+        info.children![1].length = 'indefinite';
+      }),
+    ).rejects.toThrow(
+      /^csr is not DER-encoded: it has an indefinite length \(BER\)$/,
+    );
+    await expect(
+      berCsr(info => {
+        info.children![0].length = 'long1';
+      }),
+    ).rejects.toThrow(
+      /^csr is not DER-encoded: it has a length not in its shortest form$/,
+    );
+  });
+
+  describe('subject strings, as Go reads them (crypto/x509 parseASN1String)', () => {
+    /** A CSR whose subject CN value is these bytes under this tag. */
+    async function csrWithCn(tag: number, value: Buffer): Promise<string> {
+      const keys = await testKeys();
+      const tree = parseTree(
+        await der(
+          await createCsr({ subject: clientSubject(username, groups), keys }),
+        ),
+      );
+      const info = tree.children![0];
+      const cn = info.children![1].children![0].children![0].children![1];
+      cn.tag = tag;
+      cn.content = value;
+      const csr = resignedDer({
+        tbs: encodeTree(info),
+        algorithm: encodeTree(tree.children![1]),
+        privateKey: keys.keys.privateKey,
+      });
+      return x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST');
+    }
+    const checkAs = (user: string) => (csrPem: string) =>
+      validateCsr({ csrPem, username: user, groups });
+
+    it.each([
+      ['alice_b', "'_'"],
+      ['alice@example.com', "'@'"],
+      ['alice\u00e9', '0xE9'],
+    ])(
+      'refuses a PrintableString CN %j, which Go refuses',
+      async (cn, character) => {
+        const pem = await csrWithCn(0x13, Buffer.from(cn, 'latin1'));
+        await expect(checkAs(cn)(pem)).rejects.toThrow(
+          `csr subject has a value Go (Vault, Kubernetes) cannot read: a PrintableString with the character ${character}`,
+        );
+      },
+    );
+
+    it("takes the '*' and '&' Go allows in a PrintableString", async () => {
+      const pem = await csrWithCn(0x13, Buffer.from('a&b*c'));
+      await expect(checkAs('a&b*c')(pem)).resolves.toMatchObject({
+        organizations: groups,
+      });
+    });
+
+    it('refuses a UTF8String CN that is not UTF-8', async () => {
+      const pem = await csrWithCn(0x0c, hex('616c69636580'));
+      await expect(check(pem)).rejects.toThrow(
+        /^csr subject has a value Go \(Vault, Kubernetes\) cannot read: a UTF8String that is not valid UTF-8$/,
+      );
+    });
   });
 
   it('refuses an extension request that is not a SEQUENCE of extensions', async () => {
@@ -186,20 +275,39 @@ describe('validateCsr against hostile encodings', () => {
     const odd = Buffer.from(info.bytes);
     const exponent = odd.lastIndexOf(hex('0203010001'));
     odd[exponent] = 0x04;
-    const signature = sign(
-      'sha256',
-      odd,
-      KeyObject.from(keys.keys.privateKey),
-    );
-    const csr = tlv(
-      0x30,
-      odd,
-      algorithm.bytes,
-      tlv(0x03, hex('00'), signature),
-    );
+    const csr = resignedDer({
+      tbs: odd,
+      algorithm: algorithm.bytes,
+      privateKey: keys.keys.privateKey,
+    });
     await expect(
       check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),
     ).rejects.toThrow(/^Invalid csr: the CSR public key cannot be read$/);
+  });
+
+  it('refuses an RSA key in BER, which Go reads as DER only (parsePublicKey)', async () => {
+    const keys = await testKeys('rsa-2048');
+    const tree = parseTree(
+      await der(
+        await createCsr({ subject: clientSubject(username, groups), keys }),
+      ),
+    );
+    const info = tree.children![0];
+    const bits = info.children![2].children![1];
+    const key = parseTree(bits.content!.subarray(1));
+    // The exponent 65537 with a superfluous leading zero byte.
+    key.children![1].content = hex('00010001');
+    bits.content = Buffer.concat([hex('00'), encodeTree(key)]);
+    const csr = resignedDer({
+      tbs: encodeTree(info),
+      algorithm: encodeTree(tree.children![1]),
+      privateKey: keys.keys.privateKey,
+    });
+    await expect(
+      check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),
+    ).rejects.toThrow(
+      /^Invalid csr: the CSR's RSA public key is not DER-encoded: it has an INTEGER not in its shortest form$/,
+    );
   });
 
   it('refuses BER inside an attribute value as not DER, as the library does', async () => {
@@ -225,18 +333,11 @@ describe('validateCsr against hostile encodings', () => {
         ? node
         : node.children?.map(eku).find(Boolean);
     eku(info)!.length = 'long2';
-    const infoDer = encodeTree(info);
-    const signature = sign(
-      'sha256',
-      infoDer,
-      KeyObject.from(keys.keys.privateKey),
-    );
-    const csr = tlv(
-      0x30,
-      infoDer,
-      encodeTree(tree.children![1]),
-      tlv(0x03, hex('00'), signature),
-    );
+    const csr = resignedDer({
+      tbs: encodeTree(info),
+      algorithm: encodeTree(tree.children![1]),
+      privateKey: keys.keys.privateKey,
+    });
     expect(csr.includes(hex('06820003551d25'))).toBe(true);
     await expect(
       check(x509.PemConverter.encode(csr, 'CERTIFICATE REQUEST')),

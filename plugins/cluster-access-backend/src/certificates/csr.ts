@@ -9,6 +9,7 @@ import { duplicateProblems, extensionProblems, OID } from './extensions';
 import {
   CsrFacts,
   ExtensionFacts,
+  goRefusal,
   NameRdns,
   readCsr,
   readExtensionList,
@@ -74,10 +75,22 @@ function decodePem(text: string): Buffer {
   return Buffer.from(base64, 'base64');
 }
 
+/** Refuses, naming it, what Vault and kube-apiserver (Go) would refuse. */
+function refuseWhatGoRefuses(der: Buffer): void {
+  const refusal = goRefusal(der, 'csr');
+  if (!refusal) return;
+  throw new InputError(
+    refusal.name
+      ? `csr subject has a value Go (Vault, Kubernetes) cannot read: ${refusal.reason}`
+      : `csr is not DER-encoded: it has ${refusal.reason}`,
+  );
+}
+
 /**
  * The CSR as the ASN.1 libraries read it, for what the strict reader
- * refuses. The DER must re-encode to the same bytes, so that no BER
- * leniency of ours can read the request differently from Go.
+ * refuses. What Go would refuse is refused first (the libraries read BER
+ * and any PrintableString), and the DER must re-encode to the same bytes,
+ * so that no leniency of ours can read the request differently from Go.
  */
 function libraryParse(der: Buffer): CsrFacts {
   let asn: CertificationRequest;
@@ -88,6 +101,7 @@ function libraryParse(der: Buffer): CsrFacts {
   } catch {
     throw new InputError('csr is not a valid PKCS#10 certificate request');
   }
+  refuseWhatGoRefuses(der);
   let canonical = false;
   try {
     canonical = Buffer.from(AsnConvert.serialize(asn)).equals(der);

@@ -1,9 +1,11 @@
 import {
   checkDerTree,
+  checkNameValue,
   childrenOf,
   DerError,
   readBitString,
   readDer,
+  readDerTree,
   readInteger,
   readOid,
   readString,
@@ -61,6 +63,8 @@ describe('the strict DER reader', () => {
       [0x03, 0x01, 0x08],
       [0x17, 0x01, 0x30],
       [0x31, 0x04, 0x04, 0x81, 0x01, 0x00],
+      // BOOLEAN TRUE is FF in DER (cryptobyte ReadASN1Boolean).
+      [0x01, 0x01, 0x01],
     ]) {
       expect(() => checkDerTree(sequence(...inner))).toThrow(DerError);
     }
@@ -79,6 +83,13 @@ describe('the strict DER reader', () => {
       DerError,
     );
     expect(() => readOid(element(0x06, [0x55, 0x84]))).toThrow(DerError);
+    // Go reads arcs up to 2^31 - 1 (cryptobyte readBase128Int).
+    expect(readOid(element(0x06, [0x55, 0x87, 0xff, 0xff, 0xff, 0x7f]))).toBe(
+      '2.5.2147483647',
+    );
+    expect(() =>
+      readOid(element(0x06, [0x55, 0x88, 0x80, 0x80, 0x80, 0x00])),
+    ).toThrow('an OBJECT IDENTIFIER arc larger than Go reads (2^31 - 1)');
     expect(() => readOid(element(0x06, []))).toThrow(DerError);
     expect(() => readOid(element(0x13, [0x55]))).toThrow(DerError);
   });
@@ -107,6 +118,46 @@ describe('the strict DER reader', () => {
     expect(readString(element(0x0c, [...Buffer.from('zoë')]))).toBe('zoë');
     expect(() => readString(element(0x0c, [0xc3]))).toThrow(DerError);
     expect(() => readString(element(0x1e, [0x00, 0x61]))).toThrow(DerError);
+  });
+
+  it('checks name values as Go reads them (crypto/x509 parseASN1String)', () => {
+    const value = (tag: number, text: string | number[]) =>
+      element(tag, typeof text === 'string' ? [...Buffer.from(text)] : text);
+    for (const ok of [
+      value(0x13, "Az09 '()+,-./:=?*&"),
+      value(0x0c, 'zoë'),
+      value(0x14, [0xe9, 0x00]),
+      value(0x16, 'a@b.c'),
+      value(0x12, '0 9'),
+      value(0x1e, [0x00, 0x61, 0x00, 0x00]),
+    ]) {
+      expect(() => checkNameValue(ok)).not.toThrow();
+    }
+    for (const [bad, message] of [
+      [value(0x13, 'a@b'), "a PrintableString with the character '@'"],
+      [value(0x13, 'a_b'), "a PrintableString with the character '_'"],
+      [value(0x13, [0x61, 0xe9]), 'a PrintableString with the character 0xE9'],
+      [value(0x0c, [0xed, 0xa0, 0x80]), 'a UTF8String that is not valid UTF-8'],
+      [value(0x16, [0x61, 0x80]), 'an IA5String with the byte 0x80'],
+      [value(0x12, '1a'), "a NumericString with the character 'a'"],
+      [value(0x1e, [0x00, 0x61, 0x00]), 'a BMPString of odd length'],
+      [value(0x1e, [0xd8, 0x00]), 'a BMPString with U+D800'],
+      [value(0x1e, [0xff, 0xfe]), 'a BMPString with U+FFFE'],
+      [value(0x1c, [0, 0, 0, 0x61]), 'a value of tag 0x1c'],
+      [value(0x02, [0x01]), 'a value of tag 0x02,'],
+    ] as const) {
+      expect(() => checkNameValue(bad)).toThrow(message);
+    }
+  });
+
+  it('reads a whole tree, naming the first thing that is not DER', () => {
+    expect(readDerTree(bytes(0x30, 0x03, 0x01, 0x01, 0xff)).tag).toBe(0x30);
+    expect(() => readDerTree(bytes(0x30, 0x03, 0x01, 0x01, 0x01))).toThrow(
+      'a BOOLEAN other than 00 (false) or FF (true)',
+    );
+    expect(() =>
+      readDerTree(bytes(0x30, 0x80, 0x05, 0x00, 0x00, 0x00)),
+    ).toThrow('an indefinite length (BER)');
   });
 
   it('reads times in the forms RFC 5280 allows, and nothing else', () => {

@@ -9,6 +9,7 @@ import {
   readBitString,
   readBoolean,
   readDer,
+  readDerTree,
   readInteger,
   readOid,
   TAG,
@@ -178,6 +179,21 @@ function readSignerExtension(ext: ExtensionFacts): void {
 }
 
 /**
+ * What is not DER in an extension's value, or undefined. Go reads the
+ * values of these extensions, DER only (parser.go `processExtensions`),
+ * and refuses the certificate for anything else; the libraries read BER.
+ */
+function notDer(ext: ExtensionFacts): string | undefined {
+  try {
+    readDerTree(ext.value);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return error.message;
+  }
+}
+
+/**
  * Problems of one extension against the client-certificate rules, phrased
  * for `subject` (`the CSR requests`, `it has`). `extraAllowed` lists OIDs a
  * signer may add on its own (key identifiers, AIA, CRL distribution points)
@@ -192,6 +208,20 @@ export function extensionProblems(
   },
 ): string[] {
   const { subject } = options;
+  const read = [
+    OID.keyUsage,
+    OID.extKeyUsage,
+    OID.basicConstraints,
+    ...(options.extraAllowed ?? []),
+  ];
+  const reason = read.includes(ext.type) ? notDer(ext) : undefined;
+  if (reason) {
+    return [
+      `${subject} extension ${describeOid(
+        ext.type,
+      )} that is not DER-encoded: it has ${reason}`,
+    ];
+  }
   try {
     switch (ext.type) {
       case OID.keyUsage: {

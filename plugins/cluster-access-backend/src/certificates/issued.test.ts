@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { KeyObject, sign } from 'node:crypto';
 import { checkIssuedCertificate } from './issued';
 import { checkCsr } from './csr';
 import { childrenOf, DerElement, fieldsOf, readDer } from './der';
@@ -8,7 +7,10 @@ import {
   clientSubject,
   createCsr,
   createTestCa,
+  hex,
+  resignedDer,
   TestCa,
+  tlv,
 } from '../__testUtils__/pki';
 
 // A hostile or broken signer's certificates, read once by the strict DER
@@ -20,15 +22,6 @@ const username = 'alice';
 const groups = ['payments', 'search'];
 const NOT_A_CERTIFICATE =
   /^The signer returned something that is not an X\.509 certificate$/;
-const hex = (h: string) => Buffer.from(h, 'hex');
-
-function tlv(tag: number, ...parts: Buffer[]): Buffer {
-  const contents = Buffer.concat(parts);
-  const n = contents.length;
-  let length = n < 0x80 ? [n] : [0x81, n];
-  if (n > 0xff) length = [0x82, n >> 8, n & 0xff];
-  return Buffer.concat([Buffer.from([tag, ...length]), contents]);
-}
 
 describe('checkIssuedCertificate', () => {
   let ca: TestCa;
@@ -162,31 +155,28 @@ describe('checkIssuedCertificate', () => {
   });
 
   /** The certificate with some TBS fields replaced, signed again by the CA. */
-  async function resigned(replace: (fields: DerElement[]) => Buffer[]) {
+  async function resigned(
+    replace: (fields: DerElement[]) => Buffer[],
+    overrides: Partial<CheckOptions> = {},
+  ) {
     const signed = await ca.sign({ csrPem, notAfter });
     const der = Buffer.from(x509.PemConverter.decodeFirst(signed.pem));
     const [tbs, algorithm] = fieldsOf(readDer(der), 0x30, 3);
-    const oddTbs = tlv(0x30, ...replace(childrenOf(tbs, 0x30)));
-    const signature = sign(
-      'sha256',
-      oddTbs,
-      KeyObject.from(ca.keys.privateKey),
-    );
-    const odd = tlv(
-      0x30,
-      oddTbs,
-      algorithm.bytes,
-      tlv(0x03, Buffer.from([0]), signature),
-    );
-    return checkIssuedCertificate(
-      checkOptions(
+    const odd = resignedDer({
+      tbs: tlv(0x30, ...replace(childrenOf(tbs, 0x30))),
+      algorithm: algorithm.bytes,
+      privateKey: ca.keys.privateKey,
+    });
+    return checkIssuedCertificate({
+      ...checkOptions(
         {
           pem: x509.PemConverter.encode(odd, 'CERTIFICATE'),
           serialNumber: signed.serialNumber,
         },
         ca,
       ),
-    );
+      ...overrides,
+    });
   }
 
   it('refuses as no certificate what the libraries cannot read, whichever reader read it', async () => {
@@ -207,7 +197,8 @@ describe('checkIssuedCertificate', () => {
       ),
     ).rejects.toThrow(NOT_A_CERTIFICATE);
     // A CN in a BMPString of odd length: the library's reading of the
-    // subject threw a RangeError (a 500) after the strict reading.
+    // subject threw a RangeError (a 500) after the strict reading (which
+    // now refuses it, as Go's parseASN1String does).
     const subject = tlv(
       0x30,
       tlv(0x31, tlv(0x30, hex('0603550403'), hex('1e050061006200'))),
@@ -215,6 +206,93 @@ describe('checkIssuedCertificate', () => {
     await expect(
       resigned(fields => fields.map((f, i) => (i === 5 ? subject : f.bytes))),
     ).rejects.toThrow(NOT_A_CERTIFICATE);
+  });
+
+  /** A subject of one CN and these O values, each as tag and bytes. */
+  const subjectWith = (...os: Array<[number, Buffer]>) =>
+    tlv(
+      0x30,
+      tlv(0x31, tlv(0x30, hex('0603550403'), tlv(0x0c, Buffer.from(username)))),
+      ...os.map(([tag, value]) =>
+        tlv(0x31, tlv(0x30, hex('060355040a'), tlv(tag, value))),
+      ),
+    );
+
+  it('refuses names Go (kube-apiserver) cannot read, and takes those it can', async () => {
+    const withSubject = (subject: Buffer, users: string[]) =>
+      resigned(fields => fields.map((f, i) => (i === 5 ? subject : f.bytes)), {
+        groups: users,
+      });
+    // A group Go's PrintableString set lacks ('_'): the libraries read it,
+    // and the certificate was accepted.
+    await expect(
+      withSubject(subjectWith([0x13, Buffer.from('pay_ments')]), ['pay_ments']),
+    ).rejects.toThrow(
+      /^The signer returned a certificate whose subject Kubernetes \(Go\) cannot read: a PrintableString with the character '_'$/,
+    );
+    // A UniversalString, which Go does not read in names.
+    await expect(
+      withSubject(subjectWith([0x1c, hex('00000061')]), ['a']),
+    ).rejects.toThrow(
+      /certificate whose subject Kubernetes \(Go\) cannot read: a value of tag 0x1c, which is none of the string types Go reads in names$/,
+    );
+    // What Go reads: '*' and '&' in a PrintableString, IA5, T61, BMP.
+    await expect(
+      withSubject(
+        subjectWith(
+          [0x13, Buffer.from('a&b*')],
+          [0x16, Buffer.from('ia5')],
+          [0x14, Buffer.from('t61')],
+          [0x1e, hex('0062006d0070')],
+        ),
+        ['a&b*', 'ia5', 't61', 'bmp'],
+      ),
+    ).resolves.toMatchObject({ notAfter: expect.any(Date) });
+  });
+
+  it('refuses a certificate in BER, which Go refuses, naming what is not DER', async () => {
+    // The serial number with a long-form length under 128: the libraries
+    // read it, and the certificate was accepted.
+    await expect(
+      resigned(fields =>
+        fields.map((f, i) =>
+          i === 1
+            ? Buffer.concat([
+                hex('0281'),
+                Buffer.from([f.contents.length]),
+                f.contents,
+              ])
+            : f.bytes,
+        ),
+      ),
+    ).rejects.toThrow(
+      /^The signer returned a certificate that is not DER-encoded: it has a length not in its shortest form$/,
+    );
+    // The validity with BER's indefinite length.
+    await expect(
+      resigned(fields =>
+        fields.map((f, i) =>
+          i === 4
+            ? Buffer.concat([hex('3080'), f.contents, hex('0000')])
+            : f.bytes,
+        ),
+      ),
+    ).rejects.toThrow(/not DER-encoded: it has an indefinite length \(BER\)$/);
+    // An extension's critical flag as BOOLEAN 0x01 (DER wants 0xff).
+    await expect(
+      resigned(fields =>
+        fields.map((f, i) =>
+          i === 7
+            ? Buffer.from(
+                f.bytes.toString('hex').replace('0101ff', '010101'),
+                'hex',
+              )
+            : f.bytes,
+        ),
+      ),
+    ).rejects.toThrow(
+      /not DER-encoded: it has a BOOLEAN other than 00 \(false\) or FF \(true\)$/,
+    );
   });
 
   it('refuses what Go (kube-apiserver) would refuse or read otherwise: v1/v2, mismatched algorithms', async () => {

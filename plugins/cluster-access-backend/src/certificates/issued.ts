@@ -7,7 +7,7 @@ import { arrayBufferOf, DerError } from './der';
 import { duplicateProblems, extensionProblems, OID } from './extensions';
 import { normalizeSerial } from './pem';
 import { nativePublicKey, verifySignatureNatively } from './signatures';
-import { CertificateFacts, readCertificate } from './x509Der';
+import { CertificateFacts, goRefusal, readCertificate } from './x509Der';
 
 // What a signer may add on its own besides the usages: key identifiers and
 // where to fetch the issuer and CRL (Vault adds those with config/urls).
@@ -122,11 +122,29 @@ async function signedBy(
   }
 }
 
-/** The certificate as the ASN.1 libraries read it, for what the strict reader refuses. */
+/**
+ * A certificate the libraries read but kube-apiserver (Go's crypto/x509)
+ * would refuse, with what is wrong: a 502 like the other failed checks.
+ */
+class GoRefusedCertificateError extends BadGatewayError {}
+
+/**
+ * The certificate as the ASN.1 libraries read it, for what the strict
+ * reader refuses; what Go would refuse (BER, names it cannot read) is
+ * refused, naming it.
+ */
 function libraryParse(der: Buffer): CertificateFacts {
   const asn = AsnConvert.parse(der, Certificate);
   // As the checks used to: the library must read it as a certificate.
   const cert = new x509.X509Certificate(asn);
+  const refusal = goRefusal(der, 'certificate');
+  if (refusal) {
+    throw new GoRefusedCertificateError(
+      refusal.name
+        ? `The signer returned a certificate whose ${refusal.name} Kubernetes (Go) cannot read: ${refusal.reason}`
+        : `The signer returned a certificate that is not DER-encoded: it has ${refusal.reason}`,
+    );
+  }
   const tbs = asn.tbsCertificate;
   return {
     der,
@@ -363,7 +381,8 @@ export async function checkIssuedCertificate(options: {
   let cert: CertificateFacts;
   try {
     cert = parseCertificate(options.certificatePem);
-  } catch {
+  } catch (error) {
+    if (error instanceof GoRefusedCertificateError) throw error;
     throw new BadGatewayError(NOT_A_CERTIFICATE);
   }
   const problems: string[] = [];

@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import {
   arrayBufferOf,
   DerError,
   fieldsOf,
   readDer,
+  readDerTree,
   readInteger,
   readOid,
   TAG,
@@ -54,6 +57,21 @@ function describeKeyQuickly(spkiDer: Buffer): KeyFacts | undefined {
   return undefined;
 }
 
+/**
+ * What is not DER in an RSA key the library read, or undefined: Go reads
+ * the key in the BIT STRING as DER only (parser.go `parsePublicKey`).
+ */
+function rsaKeyNotDer(spkiDer: Buffer): string | undefined {
+  const { subjectPublicKey } = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo);
+  try {
+    readDerTree(Buffer.from(subjectPublicKey));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return error.message;
+  }
+}
+
 /** The key's type and description, or the problem with it. */
 export function describeKey(spkiDer: Buffer): KeyFacts | string {
   const quick = describeKeyQuickly(spkiDer);
@@ -74,6 +92,10 @@ export function describeKey(spkiDer: Buffer): KeyFacts | string {
     return `key must be EC P-256 or P-384, or RSA of at least ${MIN_RSA_BITS} bits; got EC ${curve}`;
   }
   if (name.startsWith('RSA')) {
+    const notDer = rsaKeyNotDer(spkiDer);
+    if (notDer) {
+      return `the CSR's RSA public key is not DER-encoded: it has ${notDer}`;
+    }
     const bits = Number(algorithm.modulusLength ?? 0);
     if (bits < MIN_RSA_BITS) {
       return `RSA key of ${bits} bits is too weak; at least ${MIN_RSA_BITS} bits are required`;

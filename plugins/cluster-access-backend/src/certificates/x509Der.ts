@@ -1,5 +1,6 @@
 import {
   checkDerTree,
+  checkNameValue,
   childrenOf,
   DerElement,
   DerError,
@@ -8,6 +9,7 @@ import {
   readBitString,
   readBoolean,
   readDer,
+  readDerTree,
   readInteger,
   readOctetAlignedBits,
   readOid,
@@ -95,25 +97,95 @@ export function readAlgorithm(element: DerElement): AlgorithmFacts {
 }
 
 /**
- * A Name's RDNs. Values must be PrintableString or UTF8String unless
- * `otherValues` allows other primitive strings (read as undefined).
+ * A Name's RDNs. Every value must be a string Go reads
+ * ({@link checkNameValue}); values must be PrintableString or UTF8String
+ * unless `otherValues` allows the other strings (read as undefined).
  */
 export function readName(element: DerElement, otherValues = false): NameRdns {
   return childrenOf(element, TAG.sequence).map(rdn =>
     childrenOf(rdn, TAG.set).map(atv => {
       const [type, value] = fieldsOf(atv, TAG.sequence, 2);
       const oid = readOid(type);
-      if (
-        otherValues &&
-        value.tag !== TAG.printableString &&
-        value.tag !== TAG.utf8String
-      ) {
-        if (value.tag & 0x20) throw new DerError('constructed value');
-        return { type: oid, value: undefined };
+      if (value.tag === TAG.printableString || value.tag === TAG.utf8String) {
+        return { type: oid, value: readString(value) };
       }
-      return { type: oid, value: readString(value) };
+      checkNameValue(value);
+      if (!otherValues)
+        throw new DerError('not a PrintableString or UTF8String');
+      return { type: oid, value: undefined };
     }),
   );
+}
+
+/** What Go refuses in a CSR or certificate; see {@link goRefusal}. */
+export interface GoRefusal {
+  /** The name Go cannot read; absent when the encoding is not DER. */
+  name?: 'subject' | 'issuer';
+  /** What is wrong, e.g. `an indefinite length (BER)`. */
+  reason: string;
+}
+
+/** The names Go reads: a CSR's subject, a certificate's issuer and subject. */
+function namesOf(
+  root: DerElement,
+  kind: 'csr' | 'certificate',
+): Array<[GoRefusal['name'], DerElement | undefined]> {
+  try {
+    const fields = childrenOf(childrenOf(root)[0]);
+    if (kind === 'csr') return [['subject', fields[1]]];
+    const at = fields[0]?.tag === 0xa0 ? 1 : 0;
+    return [
+      ['issuer', fields[at + 2]],
+      ['subject', fields[at + 4]],
+    ];
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    // Not shaped as a CSR or certificate: the library reading refuses it.
+    return [];
+  }
+}
+
+function nameRefusal(name: DerElement): string | undefined {
+  if (name.tag !== TAG.sequence) return undefined;
+  try {
+    for (const rdn of childrenOf(name)) {
+      for (const atv of childrenOf(rdn, TAG.set)) {
+        // Go reads the type and the value, and ignores what follows.
+        const [type, value] = childrenOf(atv, TAG.sequence);
+        readOid(type);
+        if (!value) throw new DerError('an attribute without a value');
+        checkNameValue(value);
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return error.message;
+  }
+  return undefined;
+}
+
+/**
+ * What Go would refuse in a CSR or certificate the ASN.1 libraries could
+ * read, for the library reading to refuse it too: an encoding that is not
+ * DER anywhere (see der.ts), or a name value Go's crypto/x509 cannot read
+ * (parser.go `parseName`). The strict reading refuses both already.
+ */
+export function goRefusal(
+  der: Buffer,
+  kind: 'csr' | 'certificate',
+): GoRefusal | undefined {
+  let root: DerElement;
+  try {
+    root = readDerTree(der);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return { reason: error.message };
+  }
+  for (const [name, element] of namesOf(root, kind)) {
+    const reason = element && nameRefusal(element);
+    if (reason) return { name, reason };
+  }
+  return undefined;
 }
 
 /** Extensions ::= SEQUENCE OF Extension. */
