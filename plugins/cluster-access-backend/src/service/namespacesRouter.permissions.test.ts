@@ -147,6 +147,36 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
     expect((await decommission()).status).toBe(202);
   });
 
+  it('audits a withdrawal, refused ones included', async () => {
+    const h = await harness({ allowed: () => true });
+    const created = await file(h, 'alice', {
+      namespace: `${unique('payments-withdraw')}-qa`,
+      owner: 'group:default/payments',
+      tier: 'qa',
+    });
+    expect(created.status).toBe(201);
+    const withdraw = (user: string) =>
+      request(h.app)
+        .post(`/requests/${created.body.id}/withdraw`)
+        .set('authorization', asUser(user))
+        .send({ comment: 'not needed after all' });
+    expect((await withdraw('bob')).status).toBe(403);
+    expect((await withdraw('alice')).status).toBe(200);
+
+    const withdrawals = h.auditEvents.filter(
+      e => e.eventId === 'namespace-request-withdraw',
+    );
+    expect(withdrawals.map(e => [e.severityLevel, e.outcome])).toEqual([
+      ['medium', 'fail'],
+      ['medium', 'success'],
+    ]);
+    expect(withdrawals[0].error?.name).toBe('NotAllowedError');
+    expect(withdrawals[1].meta).toMatchObject({
+      requestId: created.body.id,
+      status: 'withdrawn',
+    });
+  });
+
   it('emits an audit event for every write, refused ones included', async () => {
     const h = await harness({
       allowed: user => user !== 'user:default/mallory',

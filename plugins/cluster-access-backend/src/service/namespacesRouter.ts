@@ -293,12 +293,23 @@ export async function createNamespacesRouter(
   // Only the requester may withdraw (checked by the service): it undoes
   // nothing but their own ask, so no permission of its own.
   router.post('/requests/:id/withdraw', async (req, res) => {
-    const { caller: user } = await caller(req);
-    const id = parseInput(idSchema, req.params.id, 'request id');
-    const body = parseInput(approveSchema, req.body ?? {}, 'body');
-    res.json(
-      await requests.withdraw({ id, comment: body.comment, caller: user }),
-    );
+    const event: AuditOptions = {
+      eventId: 'namespace-request-withdraw',
+      severityLevel: 'medium',
+      meta: { requestId: req.params.id },
+    };
+    const withdrawn = await audit(req, event, async () => {
+      const { caller: user } = await caller(req);
+      const id = parseInput(idSchema, req.params.id, 'request id');
+      const body = parseInput(approveSchema, req.body ?? {}, 'body');
+      const result = await requests.withdraw({
+        id,
+        comment: body.comment,
+        caller: user,
+      });
+      return { result, meta: requestMeta(result) };
+    });
+    res.json(withdrawn);
   });
 
   router.get('/namespaces', async (req, res) => {
