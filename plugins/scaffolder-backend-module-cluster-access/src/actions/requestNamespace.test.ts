@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ResponseError } from '@backstage/errors';
+import { REASON_MAX_LENGTH } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterAccessService } from '@cluster-access/plugin-cluster-access-node';
 import { createRequestNamespaceAction } from './requestNamespace';
 
@@ -230,6 +231,8 @@ describe('cluster-access:namespace:request', () => {
       'reason',
       'tier',
     ]);
+    // The backend's limit, from the one constant both use.
+    expect(schema.input.properties.reason.maxLength).toBe(REASON_MAX_LENGTH);
     expect(schema.input.required.sort()).toEqual([
       'cluster',
       'namespace',

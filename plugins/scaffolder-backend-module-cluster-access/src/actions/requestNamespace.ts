@@ -1,4 +1,5 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { REASON_MAX_LENGTH } from '@cluster-access/plugin-cluster-access-common';
 import { ClusterAccessService } from '@cluster-access/plugin-cluster-access-node';
 import { examples } from './requestNamespace.examples';
 import { dryRunRequest } from './dryRun';
@@ -69,7 +70,7 @@ export function createRequestNamespaceAction(options: {
           z
             .string()
             .min(1)
-            .max(2000)
+            .max(REASON_MAX_LENGTH)
             .describe('Why it is needed; shown to approvers'),
         pagePath: z =>
           z
