@@ -35,7 +35,7 @@ export const MIN_TTL_SECONDS = 60;
 /**
  * Options for {@link CertificateService}.
  *
- * @public
+ * @internal
  */
 export interface CertificateServiceOptions {
   certificates: CertificatesSettings;
@@ -72,7 +72,7 @@ function toRecord(stored: StoredCertificate): CertificateRecord {
  * user is for Kubernetes, validates the CSR, has the signer sign it, checks
  * what comes back, and records it. Knows nothing of HTTP.
  *
- * @public
+ * @internal
  */
 export class CertificateService {
   private readonly options: CertificateServiceOptions;

@@ -4,7 +4,7 @@ import { NewHistoryEvent } from '../history/HistoryStore';
 /**
  * A certificate as the store keeps it: the public record plus its owner.
  *
- * @public
+ * @internal
  */
 export interface StoredCertificate extends CertificateRecord {
   /** Entity ref of the user the certificate was issued to. */
@@ -15,7 +15,7 @@ export interface StoredCertificate extends CertificateRecord {
  * A certificate to record once the signer returned it and it passed the
  * checks.
  *
- * @public
+ * @internal
  */
 export interface NewCertificate {
   serialNumber: string;
@@ -31,7 +31,7 @@ export interface NewCertificate {
 /**
  * Where issued certificates are recorded. Every replica shares it.
  *
- * @public
+ * @internal
  */
 export interface CertificateStore {
   /**

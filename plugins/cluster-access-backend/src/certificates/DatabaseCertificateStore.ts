@@ -38,7 +38,7 @@ function toCertificate(row: CertificateRow): StoredCertificate {
 /**
  * {@link CertificateStore} on the plugin's database (SQLite or PostgreSQL).
  *
- * @public
+ * @internal
  */
 export class DatabaseCertificateStore implements CertificateStore {
   constructor(private readonly db: Knex) {}

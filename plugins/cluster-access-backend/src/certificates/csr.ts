@@ -37,7 +37,7 @@ const SUBJECT_TYPES: Record<string, string> = {
  * What the checks learnt about a CSR that passed everything that needs no
  * knowledge of the user's groups.
  *
- * @public
+ * @internal
  */
 export interface ValidatedCsr {
   /** The CSR, re-encoded as PEM (the same DER bytes). */
@@ -302,7 +302,7 @@ function readExtensionRequest(value: Buffer): ExtensionFacts[] {
  * exactly clientAuth and basic constraints CA:false. Throws `InputError`
  * naming every problem.
  *
- * @public
+ * @internal
  */
 export async function checkCsr(options: {
   csrPem: string;
@@ -350,7 +350,7 @@ export async function checkCsr(options: {
  * Checks that a CSR that passed {@link checkCsr} asks for exactly the user's
  * groups (one O each, any order). Throws `InputError` naming every problem.
  *
- * @public
+ * @internal
  */
 export function checkCsrGroups(csr: ValidatedCsr, groups: string[]): void {
   const problems: string[] = [];
@@ -375,7 +375,7 @@ export function checkCsrGroups(csr: ValidatedCsr, groups: string[]): void {
 /**
  * {@link checkCsr} and {@link checkCsrGroups} in one.
  *
- * @public
+ * @internal
  */
 export async function validateCsr(options: {
   csrPem: string;

@@ -3,7 +3,7 @@
  * in the public history: the kind of failure, never the upstream's text
  * (Vault's address, its error strings, a stack).
  *
- * @public
+ * @internal
  */
 export interface FailureSentence {
   /** A stable code for the kind of failure. */

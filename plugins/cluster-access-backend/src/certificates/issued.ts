@@ -245,7 +245,7 @@ async function chainsTo(
 /**
  * What a checked certificate says, for the response and the store.
  *
- * @public
+ * @internal
  */
 export interface CheckedCertificate {
   serialNumber: string;
@@ -361,7 +361,7 @@ function extensionListProblems(
  * returns something else is broken or compromised, and the certificate must
  * not be used.
  *
- * @public
+ * @internal
  */
 export async function checkIssuedCertificate(options: {
   certificatePem: string;

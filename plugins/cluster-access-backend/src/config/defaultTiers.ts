@@ -5,7 +5,7 @@ import { TierInfo } from '@cluster-access/plugin-cluster-access-common';
  * approved at once, and `qa`, which needs an approver. Both are offered on
  * every configured cluster.
  *
- * @public
+ * @internal
  */
 export const DEFAULT_TIERS: Array<Omit<TierInfo, 'clusters'>> = [
   {

@@ -37,7 +37,7 @@ function bindTiers(
  * the CA files it points to. Throws with a message naming the key on bad
  * config. Both features get their part of the one object it returns.
  *
- * @public
+ * @internal
  */
 export function readClusterAccessSettings(
   config: Config,

@@ -10,7 +10,7 @@ import { ClusterSources } from './clusters';
  * `clusterAccess.certificates`, with defaults applied. `usernameFormat` and
  * `groupPrefix` also name users and Groups in namespace RoleBindings.
  *
- * @public
+ * @internal
  */
 export interface CertificatesSettings {
   defaultTtlSeconds: number;
@@ -27,7 +27,7 @@ export interface CertificatesSettings {
 /**
  * How the backend logs in to Vault.
  *
- * @public
+ * @internal
  */
 export type VaultAuthSettings =
   | { method: 'token'; token: string }
@@ -38,7 +38,7 @@ export type VaultAuthSettings =
 /**
  * `clusterAccess.vault`, with defaults applied.
  *
- * @public
+ * @internal
  */
 export interface VaultSettings {
   address: string;
@@ -57,7 +57,7 @@ export interface VaultSettings {
  * The namespace part of the configuration (tiers, request expiry, the
  * scheduled work), with defaults applied.
  *
- * @public
+ * @internal
  */
 export interface NamespacesSettings {
   tiers: TierInfo[];
@@ -79,7 +79,7 @@ export interface NamespacesSettings {
 /**
  * The whole `clusterAccess` configuration, read and checked once at startup.
  *
- * @public
+ * @internal
  */
 export interface ClusterAccessSettings {
   certificates: CertificatesSettings;

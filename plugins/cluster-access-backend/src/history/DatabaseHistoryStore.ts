@@ -47,7 +47,7 @@ export function newHistoryRow(
 /**
  * {@link HistoryStore} on the plugin's database (SQLite or PostgreSQL).
  *
- * @public
+ * @internal
  */
 export class DatabaseHistoryStore implements HistoryStore {
   constructor(private readonly db: Knex) {}

@@ -3,7 +3,7 @@ import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
 /**
  * Filters for reading the history.
  *
- * @public
+ * @internal
  */
 export interface HistoryQuery {
   requestId?: string;
@@ -16,7 +16,7 @@ export interface HistoryQuery {
 /**
  * An event to append: the store gives it its id and time.
  *
- * @public
+ * @internal
  */
 export type NewHistoryEvent = Omit<HistoryEvent, 'id' | 'createdAt'>;
 
@@ -24,7 +24,7 @@ export type NewHistoryEvent = Omit<HistoryEvent, 'id' | 'createdAt'>;
  * The public history: append-only, shared by every replica. Events are
  * written through the {@link HistoryRecorder}.
  *
- * @public
+ * @internal
  */
 export interface HistoryStore {
   /** Appends one event and returns it as stored. */

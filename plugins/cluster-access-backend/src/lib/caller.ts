@@ -2,7 +2,7 @@
  * The signed-in user on whose behalf a service acts, from their credentials
  * and `userInfo` (never from a request body).
  *
- * @public
+ * @internal
  */
 export interface Caller {
   userEntityRef: string;

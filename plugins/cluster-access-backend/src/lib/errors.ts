@@ -10,7 +10,7 @@ import { CustomErrorBase } from '@backstage/errors';
  * statuses and otherwise honours a numeric `statusCode` on the error; there
  * is no named 502 error, so this one carries its status.
  *
- * @public
+ * @internal
  */
 export class BadGatewayError extends CustomErrorBase {
   name = 'BadGatewayError' as const;

@@ -23,7 +23,7 @@ import { NamespaceStore } from './requests/NamespaceStore';
 /**
  * The parts of the namespace feature, wired together.
  *
- * @public
+ * @internal
  */
 export interface NamespaceServices {
   settings: NamespacesSettings;
@@ -44,7 +44,7 @@ export interface NamespaceServices {
  * the catalog, the clusters) come in as interfaces, so that tests can give
  * real peers or fakes.
  *
- * @public
+ * @internal
  */
 export function createNamespaceServices(options: {
   settings: NamespacesSettings;

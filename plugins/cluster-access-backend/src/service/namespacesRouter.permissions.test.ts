@@ -148,7 +148,7 @@ describe('namespace routes: resource permissions, audit and dry run', () => {
   });
 
   it('audits a withdrawal, refused ones included', async () => {
-    const h = await harness({ allowed: () => true });
+    const h = await harness({ allowed: () => true, approve: () => 'deny' });
     const created = await file(h, 'alice', {
       namespace: `${unique('payments-withdraw')}-qa`,
       owner: 'group:default/payments',

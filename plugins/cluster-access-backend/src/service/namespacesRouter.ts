@@ -45,7 +45,7 @@ import { parseInput } from './validation';
 /**
  * Everything the namespace routes need, built once by the plugin.
  *
- * @public
+ * @internal
  */
 export interface NamespacesRouterOptions {
   httpAuth: HttpAuthService;
@@ -116,7 +116,7 @@ const decommissionSchema = z.strictObject({
  * managed namespaces, members and decommissioning. Mounted next to the main
  * router at `/api/cluster-access`; published in `src/schema/openapi.yaml`.
  *
- * @public
+ * @internal
  */
 // A router is a list of thin handlers, one per route of openapi.yaml; it
 // stays one function until it is generated from the spec (exception to the

@@ -22,7 +22,7 @@ const ROLE_CACHE_MS = 5 * 60_000;
 /**
  * Options for {@link VaultCertificateSigner}.
  *
- * @public
+ * @internal
  */
 export interface VaultCertificateSignerOptions {
   client: VaultClient;
@@ -39,7 +39,7 @@ export interface VaultCertificateSignerOptions {
  * with per-user O values. The role contributes its TTLs; the key usages a
  * client certificate needs are sent with each request.
  *
- * @public
+ * @internal
  */
 export class VaultCertificateSigner implements CertificateSigner {
   private readonly client: VaultClient;

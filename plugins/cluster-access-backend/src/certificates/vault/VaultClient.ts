@@ -14,7 +14,7 @@ import { timeVaultCall } from '../../metrics/metrics';
 /**
  * Options of one {@link VaultClient} call.
  *
- * @public
+ * @internal
  */
 export interface VaultCallOptions extends VaultErrorContext {
   /** Answer `undefined` instead of failing when Vault says 404. */
@@ -27,7 +27,7 @@ export interface VaultCallOptions extends VaultErrorContext {
  * Vault says the token is gone, a hard deadline per call, and failures mapped
  * to `@backstage/errors` (see `toBackstageError`).
  *
- * @public
+ * @internal
  */
 export class VaultClient {
   readonly tokens: VaultTokenManager;

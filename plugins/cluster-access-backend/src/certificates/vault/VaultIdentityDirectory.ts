@@ -35,7 +35,7 @@ export const DEFAULT_IDENTITY_CACHE_TTL_SECONDS = 30;
 /**
  * Options for {@link VaultIdentityDirectory}.
  *
- * @public
+ * @internal
  */
 export interface VaultIdentityDirectoryOptions {
   client: VaultClient;
@@ -60,7 +60,7 @@ export interface VaultIdentityDirectoryOptions {
  * create on an existing mount and alias name by moving it to the entity
  * named, which would take a person's login away from their entity.
  *
- * @public
+ * @internal
  */
 export class VaultIdentityDirectory implements IdentityDirectory {
   private readonly client: VaultClient;

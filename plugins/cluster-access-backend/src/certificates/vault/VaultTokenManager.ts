@@ -19,7 +19,7 @@ interface HeldToken {
 /**
  * Options for {@link VaultTokenManager}.
  *
- * @public
+ * @internal
  */
 export interface VaultTokenManagerOptions {
   auth: VaultAuthSettings;
@@ -42,7 +42,7 @@ export interface VaultTokenManagerOptions {
  *
  * Concurrent callers share one login: there is at most one in flight.
  *
- * @public
+ * @internal
  */
 export class VaultTokenManager {
   private held?: HeldToken;

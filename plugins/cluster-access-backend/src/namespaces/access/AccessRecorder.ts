@@ -88,7 +88,7 @@ function errorMessage(error: unknown): string {
  * in the history once, or deleted where the tier says `remove`. Only what
  * changed is written, so a quiet pass writes nothing.
  *
- * @public
+ * @internal
  */
 export class AccessRecorder implements ClusterAccessObserver {
   private readonly tiers: Map<string, TierInfo>;

@@ -3,7 +3,7 @@ import { ObservedBinding } from './access';
 /**
  * The changes one reconcile pass makes to the recorded bindings. Unchanged rows are not in it, so a quiet pass writes nothing.
  *
- * @public
+ * @internal
  */
 export interface ObservedBindingChanges {
   insert: ObservedBinding[];
@@ -20,7 +20,7 @@ export interface ObservedBindingChanges {
  * on any replica, record the members' bindings they have just applied or
  * deleted, which the reconciler's next pass confirms or corrects.
  *
- * @public
+ * @internal
  */
 export interface NamespaceAccessStore {
   /** The recorded bindings of the given create requests. */

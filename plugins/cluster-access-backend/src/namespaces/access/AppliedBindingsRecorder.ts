@@ -19,7 +19,7 @@ function errorMessage(error: unknown): string {
  * roles as soon as the cluster has them. The reconciler's passes still
  * overwrite the record with what they find in the cluster.
  *
- * @public
+ * @internal
  */
 export class AppliedBindingsRecorder implements AppliedBindingsObserver {
   private readonly clock: () => Date;

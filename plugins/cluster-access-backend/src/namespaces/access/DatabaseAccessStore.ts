@@ -69,7 +69,7 @@ function fromRow(row: BindingRow): ObservedBinding {
  * {@link NamespaceAccessStore} on Backstage's database service (SQLite or
  * PostgreSQL).
  *
- * @public
+ * @internal
  */
 export class DatabaseAccessStore implements NamespaceAccessStore {
   constructor(private readonly db: Knex) {}

@@ -17,7 +17,7 @@ import {
 /**
  * Filters of `GET /access`.
  *
- * @public
+ * @internal
  */
 export interface AccessFilter {
   /** Only namespaces owned by this Group entity ref. */
@@ -57,7 +57,7 @@ const EDIT = { kind: 'ClusterRole', name: 'edit' } as const;
  * applied) or found by the reconciler's last pass, and bindings made with
  * kubectl from that pass alone (only it reads the clusters).
  *
- * @public
+ * @internal
  */
 export class NamespaceAccessService {
   constructor(

@@ -13,7 +13,7 @@ import { KubeObject } from '@cluster-access/plugin-cluster-access-node';
  * reconciler recorded it: one made outside Cluster Access (with kubectl,
  * without the managed-by label), or one of Cluster Access's own (`managed`).
  *
- * @public
+ * @internal
  */
 export interface ObservedBinding {
   /** The create request of the namespace. */
@@ -106,7 +106,7 @@ const SERVICE_ACCOUNTS_GROUP = /^system:serviceaccounts:([^:]+)$/;
  * outsider. When the owner Group is missing from the catalog, people who are
  * not extras cannot be told apart: `unknown`, never acted upon.
  *
- * @public
+ * @internal
  */
 export function subjectStanding(options: {
   subject: AccessSubject;

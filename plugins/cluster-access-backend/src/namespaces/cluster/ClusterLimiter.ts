@@ -13,7 +13,7 @@ interface ClusterSlots {
  * Retry-After) so that work not yet started on it can be put off until then.
  * Clusters do not wait for each other.
  *
- * @public
+ * @internal
  */
 export class ClusterLimiter {
   private readonly clusters = new Map<string, ClusterSlots>();

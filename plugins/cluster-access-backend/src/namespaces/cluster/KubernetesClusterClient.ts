@@ -128,7 +128,7 @@ class TokenSource {
 /**
  * {@link ClusterClient} over `@kubernetes/client-node`.
  *
- * @public
+ * @internal
  */
 export class KubernetesClusterClient implements ClusterClient {
   static create(
@@ -406,7 +406,7 @@ export class KubernetesClusterClient implements ClusterClient {
  * One {@link KubernetesClusterClient} per configured cluster that has
  * provisioning credentials.
  *
- * @public
+ * @internal
  */
 export class KubernetesClusterClientProvider implements ClusterClientProvider {
   private readonly clients = new Map<

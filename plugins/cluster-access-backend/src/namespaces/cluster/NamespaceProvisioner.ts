@@ -21,7 +21,7 @@ import { desiredObjects, memberBindingName, NamespaceSpec } from './manifests';
 /**
  * The part of a create request the provisioner needs.
  *
- * @public
+ * @internal
  */
 export interface ProvisionTarget {
   id: string;
@@ -35,7 +35,7 @@ export interface ProvisionTarget {
 /**
  * One object written while provisioning, for the history.
  *
- * @public
+ * @internal
  */
 export interface ProvisionStep {
   kind: string;
@@ -49,7 +49,7 @@ export interface ProvisionStep {
  * the reconciler's next pass. Told only of what the cluster confirmed.
  * Never throws: a record that fails is left to the reconciler.
  *
- * @public
+ * @internal
  */
 export interface AppliedBindingsObserver {
   /** RoleBindings applied, as the cluster answered the apply. */
@@ -62,7 +62,7 @@ export interface AppliedBindingsObserver {
  * Whether a live Namespace is the one this request made. Anything else, in
  * particular a namespace someone created by hand, is never adopted.
  *
- * @public
+ * @internal
  */
 export function isOwnedBy(namespace: KubeObject, requestId: string): boolean {
   return (
@@ -75,7 +75,7 @@ export function isOwnedBy(namespace: KubeObject, requestId: string): boolean {
  * Creates and deletes managed namespaces in their clusters. Idempotent:
  * running it again after a failure finishes the job without duplicates.
  *
- * @public
+ * @internal
  */
 export class NamespaceProvisioner {
   private readonly tiers: Map<string, TierInfo>;

@@ -16,7 +16,7 @@ import { recordReconcile } from '../../metrics/metrics';
 /**
  * What one reconcile pass of one cluster did.
  *
- * @public
+ * @internal
  */
 export interface ClusterReconcileReport {
   cluster: string;
@@ -34,7 +34,7 @@ export interface ClusterReconcileReport {
  * The access step of a reconcile pass (the access view's recorder), given
  * what the pass listed of one cluster, one page of requests at a time.
  *
- * @public
+ * @internal
  */
 export interface ClusterAccessObserver {
   recordCluster(options: {
@@ -66,7 +66,7 @@ function errorMessage(error: unknown): string {
 /**
  * The ready create requests, as a reconcile pass reads them: page by page.
  *
- * @public
+ * @internal
  */
 export interface ReadyRequestSource {
   /** Clusters with ready requests that were ready at `readyBy`. */
@@ -90,7 +90,7 @@ export interface ReadyRequestSource {
  * left the Group are deleted. One page of objects and one page of requests
  * are held at a time. Runs through the scheduler, so one replica at a time.
  *
- * @public
+ * @internal
  */
 export class NamespaceReconciler {
   private readonly clock: () => Date;

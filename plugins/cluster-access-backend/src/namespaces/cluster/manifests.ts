@@ -26,7 +26,7 @@ import {
 /**
  * The kinds the backend manages, in the order they are provisioned.
  *
- * @public
+ * @internal
  */
 export const MANAGED_KINDS = [
   { apiVersion: 'v1', kind: 'Namespace', namespaced: false },
@@ -52,14 +52,14 @@ export const MANAGED_KINDS = [
 /**
  * One of {@link MANAGED_KINDS}.
  *
- * @public
+ * @internal
  */
 export type ManagedKind = (typeof MANAGED_KINDS)[number]['kind'];
 
 /**
  * A member with access to a namespace, mapped to their Kubernetes user name.
  *
- * @public
+ * @internal
  */
 export interface MemberSubject {
   /** User entity ref. */
@@ -71,7 +71,7 @@ export interface MemberSubject {
 /**
  * Everything that decides what a managed namespace looks like.
  *
- * @public
+ * @internal
  */
 export interface NamespaceSpec {
   requestId: string;
@@ -190,7 +190,7 @@ function roleBinding(
  * per member, the `rolebinding-manager` Role and a binding of each member to
  * it. Pure, so that provisioning and reconciliation agree on it.
  *
- * @public
+ * @internal
  */
 export function desiredObjects(spec: NamespaceSpec): KubeObject[] {
   const optional = (object?: KubeObject) => (object ? [object] : []);
@@ -349,7 +349,7 @@ function sameScalar(desired: unknown, live: unknown): boolean {
  * defaultRequest); lists are atomic in every managed kind, so they must have
  * exactly the desired items, in order.
  *
- * @public
+ * @internal
  */
 export function containsDesired(desired: unknown, live: unknown): boolean {
   if (Array.isArray(desired)) {
@@ -374,7 +374,7 @@ export function containsDesired(desired: unknown, live: unknown): boolean {
  * Whether a live object differs from its desired state in anything the
  * backend manages (labels, annotations, spec, rules, roleRef, subjects).
  *
- * @public
+ * @internal
  */
 export function needsApply(desired: KubeObject, live: KubeObject): boolean {
   const { apiVersion, kind, metadata, ...body } = desired;

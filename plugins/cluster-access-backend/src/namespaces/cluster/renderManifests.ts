@@ -10,7 +10,7 @@ import YAML from 'yaml';
  * when it sends them. `dumpYaml` runs that same serializer, so this is what
  * goes over the wire, not a copy of its rules.
  *
- * @public
+ * @internal
  */
 export function toManifest(object: KubeObject): KubernetesManifest {
   return YAML.parse(dumpYaml(object)) as KubernetesManifest;
@@ -21,7 +21,7 @@ export function toManifest(object: KubeObject): KubernetesManifest {
  * Key order follows the objects (apiVersion, kind, metadata first), which is
  * how people read Kubernetes YAML.
  *
- * @public
+ * @internal
  */
 export function manifestsYaml(
   manifests: KubernetesManifest[],

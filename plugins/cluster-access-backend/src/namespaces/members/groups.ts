@@ -12,7 +12,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 /**
  * A catalog Group with its direct members.
  *
- * @public
+ * @internal
  */
 export interface GroupInfo {
   ref: string;
@@ -23,7 +23,7 @@ export interface GroupInfo {
 /**
  * A catalog User with the Groups they are a direct member of.
  *
- * @public
+ * @internal
  */
 export interface UserInfo {
   ref: string;
@@ -35,7 +35,7 @@ export interface UserInfo {
  * Reads Groups and Users from the catalog, with the plugin's own service
  * credentials (membership is not secret, and the reconciler has no user).
  *
- * @public
+ * @internal
  */
 export interface GroupDirectory {
   /** Groups by entity ref; a ref that is not a Group in the catalog maps to undefined. */
@@ -70,7 +70,7 @@ export function parseRefInput(ref: string, kind: string, what: string): string {
 /**
  * Entity refs compare case-insensitively, as in the catalog.
  *
- * @public
+ * @internal
  */
 export function isSameEntity(a: string, b: string): boolean {
   return a.toLocaleLowerCase('en-US') === b.toLocaleLowerCase('en-US');
@@ -109,7 +109,7 @@ const isKind = (entity: Entity | null | undefined, kind: string) =>
 /**
  * {@link GroupDirectory} over the catalog service.
  *
- * @public
+ * @internal
  */
 export class CatalogGroupDirectory implements GroupDirectory {
   constructor(

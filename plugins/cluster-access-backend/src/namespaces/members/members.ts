@@ -9,7 +9,7 @@ import { GroupDirectory } from './groups';
 /**
  * An extra member of a managed namespace (beyond its owner Group).
  *
- * @public
+ * @internal
  */
 export interface ExtraMember {
   requestId: string;
@@ -21,7 +21,7 @@ export interface ExtraMember {
 /**
  * Where extra members are kept (the namespace store implements it).
  *
- * @public
+ * @internal
  */
 export interface ExtraMemberStore {
   /** Adds an extra member; false if they were one already. */
@@ -55,14 +55,14 @@ export interface ExtraMemberStore {
  * - `redundant`: they are a member of the owner Group, so the extra row
  *   would keep them in after they leave it.
  *
- * @public
+ * @internal
  */
 export type LapsedReason = 'expired' | 'departed' | 'redundant';
 
 /**
  * An extra member who no longer counts, and why.
  *
- * @public
+ * @internal
  */
 export interface LapsedExtraMember extends ExtraMember {
   reason: LapsedReason;
@@ -75,7 +75,7 @@ export interface LapsedExtraMember extends ExtraMember {
  * owner Group in the catalog plus the extra members added by hand, each with
  * the Kubernetes user name their certificate carries.
  *
- * @public
+ * @internal
  */
 export interface ResolvedMembers {
   members: NamespaceMember[];
@@ -92,7 +92,7 @@ export interface ResolvedMembers {
 /**
  * Resolves the members of managed namespaces.
  *
- * @public
+ * @internal
  */
 export class NamespaceMembers {
   private readonly tiers: Map<string, TierInfo>;

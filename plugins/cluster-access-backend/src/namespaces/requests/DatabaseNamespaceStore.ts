@@ -118,7 +118,7 @@ function toRequest(row: RequestRow): StoredNamespaceRequest {
  * `active_key` lets exactly one request hold a namespace, and leases are taken
  * with a conditional UPDATE, so several replicas can share one database.
  *
- * @public
+ * @internal
  */
 export class DatabaseNamespaceStore implements NamespaceStore {
   constructor(private readonly db: Knex) {}

@@ -24,7 +24,7 @@ import { parseOwner } from './validateNamespaceRequest';
 /**
  * Filters of `GET /namespaces`.
  *
- * @public
+ * @internal
  */
 export interface NamespaceFilter {
   owner?: string;
@@ -40,7 +40,7 @@ type Quotas = { byNamespace: Map<string, QuotaUsage[]>; error?: string };
  * cluster): finding one, who may change it, and the list with members and
  * quota usage that `GET /namespaces` shows.
  *
- * @public
+ * @internal
  */
 export class ManagedNamespaceService {
   constructor(

@@ -29,7 +29,7 @@ export interface MemberChange {
  * once when the namespace is ready, else at the reconciler's next pass.
  * Members of the owner Group are managed in the catalog, not here.
  *
- * @public
+ * @internal
  */
 export class NamespaceMembershipService {
   constructor(

@@ -41,7 +41,7 @@ import {
 /**
  * Filters of `GET /requests`.
  *
- * @public
+ * @internal
  */
 export interface RequestFilter {
   status?: NamespaceRequestStatus[];
@@ -74,7 +74,7 @@ export function toApiRequest(
  * of HTTP: validation, ownership, requester ≠ approver, and every status
  * change through the {@link NamespaceLifecycle}.
  *
- * @public
+ * @internal
  */
 export class NamespaceRequestService {
   private readonly clock: () => Date;

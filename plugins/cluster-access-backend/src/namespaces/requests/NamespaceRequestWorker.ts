@@ -16,7 +16,7 @@ import { NamespaceStore, StoredNamespaceRequest } from './NamespaceStore';
  * Retry timing of failed provisioning: the delay doubles from `initialDelayMs`
  * with every failed attempt, up to `maxDelayMs`.
  *
- * @public
+ * @internal
  */
 export interface RetryPolicy {
   initialDelayMs: number;
@@ -47,7 +47,7 @@ function errorMessage(error: unknown): string {
  * claimed with a lease in the database before anything touches a cluster, so
  * exactly one worker acts on it.
  *
- * @public
+ * @internal
  */
 export class NamespaceRequestWorker {
   private readonly workerId: string;

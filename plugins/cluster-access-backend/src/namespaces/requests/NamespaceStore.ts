@@ -9,7 +9,7 @@ import { ExtraMemberStore } from '../members/members';
  * A namespace request as stored, with the bookkeeping fields the API does not
  * need to show.
  *
- * @public
+ * @internal
  */
 export interface StoredNamespaceRequest extends NamespaceRequest {
   kind: NamespaceRequestKind;
@@ -23,7 +23,7 @@ export interface StoredNamespaceRequest extends NamespaceRequest {
 /**
  * A new request, as the request service files it.
  *
- * @public
+ * @internal
  */
 export interface NewNamespaceRequest {
   kind: NamespaceRequestKind;
@@ -43,7 +43,7 @@ export interface NewNamespaceRequest {
  * Fields a transition may set. `undefined` leaves a field alone; `null`
  * clears it.
  *
- * @public
+ * @internal
  */
 export interface NamespaceRequestChanges {
   status?: NamespaceRequestStatus;
@@ -60,7 +60,7 @@ export interface NamespaceRequestChanges {
 /**
  * Filters for listing requests.
  *
- * @public
+ * @internal
  */
 export interface NamespaceRequestQuery {
   kind?: NamespaceRequestKind;
@@ -79,7 +79,7 @@ export interface NamespaceRequestQuery {
  * One page of the ready create requests of a cluster, for a reconcile pass
  * that streams them (see {@link NamespaceStore.listReadyPage}).
  *
- * @public
+ * @internal
  */
 export interface ReadyPageQuery {
   cluster: string;
@@ -100,7 +100,7 @@ export interface ReadyPageQuery {
 /**
  * Where namespace requests and extra members live. Shared by every replica.
  *
- * @public
+ * @internal
  */
 export interface NamespaceStore extends ExtraMemberStore {
   /**
