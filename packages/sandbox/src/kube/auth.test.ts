@@ -198,13 +198,13 @@ describe('kube peer authentication', () => {
       AuthenticationV1Api,
     );
     const token = peer.issueServiceAccountToken({
-      namespace: 'ns1',
+      namespace: 'default',
       name: 'sa1',
     });
     const good = await api.createTokenReview({ body: { spec: { token } } });
     expect(good.status).toMatchObject({
       authenticated: true,
-      user: { username: 'system:serviceaccount:ns1:sa1' },
+      user: { username: 'system:serviceaccount:default:sa1' },
     });
     const bad = await api.createTokenReview({
       body: { spec: { token: 'nope' } },
@@ -214,7 +214,7 @@ describe('kube peer authentication', () => {
 
   it('publishes the service-account issuer discovery documents', async () => {
     const token = peer.issueServiceAccountToken({
-      namespace: 'ns1',
+      namespace: 'default',
       name: 'sa1',
     });
     const headers = { Authorization: `Bearer ${token}` };

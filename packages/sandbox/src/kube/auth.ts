@@ -54,8 +54,46 @@ interface ServiceAccountClaims {
 }
 
 /**
+ * The stored ServiceAccount objects, as the token validator sees them (kube-apiserver's
+ * `--service-account-lookup`, on by default).
+ */
+export interface ServiceAccountLookup {
+  /** The stored account, if any. */
+  get(
+    namespace: string,
+    name: string,
+  ): { uid: string; deletionTimestamp?: string } | undefined;
+  /** The account's uid, storing the account first if it does not exist. */
+  ensure(namespace: string, name: string): string;
+}
+
+/** Accounts that exist once named, with a stable uid: for a token issuer used on its own. */
+function inMemoryAccounts(): ServiceAccountLookup {
+  const uids = new Map<string, string>();
+  const ensure = (namespace: string, name: string) => {
+    const key = `${namespace}/${name}`;
+    let uid = uids.get(key);
+    if (!uid) {
+      uid = randomUUID();
+      uids.set(key, uid);
+    }
+    return uid;
+  };
+  return { get: (ns, name) => ({ uid: ensure(ns, name) }), ensure };
+}
+
+/** Outcome of verifying a token: its user, why it is refused, or not one of ours. */
+export type TokenVerification =
+  | { user: UserInfo; expiresAt: number }
+  | { error: string }
+  | undefined;
+
+/**
  * Issues and verifies service-account JWTs the way kube-apiserver's TokenRequest does:
  * RS256, `sub = system:serviceaccount:<ns>:<name>`, audience defaulting to the issuer.
+ * Verification also checks that the account still exists with the token's uid, as
+ * `pkg/serviceaccount/claims.go` (`serviceAccountValidate`) does: deleting (or recreating)
+ * the account revokes its tokens.
  */
 export class ServiceAccountTokens {
   readonly issuer: string;
@@ -63,8 +101,7 @@ export class ServiceAccountTokens {
   readonly keyId: string;
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
-  // Service accounts are not stored objects here, but their uid must be stable per name.
-  private readonly uids = new Map<string, string>();
+  private accounts: ServiceAccountLookup = inMemoryAccounts();
 
   constructor(issuer: string) {
     this.issuer = issuer;
@@ -90,17 +127,15 @@ export class ServiceAccountTokens {
     };
   }
 
-  uidFor(namespace: string, name: string): string {
-    const key = `${namespace}/${name}`;
-    let uid = this.uids.get(key);
-    if (!uid) {
-      uid = randomUUID();
-      this.uids.set(key, uid);
-    }
-    return uid;
+  /** Where accounts are looked up (the API server's store). */
+  useAccounts(accounts: ServiceAccountLookup): void {
+    this.accounts = accounts;
   }
 
-  /** Signs a token for `system:serviceaccount:<namespace>:<name>`. */
+  /**
+   * Signs a token for `system:serviceaccount:<namespace>:<name>`. The real TokenRequest needs
+   * the account to exist; as a test shortcut, a missing account is created first.
+   */
   issue(options: {
     namespace: string;
     name: string;
@@ -120,7 +155,7 @@ export class ServiceAccountTokens {
         namespace: options.namespace,
         serviceaccount: {
           name: options.name,
-          uid: this.uidFor(options.namespace, options.name),
+          uid: this.accounts.ensure(options.namespace, options.name),
         },
       },
     };
@@ -138,13 +173,13 @@ export class ServiceAccountTokens {
 
   /**
    * Verifies a token this peer issued for the API server's own audience: its user and expiry
-   * (epoch seconds). Returns undefined for anything that is not such a token, so other
-   * authenticators may try it.
+   * (epoch seconds), or why a well-signed token is refused (its account is gone). Returns
+   * undefined for anything that is not such a token, so other authenticators may try it.
    */
   verify(
     token: string,
     audiences: string[] = [this.issuer],
-  ): { user: UserInfo; expiresAt: number } | undefined {
+  ): TokenVerification {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     let header: { alg?: string };
@@ -171,6 +206,8 @@ export class ServiceAccountTokens {
     if (!aud.some(a => audiences.includes(a))) return undefined;
     const k8s = claims['kubernetes.io'];
     if (!k8s?.namespace || !k8s.serviceaccount?.name) return undefined;
+    const refused = this.accountProblem(k8s.namespace, k8s.serviceaccount);
+    if (refused) return { error: refused };
     const user: UserInfo = {
       username: `system:serviceaccount:${k8s.namespace}:${k8s.serviceaccount.name}`,
       uid: k8s.serviceaccount.uid,
@@ -184,6 +221,26 @@ export class ServiceAccountTokens {
       },
     };
     return { user, expiresAt: claims.exp };
+  }
+
+  /** `serviceAccountValidate` of claims.go, with its messages. */
+  private accountProblem(
+    namespace: string,
+    ref: { name: string; uid: string },
+  ): string | undefined {
+    const account = this.accounts.get(namespace, ref.name);
+    if (!account) return `serviceaccounts "${ref.name}" not found`;
+    // Deleted more than the 60 s leeway ago (the peer deletes at once, without finalizers).
+    if (
+      account.deletionTimestamp &&
+      Date.parse(account.deletionTimestamp) < Date.now() - 60_000
+    ) {
+      return `service account ${namespace}/${ref.name} has been deleted`;
+    }
+    if (account.uid !== ref.uid) {
+      return `service account UID (${account.uid}) does not match claim (${ref.uid})`;
+    }
+    return undefined;
   }
 }
 
@@ -292,28 +349,44 @@ export class Authenticator {
     this.staticTokens.set(token, user);
   }
 
-  /** Authenticates a bearer token (also used by TokenReview). */
+  /** Authenticates a bearer token. */
   authenticateToken(token: string, audiences?: string[]): UserInfo | undefined {
+    const review = this.reviewToken(token, audiences);
+    return 'user' in review ? review.user : undefined;
+  }
+
+  /**
+   * Authenticates a bearer token for TokenReview: the user, or the error text of the union
+   * of token authenticators, e.g. `[invalid bearer token, service account ns/sa has been deleted]`.
+   */
+  reviewToken(
+    token: string,
+    audiences?: string[],
+  ): { user: UserInfo } | { error: string } {
     const staticUser = this.staticTokens.get(token);
     if (staticUser) {
       return {
-        username: staticUser.username,
-        uid: staticUser.uid,
-        groups: withAuthenticatedGroup(staticUser.groups ?? []),
+        user: {
+          username: staticUser.username,
+          uid: staticUser.uid,
+          groups: withAuthenticatedGroup(staticUser.groups ?? []),
+        },
       };
     }
     const cached = this.tokenCache.get(token, audiences);
-    if (cached) return cached;
+    if (cached) return { user: cached };
     const verified = this.serviceAccounts.verify(token, audiences);
-    if (verified) {
-      this.tokenCache.set(
-        token,
-        audiences,
-        verified.user,
-        verified.expiresAt * 1000,
-      );
+    if (!verified) return { error: '[invalid bearer token]' };
+    if ('error' in verified) {
+      return { error: `[invalid bearer token, ${verified.error}]` };
     }
-    return verified?.user;
+    this.tokenCache.set(
+      token,
+      audiences,
+      verified.user,
+      verified.expiresAt * 1000,
+    );
+    return { user: verified.user };
   }
 
   /**

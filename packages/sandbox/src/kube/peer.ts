@@ -73,7 +73,11 @@ export interface KubePeer {
   serviceAccountPublicKeyPem: string;
   /** A static token for `kubernetes-admin` in `system:masters`, for test setup. */
   adminToken: string;
-  /** Signs a service-account JWT (RS256) that this peer, and anything trusting its key, accepts. */
+  /**
+   * Signs a service-account JWT (RS256) that this peer, and anything trusting its key, accepts
+   * while the account exists. A missing ServiceAccount is created first (a test shortcut: the
+   * real TokenRequest needs an existing account); deleting it revokes its tokens.
+   */
   issueServiceAccountToken(options: {
     namespace: string;
     name: string;
@@ -197,6 +201,7 @@ export async function startKubePeer(
   );
   const roleBindings = type('rbac.authorization.k8s.io', 'rolebindings');
   const namespaces = type('', 'namespaces');
+  const serviceAccountsType = type('', 'serviceaccounts');
   // The authorizer only reads: it gets the stored objects, not copies (it runs on every request).
   const source: RbacSource = {
     getClusterRole: name =>
@@ -221,6 +226,26 @@ export async function startKubePeer(
     },
     log,
   );
+
+  // Tokens name stored accounts: deleting (or recreating) an account revokes its tokens.
+  serviceAccounts.useAccounts({
+    get: (namespace, name) => {
+      const account = store.peek(serviceAccountsType, namespace, name);
+      return account?.metadata?.uid
+        ? {
+            uid: account.metadata.uid,
+            deletionTimestamp: account.metadata.deletionTimestamp,
+          }
+        : undefined;
+    },
+    ensure: (namespace, name) =>
+      (store.peek(serviceAccountsType, namespace, name) ??
+        api.seed(serviceAccountsType, {
+          apiVersion: 'v1',
+          kind: 'ServiceAccount',
+          metadata: { name, namespace },
+        }))!.metadata!.uid!,
+  });
 
   const provisioner =
     options.provisionerServiceAccount === null

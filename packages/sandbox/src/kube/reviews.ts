@@ -102,26 +102,27 @@ export function handleReview(options: {
       const token =
         typeof (spec as any).token === 'string' ? (spec as any).token : '';
       const audiences = (spec as any).audiences as string[] | undefined;
-      const user = token
-        ? options.authenticator.authenticateToken(
+      const review = token
+        ? options.authenticator.reviewToken(
             token,
             audiences?.length ? audiences : undefined,
           )
-        : undefined;
-      const status: Record<string, unknown> = user
-        ? {
-            authenticated: true,
-            user: {
-              username: user.username,
-              uid: user.uid,
-              groups: user.groups,
-              extra: user.extra,
-            },
-            audiences: audiences?.length
-              ? audiences
-              : [options.authenticator.serviceAccounts.issuer],
-          }
-        : { user: {}, error: '[invalid bearer token]' };
+        : { error: '[invalid bearer token]' };
+      const status: Record<string, unknown> =
+        'user' in review
+          ? {
+              authenticated: true,
+              user: {
+                username: review.user.username,
+                uid: review.user.uid,
+                groups: review.user.groups,
+                extra: review.user.extra,
+              },
+              audiences: audiences?.length
+                ? audiences
+                : [options.authenticator.serviceAccounts.issuer],
+            }
+          : { user: {}, error: review.error };
       return { ...base, spec, status };
     }
     case 'SelfSubjectRulesReview': {

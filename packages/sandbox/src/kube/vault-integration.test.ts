@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubePeer, KubePeer } from './index';
 import { runKubectl } from './__testUtils__/kubectl';
+import { tokenReviewerJwt } from './__testUtils__/tokenReviewer';
 import {
   bootstrapVaultForClusterAccess,
   startVaultPeer,
@@ -76,8 +77,11 @@ describe('kube peer with client certificates from the Vault peer', () => {
     const setup = await bootstrapVaultForClusterAccess({
       url: vaultPeer.url,
       rootToken: vaultPeer.rootToken,
+      // As deploy/vault/setup.sh: Vault checks the login's JWT with a TokenReview.
       kubernetes: {
-        pemKeys: [kube.serviceAccountPublicKeyPem],
+        host: kube.url,
+        caCert: kube.caPem,
+        tokenReviewerJwt: tokenReviewerJwt(kube),
         issuer: kube.serviceAccountIssuer,
         serviceAccount: 'backstage',
         namespace: 'cluster-access',
@@ -102,6 +106,7 @@ describe('kube peer with client certificates from the Vault peer', () => {
       },
     );
     const backendToken: string = login.auth.client_token;
+    expect(kube.requestCounts()['create tokenreviews']).toBe(1);
 
     // The user's key never leaves the user; only the CSR goes to Vault.
     const keys = (await crypto.subtle.generateKey(

@@ -3,6 +3,7 @@ import {
   projectedClaims,
   serviceAccountSigner,
   signJwt,
+  startTokenReviewStub,
   vaultClient,
   VaultClient,
   vaultFailure,
@@ -115,6 +116,30 @@ describe('Vault peer tokens, policies and auth methods', () => {
       const ttl = (await client.tokenLookupSelf()).data.ttl;
       expect(ttl).toBeLessThanOrEqual(capped.auth.lease_duration);
       expect(ttl).toBeGreaterThanOrEqual(capped.auth.lease_duration - 1);
+    });
+
+    it('caps renewal by the max lease TTL tuned on the mount that issued the token', async () => {
+      const own = await startVaultPeer();
+      try {
+        const admin = vaultClient(own.url, own.rootToken);
+        // vault auth tune -max-lease-ttl=2h token/
+        await admin.write('sys/auth/token/tune', { max_lease_ttl: '2h' });
+        const created = await admin.write('auth/token/create', {
+          policies: ['reader'],
+          ttl: '1h',
+        });
+        const renewed = await vaultClient(
+          own.url,
+          created.auth.client_token,
+        ).tokenRenewSelf({ increment: '10h' });
+        expect(renewed.auth.lease_duration).toBeGreaterThan(7190);
+        expect(renewed.auth.lease_duration).toBeLessThanOrEqual(7200);
+        expect(renewed.warnings[0]).toMatch(
+          /^TTL of "10h0m0s" exceeded the effective max_ttl of "1h59m5\d?s"; TTL value is capped accordingly$/,
+        );
+      } finally {
+        await own.close();
+      }
     });
 
     it('extends a short-lived token before it expires', async () => {
@@ -287,11 +312,16 @@ describe('Vault peer tokens, policies and auth methods', () => {
   describe('kubernetes auth', () => {
     const signer = serviceAccountSigner('RS256');
     let kubernetesAccessor: string;
+    let apiServer: Awaited<ReturnType<typeof startTokenReviewStub>>;
+
+    afterAll(() => apiServer.close());
 
     beforeAll(async () => {
+      apiServer = await startTokenReviewStub();
       await root.enableAuth({ mount_point: 'kubernetes', type: 'kubernetes' });
       await root.write('auth/kubernetes/config', {
-        kubernetes_host: 'https://kubernetes.example:6443',
+        kubernetes_host: apiServer.url,
+        disable_local_ca_jwt: true,
         pem_keys: [
           signer.publicKeyPem,
           serviceAccountSigner('ES256').publicKeyPem,
@@ -319,7 +349,8 @@ describe('Vault peer tokens, policies and auth methods', () => {
       ).toEqual(PERMISSION_DENIED);
     });
 
-    it('logs in a service account whose JWT is signed by a configured key', async () => {
+    it('logs in a service account whose JWT is signed by a configured key (and that the API server vouches for)', async () => {
+      const reviewsBefore = apiServer.reviews();
       const client = vaultClient(peer.url);
       const jwt = signJwt(
         signer,
@@ -330,6 +361,8 @@ describe('Vault peer tokens, policies and auth methods', () => {
         role: 'backend',
         jwt,
       });
+      // pem_keys or not, the plugin also asks the API server (TokenReview).
+      expect(apiServer.reviews()).toBe(reviewsBefore + 1);
       expect(login.auth).toMatchObject({
         policies: ['default', 'reader'],
         token_policies: ['default', 'reader'],
@@ -378,7 +411,8 @@ describe('Vault peer tokens, policies and auth methods', () => {
     it('accepts legacy secret-based service-account tokens and ES256 keys', async () => {
       const es = serviceAccountSigner('ES256');
       await root.write('auth/kubernetes/config', {
-        kubernetes_host: 'https://kubernetes.example:6443',
+        kubernetes_host: apiServer.url,
+        disable_local_ca_jwt: true,
         pem_keys: [signer.publicKeyPem, es.publicKeyPem],
       });
       const jwt = signJwt(es, {
@@ -457,7 +491,8 @@ describe('Vault peer tokens, policies and auth methods', () => {
 
     it('validates the issuer only when configured to', async () => {
       await root.write('auth/kubernetes/config', {
-        kubernetes_host: 'https://kubernetes.example:6443',
+        kubernetes_host: apiServer.url,
+        disable_local_ca_jwt: true,
         pem_keys: [signer.publicKeyPem],
         issuer: 'https://issuer.example',
         disable_iss_validation: false,
@@ -495,7 +530,8 @@ describe('Vault peer tokens, policies and auth methods', () => {
       ).toMatch(/^hvs\./);
       const config = (await root.read('auth/kubernetes/config')).data;
       expect(config).toMatchObject({
-        kubernetes_host: 'https://kubernetes.example:6443',
+        kubernetes_host: apiServer.url,
+        disable_local_ca_jwt: true,
         issuer: 'https://issuer.example',
         disable_iss_validation: false,
       });

@@ -15,6 +15,7 @@ import {
 import { badRequest, internalError, loginDenied } from './errors';
 import { getBool, getList, getString, has } from './fields';
 import { globMatch } from './glob';
+import { reviewToken } from './tokenReview';
 import { listResult } from './types';
 import type {
   Backend,
@@ -26,10 +27,13 @@ import type {
 import type { VaultEngine } from './engine';
 
 /**
- * The Kubernetes auth method. Service-account JWTs are verified locally against `pem_keys`
- * (RS*, PS*, ES* as Vault's plugin allows), then the role's bindings are applied exactly as
- * `vault-plugin-auth-kubernetes` does. The peer cannot call a TokenReview API, so a mount
- * without `pem_keys` refuses every login instead of trusting unverified tokens.
+ * The Kubernetes auth method (`vault-plugin-auth-kubernetes`, `path_login.go`). The JWT's
+ * claims are checked (and its signature against `pem_keys` when configured: RS*, PS*, ES* as
+ * the plugin allows), then the role's bindings, then, as the plugin's `serviceAccount.lookup`
+ * does, a TokenReview is posted to `kubernetes_host` (with `token_reviewer_jwt`, or the login's
+ * own JWT when none is set) and must name the same account, with or without `pem_keys`. Any
+ * review failure is a 403 `permission denied`. The peer never runs in a pod: without
+ * `kubernetes_ca_cert` it needs `disable_local_ca_jwt` (then the system CAs are trusted).
  */
 
 interface KubernetesConfig {
@@ -40,7 +44,7 @@ interface KubernetesConfig {
   issuer: string;
   disableIssValidation: boolean;
   disableLocalCaJwt: boolean;
-  tokenReviewerJwtSet: boolean;
+  tokenReviewerJwt: string;
 }
 
 interface KubernetesRole {
@@ -197,7 +201,10 @@ export function createKubernetesAuthBackend(
     if (!ALGORITHMS[alg]) {
       throw loginDenied(`unsupported signing algorithm "${alg}"`);
     }
+    // Without pem_keys the plugin does not verify the signature (DontVerifySignature): the
+    // TokenReview decides.
     if (
+      cfg.publicKeys.length > 0 &&
       !verifySignature(
         alg,
         `${parts[0]}.${parts[1]}`,
@@ -245,7 +252,42 @@ export function createKubernetesAuthBackend(
     return claims;
   };
 
-  const login = (ctx: RequestContext): VaultResult => {
+  /** `serviceAccount.lookup`: the API server must know the token, for the same account. */
+  const lookup = async (
+    jwt: string,
+    claims: Record<string, unknown>,
+    sa: ServiceAccount,
+    role: KubernetesRole,
+    cfg: KubernetesConfig,
+  ): Promise<void> => {
+    // Without a role audience the plugin asks for the token's own audiences.
+    let tokenAudiences: string[] = [];
+    if (Array.isArray(claims.aud)) tokenAudiences = claims.aud.map(String);
+    else if (typeof claims.aud === 'string') tokenAudiences = [claims.aud];
+    try {
+      const reviewed = await reviewToken({
+        host: cfg.kubernetesHost,
+        caCert: cfg.kubernetesCaCert,
+        bearer: cfg.tokenReviewerJwt || jwt,
+        jwt,
+        audiences: role.audience ? [role.audience] : tokenAudiences,
+      });
+      if (reviewed.name !== sa.name) throw new Error('JWT names did not match');
+      if (reviewed.uid !== sa.uid) throw new Error('JWT UIDs did not match');
+      if (reviewed.namespace !== sa.namespace) {
+        throw new Error('JWT namepaces did not match');
+      }
+    } catch (e) {
+      engine.logger.warn(
+        `kubernetes auth at auth/${mountRef().path}: login unauthorized: ${
+          (e as Error).message
+        }`,
+      );
+      throw loginDenied();
+    }
+  };
+
+  const login = async (ctx: RequestContext): Promise<VaultResult> => {
     const roleName = getString(ctx.body, 'role', '');
     if (!roleName) throw badRequest('missing role');
     const jwt = getString(ctx.body, 'jwt', '');
@@ -254,13 +296,11 @@ export function createKubernetesAuthBackend(
     if (!role)
       throw badRequest(`invalid role name ${JSON.stringify(roleName)}`);
     if (!config) throw internalError('could not load backend configuration');
-    if (config.publicKeys.length === 0) {
-      engine.logger.warn(
-        `kubernetes auth at auth/${
-          mountRef().path
-        }: no pem_keys configured; the Vault peer cannot call a TokenReview API, so the login is refused`,
+    if (!config.kubernetesCaCert && !config.disableLocalCaJwt) {
+      // loadConfig reads the pod's CA file, which a Vault outside a pod does not have.
+      throw internalError(
+        'open /var/run/secrets/kubernetes.io/serviceaccount/ca.crt: no such file or directory',
       );
-      throw loginDenied();
     }
     const claims = validateJwt(jwt, role, config, ctx.now);
     const sa = serviceAccountFromClaims(claims);
@@ -280,6 +320,7 @@ export function createKubernetesAuthBackend(
       role.aliasNameSource === 'serviceaccount_name'
         ? `${sa.namespace}/${sa.name}`
         : sa.uid;
+    await lookup(jwt, claims, sa, role, config);
     const aliasMetadata = {
       service_account_uid: sa.uid,
       service_account_name: sa.name,
@@ -364,7 +405,7 @@ export function createKubernetesAuthBackend(
                 issuer: config.issuer,
                 disable_iss_validation: config.disableIssValidation,
                 disable_local_ca_jwt: config.disableLocalCaJwt,
-                token_reviewer_jwt_set: config.tokenReviewerJwtSet,
+                token_reviewer_jwt_set: config.tokenReviewerJwt !== '',
                 use_annotations_as_alias_metadata: false,
               },
             }
@@ -373,17 +414,23 @@ export function createKubernetesAuthBackend(
         const body = ctx.body;
         const host = getString(body, 'kubernetes_host', '');
         if (!host) throw badRequest('no host provided');
+        const caCert = getString(body, 'kubernetes_ca_cert', '');
+        if (caCert && !/-----BEGIN [A-Z0-9 ]+-----/.test(caCert)) {
+          throw badRequest(
+            'The provided CA PEM data contains no valid certificates',
+          );
+        }
         const pemKeys = getList(body, 'pem_keys');
         const publicKeys = pemKeys.map(parsePublicKey);
         config = {
           kubernetesHost: host,
-          kubernetesCaCert: getString(body, 'kubernetes_ca_cert', ''),
+          kubernetesCaCert: caCert,
           pemKeys,
           publicKeys,
           issuer: getString(body, 'issuer', ''),
           disableIssValidation: getBool(body, 'disable_iss_validation', true),
           disableLocalCaJwt: getBool(body, 'disable_local_ca_jwt', false),
-          tokenReviewerJwtSet: getString(body, 'token_reviewer_jwt', '') !== '',
+          tokenReviewerJwt: getString(body, 'token_reviewer_jwt', ''),
         };
         return null;
       },

@@ -4,13 +4,12 @@ import {
   startVaultPeer,
   VaultPeer,
 } from './index';
+import { KubePeer, startKubePeer } from '../kube';
+import { tokenReviewerJwt } from '../kube/__testUtils__/tokenReviewer';
 import {
   extendedKeyUsages,
   makeCsr,
   parseCert,
-  projectedClaims,
-  serviceAccountSigner,
-  signJwt,
   vaultClient,
   vaultFailure,
   verifiesAgainst,
@@ -23,14 +22,22 @@ const PERMISSION_DENIED = {
 
 describe('bootstrapVaultForClusterAccess', () => {
   let peer: VaultPeer;
-  const signer = serviceAccountSigner('ES256');
+  let kube: KubePeer;
 
   beforeAll(async () => {
-    peer = await startVaultPeer();
+    [peer, kube] = await Promise.all([
+      startVaultPeer(),
+      startKubePeer({
+        provisionerServiceAccount: {
+          namespace: 'backstage',
+          name: 'cluster-access',
+        },
+      }),
+    ]);
   });
 
   afterAll(async () => {
-    await peer.close();
+    await Promise.all([peer.close(), kube.close()]);
   });
 
   it('configures PKI, the backend policy, a backend token and both auth methods over HTTP', async () => {
@@ -38,8 +45,11 @@ describe('bootstrapVaultForClusterAccess', () => {
       url: peer.url,
       rootToken: peer.rootToken,
       approle: true,
+      // As deploy/vault/setup.sh: kubernetes_host, kubernetes_ca_cert, token_reviewer_jwt.
       kubernetes: {
-        pemKeys: [signer.publicKeyPem],
+        host: kube.url,
+        caCert: kube.caPem,
+        tokenReviewerJwt: tokenReviewerJwt(kube, 'backstage'),
         serviceAccount: 'cluster-access',
         namespace: 'backstage',
       },
@@ -201,7 +211,10 @@ describe('bootstrapVaultForClusterAccess', () => {
     const viaKubernetes = await vaultClient(peer.url).kubernetesLogin({
       mount_point: result.kubernetesAuth!.mount,
       role: result.kubernetesAuth!.role,
-      jwt: signJwt(signer, projectedClaims('backstage', 'cluster-access')),
+      jwt: kube.issueServiceAccountToken({
+        namespace: 'backstage',
+        name: 'cluster-access',
+      }),
     });
     expect(viaKubernetes.auth.token_policies).toEqual([
       'cluster-access-backend',
@@ -212,7 +225,10 @@ describe('bootstrapVaultForClusterAccess', () => {
         vaultClient(peer.url).kubernetesLogin({
           mount_point: 'kubernetes',
           role: 'cluster-access-backend',
-          jwt: signJwt(signer, projectedClaims('default', 'cluster-access')),
+          jwt: kube.issueServiceAccountToken({
+            namespace: 'default',
+            name: 'cluster-access',
+          }),
         }),
       ),
     ).toEqual({ status: 403, errors: ['namespace not authorized'] });

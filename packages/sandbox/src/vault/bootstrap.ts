@@ -20,16 +20,30 @@ export interface BootstrapVaultOptions {
   maxTtl?: string;
   /** Also enable AppRole and create a role for the backend. */
   approle?: boolean;
-  /** Also enable Kubernetes auth for the backend's service account. */
+  /**
+   * Also enable Kubernetes auth for the backend's service account. As in
+   * deploy/vault/setup.sh, Vault checks each login's JWT with a TokenReview on `host`.
+   */
   kubernetes?: {
-    /** PEM public keys (or certificates) that verify service-account JWTs. */
-    pemKeys: string[];
+    /** The API server Vault posts TokenReviews to; defaults to `https://kubernetes.default.svc`. */
+    host?: string;
+    /** That API server's CA bundle (PEM), `kubernetes_ca_cert`. */
+    caCert?: string;
+    /**
+     * Token of a reviewer service account bound to `system:auth-delegator`
+     * (deploy/kubernetes/vault-token-reviewer.yaml); without it Vault reviews each login's JWT
+     * with that JWT itself.
+     */
+    tokenReviewerJwt?: string;
+    /**
+     * PEM public keys (or certificates) that verify service-account JWTs locally. Not what
+     * setup.sh does; the Vault peer then skips the TokenReview (real Vault still posts it).
+     */
+    pemKeys?: string[];
     /** Expected `iss` claim; when set, issuer validation is switched on. */
     issuer?: string;
     serviceAccount: string;
     namespace: string;
-    /** Kubernetes API address recorded in the auth config; defaults to `https://kubernetes.default.svc`. */
-    host?: string;
     /** Expected `aud` claim, if any. */
     audience?: string;
   };
@@ -289,10 +303,14 @@ export async function bootstrapVaultForClusterAccess(
     if (!authMounts.data?.['kubernetes/']) {
       await call('POST', 'sys/auth/kubernetes', { type: 'kubernetes' });
     }
-    // vault write auth/kubernetes/config kubernetes_host=... pem_keys=@sa.pub
+    // vault write auth/kubernetes/config kubernetes_host=... kubernetes_ca_cert=@ca.crt token_reviewer_jwt=...
     await call('POST', 'auth/kubernetes/config', {
       kubernetes_host: k8s.host ?? 'https://kubernetes.default.svc',
-      pem_keys: k8s.pemKeys,
+      ...(k8s.caCert ? { kubernetes_ca_cert: k8s.caCert } : {}),
+      ...(k8s.tokenReviewerJwt
+        ? { token_reviewer_jwt: k8s.tokenReviewerJwt }
+        : {}),
+      ...(k8s.pemKeys?.length ? { pem_keys: k8s.pemKeys } : {}),
       ...(k8s.issuer
         ? { issuer: k8s.issuer, disable_iss_validation: false }
         : {}),

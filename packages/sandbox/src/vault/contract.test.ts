@@ -111,6 +111,7 @@ describe('Vault peer against the Vault 1.15 OpenAPI contract', () => {
       rootToken: peer.rootToken,
       approle: true,
       kubernetes: {
+        tokenReviewerJwt: 'reviewer.token.jwt',
         pemKeys: [serviceAccountSigner().publicKeyPem],
         serviceAccount: 'sa',
         namespace: 'ns',

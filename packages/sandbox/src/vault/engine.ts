@@ -292,6 +292,11 @@ export class VaultEngine {
     return new Acl(policies);
   }
 
+  /** The mount serving a Vault path (e.g. a token's `auth/approle/login`), if any. */
+  mountForPath(path: string): MountEntry | undefined {
+    return this.resolveMount(path)?.mount;
+  }
+
   private resolveMount(
     path: string,
   ): { mount: MountEntry; relative: string; prefix: string } | undefined {

@@ -212,14 +212,17 @@ export class TokenStore {
     const bounds = entry.renewHook
       ? entry.renewHook()
       : { ttl: entry.creationTtl, maxTtl: entry.maxTtl, period: entry.period };
+    // The expiration manager's RenewToken calculates with the system view of the mount that
+    // issued the token (its path), i.e. that mount's tuned lease TTLs.
+    const mount = this.engine.mountForPath(entry.path);
     const result = calculateTtl({
       increment,
       backendTtl: bounds.ttl,
       period: bounds.period,
       backendMaxTtl: bounds.maxTtl,
       explicitMaxTtl: entry.explicitMaxTtl,
-      mountDefaultTtl: SYSTEM_DEFAULT_TTL,
-      mountMaxTtl: SYSTEM_MAX_TTL,
+      mountDefaultTtl: mount?.defaultLeaseTtl || SYSTEM_DEFAULT_TTL,
+      mountMaxTtl: mount?.maxLeaseTtl || SYSTEM_MAX_TTL,
       startTime: entry.issueTime,
       now,
     });

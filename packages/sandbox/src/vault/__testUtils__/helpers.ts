@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { generateKeyPairSync, KeyObject, sign, webcrypto } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import vault from 'node-vault';
 
 const cryptoImpl = webcrypto as unknown as Crypto;
@@ -196,5 +198,63 @@ export function projectedClaims(
       pod: { name: `${name}-pod`, uid: 'pod-uid' },
     },
     ...extra,
+  };
+}
+
+/**
+ * A stand-in for the API server that issued {@link signJwt}'s tokens, answering only
+ * TokenReview: it vouches for any well-formed service-account token (projected or legacy
+ * claims), as the real one does for the tokens it signed. For tests of Vault's own JWT checks;
+ * TokenReview against the kube peer is tested in auth.tokenReview.test.ts.
+ */
+export async function startTokenReviewStub(): Promise<{
+  url: string;
+  reviews(): number;
+  close(): Promise<void>;
+}> {
+  let reviews = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', chunk => chunks.push(chunk));
+    req.on('end', () => {
+      reviews++;
+      const token = JSON.parse(Buffer.concat(chunks).toString()).spec.token;
+      const claims = JSON.parse(
+        Buffer.from(String(token).split('.')[1] ?? '', 'base64url').toString(),
+      );
+      const projected = claims['kubernetes.io'];
+      const namespace =
+        projected?.namespace ??
+        claims['kubernetes.io/serviceaccount/namespace'];
+      const name =
+        projected?.serviceaccount?.name ??
+        claims['kubernetes.io/serviceaccount/service-account.name'];
+      const uid =
+        projected?.serviceaccount?.uid ??
+        claims['kubernetes.io/serviceaccount/service-account.uid'];
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          kind: 'TokenReview',
+          apiVersion: 'authentication.k8s.io/v1',
+          metadata: { creationTimestamp: null },
+          spec: { token },
+          status: {
+            authenticated: true,
+            user: {
+              username: `system:serviceaccount:${namespace}:${name}`,
+              uid,
+            },
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    reviews: () => reviews,
+    close: () => new Promise(resolve => server.close(() => resolve())),
   };
 }

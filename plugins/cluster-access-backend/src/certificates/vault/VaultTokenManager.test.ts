@@ -1,5 +1,5 @@
 import { createMockDirectory } from '@backstage/backend-test-utils';
-import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { statSync, utimesSync } from 'node:fs';
 import { VaultAuthSettings } from '../../config/types';
 import {
@@ -8,32 +8,58 @@ import {
   TestVault,
 } from '../../__testUtils__/vault';
 import { VaultClient } from './VaultClient';
+import { KubePeer, startKubePeer } from '@cluster-access/sandbox';
 
 jest.setTimeout(60_000);
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 describe('VaultTokenManager against the Vault peer', () => {
-  const serviceAccountKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const mockDir = createMockDirectory();
   let vault: TestVault;
+  let kube: KubePeer;
 
   beforeAll(async () => {
+    kube = await startKubePeer({
+      provisionerServiceAccount: { namespace: 'backstage', name: 'backstage' },
+    });
+    // As deploy/vault/setup.sh configures it: Vault checks each login's JWT
+    // with a TokenReview, as a reviewer bound to system:auth-delegator
+    // (deploy/kubernetes/vault-token-reviewer.yaml).
+    kube.putObject({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'vault-token-reviewer' },
+      roleRef: {
+        apiGroup: 'rbac.authorization.k8s.io',
+        kind: 'ClusterRole',
+        name: 'system:auth-delegator',
+      },
+      subjects: [
+        {
+          kind: 'ServiceAccount',
+          name: 'vault-token-reviewer',
+          namespace: 'backstage',
+        },
+      ],
+    });
     vault = await startTestVault({
       approle: true,
       kubernetes: {
-        pemKeys: [
-          serviceAccountKey.publicKey
-            .export({ type: 'spki', format: 'pem' })
-            .toString(),
-        ],
+        host: kube.url,
+        caCert: kube.caPem,
+        tokenReviewerJwt: kube.issueServiceAccountToken({
+          namespace: 'backstage',
+          name: 'vault-token-reviewer',
+          ttlSeconds: 24 * 3600,
+        }),
         serviceAccount: 'backstage',
         namespace: 'backstage',
       },
     });
   });
   afterAll(async () => {
-    await vault.peer.close();
+    await Promise.all([vault.peer.close(), kube.close()]);
   });
   beforeEach(() => {
     vault.peer.reset();
@@ -207,34 +233,10 @@ describe('VaultTokenManager against the Vault peer', () => {
   });
 
   it('logs in with a Kubernetes service-account JWT, re-read at each login', async () => {
-    const jwt = (sub: string) => {
-      const now = Math.floor(Date.now() / 1000);
-      const header = Buffer.from(
-        JSON.stringify({ alg: 'RS256', typ: 'JWT' }),
-      ).toString('base64url');
-      const claims = Buffer.from(
-        JSON.stringify({
-          iss: 'https://kubernetes.default.svc.cluster.local',
-          sub,
-          aud: ['https://kubernetes.default.svc.cluster.local'],
-          iat: now,
-          nbf: now,
-          exp: now + 3600,
-          'kubernetes.io': {
-            namespace: 'backstage',
-            serviceaccount: { name: sub.split(':').pop(), uid: randomUUID() },
-          },
-        }),
-      ).toString('base64url');
-      const signature = sign(
-        'sha256',
-        Buffer.from(`${header}.${claims}`),
-        serviceAccountKey.privateKey,
-      ).toString('base64url');
-      return `${header}.${claims}.${signature}`;
-    };
+    const jwt = (name: string) =>
+      kube.issueServiceAccountToken({ namespace: 'backstage', name });
     mockDir.setContent({
-      token: jwt('system:serviceaccount:backstage:backstage'),
+      token: jwt('backstage'),
     });
     const auth: VaultAuthSettings = {
       method: 'kubernetes',
@@ -249,7 +251,7 @@ describe('VaultTokenManager against the Vault peer', () => {
     // The next login reads the file again: a JWT of another service account
     // is refused, which shows it was re-read.
     mockDir.setContent({
-      token: jwt('system:serviceaccount:backstage:intruder'),
+      token: jwt('intruder'),
     });
     await vault.root('POST', 'auth/token/revoke', {
       token: await client.tokens.getToken(),
@@ -258,5 +260,38 @@ describe('VaultTokenManager against the Vault peer', () => {
     expect(error.statusCode).toBe(502);
     expect(error.message).toMatch(/log in with kubernetes auth/);
     client.close();
+  });
+
+  it('cannot log in once its service account is deleted (the TokenReview fails)', async () => {
+    const name = 'backstage';
+    mockDir.setContent({
+      token: kube.issueServiceAccountToken({ namespace: 'backstage', name }),
+    });
+    const { client, readRole } = makeClient({
+      method: 'kubernetes',
+      mount: vault.setup.kubernetesAuth!.mount,
+      role: vault.setup.kubernetesAuth!.role,
+      jwtFile: mockDir.resolve('token'),
+    });
+    kube.deleteObject({
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      namespace: 'backstage',
+      name,
+    });
+    try {
+      const error = await readRole().catch(e => e);
+      expect(error.statusCode).toBe(502);
+      expect(error.message).toMatch(/log in with kubernetes auth/);
+      expect(count('POST /v1/auth/kubernetes/login')).toBe(1);
+    } finally {
+      client.close();
+      // Back for the other tests.
+      kube.putObject({
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name, namespace: 'backstage' },
+      });
+    }
   });
 });
