@@ -425,7 +425,7 @@ describe('kube peer strictness', () => {
     expect(rest.items.map(i => i.metadata?.name)).toEqual(['page-b', 'page-c']);
   });
 
-  it('limits annotations to 256 KiB of keys and values, counted in bytes', async () => {
+  it('limits annotations to 256 KiB and Secret data to 1 MiB, in bytes, as field.TooLong words it', async () => {
     const withAnnotations = (name: string, value: string) =>
       core.createNamespacedConfigMap({
         namespace: 'strict',
@@ -458,6 +458,20 @@ describe('kube peer strictness', () => {
       ),
     );
     expect(grow.code).toBe(422);
+
+    // A Secret's data has its own limit, worded by the same field.TooLong.
+    const secret = await failure(
+      core.createNamespacedSecret({
+        namespace: 'strict',
+        body: {
+          metadata: { name: 'huge' },
+          data: { blob: Buffer.alloc(1024 * 1024 + 1).toString('base64') },
+        },
+      }),
+    );
+    expect(secret.status.message).toBe(
+      'Secret "huge" is invalid: data: Too long: may not be more than 1048576 bytes',
+    );
   });
 
   it('throttles as the filters do: plain text with Retry-After, no Status', async () => {
