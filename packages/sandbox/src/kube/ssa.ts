@@ -340,15 +340,13 @@ export function applyConflictError(
     )}: ${conflicts[0].field}`;
   } else {
     // Grouped by manager, managers in the order of their sorted identifiers.
-    const lines = [...byManager.keys()]
-      .sort()
-      .flatMap(k => {
-        const group = byManager.get(k)!;
-        return [
-          `conflicts with ${printManager(group[0])}:`,
-          ...group.map(c => `- ${c.field}`),
-        ];
-      });
+    const lines = [...byManager.keys()].sort().flatMap(k => {
+      const group = byManager.get(k)!;
+      return [
+        `conflicts with ${printManager(group[0])}:`,
+        ...group.map(c => `- ${c.field}`),
+      ];
+    });
     message = `Apply failed with ${n} conflicts: ${lines.join('\n')}`;
   }
   return new KubeStatusError({

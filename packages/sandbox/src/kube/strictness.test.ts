@@ -494,9 +494,10 @@ describe('kube peer strictness', () => {
 
     // What client-node hands its caller: the text, and the header to wait by.
     peer.failNext({ verb: 'get', resource: 'namespaces', status: 429 });
-    const error = await core
-      .readNamespace({ name: 'strict' })
-      .then(() => undefined, e => e);
+    const error = await core.readNamespace({ name: 'strict' }).then(
+      () => undefined,
+      e => e,
+    );
     expect(error).toBeInstanceOf(ApiException);
     expect(error.code).toBe(429);
     expect(error.body).toBe('Too many requests, please try again later.\n');
