@@ -290,7 +290,6 @@ export class ResourceApi {
       manager: ctx.fieldManager,
       force,
       apiVersion: apiVersionOf(type),
-      gr: gr(type),
       now: nowTimestamp(),
     });
     merged.metadata = { ...merged.metadata, name };

@@ -83,6 +83,23 @@ export class KubeStatusError extends Error {
   }
 }
 
+/**
+ * Thrown inside the peer to answer in plain text, as kube-apiserver's filters do before a
+ * request reaches the API handlers: max-in-flight's and API Priority and Fairness's 429
+ * (`tooManyRequests` in `apiserver/pkg/server/filters`, written with Go's `http.Error`).
+ */
+export class KubePlainTextError extends Error {
+  readonly code: number;
+  readonly headers: Record<string, string>;
+
+  constructor(code: number, message: string, headers: Record<string, string>) {
+    super(message);
+    this.name = 'KubePlainTextError';
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
 /** `configmaps`, or `roles.rbac.authorization.k8s.io` for non-core groups. */
 export function qualifiedResource(gr: GroupResource): string {
   return gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
@@ -155,7 +172,8 @@ export interface FieldError {
     | 'FieldValueForbidden'
     | 'FieldValueNotSupported'
     | 'FieldValueDuplicate'
-    | 'FieldValueNotFound';
+    | 'FieldValueNotFound'
+    | 'FieldValueTooLong';
   /** Human text after the type, e.g. `Invalid value: "Bad_Name": a lowercase RFC 1123 …` */
   detail: string;
 }
@@ -167,6 +185,7 @@ const fieldErrorLabels: Record<FieldError['type'], string> = {
   FieldValueNotSupported: 'Unsupported value',
   FieldValueDuplicate: 'Duplicate value',
   FieldValueNotFound: 'Not found',
+  FieldValueTooLong: 'Too long',
 };
 
 /** `field.Error.ErrorBody()`: the type's label, then the detail when there is one. */

@@ -82,7 +82,8 @@ describe('kube peer test switches', () => {
     });
     expect(throttled.status).toBe(429);
     expect(throttled.headers['retry-after']).toBe('1');
-    expect(throttled.body.reason).toBe('TooManyRequests');
+    // Throttling filters answer before any handler: plain text, not a Status.
+    expect(throttled.body).toBe('Too many requests, please try again later.\n');
   });
 
   it('counts resource requests by verb and resource', async () => {

@@ -2,7 +2,7 @@
  * Injected faults (`KubePeer.failNext`): the next matching requests fail with the status a
  * test asks for, with kube-apiserver's message and headers for that status.
  */
-import { KubeStatusError, reasonForCode } from './errors';
+import { KubePlainTextError, KubeStatusError, reasonForCode } from './errors';
 import type { RequestInfo } from './request-info';
 
 /** A fault to inject, see `KubePeer.failNext`. */
@@ -17,7 +17,10 @@ export interface FaultSpec {
   times?: number;
   /** HTTP status of the failure (default 500). */
   status?: number;
-  /** Status message (default `injected fault`; for 429 API Priority and Fairness's). */
+  /**
+   * Status message (default `injected fault`); for a 429, the plain-text body (default API
+   * Priority and Fairness's).
+   */
   message?: string;
   /** `Retry-After` of a 429 (default 1, as API Priority and Fairness sends). */
   retryAfterSeconds?: number;
@@ -30,6 +33,7 @@ export interface FaultSpec {
 
 /** What kube-apiserver says with these codes, for injected faults without a message. */
 const defaultFaultMessages: Record<number, string> = {
+  // filters.tooManyRequests (max-in-flight, API Priority and Fairness), in plain text.
   429: 'Too many requests, please try again later.',
   410: 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
 };
@@ -55,19 +59,21 @@ export function resourceKey(info: RequestInfo): string | undefined {
     : info.resource;
 }
 
-function faultError(fault: Fault): KubeStatusError {
-  const headers: Record<string, string> = {};
-  const details: { retryAfterSeconds?: number } = {};
+/**
+ * A 429 is the throttling filters' answer (`tooManyRequests` in apiserver's
+ * `pkg/server/filters`): Go's `http.Error` text with `Retry-After`, never a `Status`. Other
+ * codes are `Status` failures, as handlers answer.
+ */
+function faultError(fault: Fault): KubeStatusError | KubePlainTextError {
   if (fault.status === 429) {
-    headers['Retry-After'] = String(fault.retryAfterSeconds);
-    details.retryAfterSeconds = fault.retryAfterSeconds;
+    return new KubePlainTextError(429, fault.message, {
+      'Retry-After': String(fault.retryAfterSeconds),
+    });
   }
   return new KubeStatusError({
     code: fault.status,
     reason: reasonForCode(fault.status),
     message: fault.message,
-    details,
-    headers,
   });
 }
 
@@ -90,7 +96,10 @@ export class FaultInjector {
   }
 
   /** The error a request must fail with, counting it against its fault; undefined for none. */
-  take(info: RequestInfo, query: URLSearchParams): KubeStatusError | undefined {
+  take(
+    info: RequestInfo,
+    query: URLSearchParams,
+  ): KubeStatusError | KubePlainTextError | undefined {
     const resource = resourceKey(info);
     const continued = Boolean(query.get('continue'));
     const fault = this.faults.find(

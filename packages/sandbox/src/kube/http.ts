@@ -5,7 +5,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { WriteResult } from './api';
-import { badRequest, KubeStatusError, unsupportedMediaType } from './errors';
+import {
+  badRequest,
+  KubePlainTextError,
+  KubeStatusError,
+  unsupportedMediaType,
+} from './errors';
 import { decodeKubeProtobuf } from './protobuf';
 
 const maxBodyBytes = 3 * 1024 * 1024;
@@ -46,7 +51,30 @@ export function sendResult(res: ServerResponse, result: WriteResult): void {
 }
 
 export function sendStatus(res: ServerResponse, err: KubeStatusError): void {
-  sendJson(res, err.code, err.toStatus(), 'application/json', err.headers);
+  // responsewriters.ErrorNegotiated: a Status that says when to retry also says it in the header.
+  const retryAfter = err.details?.retryAfterSeconds;
+  const headers: Record<string, string> =
+    retryAfter && retryAfter > 0 ? { 'Retry-After': String(retryAfter) } : {};
+  sendJson(res, err.code, err.toStatus(), 'application/json', {
+    ...headers,
+    ...err.headers,
+  });
+}
+
+/** Go's `http.Error`, as kube-apiserver's filters answer: the text and a newline. */
+export function sendPlainText(
+  res: ServerResponse,
+  err: KubePlainTextError,
+): void {
+  const text = `${err.message}\n`;
+  res.writeHead(err.code, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-cache, private',
+    ...err.headers,
+  });
+  res.end(text);
 }
 
 export async function readBody(req: IncomingMessage): Promise<Buffer> {

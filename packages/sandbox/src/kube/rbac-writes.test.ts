@@ -178,6 +178,70 @@ describe('kube peer authorization inside writes', () => {
     ).toEqual([]);
   });
 
+  it('checks escalation before validation, as the rbac policybased storages do', async () => {
+    await adminRbac.createNamespacedRole({
+      namespace: 'work',
+      body: {
+        metadata: { name: 'readers' },
+        rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }],
+      },
+    });
+    await adminRbac.createNamespacedRoleBinding({
+      namespace: 'work',
+      body: {
+        metadata: { name: 'helper-admin' },
+        roleRef: { apiGroup: rbacGroup, kind: 'ClusterRole', name: 'admin' },
+        subjects: [{ apiGroup: rbacGroup, kind: 'User', name: 'helper' }],
+      },
+    });
+    const { rbac } = await clientsFor('binder');
+    // Invalid (a label key with a space) and escalating at once: the escalation answers.
+    const badLabel = { labels: { 'not a key': 'x' } };
+    const role = await failure(
+      rbac.patchNamespacedRole(
+        {
+          name: 'readers',
+          namespace: 'work',
+          body: {
+            metadata: badLabel,
+            rules: [
+              { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+            ],
+          },
+        },
+        mergePatch,
+      ),
+    );
+    expect(role.code).toBe(403);
+    expect(role.status.message).toContain(
+      'roles.rbac.authorization.k8s.io "readers" is forbidden: user "binder" (groups=["system:authenticated"]) is attempting to grant RBAC permissions not currently held:',
+    );
+    const binding = await failure(
+      rbac.patchNamespacedRoleBinding(
+        {
+          name: 'helper-admin',
+          namespace: 'work',
+          body: { metadata: badLabel },
+        },
+        mergePatch,
+      ),
+    );
+    expect(binding.code).toBe(403);
+    expect(binding.status.reason).toBe('Forbidden');
+    // Without the escalation, the same invalid write is refused by validation.
+    const adminInvalid = await failure(
+      adminRbac.patchNamespacedRoleBinding(
+        {
+          name: 'helper-admin',
+          namespace: 'work',
+          body: { metadata: badLabel },
+        },
+        mergePatch,
+      ),
+    );
+    expect(adminInvalid.code).toBe(422);
+  });
+
   it('logs the bind check and the rules a writer had to hold', async () => {
     const { rbac } = await clientsFor('binder');
     peer.resetCounts();

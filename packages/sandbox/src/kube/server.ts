@@ -2,7 +2,7 @@
  * HTTP layer: authentication, impersonation, request info, request counting and injected
  * faults, RBAC authorization, then dispatch to the non-resource endpoints (`nonResource.ts`)
  * or the resource handler (`resourceHandler.ts`). The order mirrors kube-apiserver's handler
- * chain (authn → impersonation → authz → handler).
+ * chain (authn → impersonation → max-in-flight / priority and fairness → authz → handler).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ResourceApi } from './api';
@@ -10,12 +10,13 @@ import { AuthorizationLog } from './audit';
 import { Authenticator, UserInfo } from './auth';
 import {
   forbidden,
+  KubePlainTextError,
   KubeStatusError,
   pathNotFound,
   unauthorized,
 } from './errors';
 import { FaultInjector, FaultSpec, resourceKey } from './faults';
-import { sendStatus } from './http';
+import { sendPlainText, sendStatus } from './http';
 import { impersonate } from './impersonation';
 import { serveNonResource } from './nonResource';
 import { forbiddenMessage, RbacAuthorizer } from './rbac';
@@ -87,6 +88,10 @@ export class KubeApiServer {
     this.serve(req, res).catch(err => {
       if (err instanceof KubeStatusError) {
         if (!res.headersSent) sendStatus(res, err);
+        return;
+      }
+      if (err instanceof KubePlainTextError) {
+        if (!res.headersSent) sendPlainText(res, err);
         return;
       }
       this.deps.logger?.error(

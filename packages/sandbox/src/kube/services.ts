@@ -216,10 +216,11 @@ export function validateSecret(secret: Obj, errors: FieldError[]): void {
     size += Buffer.from(String(v), 'base64').length;
   }
   if (size > 1024 * 1024) {
+    // field.TooLong(dataPath, "", core.MaxSecretSize), which omits the value.
     errors.push({
       field: 'data',
-      type: 'FieldValueInvalid',
-      detail: `"": must have at most 1048576 bytes`,
+      type: 'FieldValueTooLong',
+      detail: 'may not be more than 1048576 bytes',
     });
   }
   for (const key of requiredSecretKeys[secret.type] ?? []) {

@@ -82,13 +82,14 @@ describe('kube peer server-side apply', () => {
     expect(conflict.code).toBe(409);
     expect(conflict.status).toMatchObject({
       reason: 'Conflict',
+      // An applier is named without an apiVersion (fieldmanager's printManager).
       message:
-        'Apply failed with 1 conflict: conflict with "provisioner" using v1: .spec.hard.requests.cpu',
+        'Apply failed with 1 conflict: conflict with "provisioner": .spec.hard.requests.cpu',
       details: {
         causes: [
           {
             reason: 'FieldManagerConflict',
-            message: 'conflict with "provisioner" using v1',
+            message: 'conflict with "provisioner"',
             field: '.spec.hard.requests.cpu',
           },
         ],
@@ -158,6 +159,67 @@ describe('kube peer server-side apply', () => {
     expect(conflict.code).toBe(409);
     expect(conflict.status.message).toBe(
       'Apply failed with 1 conflict: conflict with "kubectl-create" using v1: .data.k',
+    );
+  });
+
+  it('keys managers by name and operation: an apply conflicts with its own updates', async () => {
+    const cm = (data: Record<string, string>) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'same-name', namespace: 'ssa' },
+        data,
+      } as KubernetesObject);
+    await core.createNamespacedConfigMap({
+      namespace: 'ssa',
+      fieldManager: 'provisioner',
+      body: { metadata: { name: 'same-name' }, data: { k: 'v', u: '1' } },
+    });
+    const conflict = await failure(apply(cm({ k: 'other' }), 'provisioner'));
+    expect(conflict.code).toBe(409);
+    expect(conflict.status.message).toBe(
+      'Apply failed with 1 conflict: conflict with "provisioner" using v1: .data.k',
+    );
+    expect(conflict.status.details).toEqual({
+      causes: [
+        {
+          reason: 'FieldManagerConflict',
+          message: 'conflict with "provisioner" using v1',
+          field: '.data.k',
+        },
+      ],
+    });
+
+    // Forcing takes the field from the Update entry of the same name.
+    const forced = await apply(cm({ k: 'other' }), 'provisioner', true);
+    const entries = forced.metadata?.managedFields ?? [];
+    expect(entries.map(m => `${m.manager} ${m.operation}`)).toEqual([
+      'provisioner Update',
+      'provisioner Apply',
+    ]);
+    const [update, applied] = entries.map(m => (m.fieldsV1 as any)['f:data']);
+    expect(update['f:k']).toBeUndefined();
+    expect(update['f:u']).toEqual({});
+    expect(applied).toEqual({ 'f:k': {} });
+  });
+
+  it('words several conflicts as fieldmanager does, grouped by sorted manager', async () => {
+    const cm = (data: Record<string, string>) =>
+      ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'several', namespace: 'ssa' },
+        data,
+      } as KubernetesObject);
+    await core.createNamespacedConfigMap({
+      namespace: 'ssa',
+      fieldManager: 'alpha',
+      body: { metadata: { name: 'several' }, data: { x: '1' } },
+    });
+    await apply(cm({ y: '1' }), 'beta');
+    const conflict = await failure(apply(cm({ x: '2', y: '2' }), 'gamma'));
+    expect(conflict.status.message).toBe(
+      'Apply failed with 2 conflicts: conflicts with "alpha" using v1:\n- .data.x\nconflicts with "beta":\n- .data.y',
     );
   });
 

@@ -7,11 +7,14 @@
  *   served kinds (Role.rules, RoleBinding.subjects, NetworkPolicy ingress/egress/policyTypes,
  *   LimitRange.spec.limits and ResourceQuota.spec.scopes are all `listType=atomic`), so no
  *   associative-list keys (`k:{...}`) are ever produced.
- * - Conflicts: an apply conflicts with another manager that owns a field the apply would set
- *   to a different value; `force` takes ownership instead.
+ * - Managers are keyed as fieldmanager keys them (`BuildManagerIdentifier`): name, operation,
+ *   subresource and, for an updater, apiVersion. One name that both updated and applied is two
+ *   managers.
+ * - Conflicts: an apply conflicts with any other manager (its own name's Update entry too) that
+ *   owns a field the apply would set to a different value; `force` takes ownership instead.
  * - An apply that changes nothing is a no-op, so the resourceVersion stays the same.
  */
-import { KubeStatusError, GroupResource } from './errors';
+import { KubeStatusError } from './errors';
 import { KubeObject, ManagedFieldsEntry } from './resources';
 
 type Path = string[];
@@ -276,10 +279,12 @@ export function trackUpdate(options: {
   return writeManagers(managers, previous, options.now);
 }
 
-/** One field conflict found by an apply. */
+/** One field conflict found by an apply: the manager (as SMD keys it) and the field. */
 export interface ApplyConflict {
   manager: string;
+  operation: 'Apply' | 'Update';
   apiVersion: string;
+  subresource?: string;
   field: string;
 }
 
@@ -287,46 +292,71 @@ function fieldPathText(p: Path): string {
   return p.map(s => `.${s}`).join('');
 }
 
-/** 409 like kube-apiserver's `Apply failed with N conflict(s)` Status. */
+/**
+ * fieldmanager's `BuildManagerIdentifier`: the entry without fields and time (and without
+ * apiVersion for an applier), as JSON. Managers are keyed by it, so one name is two managers
+ * when it both applied and updated.
+ */
+function managerIdentifier(m: Omit<ApplyConflict, 'field'>): string {
+  return JSON.stringify({
+    manager: m.manager,
+    operation: m.operation,
+    ...(m.operation === 'Update' && m.apiVersion
+      ? { apiVersion: m.apiVersion }
+      : {}),
+    ...(m.subresource ? { subresource: m.subresource } : {}),
+  });
+}
+
+function sameManager(
+  a: Omit<ApplyConflict, 'field'>,
+  b: Omit<ApplyConflict, 'field'>,
+): boolean {
+  return managerIdentifier(a) === managerIdentifier(b);
+}
+
+/** fieldmanager's `printManager`: an updater names its apiVersion, an applier only itself. */
+function printManager(m: Omit<ApplyConflict, 'field'>): string {
+  let text = JSON.stringify(m.manager);
+  if (m.subresource)
+    text += ` with subresource ${JSON.stringify(m.subresource)}`;
+  return m.operation === 'Update' ? `${text} using ${m.apiVersion}` : text;
+}
+
+/** 409 as fieldmanager's `NewConflictError` words it (`getConflictMessage`), causes only. */
 export function applyConflictError(
-  gr: GroupResource,
-  name: string,
   conflicts: ApplyConflict[],
 ): KubeStatusError {
   const byManager = new Map<string, ApplyConflict[]>();
   for (const c of conflicts) {
-    const k = `${c.manager}\u0000${c.apiVersion}`;
+    const k = managerIdentifier(c);
     byManager.set(k, [...(byManager.get(k) ?? []), c]);
   }
   const n = conflicts.length;
-  let message = `Apply failed with ${n} conflict${n === 1 ? '' : 's'}: `;
-  const parts: string[] = [];
-  for (const group of byManager.values()) {
-    const { manager, apiVersion } = group[0];
-    if (group.length === 1) {
-      parts.push(
-        `conflict with "${manager}" using ${apiVersion}: ${group[0].field}`,
-      );
-    } else {
-      parts.push(
-        `conflicts with "${manager}" using ${apiVersion}:\n${group
-          .map(c => `- ${c.field}`)
-          .join('\n')}`,
-      );
-    }
+  let message: string;
+  if (n === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${printManager(
+      conflicts[0],
+    )}: ${conflicts[0].field}`;
+  } else {
+    // Grouped by manager, managers in the order of their sorted identifiers.
+    const lines = [...byManager.keys()].sort().flatMap(k => {
+      const group = byManager.get(k)!;
+      return [
+        `conflicts with ${printManager(group[0])}:`,
+        ...group.map(c => `- ${c.field}`),
+      ];
+    });
+    message = `Apply failed with ${n} conflicts: ${lines.join('\n')}`;
   }
-  message += parts.join('\n');
   return new KubeStatusError({
     code: 409,
     reason: 'Conflict',
     message,
     details: {
-      name,
-      ...(gr.group ? { group: gr.group } : {}),
-      kind: gr.resource,
       causes: conflicts.map(c => ({
         reason: 'FieldManagerConflict',
-        message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+        message: `conflict with ${printManager(c)}`,
         field: c.field,
       })),
     },
@@ -344,7 +374,6 @@ export function serverSideApply(options: {
   manager: string;
   force: boolean;
   apiVersion: string;
-  gr: GroupResource;
   now: string;
 }): KubeObject {
   const { live, applied, manager } = options;
@@ -352,9 +381,16 @@ export function serverSideApply(options: {
   const previous = readManagers(live);
   const managers = previous.map(m => ({ ...m, fields: new Set(m.fields) }));
 
+  // SMD's Updater.update: every other manager, including this name's own Update entry
+  // (a different manager to SMD), conflicts on fields the apply changes; force takes them.
+  const applier = {
+    manager,
+    operation: 'Apply' as const,
+    apiVersion: options.apiVersion,
+  };
   const conflicts: ApplyConflict[] = [];
   for (const m of managers) {
-    if (m.manager === manager) continue;
+    if (sameManager(m, applier)) continue;
     for (const k of appliedLeaves) {
       if (!m.fields.has(k)) continue;
       const p = pathOf(k);
@@ -363,23 +399,17 @@ export function serverSideApply(options: {
       else
         conflicts.push({
           manager: m.manager,
+          operation: m.operation,
           apiVersion: m.apiVersion,
+          subresource: m.subresource,
           field: fieldPathText(p),
         });
     }
   }
-  if (conflicts.length > 0) {
-    throw applyConflictError(
-      options.gr,
-      applied.metadata?.name ?? live?.metadata?.name ?? '',
-      conflicts,
-    );
-  }
+  if (conflicts.length > 0) throw applyConflictError(conflicts);
 
   const merged = structuredClone(live ?? {}) as Record<string, Json>;
-  const mineBefore = managers.find(
-    m => m.manager === manager && m.operation === 'Apply',
-  );
+  const mineBefore = managers.find(m => sameManager(m, applier));
   // Fields this manager applied before but dropped now are removed, unless someone else owns them.
   for (const k of mineBefore?.fields ?? []) {
     if (appliedLeaves.has(k)) continue;

@@ -2,7 +2,13 @@
  * Where the product depends on kube-apiserver being strict: quota and limit range rules,
  * namespace termination, expired continue tokens and Retry-After, through client-node.
  */
-import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { startKubePeer, KubePeer } from './index';
 import { failure, kubeConfigFor, rawRequest } from './__testUtils__/clients';
 
@@ -419,7 +425,56 @@ describe('kube peer strictness', () => {
     expect(rest.items.map(i => i.metadata?.name)).toEqual(['page-b', 'page-c']);
   });
 
-  it('sends the Retry-After a throttled request is told to wait', async () => {
+  it('limits annotations to 256 KiB and Secret data to 1 MiB, in bytes, as field.TooLong words it', async () => {
+    const withAnnotations = (name: string, value: string) =>
+      core.createNamespacedConfigMap({
+        namespace: 'strict',
+        body: { metadata: { name, annotations: { k: value } } },
+      });
+    // 1 + 262143 bytes: exactly the limit.
+    await withAnnotations('at-limit', 'x'.repeat(262_143));
+    // 1 + 131072 two-byte characters: 262145 bytes, though fewer characters.
+    const over = await failure(withAnnotations('over', 'é'.repeat(131_072)));
+    expect(over.code).toBe(422);
+    expect(over.status.message).toBe(
+      'ConfigMap "over" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes',
+    );
+    expect(over.status.details.causes).toEqual([
+      {
+        reason: 'FieldValueTooLong',
+        message: 'Too long: may not be more than 262144 bytes',
+        field: 'metadata.annotations',
+      },
+    ]);
+    // Updates are held to the same limit.
+    const grow = await failure(
+      core.patchNamespacedConfigMap(
+        {
+          name: 'at-limit',
+          namespace: 'strict',
+          body: { metadata: { annotations: { k2: 'y' } } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      ),
+    );
+    expect(grow.code).toBe(422);
+
+    // A Secret's data has its own limit, worded by the same field.TooLong.
+    const secret = await failure(
+      core.createNamespacedSecret({
+        namespace: 'strict',
+        body: {
+          metadata: { name: 'huge' },
+          data: { blob: Buffer.alloc(1024 * 1024 + 1).toString('base64') },
+        },
+      }),
+    );
+    expect(secret.status.message).toBe(
+      'Secret "huge" is invalid: data: Too long: may not be more than 1048576 bytes',
+    );
+  });
+
+  it('throttles as the filters do: plain text with Retry-After, no Status', async () => {
     peer.failNext({
       verb: 'list',
       resource: 'configmaps',
@@ -430,12 +485,35 @@ describe('kube peer strictness', () => {
       path: '/api/v1/namespaces/strict/configmaps',
       headers: { Authorization: `Bearer ${peer.adminToken}` },
     });
+    // filters.tooManyRequests: Retry-After, then Go's http.Error.
     expect(throttled.status).toBe(429);
     expect(throttled.headers['retry-after']).toBe('7');
-    expect(throttled.body).toMatchObject({
-      reason: 'TooManyRequests',
-      message: 'Too many requests, please try again later.',
-      details: { retryAfterSeconds: 7 },
+    expect(throttled.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(throttled.headers['x-content-type-options']).toBe('nosniff');
+    expect(throttled.body).toBe('Too many requests, please try again later.\n');
+
+    // What client-node hands its caller: the text, and the header to wait by.
+    peer.failNext({ verb: 'get', resource: 'namespaces', status: 429 });
+    const error = await core.readNamespace({ name: 'strict' }).then(
+      () => undefined,
+      e => e,
+    );
+    expect(error).toBeInstanceOf(ApiException);
+    expect(error.code).toBe(429);
+    expect(error.body).toBe('Too many requests, please try again later.\n');
+    expect(error.headers['retry-after']).toBe('1');
+  });
+
+  it('sends Retry-After with a Status that says when to retry', async () => {
+    const list = await core.listNamespacedConfigMap({ namespace: 'strict' });
+    const future = Number(list.metadata?.resourceVersion) + 1000;
+    const tooLarge = await rawRequest(peer, {
+      path: `/api/v1/namespaces/strict/configmaps?resourceVersion=${future}&resourceVersionMatch=NotOlderThan`,
+      headers: { Authorization: `Bearer ${peer.adminToken}` },
     });
+    // responsewriters.ErrorNegotiated copies details.retryAfterSeconds to the header.
+    expect(tooLarge.status).toBe(504);
+    expect(tooLarge.body.details.retryAfterSeconds).toBe(1);
+    expect(tooLarge.headers['retry-after']).toBe('1');
   });
 });

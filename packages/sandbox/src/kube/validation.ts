@@ -68,7 +68,22 @@ function validateMeta(
       });
     }
   }
-  for (const k of Object.keys(meta.annotations ?? {})) {
+  validateAnnotations(meta.annotations ?? {}, errors);
+}
+
+/** apimachinery's `TotalAnnotationSizeLimitB`: 256 KiB of keys and values together. */
+const totalAnnotationSizeLimitB = 256 * 1024;
+
+/**
+ * apimachinery's `ValidateAnnotations`: keys are qualified names (in any case), and keys and
+ * values together hold at most 256 KiB, counted in bytes as Go's `len` counts them.
+ */
+function validateAnnotations(
+  annotations: Record<string, string>,
+  errors: FieldError[],
+): void {
+  let totalSize = 0;
+  for (const [k, v] of Object.entries(annotations)) {
     for (const p of qualifiedNameProblems(k.toLowerCase())) {
       errors.push({
         field: 'metadata.annotations',
@@ -76,6 +91,15 @@ function validateMeta(
         detail: `${q(k)}: ${p}`,
       });
     }
+    totalSize += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ''));
+  }
+  if (totalSize > totalAnnotationSizeLimitB) {
+    // field.TooLong(fldPath, "", TotalAnnotationSizeLimitB), which omits the value.
+    errors.push({
+      field: 'metadata.annotations',
+      type: 'FieldValueTooLong',
+      detail: `may not be more than ${totalAnnotationSizeLimitB} bytes`,
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 /*
  * The write path every create, update, patch, apply and seed goes through, in the order of
  * kube-apiserver's generic registry: defaulting, server-owned metadata, mutating admission,
- * validation, RBAC escalation checks, the validating admission plugins (LimitRanger, Pod
+ * RBAC escalation checks, validation, the validating admission plugins (LimitRanger, Pod
  * Security, ValidatingAdmissionPolicy, ResourceQuota), field management, generation, storage,
  * and the controllers the peer runs synchronously after a write.
  */
@@ -145,7 +145,13 @@ export class WritePath {
     });
   }
 
-  /** Mutating admission, validation, then the validating plugins in kube-apiserver's order. */
+  /**
+   * Mutating admission, RBAC escalation checks, validation, then the validating plugins in
+   * kube-apiserver's order. Escalation comes before validation as in the rbac policybased
+   * storages: their `Create` checks before calling the standard store (whose `BeforeCreate`
+   * validates), and their `Update` wraps the updated object, which the store computes
+   * before `BeforeUpdate` validates it.
+   */
   private admitWrite(
     ctx: WriteContext,
     type: ResourceType,
@@ -155,9 +161,9 @@ export class WritePath {
   ): void {
     const admission = { plugins: !ctx.internal, dryRun: ctx.dryRun };
     this.admission.mutate(type, obj, oldObj, admission);
+    this.rbac.admit(ctx, type, oldObj, obj, options.requestName);
     if (oldObj) validateUpdate(oldObj, obj, type);
     validateObject(obj, type);
-    this.rbac.admit(ctx, type, oldObj, obj, options.requestName);
     if (!oldObj && options.applied) {
       const meta = obj.metadata!;
       this.rbac.authorizeCreateOnApply(
