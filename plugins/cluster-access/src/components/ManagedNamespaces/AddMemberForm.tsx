@@ -40,6 +40,7 @@ export const AddMemberForm = (props: {
         <UserPicker
           value={value}
           onChange={onChange}
+          exclude={namespace.members.map(m => m.user)}
           problem={problem}
           disabled={busy}
         />

@@ -7,6 +7,7 @@ import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import useAsync from 'react-use/esm/useAsync';
 import useDebounce from 'react-use/esm/useDebounce';
+import { isSameEntityRef } from '../../lib/entityRefs';
 
 /** A User from the catalog, as offered by the member picker. */
 type UserOption = { ref: string; displayName: string };
@@ -26,19 +27,30 @@ function toUserOption(entity: Entity): UserOption {
 }
 
 /**
- * Picks a User from the catalog as one types. Free text stays allowed, so a
- * full ref can still be typed when the catalog search finds nothing.
+ * Picks a User from the catalog as one types, leaving out those who already
+ * have access. Free text stays allowed, so a full ref can still be typed
+ * when the catalog search finds nothing. `value` is the typed text or the
+ * picked User's ref; a picked User shows by their name.
  */
 export const UserPicker = (props: {
   value: string;
   onChange: (value: string) => void;
+  /** User refs not to offer: the namespace's members. */
+  exclude: string[];
   problem?: string;
   disabled: boolean;
 }) => {
-  const { value, onChange, problem, disabled } = props;
+  const { value, onChange, exclude, problem, disabled } = props;
   const catalogApi = useApi(catalogApiRef);
+  const [picked, setPicked] = useState<UserOption>();
+  // Cleared with the value (after Add), or replaced by typing.
+  const shown = picked && picked.ref === value ? picked : undefined;
   const [term, setTerm] = useState('');
-  useDebounce(() => setTerm(value.trim()), USER_SEARCH_DEBOUNCE_MS, [value]);
+  useDebounce(
+    () => setTerm(shown ? '' : value.trim()),
+    USER_SEARCH_DEBOUNCE_MS,
+    [value, shown],
+  );
 
   const search = useAsync(async (): Promise<UserOption[]> => {
     if (!term) return [];
@@ -59,28 +71,42 @@ export const UserPicker = (props: {
     });
     return items.map(toUserOption);
   }, [catalogApi, term]);
+  const options = (search.value ?? []).filter(
+    option => !exclude.some(ref => isSameEntityRef(ref, option.ref)),
+  );
 
   return (
     <Autocomplete<UserOption, false, false, true>
       freeSolo
       fullWidth
       id="cluster-access-member"
-      options={search.value ?? []}
+      options={options}
       loading={search.loading}
       // The catalog already filtered by the term.
       filterOptions={options => options}
       getOptionLabel={option =>
-        typeof option === 'string' ? option : option.ref
+        typeof option === 'string' ? option : option.displayName
       }
       renderOption={option => (
         <ListItemText primary={option.displayName} secondary={option.ref} />
       )}
-      // The typed text is the state; a picked option fills in its ref.
+      // The typed text is the state; a picked option sets its ref and shows
+      // its name. The picker's own resets of the text are ignored.
       value={null}
-      inputValue={value}
-      onInputChange={(_event, text) => onChange(text)}
+      inputValue={shown ? shown.displayName : value}
+      onInputChange={(_event, text, reason) => {
+        if (reason === 'reset') return;
+        setPicked(undefined);
+        onChange(text);
+      }}
       onChange={(_event, option) => {
-        if (option) onChange(typeof option === 'string' ? option : option.ref);
+        if (!option) return;
+        if (typeof option === 'string') {
+          onChange(option);
+        } else {
+          setPicked(option);
+          onChange(option.ref);
+        }
       }}
       disabled={disabled}
       renderInput={params => (
