@@ -327,7 +327,10 @@ describe('ManagedNamespaces', () => {
       ),
     );
     const erinOption = await screen.findByText('Erin Example');
+    const [offered] = screen.getAllByRole('option');
     expect(screen.getAllByRole('option')).toHaveLength(1);
+    // By name and user name, not by entity ref.
+    expect(offered).toHaveTextContent(/^Erin Example\s*erin$/);
     expect(screen.queryByText('Bob Builder')).toBeNull();
     await userEvent.click(erinOption);
     expect(field).toHaveValue('Erin Example');

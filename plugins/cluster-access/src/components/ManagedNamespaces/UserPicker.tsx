@@ -1,30 +1,8 @@
 import { useState } from 'react';
-import { useApi } from '@backstage/core-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
 import Autocomplete from '@material-ui/lab/Autocomplete';
-import useAsync from 'react-use/esm/useAsync';
-import useDebounce from 'react-use/esm/useDebounce';
-import { isSameEntityRef } from '../../lib/entityRefs';
-
-/** A User from the catalog, as offered by the member picker. */
-type UserOption = { ref: string; displayName: string };
-
-/** How long typing must pause before the catalog is searched. */
-const USER_SEARCH_DEBOUNCE_MS = 250;
-
-const USER_SEARCH_LIMIT = 20;
-
-function toUserOption(entity: Entity): UserOption {
-  const profile = entity.spec?.profile as { displayName?: string } | undefined;
-  return {
-    ref: stringifyEntityRef(entity),
-    displayName:
-      profile?.displayName || entity.metadata.title || entity.metadata.name,
-  };
-}
+import { UserOption, useUserSearch } from './useUserSearch';
 
 /**
  * Picks a User from the catalog as one types, leaving out those who already
@@ -41,46 +19,18 @@ export const UserPicker = (props: {
   disabled: boolean;
 }) => {
   const { value, onChange, exclude, problem, disabled } = props;
-  const catalogApi = useApi(catalogApiRef);
   const [picked, setPicked] = useState<UserOption>();
   // Cleared with the value (after Add), or replaced by typing.
   const shown = picked && picked.ref === value ? picked : undefined;
-  const [term, setTerm] = useState('');
-  useDebounce(
-    () => setTerm(shown ? '' : value.trim()),
-    USER_SEARCH_DEBOUNCE_MS,
-    [value, shown],
-  );
-
-  const search = useAsync(async (): Promise<UserOption[]> => {
-    if (!term) return [];
-    const { items } = await catalogApi.queryEntities({
-      filter: { kind: 'User' },
-      fullTextFilter: {
-        term,
-        fields: ['metadata.name', 'spec.profile.displayName'],
-      },
-      limit: USER_SEARCH_LIMIT,
-      fields: [
-        'kind',
-        'metadata.name',
-        'metadata.namespace',
-        'metadata.title',
-        'spec.profile.displayName',
-      ],
-    });
-    return items.map(toUserOption);
-  }, [catalogApi, term]);
-  const options = (search.value ?? []).filter(
-    option => !exclude.some(ref => isSameEntityRef(ref, option.ref)),
-  );
+  // A picked User is not searched for again.
+  const search = useUserSearch(shown ? '' : value, exclude);
 
   return (
     <Autocomplete<UserOption, false, false, true>
       freeSolo
       fullWidth
       id="cluster-access-member"
-      options={options}
+      options={search.options}
       loading={search.loading}
       // The catalog already filtered by the term.
       filterOptions={options => options}
@@ -88,7 +38,7 @@ export const UserPicker = (props: {
         typeof option === 'string' ? option : option.displayName
       }
       renderOption={option => (
-        <ListItemText primary={option.displayName} secondary={option.ref} />
+        <ListItemText primary={option.displayName} secondary={option.handle} />
       )}
       // The typed text is the state; a picked option sets its ref and shows
       // its name. The picker's own resets of the text are ignored.
