@@ -1,6 +1,10 @@
 import { CopyTextButton } from '@backstage/core-components';
 import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
+import { makeStyles } from '@material-ui/core/styles';
+
+// A serial of 20 bytes is wider than a tooltip's 300 px: on one line, not two.
+const useStyles = makeStyles({ wide: { maxWidth: 'none' } });
 
 /** Bytes kept at each end of a shortened serial number. */
 const KEPT_BYTES = 2;
@@ -24,15 +28,18 @@ export function shortSerial(serial: string): string {
  */
 export const SerialNumber = (props: { serial: string }) => {
   const { serial } = props;
+  const classes = useStyles();
   return (
     <Box display="flex" alignItems="center" style={{ gap: 4 }}>
-      <Tooltip title={serial}>
+      <Tooltip title={serial} classes={{ tooltip: classes.wide }}>
         <code style={{ whiteSpace: 'nowrap' }}>{shortSerial(serial)}</code>
       </Tooltip>
       <CopyTextButton
         text={serial}
         aria-label="Copy serial number"
         tooltipText="Serial number copied"
+        // Quiet beside a short code; the table's one loud button is Revoke.
+        variant="tertiary"
       />
     </Box>
   );

@@ -23,7 +23,14 @@ export const DecisionButtons = (props: {
       <Typography
         variant="caption"
         color="textSecondary"
-        style={{ alignSelf: 'center', marginLeft: 4, maxWidth: '10rem' }}
+        // Two lines, never squeezed: the actions column is the narrowest
+        // on a phone, where the table scrolls sideways.
+        style={{
+          alignSelf: 'center',
+          marginLeft: 4,
+          width: '10rem',
+          flexShrink: 0,
+        }}
       >
         Your request — someone else decides
       </Typography>
