@@ -88,6 +88,40 @@ describe('CertificateList', () => {
     expect(within(row('0a:03')).getByText('Expired')).toBeInTheDocument();
   });
 
+  it('shortens a long serial number, with the whole one on hover and a copy button', async () => {
+    const serial =
+      '3a:1f:07:5c:9e:22:b4:10:6d:88:01:fe:43:aa:2b:70:c9:d1:e2:9c';
+    const api = fakeApi();
+    const listed = await api.listCertificates();
+    api.listCertificates.mockResolvedValue([
+      { ...listed[0], serialNumber: serial },
+    ]);
+    await renderInTestApp(
+      <TestApiProvider apis={[[clusterAccessApiRef, api]]}>
+        <CertificateList />
+      </TestApiProvider>,
+    );
+    const short = await screen.findByText('3a:1f…e2:9c');
+    expect(screen.queryByText(serial)).toBeNull();
+
+    await userEvent.hover(short);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(serial);
+
+    // copy-to-clipboard selects the text and asks the browser to copy it.
+    let copied = '';
+    document.execCommand = jest.fn(() => {
+      copied = document.getSelection()?.toString() ?? '';
+      return true;
+    });
+    await userEvent.click(
+      within(short.closest('tr')!).getByRole('button', {
+        name: 'Copy serial number',
+      }),
+    );
+    expect(document.execCommand).toHaveBeenCalledWith('copy');
+    expect(copied).toBe(serial);
+  });
+
   it('revokes a certificate after confirmation, then shows it revoked', async () => {
     const api = fakeApi();
     await renderList(api);

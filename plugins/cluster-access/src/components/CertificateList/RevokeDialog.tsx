@@ -28,9 +28,13 @@ export const RevokeDialog = (props: {
       <DialogTitle>Revoke certificate?</DialogTitle>
       <DialogContent>
         <DialogContentText>
-          Certificate <code>{certificate?.serialNumber}</code> will be marked
-          revoked in Vault and in the history. Kubernetes API servers do not
-          check revocation, so it keeps working on the clusters until it expires
+          Certificate{' '}
+          <code style={{ overflowWrap: 'anywhere' }}>
+            {certificate?.serialNumber}
+          </code>{' '}
+          will be marked revoked in Vault and in the history. Kubernetes API
+          servers do not check revocation, so it keeps working on the clusters
+          until it expires
           {certificate ? ` (${formatDate(certificate.expiresAt)})` : ''}: delete
           the kubeconfig that holds its key, too.
         </DialogContentText>

@@ -4,6 +4,7 @@ import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
 import { formatDate } from '../../lib/dates';
 import { CertificateStatus } from './CertificateStatus';
+import { SerialNumber } from './SerialNumber';
 
 /** Whether a certificate has expired by `now`. */
 export const isExpired = (c: CertificateRecord, now: number) =>
@@ -19,7 +20,7 @@ export function certificateColumns(options: {
     {
       title: 'Serial number',
       field: 'serialNumber',
-      render: c => <code>{c.serialNumber}</code>,
+      render: c => <SerialNumber serial={c.serialNumber} />,
     },
     {
       title: 'Groups',

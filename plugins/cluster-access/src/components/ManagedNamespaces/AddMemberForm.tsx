@@ -36,10 +36,11 @@ export const AddMemberForm = (props: {
 
   return (
     <form onSubmit={add} aria-label="Add a member">
-      <Box display="flex" alignItems="flex-start" style={{ gap: 8 }}>
+      <Box mt={2} display="flex" alignItems="flex-start" style={{ gap: 8 }}>
         <UserPicker
           value={value}
           onChange={onChange}
+          exclude={namespace.members.map(m => m.user)}
           problem={problem}
           disabled={busy}
         />

@@ -56,6 +56,14 @@ const erin: Entity = {
   spec: { profile: { displayName: 'Erin Example' }, memberOf: [] },
 };
 
+// bob is in the payments Group, so already a member of payments-api-dev.
+const bob: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name: 'bob', namespace: 'default' },
+  spec: { profile: { displayName: 'Bob Builder' }, memberOf: [] },
+};
+
 async function renderNamespaces(
   api: ReturnType<typeof fakeNamespaceApi>,
   catalog = catalogApiMock.mock({
@@ -132,7 +140,16 @@ describe('ManagedNamespaces', () => {
     await renderNamespaces(api);
     await rowOf('payments-api-dev');
     expect(screen.queryByText('search-index-dev')).toBeNull();
-    await userEvent.click(screen.getByRole('button', { name: 'All' }));
+    // A toggle labelled where it can be seen, at a size a finger hits.
+    const scope = screen.getByRole('group', { name: 'Show' });
+    expect(screen.getByText('Show')).toBeVisible();
+    const all = within(scope).getByRole('button', { name: 'All' });
+    expect(all).not.toHaveClass('MuiToggleButton-sizeSmall');
+    expect(within(scope).getByRole('button', { name: 'Mine' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
+    await userEvent.click(all);
     const row = await rowOf('search-index-dev');
     expect(api.listNamespaces).toHaveBeenLastCalledWith({});
     expect(screen.getByText('All namespaces')).toBeInTheDocument();
@@ -271,7 +288,7 @@ describe('ManagedNamespaces', () => {
     ]);
   });
 
-  it('adds a member picked from a catalog search', async () => {
+  it('adds a member picked from a catalog search, offering only non-members by name', async () => {
     const api = fakeApi({
       addMember: jest.fn(async () => ({
         user: 'user:default/erin',
@@ -281,8 +298,8 @@ describe('ManagedNamespaces', () => {
     });
     const catalog = catalogApiMock.mock({
       queryEntities: jest.fn(async () => ({
-        items: [erin],
-        totalItems: 1,
+        items: [bob, erin],
+        totalItems: 2,
         pageInfo: {},
       })),
     });
@@ -309,8 +326,14 @@ describe('ManagedNamespaces', () => {
         }),
       ),
     );
-    await userEvent.click(await screen.findByText('Erin Example'));
-    expect(field).toHaveValue('user:default/erin');
+    const erinOption = await screen.findByText('Erin Example');
+    const [offered] = screen.getAllByRole('option');
+    expect(screen.getAllByRole('option')).toHaveLength(1);
+    // By name and user name, not by entity ref.
+    expect(offered).toHaveTextContent(/^Erin Example\s*erin$/);
+    expect(screen.queryByText('Bob Builder')).toBeNull();
+    await userEvent.click(erinOption);
+    expect(field).toHaveValue('Erin Example');
     await userEvent.click(within(dialog).getByRole('button', { name: 'Add' }));
     expect(api.addMember).toHaveBeenCalledWith({
       cluster: 'sandbox',

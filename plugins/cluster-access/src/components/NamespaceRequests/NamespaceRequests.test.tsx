@@ -157,7 +157,19 @@ describe('NamespaceRequests', () => {
       const own = row(table, 'platform-tools-qa');
       expect(within(own).queryByRole('button', { name: /Approve/ })).toBeNull();
       expect(within(own).queryByRole('button', { name: /Reject/ })).toBeNull();
+      expect(
+        within(own).getByText('Your request — someone else decides'),
+      ).toBeInTheDocument();
     }
+    // Not on others' requests, nor on carol's own request once decided.
+    expect(
+      within(alices).queryByText('Your request — someone else decides'),
+    ).toBeNull();
+    expect(
+      within(row('Your requests', 'platform-ci-dev')).queryByText(
+        'Your request — someone else decides',
+      ),
+    ).toBeNull();
     expect(authorize).not.toHaveBeenCalledWith(
       expect.objectContaining({ resourceRef: carolsRequest.id }),
     );

@@ -14,6 +14,8 @@ export const ReasonField = (props: {
   hint?: string;
   disabled: boolean;
   margin?: 'normal';
+  /** Marks the field required (an asterisk after the label). */
+  required?: boolean;
 }) => {
   const { value, onChange, hint, ...field } = props;
   const tooLong = isReasonTooLong(value);

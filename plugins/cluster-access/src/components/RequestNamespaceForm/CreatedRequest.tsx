@@ -12,14 +12,28 @@ import { useClusterAccessSignals } from '../../hooks/useClusterAccessSignals';
 import { usePageTabLink } from '../../hooks/usePageTabLink';
 import { RequestStatusChip } from '../RequestStatusChip';
 import { SubmitError } from '../SubmitError';
+import { Approvers } from './Approvers';
 import { NextStep } from './NextStep';
 
 /** How often a request being provisioned is read again. */
 const FOLLOW_INTERVAL_MS = 2000;
 
+/** Who has to approve a pending request before the namespace is made. */
+const WaitingFor = (props: { approvers?: string[] }) =>
+  props.approvers?.length ? (
+    <>
+      It waits for <Approvers refs={props.approvers} /> to approve it; then the
+      namespace is made.
+    </>
+  ) : (
+    <>An approver has to approve it before the namespace is made.</>
+  );
+
 /** The request just filed, with its status and where to follow it. */
 export const CreatedRequest = (props: {
   request: NamespaceRequest;
+  /** The approvers of the request's tier, if it names any. */
+  approvers?: string[];
   onAnother: () => void;
 }) => {
   const api = useApi(clusterAccessApiRef);
@@ -60,9 +74,11 @@ export const CreatedRequest = (props: {
           <NextStep namespace={request.namespace} />
         ) : (
           <Typography variant="body2">
-            {request.status === 'pending'
-              ? 'An approver has to approve it before the namespace is made.'
-              : 'The namespace is made in the background; it is ready when the status says so.'}
+            {request.status === 'pending' ? (
+              <WaitingFor approvers={props.approvers} />
+            ) : (
+              'The namespace is made in the background; it is ready when the status says so.'
+            )}
           </Typography>
         )}
         {request.error && (

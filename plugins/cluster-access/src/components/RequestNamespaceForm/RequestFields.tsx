@@ -43,7 +43,8 @@ export const RequestFields = (props: {
         margin="normal"
         id="cluster-access-reason"
         label="Reason"
-        hint="What the namespace is for; approvers read this."
+        required
+        hint="Required: what the namespace is for. Approvers read this."
         value={form.reason}
         onChange={form.setReason}
         disabled={busy}

@@ -129,7 +129,7 @@ describe('RequestNamespaceForm and the permission policy', () => {
       await screen.findByLabelText('Owner group'),
       'group:default/payments',
     );
-    await userEvent.type(screen.getByLabelText('Reason'), 'a valid request');
+    await userEvent.type(screen.getByLabelText(/^Reason/), 'a valid request');
     await userEvent.click(
       screen.getByRole('button', { name: 'Request namespace' }),
     );

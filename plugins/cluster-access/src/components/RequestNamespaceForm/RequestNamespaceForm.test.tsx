@@ -7,7 +7,7 @@ import {
 } from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { identityApiRef } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { clusterAccessApiRef } from '../../api';
@@ -57,7 +57,10 @@ async function renderForm(options: {
     </TestApiProvider>,
     {
       routeEntries: [options.route ?? '/cluster-access/request-namespace'],
-      mountedRoutes: { '/cluster-access': rootRouteRef },
+      mountedRoutes: {
+        '/cluster-access': rootRouteRef,
+        '/catalog/:namespace/:kind/:name': entityRouteRef,
+      },
     },
   );
   return {
@@ -65,7 +68,7 @@ async function renderForm(options: {
     tier: screen.getByLabelText('Tier') as HTMLSelectElement,
     cluster: screen.getByLabelText('Cluster') as HTMLSelectElement,
     name: screen.getByLabelText('Namespace name') as HTMLInputElement,
-    reason: screen.getByLabelText('Reason') as HTMLTextAreaElement,
+    reason: screen.getByLabelText(/^Reason/) as HTMLTextAreaElement,
     submit: screen.getByRole('button', { name: 'Request namespace' }),
   };
 }
@@ -107,6 +110,53 @@ describe('RequestNamespaceForm', () => {
     await userEvent.selectOptions(form.tier, 'qa');
     expect(screen.getByText('Needs an approval')).toBeInTheDocument();
     expect(within(quota).queryByText('Memory limit')).toBeNull();
+  });
+
+  it('marks the reason as required and says what it is for', async () => {
+    const form = await renderForm({ api: fakeNamespaceApi() });
+    expect(form.reason).toBeRequired();
+    expect(
+      screen.getByText(
+        'Required: what the namespace is for. Approvers read this.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says whom a tier’s requests go to, before and after filing one', async () => {
+    const approvers = ['group:default/cluster-approvers', 'user:default/carol'];
+    const created = namespaceRequest({ tier: 'qa', status: 'pending' });
+    const api = fakeNamespaceApi({
+      listTiers: jest.fn(async () =>
+        tiers.map(t => (t.name === 'qa' ? { ...t, approvers } : t)),
+      ),
+      createRequest: jest.fn(async () => created),
+    });
+    const form = await renderForm({
+      api,
+      route: '/cluster-access/request-namespace?owner=group:default/payments',
+    });
+    // dev is approved at once: nobody to name.
+    expect(screen.queryByText(/Requests go to/)).toBeNull();
+
+    await userEvent.selectOptions(form.tier, 'qa');
+    const summary = screen.getByText(/Requests go to/);
+    expect(summary).toHaveTextContent(
+      'Requests go to cluster-approvers, carol to approve.',
+    );
+    expect(
+      within(summary).getByRole('link', { name: 'cluster-approvers' }),
+    ).toHaveAttribute('href', '/catalog/default/group/cluster-approvers');
+
+    await userEvent.type(form.reason, 'release tests');
+    await userEvent.click(form.submit);
+    expect(await screen.findByText('Request filed')).toBeInTheDocument();
+    const waiting = screen.getByText(/It waits for/);
+    expect(waiting).toHaveTextContent(
+      'It waits for cluster-approvers, carol to approve it; then the namespace is made.',
+    );
+    expect(
+      within(waiting).getByRole('link', { name: 'carol' }),
+    ).toHaveAttribute('href', '/catalog/default/user/carol');
   });
 
   it('offers only the clusters of the chosen tier', async () => {

@@ -48,6 +48,9 @@ export const RequestNamespaceForm = () => {
     return (
       <CreatedRequest
         request={created}
+        approvers={
+          options.value?.tiers.find(t => t.name === created.tier)?.approvers
+        }
         onAnother={() => {
           setCreated(undefined);
           setFormKey(k => k + 1);

@@ -8,11 +8,13 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { quotaLabel } from '../../lib/quotaLabels';
+import { Approvers } from './Approvers';
 
 /** The tier's rules and quota, so the user knows what they ask for. */
 export const TierSummary = (props: { tier: TierInfo }) => {
   const { tier } = props;
   const quota = Object.entries(tier.resourceQuota);
+  const approvers = tier.approval === 'required' ? tier.approvers ?? [] : [];
   return (
     <InfoCard title={`What a ${tier.title} namespace gets`}>
       {tier.description && (
@@ -25,6 +27,11 @@ export const TierSummary = (props: { tier: TierInfo }) => {
           <Chip size="small" label="Needs an approval" variant="outlined" />
         ) : (
           <Chip size="small" label="Approved at once" color="primary" />
+        )}
+        {approvers.length > 0 && (
+          <Typography variant="body2" style={{ marginTop: 8 }}>
+            Requests go to <Approvers refs={approvers} /> to approve.
+          </Typography>
         )}
       </Box>
       <Typography variant="overline" component="div">
