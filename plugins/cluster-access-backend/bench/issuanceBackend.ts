@@ -93,7 +93,13 @@ async function main() {
     // As the plugin mounts them: the history router, then the feature's.
     .use(
       '/api/cluster-access',
-      await createHistoryRouter({ httpAuth, history: historyStore }),
+      await createHistoryRouter({
+        httpAuth,
+        permissions: mockServices.permissions({
+          result: AuthorizeResult.ALLOW,
+        }),
+        history: historyStore,
+      }),
     )
     .use('/api/cluster-access', feature.router)
     // Statuses as Backstage's error middleware gives them, without the stack.

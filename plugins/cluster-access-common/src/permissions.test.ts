@@ -1,4 +1,6 @@
 import {
+  clusterAccessHistoryReadPermission,
+  clusterAccessNamespaceReadPermission,
   clusterAccessPermissions,
   clusterAccessRequestApprovePermission,
   isClusterAccessPermission,
@@ -21,5 +23,16 @@ describe('permissions', () => {
     expect(clusterAccessRequestApprovePermission).toMatchObject({
       resourceType: 'cluster-access-request',
     });
+  });
+
+  it('makes the reads basic read permissions that policies can deny', () => {
+    for (const p of [
+      clusterAccessHistoryReadPermission,
+      clusterAccessNamespaceReadPermission,
+    ]) {
+      expect(p.type).toBe('basic');
+      expect(p.attributes).toEqual({ action: 'read' });
+      expect(clusterAccessPermissions).toContain(p);
+    }
   });
 });

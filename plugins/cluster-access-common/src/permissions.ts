@@ -12,6 +12,32 @@ import { createPermission } from '@backstage/plugin-permission-common';
 export const CLUSTER_ACCESS_REQUEST_RESOURCE_TYPE = 'cluster-access-request';
 
 /**
+ * Read the history: who asked for what, who decided, what changed
+ * (`GET /history`). A basic permission that every policy allowing by
+ * default allows, so the history stays public to every signed-in user
+ * unless an operator's policy denies it.
+ *
+ * @public
+ */
+export const clusterAccessHistoryReadPermission = createPermission({
+  name: 'cluster-access.history.read',
+  attributes: { action: 'read' },
+});
+
+/**
+ * Read namespace requests, managed namespaces, their members and who can get
+ * in (`GET /requests`, `/requests/{id}`, `/requests/{id}/manifests`,
+ * `/namespaces`, `/access`). A basic permission that every policy allowing
+ * by default allows; an operator's policy may deny it.
+ *
+ * @public
+ */
+export const clusterAccessNamespaceReadPermission = createPermission({
+  name: 'cluster-access.namespace.read',
+  attributes: { action: 'read' },
+});
+
+/**
  * Issue a Kubernetes client certificate for the signed-in user.
  *
  * @public
@@ -77,6 +103,8 @@ export const clusterAccessNamespaceDeletePermission = createPermission({
  * @public
  */
 export const clusterAccessPermissions = [
+  clusterAccessHistoryReadPermission,
+  clusterAccessNamespaceReadPermission,
   clusterAccessCertificateCreatePermission,
   clusterAccessRequestCreatePermission,
   clusterAccessRequestApprovePermission,

@@ -2,6 +2,8 @@ import { mockServices, mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
   clusterAccessCertificateCreatePermission,
+  clusterAccessHistoryReadPermission,
+  clusterAccessNamespaceReadPermission,
   clusterAccessRequestApprovePermission,
   clusterAccessRequestCreatePermission,
 } from '@cluster-access/plugin-cluster-access-common';
@@ -153,6 +155,23 @@ describe('DemoPermissionPolicy', () => {
     await expect(
       policy.handle({ permission: clusterAccessCertificateCreatePermission }),
     ).resolves.toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('lets every signed-in user read the history and namespaces, members or not', async () => {
+    const { policy } = policyFor(ownership);
+    for (const permission of [
+      clusterAccessHistoryReadPermission,
+      clusterAccessNamespaceReadPermission,
+    ]) {
+      for (const who of ['user:default/alice', 'user:default/mallory']) {
+        await expect(
+          policy.handle({ permission }, userQuery(who)),
+        ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+      }
+      await expect(policy.handle({ permission })).resolves.toEqual({
+        result: AuthorizeResult.DENY,
+      });
+    }
   });
 
   it('allows other plugins permissions to everyone', async () => {

@@ -99,7 +99,9 @@ export class OrganizationMembership {
 
 /**
  * The demo portal's policy: Cluster Access permissions only for members of
- * the sample organisation; everything else allowed, as in the default app.
+ * the sample organisation, but for reading (history, requests, namespaces),
+ * which every signed-in user may; everything else allowed, as in the default
+ * app.
  * Approving (or rejecting) namespace requests is further limited to members
  * of the approver Group. Tiers without approval (dev) never ask; the backend
  * refuses self-approval whatever this policy says. Only members of the prod
@@ -128,6 +130,12 @@ export class DemoPermissionPolicy implements PermissionPolicy {
     }
     if (!user) {
       return { result: AuthorizeResult.DENY };
+    }
+    // Reading the history, requests and namespaces stays public to every
+    // signed-in user, members of the organisation or not: approvals happen
+    // in view of all.
+    if (request.permission.attributes.action === 'read') {
+      return { result: AuthorizeResult.ALLOW };
     }
     const { ownershipEntityRefs } = await this.options.userInfo.getUserInfo(
       user.credentials,

@@ -206,6 +206,11 @@ export function peerConfig(
 export type TestPolicy = {
   /** Users allowed the other permissions (certificate, create, members, delete). */
   allowed: (user: string, permission: string) => boolean;
+  /**
+   * Users allowed the read permissions (history, namespaces); default:
+   * everyone, as policies that allow by default do.
+   */
+  read?: (user: string, permission: string) => boolean;
   /** Decision for approve: 'allow', 'deny', or conditional on tiers. */
   approve: (user: string) => 'allow' | 'deny' | { tiers: string[] };
   /**
@@ -404,7 +409,11 @@ export async function createHarness(options: HarnessOptions): Promise<Harness> {
   const permissions = mockServices.permissions.mock({
     authorize: async (requests, { credentials }) =>
       requests.map(r => ({
-        result: policy.allowed(userOf(credentials), r.permission.name)
+        result: (
+          r.permission.attributes.action === 'read'
+            ? policy.read?.(userOf(credentials), r.permission.name) ?? true
+            : policy.allowed(userOf(credentials), r.permission.name)
+        )
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       })) as any,

@@ -1,9 +1,16 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { ENTITY_REF_MAX_LENGTH } from '@cluster-access/plugin-cluster-access-common';
+import {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  clusterAccessHistoryReadPermission,
+  ENTITY_REF_MAX_LENGTH,
+} from '@cluster-access/plugin-cluster-access-common';
 import express from 'express';
 import { z } from 'zod';
 import { createApiRouter } from './createApiRouter';
 import { HistoryStore } from '../history/HistoryStore';
+import { requirePermission } from './requirePermission';
 import { parseInput } from './validation';
 
 const historyQuerySchema = z.strictObject({
@@ -16,9 +23,10 @@ const historyQuerySchema = z.strictObject({
 /** `GET /health` (no credentials) and `GET /history`. */
 export async function createHistoryRouter(options: {
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   history: Pick<HistoryStore, 'listHistory'>;
 }): Promise<express.Router> {
-  const { httpAuth, history } = options;
+  const { httpAuth, permissions, history } = options;
   // Requests are checked against openapi.yaml before they reach a handler.
   const router = await createApiRouter(httpAuth);
 
@@ -27,9 +35,15 @@ export async function createHistoryRouter(options: {
   });
 
   // The history is public to every signed-in user, by design: everyone can
-  // see who asked for what and who approved it.
+  // see who asked for what and who approved it. Policies that allow by
+  // default allow the read permission; an operator's policy may deny it.
   router.get('/history', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await requirePermission(
+      permissions,
+      clusterAccessHistoryReadPermission,
+      credentials,
+    );
     const query = parseInput(historyQuerySchema, req.query, 'query');
     const items = await history.listHistory({
       requestId: query.request,

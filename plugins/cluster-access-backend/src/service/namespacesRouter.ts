@@ -13,6 +13,7 @@ import {
 import {
   clusterAccessNamespaceDeletePermission,
   clusterAccessNamespaceMembersManagePermission,
+  clusterAccessNamespaceReadPermission,
   clusterAccessRequestApprovePermission,
   clusterAccessRequestCreatePermission,
   ENTITY_REF_MAX_LENGTH,
@@ -40,6 +41,7 @@ import {
   createResourceAuthorizer,
   createResourceFilter,
 } from './resourcePermissions';
+import { requirePermission } from './requirePermission';
 import { parseInput } from './validation';
 
 /**
@@ -157,8 +159,23 @@ export async function createNamespacesRouter(
     };
   }
 
-  // Reading tiers, clusters, requests and namespaces is open to every
-  // signed-in user, like the history: who asked for what is public.
+  /**
+   * A signed-in user allowed to read requests and namespaces. Policies that
+   * allow by default allow it (who asked for what is public, like the
+   * history); an operator's policy may deny it (403).
+   */
+  async function reader(req: Request): Promise<BackstageCredentials> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await requirePermission(
+      permissions,
+      clusterAccessNamespaceReadPermission,
+      credentials,
+    );
+    return credentials;
+  }
+
+  // Tiers and clusters are configuration the request form needs, open to
+  // every signed-in user; requests and namespaces need the read permission.
   // Each tier also says where the caller may request one, so that the form
   // offers only that (and says calmly when there is nothing); filing checks
   // again.
@@ -207,6 +224,7 @@ export async function createNamespacesRouter(
   });
 
   router.get('/requests', async (req, res) => {
+    await reader(req);
     const { caller: user } = await caller(req);
     const query = parseInput(listRequestsSchema, req.query, 'query');
     const items = await requests.listRequests({
@@ -223,7 +241,7 @@ export async function createNamespacesRouter(
   });
 
   router.get('/requests/:id', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    await reader(req);
     const id = parseInput(idSchema, req.params.id, 'request id');
     res.json(toApiRequest(await requests.getRequest(id)));
   });
@@ -234,7 +252,7 @@ export async function createNamespacesRouter(
     format: z.enum(['json', 'yaml']).optional(),
   });
   router.get('/requests/:id/manifests', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    await reader(req);
     const id = parseInput(idSchema, req.params.id, 'request id');
     const query = parseInput(manifestsQuerySchema, req.query, 'query');
     const manifests = await requests.getManifests(id);
@@ -313,7 +331,7 @@ export async function createNamespacesRouter(
   });
 
   router.get('/namespaces', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user'] });
+    await reader(req);
     const query = parseInput(listNamespacesSchema, req.query, 'query');
     res.json({ items: await options.namespaces.list(query) });
   });
@@ -322,6 +340,7 @@ export async function createNamespacesRouter(
   // `mine=true` takes the user from the credentials, so "what can I do"
   // needs no entity ref from the page.
   router.get('/access', async (req, res) => {
+    await reader(req);
     const { caller: user } = await caller(req);
     const query = parseInput(listAccessSchema, req.query, 'query');
     const { mine, ...filter } = query;

@@ -1,4 +1,4 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { Progress } from '@backstage/core-components';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
@@ -6,6 +6,7 @@ import Typography from '@material-ui/core/Typography';
 import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
 import { formatDate } from '../../lib/dates';
 import { describeNamespaceError } from '../../lib/errors';
+import { ErrorView } from '../AsyncContent';
 import { EventSentence } from '../HistoryTable/EventSentence';
 
 const SENTENCE_STYLE = {
@@ -21,8 +22,13 @@ export const RequestHistory = (props: { requestId: string }) => {
   );
   if (loading) return <Progress />;
   if (error) {
+    // A policy that denies reading the history gets the calm refusal.
     return (
-      <ResponseErrorPanel error={error} title={describeNamespaceError(error)} />
+      <ErrorView
+        error={error}
+        describe={describeNamespaceError}
+        deniedWhat="see the history"
+      />
     );
   }
   if (!value?.length) {

@@ -12,7 +12,7 @@ export const spec = {
     title: 'Cluster Access API',
     version: '0.1.0',
     description:
-      "Client certificates for `kubectl` and self-service Kubernetes namespaces:\nthe caller's certificate identity, issuing, listing and revoking\ncertificates; tiers, clusters, namespace requests and their approval,\nmanaged namespaces, members and decommissioning; the public history.\nMounted at `/api/cluster-access` of the Backstage backend.\n\nEvery route but `/health` needs a signed-in Backstage user (401 without\ncredentials, 403 for service principals). Certificate routes need the\npermission `cluster-access.certificate.create` and answer 503 when\n`clusterAccess.vault` is not configured. Writes check the permissions\nnamed on each operation with the permission framework; errors are\nBackstage error bodies (`ErrorResponse`).\n",
+      "Client certificates for `kubectl` and self-service Kubernetes namespaces:\nthe caller's certificate identity, issuing, listing and revoking\ncertificates; tiers, clusters, namespace requests and their approval,\nmanaged namespaces, members and decommissioning; the public history.\nMounted at `/api/cluster-access` of the Backstage backend.\n\nEvery route but `/health` needs a signed-in Backstage user (401 without\ncredentials, 403 for service principals). Certificate routes need the\npermission `cluster-access.certificate.create` and answer 503 when\n`clusterAccess.vault` is not configured. Reads of the history need\n`cluster-access.history.read`; reads of requests, namespaces and access\nneed `cluster-access.namespace.read` (both basic permissions, allowed by\npolicies that allow by default; 403 when denied). Writes check the\npermissions named on each operation with the permission framework;\nerrors are Backstage error bodies (`ErrorResponse`).\n",
   },
   servers: [
     {
@@ -83,7 +83,7 @@ export const spec = {
         tags: ['history'],
         operationId: 'listHistory',
         summary:
-          'History events, newest first; public to every signed-in user.',
+          'History events, newest first; public to every signed-in user unless the policy denies cluster-access.history.read.',
         parameters: [
           {
             name: 'request',

@@ -28,7 +28,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** History events, newest first; public to every signed-in user. */
+    /** History events, newest first; public to every signed-in user unless the policy denies cluster-access.history.read. */
     get: operations['listHistory'];
     put?: never;
     post?: never;
