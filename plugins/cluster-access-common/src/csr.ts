@@ -42,6 +42,7 @@ export interface ClientKeyAndCsr {
   csrPem: string;
   /** PEM PKCS#8 private key. Keep it on the client; never send it anywhere. */
   privateKeyPem: string;
+  /** The algorithm of the key pair, as asked for or the default. */
   algorithm: ClientKeyAlgorithm;
 }
 

@@ -13,8 +13,11 @@ import { ClusterInfo } from './types';
  * @public
  */
 export interface KubeconfigNames {
+  /** Name of the `clusters` entry: the cluster's name. */
   cluster: string;
+  /** Name of the `contexts` entry: the cluster's name. */
   context: string;
+  /** Name of the `users` entry: `<username>@<cluster>`. */
   user: string;
 }
 

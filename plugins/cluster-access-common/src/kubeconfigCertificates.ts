@@ -174,8 +174,11 @@ export function buildKubeconfig(options: BuildKubeconfigOptions): string {
  * @public
  */
 export interface ExecCredential {
+  /** {@link EXEC_CREDENTIAL_API_VERSION}, the version the exec kubeconfig tells kubectl to expect. */
   apiVersion: typeof EXEC_CREDENTIAL_API_VERSION;
+  /** Always `ExecCredential`. */
   kind: 'ExecCredential';
+  /** The certificate and key kubectl presents to the API server, and until when it reuses them. */
   status: {
     /** PEM client certificate followed by its intermediates. */
     clientCertificateData: string;

@@ -214,9 +214,13 @@ export interface LimitRangeDefaults {
  * @public
  */
 export interface TierInfo {
+  /** Short name, a DNS label such as `dev`; `{tier}` in naming patterns and the tier label. */
   name: string;
+  /** Human-readable name; the name when none is configured. */
   title: string;
+  /** What the tier is for, shown when requesting; absent when none is configured. */
   description?: string;
+  /** Whether a request of this tier is approved at once or waits for an approver. */
   approval: TierApproval;
   /** Names of the clusters the tier is offered on. */
   clusters: string[];
@@ -224,9 +228,14 @@ export interface TierInfo {
   namingPattern: string;
   /** `spec.hard` of the namespace's ResourceQuota. */
   resourceQuota: Record<string, string>;
+  /** Container defaults of the namespace's LimitRange; `{}` (and no LimitRange) when none are configured. */
   limitRange: LimitRangeDefaults;
   /** Whether the namespace gets the default NetworkPolicy (ingress only from itself). */
   networkPolicy: boolean;
+  /**
+   * The namespace's `pod-security.kubernetes.io/enforce` and `/warn` labels;
+   * by default `baseline` and `restricted`.
+   */
   podSecurity: { enforce: PodSecurityLevel; warn: PodSecurityLevel };
   /** Extra labels of the Namespace object. */
   labels: Record<string, string>;
@@ -282,7 +291,9 @@ export interface RequestableTier extends TierInfo {
  * @public
  */
 export interface NamespaceClusterInfo {
+  /** The cluster's short name, as requests name it. */
   name: string;
+  /** Human-readable name; absent when none is configured. */
   title?: string;
   /** API server URL. */
   server: string;
@@ -307,7 +318,9 @@ export type NamespaceRequestKind = 'create' | 'decommission';
  * @public
  */
 export interface QuotaUsage {
+  /** Resource name as in the ResourceQuota, e.g. `requests.cpu` or `pods`. */
   resource: string;
+  /** The hard limit, a Kubernetes quantity such as `2` or `4Gi`. */
   hard: string;
   /** Absent when the cluster has not computed usage yet. */
   used?: string;
@@ -339,10 +352,13 @@ export interface NamespaceMember {
  * @public
  */
 export interface ManagedNamespace {
+  /** Name of the cluster the namespace is on. */
   cluster: string;
+  /** The namespace's name in the cluster. */
   name: string;
   /** Owner Group entity ref. */
   owner: string;
+  /** Name of the tier it was requested in. */
   tier: string;
   /** The request that created it. */
   requestId: string;
@@ -350,7 +366,9 @@ export interface ManagedNamespace {
   status: string;
   /** Entity ref of the user who asked for it. */
   requester: string;
+  /** ISO 8601 time the request that created it was filed. */
   createdAt: string;
+  /** Members of the owner Group, as the catalog says now, and extra members. */
   members: NamespaceMember[];
   /** Quota usage; absent when the cluster could not be read. */
   quota?: QuotaUsage[];

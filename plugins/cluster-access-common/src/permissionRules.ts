@@ -21,7 +21,13 @@ export const CLUSTER_ACCESS_REQUEST_RULES = {
  * @public
  */
 export interface ClusterAccessRequestRuleParams {
+  /** Tier names, e.g. `qa`. */
   IS_TIER: { tiers: string[] };
+  /** Cluster names, as configured. */
   IS_CLUSTER: { clusters: string[] };
+  /**
+   * Group entity refs, e.g. `group:default/payments`; a ref without kind or
+   * namespace is read as a Group in `default`, one that does not parse matches nothing.
+   */
   HAS_OWNER: { owners: string[] };
 }

@@ -7,6 +7,7 @@ import { NamespaceRequestStatus } from './lifecycle';
  * @public
  */
 export interface HistoryEvent {
+  /** UUID of the event. */
   id: string;
   /** ISO 8601 time of the event. */
   createdAt: string;
@@ -51,14 +52,22 @@ export interface NamespaceRequestInput {
  * @public
  */
 export interface NamespaceRequest extends NamespaceRequestInput {
+  /** UUID of the request; the `{id}` of `/requests/{id}`. */
   id: string;
+  /** Where the request is in its lifecycle, e.g. `pending` or `ready`. */
   status: NamespaceRequestStatus;
   /** Entity ref of the requesting user. */
   requester: string;
+  /** ISO 8601 time the request was filed. */
   createdAt: string;
+  /** ISO 8601 time of its last change (decision, provisioning step, retry). */
   updatedAt: string;
   /** Entity ref of the approver or rejecter, once decided. */
   decidedBy?: string;
+  /**
+   * What the approver or rejecter wrote (a rejection always has one); for an
+   * automatic approval, that the tier needs none.
+   */
   decisionComment?: string;
   /** Last provisioning error, while `failed`. */
   error?: string;
@@ -180,7 +189,9 @@ export interface CertificateIdentity {
   username: string;
   /** The certificate's organisation values; Kubernetes maps each to a group. */
   groups: string[];
+  /** Lifetime in seconds a certificate gets when the request sets no `ttlSeconds`. */
   defaultTtlSeconds: number;
+  /** Longest lifetime in seconds a certificate gets: the configured maximum, or the signer's cap when lower. */
   maxTtlSeconds: number;
 }
 
@@ -190,7 +201,9 @@ export interface CertificateIdentity {
  * @public
  */
 export interface ClusterInfo {
+  /** The cluster's short name, used for the kubeconfig cluster and context. */
   name: string;
+  /** Human-readable name; absent when none is configured. */
   title?: string;
   /** API server URL. */
   server: string;
@@ -206,6 +219,11 @@ export interface ClusterInfo {
 export interface CertificateRequest {
   /** PEM PKCS#10 CSR with subject exactly CN=username, O=each group. */
   csr: string;
+  /**
+   * Lifetime in seconds, at least 60; absent: the identity's
+   * `defaultTtlSeconds`. Above the configured maximum the request is refused
+   * (400); above the signer's cap it is capped, with a warning.
+   */
   ttlSeconds?: number;
 }
 
@@ -219,11 +237,15 @@ export interface IssuedCertificate {
   certificate: string;
   /** PEM certificates from the issuer up to the root. */
   caChain: string[];
+  /** Lowercase hex pairs separated by colons, as Vault prints serials, e.g. `1a:2b:3c`. */
   serialNumber: string;
   /** ISO 8601. */
   expiresAt: string;
+  /** The certificate's common name (CN), as in {@link CertificateIdentity}. */
   username: string;
+  /** The certificate's organisation values (O), as in {@link CertificateIdentity}. */
   groups: string[];
+  /** The clusters the certificate works on, one kubeconfig context each. */
   clusters: ClusterInfo[];
   /** Warnings from the signer (e.g. a TTL that was capped). */
   warnings: string[];
@@ -235,8 +257,11 @@ export interface IssuedCertificate {
  * @public
  */
 export interface CertificateRecord {
+  /** Lowercase hex pairs separated by colons, as Vault prints serials; what revoking takes. */
   serialNumber: string;
+  /** The certificate's common name (CN). */
   username: string;
+  /** The certificate's organisation values (O), as issued. */
   groups: string[];
   /** ISO 8601. */
   issuedAt: string;

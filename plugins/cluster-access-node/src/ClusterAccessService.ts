@@ -48,11 +48,14 @@ export interface ClusterAccessService {
 
 /**
  * Calls the Cluster Access backend over HTTP, with a plugin request token
- * issued on behalf of the caller.
+ * issued on behalf of the caller. Every answer that is not 2xx is thrown as
+ * a `ResponseError` from `@backstage/errors` with the backend's status, name
+ * and message.
  *
  * @public
  */
 export class DefaultClusterAccessService implements ClusterAccessService {
+  /** Builds the service from the core `auth` and `discovery` services, as its default factory does. */
   static create(options: {
     auth: AuthService;
     discovery: DiscoveryService;
@@ -65,6 +68,7 @@ export class DefaultClusterAccessService implements ClusterAccessService {
     private readonly discovery: DiscoveryService,
   ) {}
 
+  /** {@inheritDoc ClusterAccessService.requestNamespace} */
   async requestNamespace(
     request: NamespaceRequestInput,
     options: { credentials: BackstageCredentials },
@@ -84,6 +88,7 @@ export class DefaultClusterAccessService implements ClusterAccessService {
     ) as Promise<NamespaceRequestDryRun>;
   }
 
+  /** {@inheritDoc ClusterAccessService.getRequest} */
   async getRequest(
     id: string,
     options: { credentials: BackstageCredentials },

@@ -7,10 +7,13 @@ import { createExtensionPoint } from '@backstage/backend-plugin-api';
  * @public
  */
 export interface SignCertificateRequest {
+  /** PEM PKCS#10 CSR from the client, to be signed as it is: its subject and key become the certificate's. */
   csrPem: string;
   /** Already capped by config and {@link CertificateSigner.getMaxTtlSeconds}. */
   ttlSeconds: number;
+  /** The common name (CN) the CSR carries and the certificate must carry. */
   username: string;
+  /** The organisation values (O) the CSR carries and the certificate must carry, prefix applied. */
   groups: string[];
   /** Key type of the CSR, for the key usages a client certificate needs. */
   keyType: 'ec' | 'rsa';
@@ -22,6 +25,7 @@ export interface SignCertificateRequest {
  * @public
  */
 export interface SignedCertificate {
+  /** PEM client certificate for the CSR's key. */
   certificatePem: string;
   /** Issuer first, up to the root. */
   caChainPems: string[];
@@ -48,6 +52,13 @@ export interface CertificateSigner {
    * or the one the signer publishes.
    */
   getTrustAnchors(): Promise<string[]>;
+  /**
+   * Signs the CSR as it is, for `ttlSeconds`, as a client certificate.
+   * Failures are `@backstage/errors` types, as the Vault signer's are:
+   * `InputError` when the signer refuses the request, `ServiceUnavailableError`
+   * when it cannot be reached, `BadGatewayError` when it refuses the backend
+   * or answers with something that cannot be used.
+   */
   sign(request: SignCertificateRequest): Promise<SignedCertificate>;
   /** Revokes a certificate the signer issued. */
   revoke(options: { serialNumber: string }): Promise<void>;

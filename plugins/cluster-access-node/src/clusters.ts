@@ -18,7 +18,9 @@ export type ClusterCredentials =
  * @public
  */
 export interface ClusterSettings {
+  /** Short name, unique among the clusters; requests and kubeconfig entries use it. */
   name: string;
+  /** Human-readable name; absent when none is configured. */
   title?: string;
   /** API server URL, without a trailing slash. */
   url: string;
@@ -38,8 +40,11 @@ export interface ClusterSettings {
  * @public
  */
 export interface KubeObject {
+  /** e.g. `v1` or `rbac.authorization.k8s.io/v1`. */
   apiVersion: string;
+  /** e.g. `Namespace` or `RoleBinding`. */
   kind: string;
+  /** Name, namespace, labels and annotations, and what the API server sets (`uid`, `resourceVersion`, ...). */
   metadata: {
     name: string;
     namespace?: string;
@@ -51,6 +56,7 @@ export interface KubeObject {
     deletionTimestamp?: unknown;
     [key: string]: unknown;
   };
+  /** The rest of the object (`spec`, `status`, `roleRef`, ...), in the model form above. */
   [key: string]: unknown;
 }
 
@@ -60,7 +66,9 @@ export interface KubeObject {
  * @public
  */
 export interface KubeObjectType {
+  /** e.g. `v1` or `rbac.authorization.k8s.io/v1`. */
   apiVersion: string;
+  /** e.g. `ResourceQuota` or `RoleBinding`. */
   kind: string;
 }
 
@@ -70,7 +78,9 @@ export interface KubeObjectType {
  * @public
  */
 export interface ObjectRef extends KubeObjectType {
+  /** The object's namespace; absent for cluster-scoped objects such as a Namespace. */
   namespace?: string;
+  /** The object's name. */
   name: string;
 }
 

@@ -1,6 +1,10 @@
 import { createRouteRef } from '@backstage/core-plugin-api';
 
-/** The plugin's page, mounted at `/cluster-access` by default. */
+/**
+ * The plugin's page, mounted at `/cluster-access` by default.
+ *
+ * @public
+ */
 export const rootRouteRef = createRouteRef({ id: 'cluster-access' });
 
 /**

@@ -22,9 +22,13 @@ import {
  * @public
  */
 export interface HistoryFilter {
+  /** Only the events of this namespace request (its UUID). */
   request?: string;
+  /** Only the events of this namespace, as `<cluster>/<namespace>`. */
   namespace?: string;
+  /** Only the events this entity ref (or `system`) caused; compared as written. */
   actor?: string;
+  /** At most this many events (1–1000); absent: 100. */
   limit?: number;
 }
 
@@ -42,8 +46,11 @@ export interface NamespaceRequestFilter {
   mine?: boolean;
   /** Only requests the signed-in user approved or rejected, newest decision first. */
   decidedByMe?: boolean;
+  /** Only requests for namespaces on this cluster. */
   cluster?: string;
+  /** Only requests for a namespace of this name (on any cluster unless `cluster` is set). */
   namespace?: string;
+  /** Only requests for new namespaces (`create`) or only deletions (`decommission`). */
   kind?: NamespaceRequestKind;
   /** At most this many (1–1000). */
   limit?: number;
@@ -57,6 +64,7 @@ export interface NamespaceRequestFilter {
 export interface ManagedNamespaceFilter {
   /** Only namespaces owned by this Group entity ref. */
   owner?: string;
+  /** Only namespaces on this cluster. */
   cluster?: string;
   /** Only namespaces this User entity ref has access to. */
   user?: string;
@@ -88,6 +96,7 @@ export interface NamespaceAccessFilter {
  * @public
  */
 export interface NamespaceRef {
+  /** Name of the cluster the namespace is on. */
   cluster: string;
   /** The namespace's name in the cluster. */
   name: string;

@@ -44,7 +44,9 @@ function namespacePath(ref: NamespaceRef) {
 
 /**
  * Talks to the Cluster Access backend with the signed-in user's credentials,
- * through the client generated from the backend's `openapi.yaml`.
+ * through the client generated from the backend's `openapi.yaml`. Every
+ * answer that is not 2xx is thrown as a `ResponseError` from
+ * `@backstage/errors` with the backend's status, name and message.
  *
  * @public
  */
@@ -57,6 +59,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     this.fetchApi = options.fetchApi;
   }
 
+  /** {@inheritDoc ClusterAccessApi.listHistory} */
   async listHistory(filter: HistoryFilter = {}): Promise<HistoryEvent[]> {
     const client = await this.client();
     const { items } = await responseData(
@@ -65,11 +68,13 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return items as HistoryEvent[];
   }
 
+  /** {@inheritDoc ClusterAccessApi.getIdentity} */
   async getIdentity(): Promise<CertificateIdentity> {
     const client = await this.client();
     return responseData(client.GET('/identity'));
   }
 
+  /** {@inheritDoc ClusterAccessApi.issueCertificate} */
   async issueCertificate(
     request: CertificateRequest,
   ): Promise<IssuedCertificate> {
@@ -80,12 +85,14 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.listCertificates} */
   async listCertificates(): Promise<CertificateRecord[]> {
     const client = await this.client();
     const { items } = await responseData(client.GET('/certificates'));
     return items;
   }
 
+  /** {@inheritDoc ClusterAccessApi.revokeCertificate} */
   async revokeCertificate(options: {
     serialNumber: string;
   }): Promise<CertificateRecord> {
@@ -97,18 +104,21 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.listTiers} */
   async listTiers(): Promise<RequestableTier[]> {
     const client = await this.client();
     const { items } = await responseData(client.GET('/tiers'));
     return items as RequestableTier[];
   }
 
+  /** {@inheritDoc ClusterAccessApi.listClusters} */
   async listClusters(): Promise<NamespaceClusterInfo[]> {
     const client = await this.client();
     const { items } = await responseData(client.GET('/clusters'));
     return items;
   }
 
+  /** {@inheritDoc ClusterAccessApi.createRequest} */
   async createRequest(input: NamespaceRequestInput): Promise<NamespaceRequest> {
     const client = await this.client();
     // Only the fields the backend accepts: it refuses unknown ones.
@@ -120,6 +130,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.listRequests} */
   async listRequests(
     filter: NamespaceRequestFilter = {},
   ): Promise<NamespaceRequest[]> {
@@ -143,6 +154,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return items;
   }
 
+  /** {@inheritDoc ClusterAccessApi.getRequest} */
   async getRequest(options: { id: string }): Promise<NamespaceRequest> {
     const client = await this.client();
     return responseData(
@@ -165,6 +177,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return data as NamespaceRequestManifests;
   }
 
+  /** {@inheritDoc ClusterAccessApi.approveRequest} */
   async approveRequest(options: {
     id: string;
     comment?: string;
@@ -179,6 +192,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.rejectRequest} */
   async rejectRequest(options: {
     id: string;
     comment: string;
@@ -192,6 +206,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.withdrawRequest} */
   async withdrawRequest(options: {
     id: string;
     comment?: string;
@@ -206,6 +221,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.listNamespaces} */
   async listNamespaces(
     filter: ManagedNamespaceFilter = {},
   ): Promise<ManagedNamespace[]> {
@@ -219,6 +235,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return items;
   }
 
+  /** {@inheritDoc ClusterAccessApi.listAccess} */
   async listAccess(
     filter: NamespaceAccessFilter = {},
   ): Promise<NamespaceAccess[]> {
@@ -241,6 +258,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     return items;
   }
 
+  /** {@inheritDoc ClusterAccessApi.addMember} */
   async addMember(
     options: NamespaceRef & { user: string },
   ): Promise<AddedNamespaceMember> {
@@ -253,6 +271,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.removeMember} */
   async removeMember(
     options: NamespaceRef & { user: string },
   ): Promise<RemovedNamespaceMember> {
@@ -264,6 +283,7 @@ export class ClusterAccessClient implements ClusterAccessApi {
     );
   }
 
+  /** {@inheritDoc ClusterAccessApi.decommissionNamespace} */
   async decommissionNamespace(
     options: NamespaceRef & { reason?: string },
   ): Promise<NamespaceRequest> {

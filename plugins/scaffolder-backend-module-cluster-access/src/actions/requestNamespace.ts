@@ -15,7 +15,11 @@ const OUTPUT = {
     'In a dry run: the objects that would be applied, as YAML documents',
 };
 
-/** Id of the action in templates. */
+/**
+ * Id of the action in templates.
+ *
+ * @public
+ */
 export const REQUEST_NAMESPACE_ACTION_ID = 'cluster-access:namespace:request';
 
 /**
