@@ -15,7 +15,11 @@ import {
   tierPickerFormField,
 } from './scaffolder/alpha';
 
-/** The API client, as an extension of the new frontend system. */
+/**
+ * The API client, as an extension of the new frontend system.
+ *
+ * @alpha
+ */
 export const clusterAccessApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -30,6 +34,8 @@ export const clusterAccessApi = ApiBlueprint.make({
  * The Cluster Access page; its title and icon also make the nav item. It
  * draws nothing itself: the app draws its one header and a tab per
  * sub-page below, which adopters can disable or reorder in `app.extensions`.
+ *
+ * @alpha
  */
 export const clusterAccessPage = PageBlueprint.make({
   params: {
@@ -112,7 +118,11 @@ export const historySubPage = SubPageBlueprint.make({
   },
 });
 
-/** Entity card for Groups: the namespaces the Group owns. */
+/**
+ * Entity card for Groups: the namespaces the Group owns.
+ *
+ * @alpha
+ */
 export const entityGroupNamespacesCard = EntityCardBlueprint.make({
   name: 'group-namespaces',
   params: {
@@ -124,7 +134,11 @@ export const entityGroupNamespacesCard = EntityCardBlueprint.make({
   },
 });
 
-/** Entity card for Users: their cluster access. */
+/**
+ * Entity card for Users: their cluster access.
+ *
+ * @alpha
+ */
 export const entityUserAccessCard = EntityCardBlueprint.make({
   name: 'user-access',
   params: {
