@@ -4,6 +4,10 @@ import express from 'express';
 import { z } from 'zod';
 import { createApiRouter } from './createApiRouter';
 import { HistoryStore } from '../history/HistoryStore';
+import {
+  decodeHistoryCursor,
+  encodeHistoryCursor,
+} from '../history/historyCursor';
 import { parseInput } from './validation';
 
 const historyQuerySchema = z.strictObject({
@@ -11,12 +15,13 @@ const historyQuerySchema = z.strictObject({
   namespace: z.string().min(1).max(320).optional(),
   actor: z.string().min(1).max(ENTITY_REF_MAX_LENGTH).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().min(1).max(2048).optional(),
 });
 
 /** `GET /health` (no credentials) and `GET /history`. */
 export async function createHistoryRouter(options: {
   httpAuth: HttpAuthService;
-  history: Pick<HistoryStore, 'listHistory'>;
+  history: Pick<HistoryStore, 'listHistoryPage'>;
 }): Promise<express.Router> {
   const { httpAuth, history } = options;
   // Requests are checked against openapi.yaml before they reach a handler.
@@ -30,14 +35,23 @@ export async function createHistoryRouter(options: {
   // see who asked for what and who approved it.
   router.get('/history', async (req, res) => {
     await httpAuth.credentials(req, { allow: ['user'] });
-    const query = parseInput(historyQuerySchema, req.query, 'query');
-    const items = await history.listHistory({
-      requestId: query.request,
-      namespace: query.namespace,
-      actor: query.actor,
-      limit: query.limit,
+    const { cursor, limit, ...filters } = parseInput(
+      historyQuerySchema,
+      req.query,
+      'query',
+    );
+    const page = await history.listHistoryPage({
+      requestId: filters.request,
+      namespace: filters.namespace,
+      actor: filters.actor,
+      limit,
+      before: cursor ? decodeHistoryCursor(cursor, filters) : undefined,
     });
-    res.json({ items });
+    const nextCursor =
+      page.nextBefore === undefined
+        ? undefined
+        : encodeHistoryCursor(page.nextBefore, filters);
+    res.json({ items: page.items, pageInfo: nextCursor ? { nextCursor } : {} });
   });
 
   return router;

@@ -21,6 +21,7 @@ import {
   AddedNamespaceMember,
   ClusterAccessApi,
   HistoryFilter,
+  HistoryPage,
   ManagedNamespaceFilter,
   NamespaceAccessFilter,
   NamespaceRef,
@@ -58,11 +59,18 @@ export class ClusterAccessClient implements ClusterAccessApi {
   }
 
   async listHistory(filter: HistoryFilter = {}): Promise<HistoryEvent[]> {
+    return (await this.listHistoryPage(filter)).items;
+  }
+
+  async listHistoryPage(
+    filter: HistoryFilter & { cursor?: string } = {},
+  ): Promise<HistoryPage> {
     const client = await this.client();
-    const { items } = await responseData(
+    const { items, pageInfo } = await responseData(
       client.GET('/history', { params: { query: { ...filter } } }),
     );
-    return items as HistoryEvent[];
+    // A backend from before paging sends no pageInfo: one page, then.
+    return { items: items as HistoryEvent[], pageInfo: pageInfo ?? {} };
   }
 
   async getIdentity(): Promise<CertificateIdentity> {
