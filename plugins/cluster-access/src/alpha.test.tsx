@@ -36,10 +36,13 @@ const history = [
 describe('new frontend system export (/alpha)', () => {
   it('installs as a plugin whose page is served at /cluster-access', async () => {
     expect(clusterAccessPlugin.pluginId).toBe('cluster-access');
-    const listHistory = jest.fn(async () => history);
+    const listHistoryPage = jest.fn(async () => ({
+      items: history,
+      pageInfo: {},
+    }));
     renderTestApp({
       features: [clusterAccessPlugin],
-      apis: [[clusterAccessApiRef, { listHistory }]],
+      apis: [[clusterAccessApiRef, { listHistoryPage }]],
       initialRouteEntries: ['/cluster-access/history'],
     });
     expect(
@@ -48,10 +51,13 @@ describe('new frontend system export (/alpha)', () => {
   });
 
   it('draws one header, with a tab per sub-page, and lets config disable a tab', async () => {
-    const listHistory = jest.fn(async () => history);
+    const listHistoryPage = jest.fn(async () => ({
+      items: history,
+      pageInfo: {},
+    }));
     renderTestApp({
       features: [clusterAccessPlugin],
-      apis: [[clusterAccessApiRef, { listHistory }]],
+      apis: [[clusterAccessApiRef, { listHistoryPage }]],
       initialRouteEntries: ['/cluster-access/history'],
       config: {
         app: {

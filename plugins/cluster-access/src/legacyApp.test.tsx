@@ -76,7 +76,7 @@ async function backends(input: RequestInfo | URL): Promise<Response> {
       : json({ error: { name: 'NotFoundError' } }, 404);
   }
   if (url.pathname === '/api/cluster-access/history') {
-    return json({ items: history });
+    return json({ items: history, pageInfo: {} });
   }
   if (url.pathname === '/api/cluster-access/namespaces') {
     return json({ items: [managedNamespace()] });

@@ -46,9 +46,12 @@ describe('legacy frontend system export', () => {
   });
 
   it('renders the page with the history from the API', async () => {
-    const listHistory = jest.fn(async () => history);
+    const listHistoryPage = jest.fn(async () => ({
+      items: history,
+      pageInfo: {},
+    }));
     await renderInTestApp(
-      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+      <TestApiProvider apis={[[clusterAccessApiRef, { listHistoryPage }]]}>
         <ClusterAccessPage />
       </TestApiProvider>,
       {
@@ -215,11 +218,11 @@ describe('legacy frontend system export', () => {
   });
 
   it('shows the backend error when the history cannot be read', async () => {
-    const listHistory = jest.fn(async () => {
+    const listHistoryPage = jest.fn(async () => {
       throw new Error('backend unavailable');
     });
     await renderInTestApp(
-      <TestApiProvider apis={[[clusterAccessApiRef, { listHistory }]]}>
+      <TestApiProvider apis={[[clusterAccessApiRef, { listHistoryPage }]]}>
         <ClusterAccessPage />
       </TestApiProvider>,
       {

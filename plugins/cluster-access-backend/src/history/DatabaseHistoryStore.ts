@@ -2,7 +2,12 @@ import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { toIso } from '../database/migrations';
-import { HistoryQuery, HistoryStore, NewHistoryEvent } from './HistoryStore';
+import {
+  HistoryPage,
+  HistoryQuery,
+  HistoryStore,
+  NewHistoryEvent,
+} from './HistoryStore';
 
 /** The history table, for stores that write an event with their own change. */
 export const HISTORY_TABLE = 'cluster_access_history';
@@ -72,24 +77,41 @@ export class DatabaseHistoryStore implements HistoryStore {
   }
 
   async listHistory(query: HistoryQuery = {}): Promise<HistoryEvent[]> {
+    return (await this.listHistoryPage(query)).items;
+  }
+
+  async listHistoryPage(query: HistoryQuery = {}): Promise<HistoryPage> {
     const limit = Math.min(Math.max(query.limit ?? 100, 1), 1000);
+    // `seq` is the table's auto-increment key: a total order on SQLite and
+    // PostgreSQL alike, where two events can share a `created_at`.
     let q = this.db<HistoryRow>(HISTORY_TABLE)
       .select('*')
       .orderBy('seq', 'desc')
-      .limit(limit);
+      .limit(limit + 1);
     if (query.requestId) q = q.where('request_id', query.requestId);
     if (query.namespace) q = q.where('namespace', query.namespace);
     if (query.actor) q = q.where('actor', query.actor);
+    if (query.before !== undefined) q = q.where('seq', '<', query.before);
     const rows: HistoryRow[] = await q;
-    return rows.map(row => ({
-      id: row.id,
-      createdAt: toIso(row.created_at),
-      actor: row.actor,
-      type: row.type,
-      message: row.message,
-      ...(row.request_id ? { requestId: row.request_id } : {}),
-      ...(row.namespace ? { namespace: row.namespace } : {}),
-      ...(row.details ? { details: JSON.parse(row.details) } : {}),
-    }));
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toHistoryEvent),
+      ...(rows.length > limit
+        ? { nextBefore: Number(page[page.length - 1].seq) }
+        : {}),
+    };
   }
+}
+
+function toHistoryEvent(row: HistoryRow): HistoryEvent {
+  return {
+    id: row.id,
+    createdAt: toIso(row.created_at),
+    actor: row.actor,
+    type: row.type,
+    message: row.message,
+    ...(row.request_id ? { requestId: row.request_id } : {}),
+    ...(row.namespace ? { namespace: row.namespace } : {}),
+    ...(row.details ? { details: JSON.parse(row.details) } : {}),
+  };
 }

@@ -11,6 +11,26 @@ export interface HistoryQuery {
   actor?: string;
   /** Newest first; at most this many (default 100, max 1000). */
   limit?: number;
+  /**
+   * Only events stored before the one with this `seq` (from
+   * {@link HistoryPage.nextBefore}): the next, older page.
+   */
+  before?: number;
+}
+
+/**
+ * One page of the history, newest first.
+ *
+ * @internal
+ */
+export interface HistoryPage {
+  items: HistoryEvent[];
+  /**
+   * Set when older events match: pass it as `before` for the next page. It
+   * is the insertion order (`seq`) of the last item, so events added while
+   * paging neither repeat nor shift the pages.
+   */
+  nextBefore?: number;
 }
 
 /**
@@ -38,6 +58,9 @@ export interface HistoryStore {
     events: Array<NewHistoryEvent & { at?: Date }>,
   ): Promise<HistoryEvent[]>;
 
-  /** Reads the history, newest first. */
+  /** Reads the history, newest first (one page of it). */
   listHistory(query?: HistoryQuery): Promise<HistoryEvent[]>;
+
+  /** Reads one page of the history, newest first, and where the next starts. */
+  listHistoryPage(query?: HistoryQuery): Promise<HistoryPage>;
 }

@@ -11,6 +11,10 @@ import { z } from 'zod';
 import { createApiRouter } from './createApiRouter';
 import { HistoryStore } from '../history/HistoryStore';
 import { requirePermission } from './requirePermission';
+import {
+  decodeHistoryCursor,
+  encodeHistoryCursor,
+} from '../history/historyCursor';
 import { parseInput } from './validation';
 
 const historyQuerySchema = z.strictObject({
@@ -18,13 +22,14 @@ const historyQuerySchema = z.strictObject({
   namespace: z.string().min(1).max(320).optional(),
   actor: z.string().min(1).max(ENTITY_REF_MAX_LENGTH).optional(),
   limit: z.coerce.number().int().min(1).max(1000).optional(),
+  cursor: z.string().min(1).max(2048).optional(),
 });
 
 /** `GET /health` (no credentials) and `GET /history`. */
 export async function createHistoryRouter(options: {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
-  history: Pick<HistoryStore, 'listHistory'>;
+  history: Pick<HistoryStore, 'listHistoryPage'>;
 }): Promise<express.Router> {
   const { httpAuth, permissions, history } = options;
   // Requests are checked against openapi.yaml before they reach a handler.
@@ -44,14 +49,23 @@ export async function createHistoryRouter(options: {
       clusterAccessHistoryReadPermission,
       credentials,
     );
-    const query = parseInput(historyQuerySchema, req.query, 'query');
-    const items = await history.listHistory({
-      requestId: query.request,
-      namespace: query.namespace,
-      actor: query.actor,
-      limit: query.limit,
+    const { cursor, limit, ...filters } = parseInput(
+      historyQuerySchema,
+      req.query,
+      'query',
+    );
+    const page = await history.listHistoryPage({
+      requestId: filters.request,
+      namespace: filters.namespace,
+      actor: filters.actor,
+      limit,
+      before: cursor ? decodeHistoryCursor(cursor, filters) : undefined,
     });
-    res.json({ items });
+    const nextCursor =
+      page.nextBefore === undefined
+        ? undefined
+        : encodeHistoryCursor(page.nextBefore, filters);
+    res.json({ items: page.items, pageInfo: nextCursor ? { nextCursor } : {} });
   });
 
   return router;

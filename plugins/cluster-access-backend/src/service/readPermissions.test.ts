@@ -55,7 +55,9 @@ async function appDenying(denied: string[]) {
   };
   const history = await createHistoryRouter({
     ...common,
-    history: { listHistory: async () => seen('history', []) },
+    history: {
+      listHistoryPage: async () => seen('history', { items: [] }),
+    },
   });
   const namespaces = await createNamespacesRouter({
     ...common,

@@ -33,6 +33,21 @@ export interface HistoryFilter {
 }
 
 /**
+ * A page of the public history (`GET /history` with `cursor`).
+ *
+ * @public
+ */
+export interface HistoryPage {
+  /** Newest first. */
+  items: HistoryEvent[];
+  /**
+   * `nextCursor` is set when older events match the same filters: pass it
+   * as `cursor`, with the same filter, for the next page.
+   */
+  pageInfo: { nextCursor?: string };
+}
+
+/**
  * Filters for namespace requests (`GET /requests`).
  *
  * @public
@@ -136,6 +151,15 @@ export interface RemovedNamespaceMember {
 export interface ClusterAccessApi {
   /** Reads the public history, newest first. */
   listHistory(filter?: HistoryFilter): Promise<HistoryEvent[]>;
+
+  /**
+   * Reads one page of the public history, newest first; `cursor` (the
+   * previous page's `pageInfo.nextCursor`, with the same filter) reads the
+   * next, older one.
+   */
+  listHistoryPage(
+    filter?: HistoryFilter & { cursor?: string },
+  ): Promise<HistoryPage>;
 
   /**
    * Who the signed-in user is for certificates: the subject a CSR must carry

@@ -81,7 +81,7 @@ describe('ClusterAccessClient', () => {
 
   it('reads the history of one request', async () => {
     const items = [{ id: 'e1', type: 'request.created' }];
-    const { client, fetch } = setup(jsonResponse(200, { items }));
+    const { client, fetch } = setup(jsonResponse(200, { items, pageInfo: {} }));
     await expect(
       client.listHistory({ request: 'r1', limit: 50 }),
     ).resolves.toEqual(items);

@@ -21,6 +21,7 @@ import {
   AddedNamespaceMember,
   ClusterAccessApi,
   HistoryFilter,
+  HistoryPage,
   ManagedNamespaceFilter,
   NamespaceAccessFilter,
   NamespaceRef,
@@ -61,11 +62,19 @@ export class ClusterAccessClient implements ClusterAccessApi {
 
   /** {@inheritDoc ClusterAccessApi.listHistory} */
   async listHistory(filter: HistoryFilter = {}): Promise<HistoryEvent[]> {
+    return (await this.listHistoryPage(filter)).items;
+  }
+
+  /** {@inheritDoc ClusterAccessApi.listHistoryPage} */
+  async listHistoryPage(
+    filter: HistoryFilter & { cursor?: string } = {},
+  ): Promise<HistoryPage> {
     const client = await this.client();
-    const { items } = await responseData(
+    const { items, pageInfo } = await responseData(
       client.GET('/history', { params: { query: { ...filter } } }),
     );
-    return items as HistoryEvent[];
+    // A backend from before paging sends no pageInfo: one page, then.
+    return { items: items as HistoryEvent[], pageInfo: pageInfo ?? {} };
   }
 
   /** {@inheritDoc ClusterAccessApi.getIdentity} */

@@ -200,6 +200,7 @@ export function fakeNamespaceApi(
 ): jest.Mocked<ClusterAccessApi> {
   return {
     listHistory: jest.fn(async () => []),
+    listHistoryPage: jest.fn(async () => ({ items: [], pageInfo: {} })),
     getIdentity: jest.fn(),
     issueCertificate: jest.fn(),
     listCertificates: jest.fn(async () => []),

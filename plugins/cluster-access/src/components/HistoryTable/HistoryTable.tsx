@@ -1,13 +1,12 @@
-import { useMemo, useState } from 'react';
+import { ReactNode, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Table, TableColumn } from '@backstage/core-components';
 import { HistoryEvent } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import { Theme } from '@material-ui/core/styles';
 import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { HistoryFilter } from '../../api';
-import { useClusterAccessApi } from '../../hooks/useClusterAccessApi';
-import { anyEvent } from '../../hooks/useClusterAccessSignals';
 import { formatDate } from '../../lib/dates';
 import { firstLoadView } from '../AsyncContent';
 import { NamespaceKeyLink } from '../NamespaceLink';
@@ -16,6 +15,8 @@ import { EventGroup, groupEvents } from './groupEvents';
 import { EventGroupStory } from './EventGroupStory';
 import { HistoryFilters, HistoryFilterValues } from './HistoryFilters';
 import { touchTableOptions } from '../PluginContent';
+import { SubmitError } from '../SubmitError';
+import { useHistoryPages } from './useHistoryPages';
 
 const PAGE_SIZE = 20;
 
@@ -72,36 +73,13 @@ function matches(event: HistoryEvent, filter: HistoryFilterValues): boolean {
   );
 }
 
-/**
- * The public history as stories: one row per request with its events as
- * sentences, newest first, narrowed by who, namespace and kind of event.
- */
-export const HistoryTable = (props: { filter?: HistoryFilter }) => {
-  const { filter } = props;
-  const history = useClusterAccessApi(
-    api => api.listHistory({ limit: 1000, ...filter }),
-    [JSON.stringify(filter ?? {})],
-    { liveOn: anyEvent },
-  );
-  // `?actor=` and `?namespace=`: the User card links here narrowed.
-  const [search] = useSearchParams();
-  const [values, setValues] = useState<HistoryFilterValues>({
-    actor: search.get('actor') ?? '',
-    namespace: search.get('namespace') ?? '',
-    kind: '',
-  });
-  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'));
-  const events = useMemo(() => history.value ?? [], [history.value]);
-  const groups = useMemo(
-    () => groupEvents(events.filter(e => matches(e, values))),
-    [events, values],
-  );
-
-  const waiting = firstLoadView({
-    states: [history],
-    deniedWhat: 'see the history',
-  });
-  if (waiting) return waiting;
+/** The table of event groups, with the filters in its toolbar. */
+const HistoryGroupsTable = (props: {
+  groups: EventGroup[];
+  phone: boolean;
+  toolbarFilters: ReactNode;
+}) => {
+  const { groups, phone, toolbarFilters } = props;
   return (
     <Table<EventGroup>
       title="History"
@@ -122,15 +100,7 @@ export const HistoryTable = (props: { filter?: HistoryFilter }) => {
             <Box px={2} pt={2}>
               {toolbar.title}
             </Box>
-            <HistoryFilters
-              actors={distinct([values.actor, ...events.map(e => e.actor)])}
-              namespaces={distinct([
-                values.namespace,
-                ...events.map(e => e.namespace),
-              ])}
-              value={values}
-              onChange={setValues}
-            />
+            {toolbarFilters}
           </>
         ),
       }}
@@ -138,5 +108,62 @@ export const HistoryTable = (props: { filter?: HistoryFilter }) => {
       data={groups}
       emptyContent={<Box p={2}>Nothing matches.</Box>}
     />
+  );
+};
+
+/**
+ * The public history as stories: one row per request with its events as
+ * sentences, newest first, narrowed by who, namespace and kind of event.
+ */
+export const HistoryTable = (props: { filter?: HistoryFilter }) => {
+  const { filter } = props;
+  const { first: history, events, older, showOlder } = useHistoryPages(filter);
+  // `?actor=` and `?namespace=`: the User card links here narrowed.
+  const [search] = useSearchParams();
+  const [values, setValues] = useState<HistoryFilterValues>({
+    actor: search.get('actor') ?? '',
+    namespace: search.get('namespace') ?? '',
+    kind: '',
+  });
+  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'));
+  const groups = useMemo(
+    () => groupEvents(events.filter(e => matches(e, values))),
+    [events, values],
+  );
+
+  const waiting = firstLoadView({
+    states: [history],
+    deniedWhat: 'see the history',
+  });
+  if (waiting) return waiting;
+  return (
+    <>
+      <HistoryGroupsTable
+        groups={groups}
+        phone={phone}
+        toolbarFilters={
+          <HistoryFilters
+            actors={distinct([values.actor, ...events.map(e => e.actor)])}
+            namespaces={distinct([
+              values.namespace,
+              ...events.map(e => e.namespace),
+            ])}
+            value={values}
+            onChange={setValues}
+          />
+        }
+      />
+      {showOlder && (
+        <Box mt={1} display="flex" justifyContent="center">
+          <Button size="small" onClick={showOlder} disabled={older.loading}>
+            {older.loading ? 'Loading older events…' : 'Show older events'}
+          </Button>
+        </Box>
+      )}
+      <SubmitError
+        error={older.error}
+        describe={() => 'Could not load older events'}
+      />
+    </>
   );
 };

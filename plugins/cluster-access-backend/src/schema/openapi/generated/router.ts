@@ -128,6 +128,17 @@ export const spec = {
               maximum: 1000,
             },
           },
+          {
+            name: 'cursor',
+            in: 'query',
+            description:
+              'The next, older page: `pageInfo.nextCursor` of the previous\nanswer, sent with the same `request`, `namespace` and `actor`\n(a cursor for other filters is refused, 400); `limit` may\ndiffer. Opaque. Events added while paging do not shift the pages.\n',
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 2048,
+            },
+          },
         ],
         responses: {
           '200': {
@@ -136,12 +147,22 @@ export const spec = {
               'application/json': {
                 schema: {
                   type: 'object',
-                  required: ['items'],
+                  required: ['items', 'pageInfo'],
                   properties: {
                     items: {
                       type: 'array',
                       items: {
                         $ref: '#/components/schemas/HistoryEvent',
+                      },
+                    },
+                    pageInfo: {
+                      type: 'object',
+                      properties: {
+                        nextCursor: {
+                          type: 'string',
+                          description:
+                            'Set when older events match; send it as `cursor` for the next page.',
+                        },
                       },
                     },
                   },
@@ -150,7 +171,8 @@ export const spec = {
             },
           },
           '400': {
-            description: 'An invalid or unknown query parameter',
+            description:
+              'An invalid or unknown query parameter, or a cursor that is malformed or for other filters',
             content: {
               'application/json': {
                 schema: {

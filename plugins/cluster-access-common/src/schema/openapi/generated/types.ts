@@ -933,6 +933,13 @@ export interface operations {
         actor?: string;
         /** @description At most this many events (default 100). */
         limit?: number;
+        /**
+         * @description The next, older page: `pageInfo.nextCursor` of the previous
+         *     answer, sent with the same `request`, `namespace` and `actor`
+         *     (a cursor for other filters is refused, 400); `limit` may
+         *     differ. Opaque. Events added while paging do not shift the pages.
+         */
+        cursor?: string;
       };
       header?: never;
       path?: never;
@@ -948,10 +955,14 @@ export interface operations {
         content: {
           'application/json': {
             items: components['schemas']['HistoryEvent'][];
+            pageInfo: {
+              /** @description Set when older events match; send it as `cursor` for the next page. */
+              nextCursor?: string;
+            };
           };
         };
       };
-      /** @description An invalid or unknown query parameter */
+      /** @description An invalid or unknown query parameter, or a cursor that is malformed or for other filters */
       400: {
         headers: {
           [name: string]: unknown;
