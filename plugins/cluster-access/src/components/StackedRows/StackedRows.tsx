@@ -40,6 +40,12 @@ const useStyles = makeStyles(theme => ({
       alignItems: 'center',
       gap: theme.spacing(1),
     },
+    // Buttons that share the row and read as buttons without hover: text
+    // alone beside the card's edge looks like a label on a phone.
+    '& .MuiButton-root': {
+      flex: '1 1 auto',
+      border: `1px solid ${theme.palette.divider}`,
+    },
   },
 }));
 
