@@ -3,6 +3,7 @@ import {
   ApiBlueprint,
   createFrontendPlugin,
   PageBlueprint,
+  PluginWrapperBlueprint,
   SubPageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
@@ -47,6 +48,20 @@ export const clusterAccessPage = PageBlueprint.make({
 });
 
 const tabs = () => import('./components/ClusterAccessPage/tabs');
+
+/**
+ * Keeps a generated kubeconfig (and its private key, in memory only) while
+ * the user looks at another tab before downloading it.
+ */
+const issuedCredentialsWrapper = PluginWrapperBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      loader: () =>
+        import('./components/IssuedCredentials').then(
+          m => m.issuedCredentialsWrapper,
+        ),
+    }),
+});
 
 /**
  * Tab: a client certificate and kubeconfig (the page opens on the first tab).
@@ -168,6 +183,7 @@ export default createFrontendPlugin({
   extensions: [
     clusterAccessApi,
     clusterAccessPage,
+    issuedCredentialsWrapper,
     getAccessSubPage,
     requestNamespaceSubPage,
     requestsSubPage,

@@ -1,5 +1,6 @@
 import { Header, Page, TabbedLayout } from '@backstage/core-components';
 import { pageTabs } from '../../routes';
+import { IssuedCredentialsProvider } from '../IssuedCredentials';
 import {
   GetAccessTab,
   HistoryTab,
@@ -20,25 +21,28 @@ export const ClusterAccessPage = () => (
       title="Cluster access"
       subtitle="Self-service, short-lived access to Kubernetes"
     />
-    <TabbedLayout>
-      <TabbedLayout.Route path="/" title="Get cluster access">
-        <GetAccessTab />
-      </TabbedLayout.Route>
-      <TabbedLayout.Route
-        path={`/${pageTabs.requestNamespace}`}
-        title="Request namespace"
-      >
-        <RequestNamespaceTab />
-      </TabbedLayout.Route>
-      <TabbedLayout.Route path={`/${pageTabs.requests}`} title="Requests">
-        <RequestsTab />
-      </TabbedLayout.Route>
-      <TabbedLayout.Route path={`/${pageTabs.namespaces}`} title="Namespaces">
-        <NamespacesTab />
-      </TabbedLayout.Route>
-      <TabbedLayout.Route path={`/${pageTabs.history}`} title="History">
-        <HistoryTab />
-      </TabbedLayout.Route>
-    </TabbedLayout>
+    {/* Above the tabs: a kubeconfig not yet downloaded survives a look at another tab. */}
+    <IssuedCredentialsProvider>
+      <TabbedLayout>
+        <TabbedLayout.Route path="/" title="Get cluster access">
+          <GetAccessTab />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route
+          path={`/${pageTabs.requestNamespace}`}
+          title="Request namespace"
+        >
+          <RequestNamespaceTab />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path={`/${pageTabs.requests}`} title="Requests">
+          <RequestsTab />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path={`/${pageTabs.namespaces}`} title="Namespaces">
+          <NamespacesTab />
+        </TabbedLayout.Route>
+        <TabbedLayout.Route path={`/${pageTabs.history}`} title="History">
+          <HistoryTab />
+        </TabbedLayout.Route>
+      </TabbedLayout>
+    </IssuedCredentialsProvider>
   </Page>
 );

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Progress } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
 import { clusterAccessCertificateCreatePermission } from '@cluster-access/plugin-cluster-access-common';
@@ -11,19 +11,20 @@ import { CertificateList } from '../CertificateList';
 import { KubeconfigResult } from '../KubeconfigResult';
 import { GenerateCard } from './GenerateCard';
 import { HowItWorks } from './HowItWorks';
+import { useIssuedCredentials } from '../IssuedCredentials';
 import { MyNamespaces } from './MyNamespaces';
-import { Issued } from './issueCertificate';
 
 /**
  * The "Get cluster access" tab: who the user is for certificates, a TTL
  * choice and a Generate button beside how it works; the namespaces the
  * certificate will let them into, and why; then, full width and
  * scrolled into view, the kubeconfig to download; and the user's
- * certificates.
+ * certificates. The result stays (in memory) across the plugin's tabs.
  */
 export const GetClusterAccess = () => {
   const identity = useClusterAccessApi(api => api.getIdentity());
-  const [issued, setIssued] = useState<Issued>();
+  // Above the tabs, so that a look at another tab keeps the result.
+  const { issued, setIssued } = useIssuedCredentials();
   const permission = usePermission({
     permission: clusterAccessCertificateCreatePermission,
   });

@@ -1,13 +1,19 @@
 import { Table } from '@backstage/core-components';
 import { NamespaceRequest } from '@cluster-access/plugin-cluster-access-common';
 import Box from '@material-ui/core/Box';
+import { Theme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
 import { requestColumns } from './columns';
 import { Decision } from './types';
 import { touchTableOptions } from '../PluginContent';
+import { StackedRows } from '../StackedRows';
 
 const PAGE_SIZE = 10;
 
-/** One list of requests, newest first, with Details and decisions. */
+/**
+ * One list of requests, newest first, with Details and decisions; on a
+ * phone, where the columns scroll sideways, one stacked item each.
+ */
 export const RequestsTable = (props: {
   title: string;
   requests: NamespaceRequest[];
@@ -17,6 +23,18 @@ export const RequestsTable = (props: {
   onDecide: (request: NamespaceRequest, decision: Decision) => void;
 }) => {
   const { title, requests, emptyText, ...actions } = props;
+  const phone = useMediaQuery((theme: Theme) => theme.breakpoints.down('xs'));
+  if (phone) {
+    return (
+      <StackedRows<NamespaceRequest>
+        title={title}
+        columns={requestColumns(actions)}
+        data={newestFirst(requests)}
+        rowKey={r => r.id}
+        emptyContent={<Box p={2}>{emptyText}</Box>}
+      />
+    );
+  }
   return (
     <Table<NamespaceRequest>
       title={title}
@@ -35,3 +53,8 @@ export const RequestsTable = (props: {
     />
   );
 };
+
+/** The table sorts by Created; the stacked list has no sort headers. */
+function newestFirst(requests: NamespaceRequest[]): NamespaceRequest[] {
+  return [...requests].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}

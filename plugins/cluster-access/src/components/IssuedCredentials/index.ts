@@ -1,0 +1,7 @@
+export {
+  IssuedCredentialsProvider,
+  useIssuedCredentials,
+  useIssuedCredentialsState,
+} from './IssuedCredentials';
+export type { IssuedCredentials } from './IssuedCredentials';
+export { issuedCredentialsWrapper } from './issuedCredentialsWrapper';

@@ -1,0 +1,1 @@
+export { StackedRows } from './StackedRows';
