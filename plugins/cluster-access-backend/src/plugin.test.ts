@@ -38,7 +38,7 @@ describe('clusterAccessPlugin', () => {
       .get('/api/cluster-access/history')
       .set('authorization', mockCredentials.user.header());
     expect(history.status).toBe(200);
-    expect(history.body).toEqual({ items: [] });
+    expect(history.body).toEqual({ items: [], pageInfo: {} });
 
     const bad = await request(server)
       .get('/api/cluster-access/history?limit=abc')

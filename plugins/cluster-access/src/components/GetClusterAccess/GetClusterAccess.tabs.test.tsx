@@ -62,6 +62,7 @@ function fakeApi() {
     listCertificates: jest.fn(async () => []),
     listAccess: jest.fn(async () => []),
     listHistory: jest.fn(async () => []),
+    listHistoryPage: jest.fn(async () => ({ items: [], pageInfo: {} })),
   };
 }
 
