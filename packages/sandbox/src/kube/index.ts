@@ -15,6 +15,7 @@ export {
 export type { CertificateAuthority } from './pki';
 export type { ClientCertificateAuthority, CertificateAndKey } from './pki';
 export { buildKubeconfig } from './kubeconfig';
+export { tokenReviewerJwt } from './tokenReviewer';
 export type { KubeconfigCredentials } from './kubeconfig';
 export { provisionerRoleName, provisionerRules } from './bootstrap';
 export type {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startKubePeer, KubePeer } from './index';
 import { runKubectl } from './__testUtils__/kubectl';
-import { tokenReviewerJwt } from './__testUtils__/tokenReviewer';
+import { tokenReviewerJwt } from './tokenReviewer';
 import {
   bootstrapVaultForClusterAccess,
   startVaultPeer,

@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { AuthenticationV1Api, KubeConfig } from '@kubernetes/client-node';
 import { createServer } from 'node:net';
 import { startKubePeer, KubePeer } from '../kube';
-import { tokenReviewerJwt } from '../kube/__testUtils__/tokenReviewer';
+import { tokenReviewerJwt } from '../kube/tokenReviewer';
 import {
   bootstrapVaultForClusterAccess,
   startVaultPeer,

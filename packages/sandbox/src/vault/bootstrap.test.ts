@@ -5,7 +5,7 @@ import {
   VaultPeer,
 } from './index';
 import { KubePeer, startKubePeer } from '../kube';
-import { tokenReviewerJwt } from '../kube/__testUtils__/tokenReviewer';
+import { tokenReviewerJwt } from '../kube/tokenReviewer';
 import {
   extendedKeyUsages,
   makeCsr,

@@ -8,7 +8,11 @@ import {
   TestVault,
 } from '../../__testUtils__/vault';
 import { VaultClient } from './VaultClient';
-import { KubePeer, startKubePeer } from '@cluster-access/sandbox';
+import {
+  KubePeer,
+  startKubePeer,
+  tokenReviewerJwt,
+} from '@cluster-access/sandbox';
 
 jest.setTimeout(60_000);
 
@@ -26,33 +30,12 @@ describe('VaultTokenManager against the Vault peer', () => {
     // As deploy/vault/setup.sh configures it: Vault checks each login's JWT
     // with a TokenReview, as a reviewer bound to system:auth-delegator
     // (deploy/kubernetes/vault-token-reviewer.yaml).
-    kube.putObject({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRoleBinding',
-      metadata: { name: 'vault-token-reviewer' },
-      roleRef: {
-        apiGroup: 'rbac.authorization.k8s.io',
-        kind: 'ClusterRole',
-        name: 'system:auth-delegator',
-      },
-      subjects: [
-        {
-          kind: 'ServiceAccount',
-          name: 'vault-token-reviewer',
-          namespace: 'backstage',
-        },
-      ],
-    });
     vault = await startTestVault({
       approle: true,
       kubernetes: {
         host: kube.url,
         caCert: kube.caPem,
-        tokenReviewerJwt: kube.issueServiceAccountToken({
-          namespace: 'backstage',
-          name: 'vault-token-reviewer',
-          ttlSeconds: 24 * 3600,
-        }),
+        tokenReviewerJwt: tokenReviewerJwt(kube, 'backstage'),
         serviceAccount: 'backstage',
         namespace: 'backstage',
       },

@@ -1,4 +1,4 @@
-import type { KubePeer } from '../peer';
+import type { KubePeer } from './peer';
 
 /**
  * deploy/kubernetes/vault-token-reviewer.yaml on a kube peer: a service account bound to
